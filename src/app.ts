@@ -1,0 +1,122 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { useServer } from "graphql-ws/use/ws";
+import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { WebSocketServer } from "ws";
+import type { AppConfig } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { applyMigrations, pendingMigrations } from "./db/migrate.js";
+import { UserErrorsException } from "./domain/errors.js";
+import type { GraphQLContext } from "./graphql/context.js";
+import { schema } from "./graphql/schema.js";
+import { PaymentDispatcher } from "./payments/dispatcher.js";
+import { SandboxPaymentProvider } from "./payments/sandbox.js";
+import { createRefundPubSub } from "./realtime/refund-events.js";
+import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
+import type { RefundServiceDeps } from "./services/refund-effects.js";
+
+export interface App {
+  db: Database;
+  services: RefundServiceDeps;
+  sandbox: SandboxPaymentProvider;
+  payments: PaymentDispatcher;
+  server: Server;
+  /** Starts listening; resolves with the URL of the GraphQL endpoint. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting, ends WebSocket subscriptions cleanly, finishes payments in flight. */
+  close(): Promise<void>;
+}
+
+export type AppOptions = Pick<AppConfig, "databaseUrl" | "dataDir" | "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
+  /** How often left-behind payment attempts are swept (tests shorten it). */
+  paymentSweepIntervalMs?: number;
+};
+
+/** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  await applyMigrations(db);
+  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
+
+  const sandbox = new SandboxPaymentProvider();
+  const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs });
+  const realtime = createRefundPubSub(options.redisUrl);
+  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments };
+  payments.start(services);
+
+  async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
+    try {
+      return { db, services, viewer: await viewerFromAuthorization(db, authorization), authError: null };
+    } catch (error) {
+      if (!(error instanceof UserErrorsException)) throw error;
+      return { db, services, viewer: null, authError: error.userErrors[0]! };
+    }
+  }
+
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    healthCheckEndpoint: "/health",
+    logging: options.logLevel,
+    maskedErrors: true,
+    context: ({ request }) => contextFor(request.headers.get("authorization")),
+    plugins: [
+      useReadinessCheck({
+        endpoint: "/ready",
+        check: async () => (await pendingMigrations(db)).length === 0,
+      }),
+    ],
+  });
+
+  const server = createServer(yoga);
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wsHandle = useServer<{ authorization?: string }>(
+    {
+      execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const document = parse(params.query);
+        const errors = validate(envelopedSchema, document);
+        if (errors.length > 0) return errors;
+        const authorization = ctx.connectionParams?.authorization;
+        return {
+          schema: envelopedSchema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    db,
+    services,
+    sandbox,
+    payments,
+    server,
+    listen(port = 0, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          resolve(`http://${host}:${address.port}/graphql`);
+        });
+      });
+    },
+    async close() {
+      await wsHandle.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await payments.stop();
+      await realtime.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** Configuration from the environment; the names are the contract of shared/DESIGN.md. */
+export interface AppConfig {
+  port: number;
+  /** PostgreSQL; unset → embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Redis for pub/sub across processes; unset → in-process. */
+  redisUrl?: string;
+  bootstrapAdminToken?: string;
+  /** Put a demo shop into a fresh embedded database. */
+  demoData: boolean;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as AppConfig["logLevel"])) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || "./.data",
+    redisUrl: env.REDIS_URL || undefined,
+    bootstrapAdminToken: env.BOOTSTRAP_ADMIN_TOKEN || undefined,
+    demoData: env.DEMO_DATA !== "0",
+    logLevel: logLevel as AppConfig["logLevel"],
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Stable codes of the `userErrors` every mutation returns. Clients switch on `code`; the
+ * message is for people and may change.
+ */
+export const USER_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "INVALID_TOKEN",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "INVALID_INPUT",
+  "INVALID_CURRENCY",
+  "INVALID_AMOUNT",
+  "AMOUNT_EXCEEDS_REFUNDABLE",
+  "UNKNOWN_REASON_CODE",
+  "REFUND_TERMINAL",
+  "ACTION_NOT_ALLOWED_IN_STATUS",
+  "ACTION_NOT_PERMITTED",
+  "VERSION_CONFLICT",
+  "NOTE_REQUIRED",
+  "OFFER_OPTIONS_REQUIRED",
+  "OPTION_NOT_FOUND",
+  "RETURN_SHIPMENT_REQUIRED",
+  "IDEMPOTENCY_KEY_REUSED",
+  "CUSTOMER_REQUIRED",
+] as const;
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+export interface UserError {
+  code: UserErrorCode;
+  message: string;
+  field?: string[];
+}
+
+export function userError(code: UserErrorCode, message: string, field?: string[]): UserError {
+  return field ? { code, message, field } : { code, message };
+}
+
+/** Thrown inside a service's transaction to roll it back and answer with userErrors. */
+export class UserErrorsException extends Error {
+  constructor(readonly userErrors: UserError[]) {
+    super(userErrors.map((error) => `${error.code}: ${error.message}`).join("; "));
+  }
+}
+
+export function fail(code: UserErrorCode, message: string, field?: string[]): never {
+  throw new UserErrorsException([userError(code, message, field)]);
+}

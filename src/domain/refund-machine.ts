@@ -1,0 +1,194 @@
+import type { Actor, RefundStatus, RefundType, ResolutionKind, Role, ShippingStatus } from "./types.js";
+import { TERMINAL_STATUSES } from "./types.js";
+
+/**
+ * The refund state machine of shared/DESIGN.md, declared as data. Every status change in the
+ * platform is one row of this table; `src/services/transition-refund.ts` is the only writer.
+ */
+
+export const REFUND_ACTIONS = [
+  // Recorded on the first transition (none → REQUESTED); creating a refund is not in the table.
+  "REQUEST",
+  // Platform-only actions (SYSTEM): classification and the payment provider's answer.
+  "CLASSIFY",
+  "PAYMENT_SUCCEEDED",
+  "PAYMENT_FAILED",
+  // Staff and customer actions.
+  "APPROVE",
+  "REJECT",
+  "OFFER_RESOLUTION",
+  "ACCEPT_OFFER",
+  "CONFIRM_NOT_RECEIVED",
+  "SUBMIT_RETURN_SHIPMENT",
+  "RECEIVE_RETURN",
+  "PASS_INSPECTION",
+  "FAIL_INSPECTION",
+  "FINANCE_APPROVE",
+  "FINANCE_REJECT",
+  "RETRY_PAYMENT",
+  "CANCEL",
+] as const;
+export type RefundAction = (typeof REFUND_ACTIONS)[number];
+
+/** Who may take a row's action. `SYSTEM` covers the platform, automation rules and plugins. */
+export type Performer = "SYSTEM" | Role;
+
+/** Facts a branching row chooses its target status from. */
+export interface TransitionFacts {
+  refundType: RefundType;
+  shippingStatus: ShippingStatus;
+  /** Kind of the resolution option the customer accepted (ACCEPT_OFFER). */
+  acceptedOption?: ResolutionKind;
+  /** Customer is refunded when the return ships (high-value customers). */
+  refundBeforeReceipt: boolean;
+}
+
+type Branch<K extends keyof TransitionFacts> = {
+  by: K;
+  cases: Record<Exclude<TransitionFacts[K], undefined> & string, RefundStatus>;
+};
+type Target =
+  | RefundStatus
+  | Branch<"refundType">
+  | Branch<"shippingStatus">
+  | Branch<"acceptedOption">
+  | { by: "refundBeforeReceipt"; cases: { true: RefundStatus; false: RefundStatus } };
+
+/** Inputs an action needs beyond the refund itself. */
+export interface ActionInputs {
+  note?: "required";
+  /** `amount` may be given; it sets the approved amount (a partial refund). */
+  amount?: "optional";
+  offerOptions?: "required";
+  optionId?: "required";
+  returnShipment?: "required";
+}
+
+export interface TransitionRule {
+  from: RefundStatus;
+  action: RefundAction;
+  performers: readonly Performer[];
+  to: Target;
+  inputs?: ActionInputs;
+}
+
+const SYSTEM_ONLY = ["SYSTEM"] as const;
+const CUSTOMER = ["CUSTOMER"] as const;
+const AGENT = ["SYSTEM", "AGENT"] as const;
+const WAREHOUSE = ["SYSTEM", "WAREHOUSE"] as const;
+const FINANCE = ["SYSTEM", "FINANCE"] as const;
+
+export const REFUND_TRANSITIONS: readonly TransitionRule[] = [
+  {
+    from: "REQUESTED",
+    action: "CLASSIFY",
+    performers: SYSTEM_ONLY,
+    to: { by: "shippingStatus", cases: { NOT_SHIPPED: "REFUNDING", SHIPPED: "PENDING_REVIEW", DELIVERED: "PENDING_REVIEW" } },
+  },
+  {
+    from: "PENDING_REVIEW",
+    action: "APPROVE",
+    performers: AGENT,
+    to: { by: "refundType", cases: { REFUND_ONLY: "AWAITING_WAREHOUSE", RETURN_AND_REFUND: "AWAITING_RETURN" } },
+    inputs: { amount: "optional" },
+  },
+  { from: "PENDING_REVIEW", action: "REJECT", performers: AGENT, to: "REJECTED", inputs: { note: "required" } },
+  {
+    from: "PENDING_REVIEW",
+    action: "OFFER_RESOLUTION",
+    performers: AGENT,
+    to: "AWAITING_CUSTOMER",
+    inputs: { offerOptions: "required" },
+  },
+  {
+    from: "AWAITING_CUSTOMER",
+    action: "ACCEPT_OFFER",
+    performers: CUSTOMER,
+    to: {
+      by: "acceptedOption",
+      cases: { KEEP_ITEM_WITH_COMPENSATION: "PENDING_FINANCE", RETURN_WITH_FULL_REFUND: "AWAITING_RETURN" },
+    },
+    inputs: { optionId: "required" },
+  },
+  { from: "AWAITING_WAREHOUSE", action: "CONFIRM_NOT_RECEIVED", performers: WAREHOUSE, to: "PENDING_FINANCE" },
+  { from: "AWAITING_WAREHOUSE", action: "REJECT", performers: WAREHOUSE, to: "REJECTED", inputs: { note: "required" } },
+  {
+    from: "AWAITING_RETURN",
+    action: "SUBMIT_RETURN_SHIPMENT",
+    performers: CUSTOMER,
+    to: { by: "refundBeforeReceipt", cases: { true: "PENDING_FINANCE", false: "RETURN_IN_TRANSIT" } },
+    inputs: { returnShipment: "required" },
+  },
+  { from: "RETURN_IN_TRANSIT", action: "RECEIVE_RETURN", performers: WAREHOUSE, to: "INSPECTING" },
+  { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "PENDING_FINANCE", inputs: { amount: "optional" } },
+  { from: "INSPECTING", action: "FAIL_INSPECTION", performers: WAREHOUSE, to: "REJECTED", inputs: { note: "required" } },
+  { from: "PENDING_FINANCE", action: "FINANCE_APPROVE", performers: FINANCE, to: "REFUNDING" },
+  { from: "PENDING_FINANCE", action: "FINANCE_REJECT", performers: FINANCE, to: "REJECTED", inputs: { note: "required" } },
+  { from: "REFUNDING", action: "PAYMENT_SUCCEEDED", performers: SYSTEM_ONLY, to: "REFUNDED" },
+  { from: "REFUNDING", action: "PAYMENT_FAILED", performers: SYSTEM_ONLY, to: "REFUND_FAILED" },
+  { from: "REFUND_FAILED", action: "RETRY_PAYMENT", performers: FINANCE, to: "REFUNDING" },
+  ...(["REQUESTED", "PENDING_REVIEW", "AWAITING_CUSTOMER", "AWAITING_WAREHOUSE", "AWAITING_RETURN"] as const).map(
+    (from): TransitionRule => ({ from, action: "CANCEL", performers: CUSTOMER, to: "CANCELLED" }),
+  ),
+];
+
+/** Roles that act for the shop: SHOP_ADMIN and PLATFORM_ADMIN may take every staff action. */
+const SHOP_WIDE_ROLES: ReadonlySet<Role> = new Set(["SHOP_ADMIN", "PLATFORM_ADMIN"]);
+
+export function isTerminal(status: RefundStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export function findRule(from: RefundStatus, action: RefundAction): TransitionRule | undefined {
+  return REFUND_TRANSITIONS.find((rule) => rule.from === from && rule.action === action);
+}
+
+/** Whether an actor may take a rule's action (independent of the refund's status). */
+export function mayPerform(rule: TransitionRule, actor: Actor): boolean {
+  if (actor.kind !== "USER") return rule.performers.includes("SYSTEM");
+  const role = actor.role;
+  if (!role) return false;
+  if (rule.performers.includes(role)) return true;
+  // Staff actions are those the platform may take too; customer actions stay the customer's.
+  return SHOP_WIDE_ROLES.has(role) && rule.performers.includes("SYSTEM") && rule.performers.length > 1;
+}
+
+export function resolveTarget(rule: TransitionRule, facts: TransitionFacts): RefundStatus {
+  const target = rule.to;
+  if (typeof target === "string") return target;
+  switch (target.by) {
+    case "refundType":
+      return target.cases[facts.refundType];
+    case "shippingStatus":
+      return target.cases[facts.shippingStatus];
+    case "refundBeforeReceipt":
+      return facts.refundBeforeReceipt ? target.cases.true : target.cases.false;
+    case "acceptedOption": {
+      if (!facts.acceptedOption) throw new Error(`${rule.action} needs the accepted option`);
+      return target.cases[facts.acceptedOption];
+    }
+  }
+}
+
+export type TransitionDenial = "REFUND_TERMINAL" | "ACTION_NOT_ALLOWED_IN_STATUS" | "ACTION_NOT_PERMITTED";
+
+/** Checks an action against the table: which rule applies, or why none does. */
+export function checkAction(
+  status: RefundStatus,
+  action: RefundAction,
+  actor: Actor,
+): { ok: true; rule: TransitionRule } | { ok: false; reason: TransitionDenial } {
+  if (isTerminal(status)) return { ok: false, reason: "REFUND_TERMINAL" };
+  const rule = findRule(status, action);
+  if (!rule) return { ok: false, reason: "ACTION_NOT_ALLOWED_IN_STATUS" };
+  if (!mayPerform(rule, actor)) return { ok: false, reason: "ACTION_NOT_PERMITTED" };
+  return { ok: true, rule };
+}
+
+/** Actions a person with this role can take now; platform-only actions are never listed. */
+export function availableActions(status: RefundStatus, role: Role): RefundAction[] {
+  const actor: Actor = { kind: "USER", role };
+  return REFUND_TRANSITIONS.filter(
+    (rule) => rule.from === status && !(rule.performers.length === 1 && rule.performers[0] === "SYSTEM") && mayPerform(rule, actor),
+  ).map((rule) => rule.action);
+}

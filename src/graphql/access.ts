@@ -1,0 +1,15 @@
+import { GraphQLError } from "graphql";
+import type { Viewer } from "../services/viewer.js";
+import type { GraphQLContext } from "./context.js";
+
+/**
+ * Queries need a caller; without one they fail as a whole (mutations answer userErrors).
+ * The code is in `extensions.code`, the same codes as userErrors.
+ */
+export function queryViewer(ctx: GraphQLContext): Viewer {
+  if (ctx.authError) throw new GraphQLError(ctx.authError.message, { extensions: { code: ctx.authError.code } });
+  if (!ctx.viewer) {
+    throw new GraphQLError("Send an API token as `Authorization: Bearer <token>`", { extensions: { code: "UNAUTHENTICATED" } });
+  }
+  return ctx.viewer;
+}

@@ -1,0 +1,12 @@
+import { REFUND_ACTIONS } from "../domain/refund-machine.js";
+import { REFUND_STATUSES, REFUND_TYPES, RESOLUTION_KINDS, ROLES, SHIPPING_STATUSES } from "../domain/types.js";
+import { builder } from "./builder.js";
+
+// GraphQL enums are generated from the domain's lists, so the two cannot drift apart.
+export const RoleEnum = builder.enumType("Role", { values: ROLES });
+export const RefundStatusEnum = builder.enumType("RefundStatus", { values: REFUND_STATUSES });
+export const RefundTypeEnum = builder.enumType("RefundType", { values: REFUND_TYPES });
+export const RefundActionEnum = builder.enumType("RefundAction", { values: REFUND_ACTIONS });
+export const OrderShippingStatusEnum = builder.enumType("OrderShippingStatus", { values: SHIPPING_STATUSES });
+export const ResolutionKindEnum = builder.enumType("ResolutionKind", { values: RESOLUTION_KINDS });
+export const ActorKindEnum = builder.enumType("ActorKind", { values: ["SYSTEM", "RULE", "PLUGIN", "USER"] as const });

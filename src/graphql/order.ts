@@ -1,0 +1,98 @@
+import { refundableAmount } from "../domain/money.js";
+import { upsertOrder } from "../services/shop-setup.js";
+import { orderScope } from "../services/viewer.js";
+import { queryViewer } from "./access.js";
+import { builder } from "./builder.js";
+import { OrderShippingStatusEnum } from "./enums.js";
+import { MoneyRef, money } from "./money.js";
+import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+builder.prismaObject("OrderItem", {
+  fields: (t) => ({
+    sku: t.exposeString("sku"),
+    name: t.exposeString("name"),
+    quantity: t.exposeInt("quantity"),
+    unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
+  }),
+});
+
+export const OrderRef = builder.prismaNode("Order", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, ...orderScope(queryViewer(ctx)) }),
+  fields: (t) => ({
+    externalId: t.exposeString("externalId"),
+    paidAmount: t.field({ type: MoneyRef, resolve: (order) => money(order.paidAmount, order.currency) }),
+    refundableAmount: t.field({
+      type: MoneyRef,
+      description: "What can still be requested: paid, less open and refunded refunds.",
+      select: { refunds: { select: { status: true, requestedAmount: true, refundedAmount: true } } },
+      resolve: (order) => money(refundableAmount(order.paidAmount, order.refunds), order.currency),
+    }),
+    paidAt: t.expose("paidAt", { type: "DateTime" }),
+    shippingStatus: t.expose("shippingStatus", { type: OrderShippingStatusEnum }),
+    carrier: t.exposeString("carrier", { nullable: true }),
+    trackingNumber: t.exposeString("trackingNumber", { nullable: true }),
+    items: t.relation("items"),
+    customer: t.relation("customer"),
+    refunds: t.relation("refunds", { query: { orderBy: { createdAt: "asc" } } }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const OrderItemInput = builder.inputType("OrderItemInput", {
+  fields: (t) => ({
+    sku: t.string({ required: true }),
+    name: t.string({ required: true }),
+    quantity: t.int({ required: true }),
+    unitPrice: t.int({ required: true, description: "Minor units." }),
+  }),
+});
+
+const UpsertOrderInput = builder.inputType("UpsertOrderInput", {
+  fields: (t) => ({
+    shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
+    externalId: t.string({ required: true }),
+    customerExternalId: t.string({ required: true }),
+    items: t.field({ type: [OrderItemInput], required: true }),
+    paidAmount: t.int({ required: true, description: "Minor units." }),
+    paidAt: t.field({ type: "DateTime", required: true }),
+    shippingStatus: t.field({ type: OrderShippingStatusEnum, required: true }),
+    carrier: t.string(),
+    trackingNumber: t.string(),
+  }),
+});
+
+builder.mutationField("upsertOrder", (t) =>
+  t.field({
+    type: builder.simpleObject("UpsertOrderPayload", {
+      fields: (p) => ({ order: p.field({ type: OrderRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: UpsertOrderInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, async (viewer) => ({
+        order: await upsertOrder(ctx.db, viewer, {
+          ...input,
+          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+        }),
+      })),
+  }),
+);
+
+builder.queryField("order", (t) =>
+  t.prismaField({
+    type: "Order",
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const viewer = queryViewer(ctx);
+      let orderId: string;
+      try {
+        orderId = parseGlobalId(id, "Order", ["id"]);
+      } catch {
+        return null;
+      }
+      return ctx.db.prisma.order.findFirst({ ...query, where: { id: orderId, ...orderScope(viewer) } });
+    },
+  }),
+);

@@ -1,0 +1,74 @@
+import { requestRefund } from "../services/request-refund.js";
+import { transitionRefund } from "../services/transition-refund.js";
+import { builder } from "./builder.js";
+import { RefundActionEnum, RefundTypeEnum, ResolutionKindEnum } from "./enums.js";
+import { RefundRef, RefundTransitionRef } from "./refund.js";
+import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+const RequestRefundInput = builder.inputType("RequestRefundInput", {
+  fields: (t) => ({
+    orderId: t.id({ required: true }),
+    type: t.field({ type: RefundTypeEnum, required: true }),
+    reasonCode: t.string({ required: true, description: "A code of `reasonTags`." }),
+    amount: t.int({ description: "Minor units; defaults to what is still refundable on the order." }),
+    description: t.string(),
+    idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
+  }),
+});
+
+builder.mutationField("requestRefund", (t) =>
+  t.field({
+    type: builder.simpleObject("RequestRefundPayload", {
+      fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: RequestRefundInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, async (viewer) => ({
+        refund: await requestRefund(ctx.services, viewer, {
+          ...input,
+          orderId: parseGlobalId(input.orderId, "Order", ["input", "orderId"]),
+        }),
+      })),
+  }),
+);
+
+const ResolutionOfferInput = builder.inputType("ResolutionOfferInput", {
+  fields: (t) => ({
+    kind: t.field({ type: ResolutionKindEnum, required: true }),
+    amount: t.int({ description: "Minor units; required for a compensation, defaults to the requested amount otherwise." }),
+  }),
+});
+
+const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
+  fields: (t) => ({
+    refundId: t.id({ required: true }),
+    action: t.field({ type: RefundActionEnum, required: true }),
+    note: t.string({ description: "Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT." }),
+    amount: t.int({ description: "APPROVE / PASS_INSPECTION: a partial amount in minor units." }),
+    expectedVersion: t.int({ description: "Act only if the refund is still at this version." }),
+    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
+    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
+    offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
+    optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
+  }),
+});
+
+builder.mutationField("transitionRefund", (t) =>
+  t.field({
+    type: builder.simpleObject("TransitionRefundPayload", {
+      fields: (p) => ({
+        refund: p.field({ type: RefundRef, nullable: true }),
+        transition: p.field({ type: RefundTransitionRef, nullable: true }),
+        userErrors: p.field({ type: [UserErrorRef] }),
+      }),
+    }),
+    args: { input: t.arg({ type: TransitionRefundInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, (viewer) =>
+        transitionRefund(ctx.services, viewer, {
+          ...input,
+          refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),
+        }),
+      ),
+  }),
+);

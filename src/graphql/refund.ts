@@ -1,0 +1,184 @@
+import { availableActions } from "../domain/refund-machine.js";
+import { REFUND_ORDERINGS, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
+import { refundScope } from "../services/viewer.js";
+import { queryViewer } from "./access.js";
+import { builder } from "./builder.js";
+import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
+import { MoneyRef, money } from "./money.js";
+import { parseGlobalId } from "./user-errors.js";
+
+builder.prismaNode("ReasonTag", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    return viewer.shopId ? { id, shopId: viewer.shopId } : { id };
+  },
+  fields: (t) => ({
+    code: t.exposeString("code"),
+    label: t.exposeString("label"),
+  }),
+});
+
+const ActorRef = builder.simpleObject("Actor", {
+  description: "Who took an action: the platform, an automation rule, a plugin, or a token's holder.",
+  fields: (t) => ({
+    kind: t.field({ type: ActorKindEnum }),
+    role: t.field({ type: RoleEnum, nullable: true }),
+    name: t.string({ nullable: true }),
+  }),
+});
+
+export const RefundTransitionRef = builder.prismaNode("RefundTransition", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
+  fields: (t) => ({
+    refund: t.relation("refund"),
+    version: t.exposeInt("version", { description: "The refund's version after this transition." }),
+    from: t.expose("fromStatus", { type: RefundStatusEnum, nullable: true, description: "null for the request itself." }),
+    to: t.expose("toStatus", { type: RefundStatusEnum }),
+    action: t.field({ type: RefundActionEnum, resolve: (transition) => transition.action as never }),
+    actor: t.field({
+      type: ActorRef,
+      resolve: (transition) => ({ kind: transition.actorKind, role: transition.actorRole, name: transition.actorName }),
+    }),
+    note: t.exposeString("note", { nullable: true }),
+    amount: t.field({
+      type: MoneyRef,
+      nullable: true,
+      select: { refund: { select: { currency: true } } },
+      resolve: (transition) => (transition.amount == null ? null : money(transition.amount, transition.refund.currency)),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.prismaObject("ReturnShipment", {
+  fields: (t) => ({
+    carrier: t.exposeString("carrier"),
+    trackingNumber: t.exposeString("trackingNumber"),
+    shopPaysShipping: t.exposeBoolean("shopPaysShipping"),
+    submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+    receivedAt: t.expose("receivedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+builder.prismaObject("ResolutionOption", {
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Pass as `optionId` of ACCEPT_OFFER." }),
+    kind: t.expose("kind", { type: ResolutionKindEnum }),
+    amount: t.field({
+      type: MoneyRef,
+      select: { refund: { select: { currency: true } } },
+      resolve: (option) => money(option.amount, option.refund.currency),
+    }),
+    accepted: t.exposeBoolean("accepted"),
+  }),
+});
+
+export const RefundRef = builder.prismaNode("Refund", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, ...refundScope(queryViewer(ctx)) }),
+  fields: (t) => ({
+    status: t.expose("status", { type: RefundStatusEnum }),
+    type: t.expose("type", { type: RefundTypeEnum }),
+    reason: t.relation("reason"),
+    description: t.exposeString("description", { nullable: true }),
+    requestedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.requestedAmount, refund.currency) }),
+    approvedAmount: t.field({
+      type: MoneyRef,
+      nullable: true,
+      resolve: (refund) => (refund.approvedAmount == null ? null : money(refund.approvedAmount, refund.currency)),
+    }),
+    refundedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.refundedAmount, refund.currency) }),
+    order: t.relation("order"),
+    customer: t.relation("customer"),
+    version: t.exposeInt("version", { description: "Pass as `expectedVersion` to act only on what you saw." }),
+    availableActions: t.field({
+      type: [RefundActionEnum],
+      description: "What the current viewer may do next.",
+      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role) : []),
+    }),
+    transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
+    returnShipment: t.relation("returnShipment", { nullable: true }),
+    resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+const RefundFilterInput = builder.inputType("RefundFilter", {
+  fields: (t) => ({
+    statuses: t.field({ type: [RefundStatusEnum] }),
+    types: t.field({ type: [RefundTypeEnum] }),
+    reasonCodes: t.stringList(),
+    shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
+    createdAfter: t.field({ type: "DateTime" }),
+    createdBefore: t.field({ type: "DateTime" }),
+    customerId: t.id(),
+    search: t.string({ description: "Order reference, customer name or reference, or description." }),
+  }),
+});
+
+const RefundOrderByEnum = builder.enumType("RefundOrderBy", {
+  values: Object.keys(REFUND_ORDERINGS) as RefundOrdering[],
+});
+
+builder.queryFields((t) => ({
+  refund: t.prismaField({
+    type: "Refund",
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => {
+      const viewer = queryViewer(ctx);
+      let refundId: string;
+      try {
+        refundId = parseGlobalId(id, "Refund", ["id"]);
+      } catch {
+        return null;
+      }
+      return ctx.db.prisma.refund.findFirst({ ...query, where: { id: refundId, ...refundScope(viewer) } });
+    },
+  }),
+  refunds: t.prismaConnection({
+    type: "Refund",
+    cursor: "id",
+    maxSize: 100,
+    defaultSize: 20,
+    args: {
+      filter: t.arg({ type: RefundFilterInput }),
+      orderBy: t.arg({ type: RefundOrderByEnum, defaultValue: "CREATED_AT_DESC" }),
+    },
+    resolve: (query, _root, { filter, orderBy }, ctx) => {
+      const viewer = queryViewer(ctx);
+      const customerId = filter?.customerId ? decodeOrNull(filter.customerId, "Customer") : null;
+      if (filter?.customerId && !customerId) return [];
+      return ctx.db.prisma.refund.findMany({
+        ...query,
+        where: refundListWhere(viewer, { ...filter, customerId }),
+        orderBy: REFUND_ORDERINGS[orderBy ?? "CREATED_AT_DESC"],
+      });
+    },
+  }),
+  reasonTags: t.prismaField({
+    type: ["ReasonTag"],
+    args: { shopId: t.arg.id({ description: "For platform admins: whose tags." }) },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      const shop = viewer.role === "PLATFORM_ADMIN" ? (shopId ? decodeOrNull(shopId, "Shop") : null) : viewer.shopId;
+      if (!shop) return [];
+      return ctx.db.prisma.reasonTag.findMany({ ...query, where: { shopId: shop }, orderBy: { createdAt: "asc" } });
+    },
+  }),
+}));
+
+function decodeOrNull(globalId: string, typename: string): string | null {
+  try {
+    return parseGlobalId(globalId, typename, []);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,9 @@
+import { builder } from "./builder.js";
+import "./scalars.js";
+import "./shop.js";
+import "./customer.js";
+import "./order.js";
+import "./refund.js";
+import "./refund-mutations.js";
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,121 @@
+import { createApiToken } from "../services/api-tokens.js";
+import { createShop } from "../services/shop-setup.js";
+import { customerScope } from "../services/viewer.js";
+import { queryViewer } from "./access.js";
+import { builder } from "./builder.js";
+import { CustomerRef } from "./customer.js";
+import { RoleEnum } from "./enums.js";
+import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+export const ShopRef = builder.prismaNode("Shop", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    return viewer.role === "PLATFORM_ADMIN" ? { id } : { id, AND: [{ id: viewer.shopId! }] };
+  },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    currency: t.exposeString("currency"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    reasonTags: t.relation("reasonTags", { query: { orderBy: { createdAt: "asc" } } }),
+  }),
+});
+
+export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    return viewer.role === "PLATFORM_ADMIN" ? { id } : viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId } : { id, AND: [{ id: viewer.tokenId }] };
+  },
+  fields: (t) => ({
+    role: t.expose("role", { type: RoleEnum }),
+    label: t.exposeString("label", { nullable: true }),
+    shop: t.relation("shop", { nullable: true }),
+    customer: t.relation("customer", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const CreateShopInput = builder.inputType("CreateShopInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    currency: t.string({ required: true, description: "ISO-4217 code, e.g. CNY" }),
+  }),
+});
+
+builder.mutationField("createShop", (t) =>
+  t.field({
+    type: builder.simpleObject("CreateShopPayload", {
+      fields: (p) => ({ shop: p.field({ type: ShopRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: CreateShopInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, async (viewer) => ({ shop: await createShop(ctx.db, viewer, input) })),
+  }),
+);
+
+const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  fields: (t) => ({
+    shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
+    role: t.field({ type: RoleEnum, required: true }),
+    customerId: t.id({ description: "Required for CUSTOMER tokens: the customer they act as." }),
+    label: t.string(),
+  }),
+});
+
+builder.mutationField("createApiToken", (t) =>
+  t.field({
+    type: builder.simpleObject("CreateApiTokenPayload", {
+      fields: (p) => ({
+        token: p.string({ nullable: true, description: "The plaintext token, shown only in this answer." }),
+        apiToken: p.field({ type: ApiTokenRef, nullable: true }),
+        userErrors: p.field({ type: [UserErrorRef] }),
+      }),
+    }),
+    args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, (viewer) =>
+        createApiToken(ctx.db, viewer, {
+          role: input.role,
+          label: input.label,
+          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+          customerId: input.customerId ? parseGlobalId(input.customerId, "Customer", ["input", "customerId"]) : null,
+        }),
+      ),
+  }),
+);
+
+builder.queryFields((t) => ({
+  shops: t.prismaField({
+    type: ["Shop"],
+    description: "The shops the caller can see: all for a platform admin, otherwise its own.",
+    resolve: (query, _root, _args, ctx) => {
+      const viewer = queryViewer(ctx);
+      return ctx.db.prisma.shop.findMany({
+        ...query,
+        where: viewer.role === "PLATFORM_ADMIN" ? {} : { id: viewer.shopId! },
+        orderBy: { createdAt: "asc" },
+      });
+    },
+  }),
+  viewer: t.field({
+    type: builder.simpleObject("Viewer", {
+      fields: (p) => ({
+        role: p.field({ type: RoleEnum }),
+        shop: p.field({ type: ShopRef, nullable: true }),
+        customer: p.field({ type: CustomerRef, nullable: true }),
+      }),
+    }),
+    description: "Who the API token belongs to.",
+    resolve: async (_root, _args, ctx) => {
+      const viewer = queryViewer(ctx);
+      const [shop, customer] = await Promise.all([
+        viewer.shopId ? ctx.db.prisma.shop.findUnique({ where: { id: viewer.shopId } }) : null,
+        viewer.customerId ? ctx.db.prisma.customer.findFirst({ where: { id: viewer.customerId, ...customerScope(viewer) } }) : null,
+      ]);
+      return { role: viewer.role, shop, customer };
+    },
+  }),
+}));

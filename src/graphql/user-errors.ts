@@ -1,0 +1,44 @@
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import { type UserError, UserErrorsException, fail } from "../domain/errors.js";
+import type { Viewer } from "../services/viewer.js";
+import { builder } from "./builder.js";
+import type { GraphQLContext } from "./context.js";
+
+export const UserErrorRef = builder.objectRef<UserError>("UserError").implement({
+  description: "An expected failure of a mutation. Switch on `code`; `message` is for people.",
+  fields: (t) => ({
+    code: t.exposeString("code"),
+    message: t.exposeString("message"),
+    field: t.stringList({ nullable: true, resolve: (error) => error.field ?? null }),
+  }),
+});
+
+/**
+ * Runs a mutation's service call and turns expected failures into `userErrors`. Anything
+ * else is a bug and reaches the client as yoga's masked "Unexpected error".
+ */
+export async function withUserErrors<T extends object>(
+  ctx: GraphQLContext,
+  run: (viewer: Viewer | null) => Promise<T>,
+): Promise<Partial<T> & { userErrors: UserError[] }> {
+  const failed = (userErrors: UserError[]) => ({ userErrors }) as Partial<T> & { userErrors: UserError[] };
+  try {
+    if (ctx.authError) return failed([ctx.authError]);
+    return { ...(await run(ctx.viewer)), userErrors: [] };
+  } catch (error) {
+    if (error instanceof UserErrorsException) return failed(error.userErrors);
+    throw error;
+  }
+}
+
+/** Decodes a Relay global ID of the expected type; anything else is NOT_FOUND for `field`. */
+export function parseGlobalId(value: string, typename: string, field: string[]): string {
+  let decoded: { typename: string; id: string } | undefined;
+  try {
+    decoded = decodeGlobalID(value);
+  } catch {
+    decoded = undefined;
+  }
+  if (!decoded || decoded.typename !== typename || !decoded.id) fail("NOT_FOUND", `Not a ${typename} id`, field);
+  return decoded.id;
+}

@@ -1,0 +1,130 @@
+import type { Database } from "../db/database.js";
+import { SYSTEM_ACTOR } from "../domain/types.js";
+import { type CommittedEffects, type PaymentDispatch, type RefundServiceDeps, TRANSACTION_OPTIONS, runCommittedEffects } from "../services/refund-effects.js";
+import { applyTransition } from "../services/transition-refund.js";
+import type { PaymentProvider } from "./provider.js";
+
+/**
+ * Sends pending payment attempts to the provider and records the answer as the refund's
+ * PAYMENT_SUCCEEDED / PAYMENT_FAILED transition.
+ *
+ * Written here rather than on a job-queue library because the attempt row itself is the
+ * outbox entry: it is written in the transition's transaction, and claiming it is one
+ * conditional UPDATE that works the same on PostgreSQL and PGlite. A process that dies
+ * mid-call leaves a claim that expires; the next claim resends the same idempotency key.
+ */
+export interface PaymentDispatcherOptions {
+  /** How long a claim holds before another process may take the attempt. */
+  claimMs?: number;
+  /** How often pending attempts left behind (crash, provider down) are swept. */
+  sweepIntervalMs?: number;
+}
+
+export class PaymentDispatcher implements PaymentDispatch {
+  private readonly inFlight = new Set<Promise<void>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private deps: RefundServiceDeps | undefined;
+  private readonly claimMs: number;
+  private readonly sweepIntervalMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly provider: PaymentProvider,
+    options: PaymentDispatcherOptions = {},
+  ) {
+    this.claimMs = options.claimMs ?? 30_000;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+  }
+
+  /** Binds the services that publish the outcome; sweeping starts here. */
+  start(deps: RefundServiceDeps): void {
+    this.deps = deps;
+    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.sweepIntervalMs);
+    this.sweepTimer.unref();
+    this.track(this.sweep());
+  }
+
+  dispatch(attemptId: string): void {
+    this.track(this.settle(attemptId));
+  }
+
+  /** Resolves when every payment call started so far has been recorded. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.drain();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error) => console.error("payment dispatch failed", error)).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async sweep(): Promise<void> {
+    const due = await this.db.prisma.paymentRefundAttempt.findMany({
+      where: { status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: new Date() } }] },
+      select: { id: true },
+      orderBy: { createdAt: "asc" },
+      take: 100,
+    });
+    for (const attempt of due) await this.settle(attempt.id);
+  }
+
+  /** Claims one attempt, calls the provider, records the outcome. Safe to call twice. */
+  async settle(attemptId: string): Promise<void> {
+    const now = new Date();
+    const claimed = await this.db.prisma.paymentRefundAttempt.updateMany({
+      where: { id: attemptId, status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      data: { lockedUntil: new Date(now.getTime() + this.claimMs), deliveries: { increment: 1 } },
+    });
+    if (claimed.count === 0) return;
+    const attempt = await this.db.prisma.paymentRefundAttempt.findUniqueOrThrow({
+      where: { id: attemptId },
+      include: { refund: { select: { order: { select: { externalId: true } } } } },
+    });
+
+    let outcome;
+    try {
+      outcome = await this.provider.refund({
+        idempotencyKey: attempt.idempotencyKey,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        orderReference: attempt.refund.order.externalId,
+      });
+    } catch {
+      // Unreachable provider: keep the attempt pending and retry with backoff, same key.
+      const backoffMs = Math.min(60_000, 1_000 * 2 ** Math.min(attempt.deliveries, 6));
+      await this.db.prisma.paymentRefundAttempt.update({
+        where: { id: attemptId },
+        data: { lockedUntil: new Date(Date.now() + backoffMs) },
+      });
+      return;
+    }
+
+    const effects: CommittedEffects = { transitions: [], paymentAttemptIds: [] };
+    await this.db.prisma.$transaction(async (tx) => {
+      const recorded = await tx.paymentRefundAttempt.updateMany({
+        where: { id: attemptId, status: "PENDING" },
+        data: {
+          status: outcome.status,
+          completedAt: new Date(),
+          reference: outcome.status === "SUCCEEDED" ? outcome.reference : null,
+          failureReason: outcome.status === "FAILED" ? outcome.reason : null,
+        },
+      });
+      if (recorded.count === 0) return;
+      await applyTransition(
+        tx,
+        attempt.refundId,
+        { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null },
+        SYSTEM_ACTOR,
+        {},
+        effects,
+      );
+    }, TRANSACTION_OPTIONS);
+    if (this.deps) runCommittedEffects(this.deps, effects);
+  }
+}

@@ -1,0 +1,44 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
+import type { RefundAction } from "../domain/refund-machine.js";
+import type { ActorKind, RefundStatus, Role } from "../domain/types.js";
+
+/** What subscribers receive: one committed transition, identified well enough to route it. */
+export interface RefundTransitionEvent {
+  transitionId: string;
+  refundId: string;
+  shopId: string;
+  customerId: string;
+  version: number;
+  from: RefundStatus | null;
+  to: RefundStatus;
+  action: RefundAction;
+  actorKind: ActorKind;
+  actorRole: Role | null;
+}
+
+type RefundTopics = { "refund:transition": [shopId: string, event: RefundTransitionEvent] };
+export type RefundPubSub = ReturnType<typeof createPubSub<RefundTopics>>;
+
+function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTopics>>[0]): RefundPubSub {
+  // One topic per shop: a process receives only what some subscriber of that shop may see.
+  return createPubSub<RefundTopics>(config);
+}
+
+/**
+ * In-process pub/sub by default; with a Redis URL every server process sees every other's
+ * transitions (yoga's Redis event target, one publish and one subscribe connection).
+ */
+export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; close(): Promise<void> } {
+  if (!redisUrl) return { pubsub: createRefundPubSubWith(), close: async () => {} };
+  const publishClient = new Redis(redisUrl, { lazyConnect: false });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
+  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  return {
+    pubsub: createRefundPubSubWith({ eventTarget }),
+    async close() {
+      await Promise.all([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

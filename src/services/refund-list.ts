@@ -1,0 +1,49 @@
+import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { type Viewer, refundScope } from "./viewer.js";
+
+export interface RefundFilter {
+  statuses?: readonly RefundStatus[] | null;
+  types?: readonly RefundType[] | null;
+  reasonCodes?: readonly string[] | null;
+  shippingStatuses?: readonly ShippingStatus[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  customerId?: string | null;
+  /** Free text: order reference, customer name or reference, or the request's description. */
+  search?: string | null;
+}
+
+export const REFUND_ORDERINGS = {
+  CREATED_AT_DESC: [{ createdAt: "desc" }, { id: "desc" }],
+  CREATED_AT_ASC: [{ createdAt: "asc" }, { id: "asc" }],
+  UPDATED_AT_DESC: [{ updatedAt: "desc" }, { id: "desc" }],
+  REQUESTED_AMOUNT_DESC: [{ requestedAmount: "desc" }, { id: "desc" }],
+  REQUESTED_AMOUNT_ASC: [{ requestedAmount: "asc" }, { id: "asc" }],
+} satisfies Record<string, Prisma.RefundOrderByWithRelationInput[]>;
+export type RefundOrdering = keyof typeof REFUND_ORDERINGS;
+
+/** The `where` of a refund list: the viewer's scope and every filter given, combined with AND. */
+export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}): Prisma.RefundWhereInput {
+  const and: Prisma.RefundWhereInput[] = [refundScope(viewer)];
+  if (filter.statuses?.length) and.push({ status: { in: [...filter.statuses] } });
+  if (filter.types?.length) and.push({ type: { in: [...filter.types] } });
+  if (filter.reasonCodes?.length) and.push({ reason: { code: { in: [...filter.reasonCodes] } } });
+  if (filter.shippingStatuses?.length) and.push({ order: { shippingStatus: { in: [...filter.shippingStatuses] } } });
+  if (filter.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
+  if (filter.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });
+  if (filter.customerId) and.push({ customerId: filter.customerId });
+  const search = filter.search?.trim();
+  if (search) {
+    const contains = { contains: search, mode: "insensitive" } as const;
+    and.push({
+      OR: [
+        { description: contains },
+        { order: { externalId: contains } },
+        { customer: { name: contains } },
+        { customer: { externalId: contains } },
+      ],
+    });
+  }
+  return { AND: and };
+}

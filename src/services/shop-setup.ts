@@ -1,0 +1,95 @@
+import type { Database } from "../db/database.js";
+import { fail } from "../domain/errors.js";
+import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
+import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
+import type { ShippingStatus } from "../domain/types.js";
+import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
+
+/** Shops, customers and orders: what a shop and its order sync set up before refunds. */
+
+export async function createShop(db: Database, viewer: Viewer | null, input: { name: string; currency: string }) {
+  requireRole(viewer, ["PLATFORM_ADMIN"]);
+  const name = input.name.trim();
+  if (!name) fail("INVALID_INPUT", "A shop needs a name", ["input", "name"]);
+  if (!isValidCurrency(input.currency)) fail("INVALID_CURRENCY", "currency must be an ISO-4217 code such as CNY", ["input", "currency"]);
+  return db.prisma.shop.create({
+    data: { name, currency: input.currency, reasonTags: { create: DEFAULT_REASON_TAGS.map((tag) => ({ ...tag })) } },
+  });
+}
+
+export interface UpsertCustomerInput {
+  shopId?: string | null;
+  externalId: string;
+  name: string;
+  tier?: string | null;
+  refundBeforeReceipt?: boolean | null;
+}
+
+export async function upsertCustomer(db: Database, viewer: Viewer | null, input: UpsertCustomerInput) {
+  const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN", "INTEGRATION"]);
+  const shopId = resolveShopId(caller, input.shopId);
+  const externalId = input.externalId.trim();
+  if (!externalId) fail("INVALID_INPUT", "externalId must not be empty", ["input", "externalId"]);
+  if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
+  const fields = {
+    name: input.name,
+    ...(input.tier != null && { tier: input.tier }),
+    ...(input.refundBeforeReceipt != null && { refundBeforeReceipt: input.refundBeforeReceipt }),
+  };
+  return db.prisma.customer.upsert({
+    where: { shopId_externalId: { shopId, externalId } },
+    create: { shopId, externalId, ...fields },
+    update: fields,
+  });
+}
+
+export interface UpsertOrderInput {
+  shopId?: string | null;
+  externalId: string;
+  customerExternalId: string;
+  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number }>;
+  paidAmount: number;
+  paidAt: Date;
+  shippingStatus: ShippingStatus;
+  carrier?: string | null;
+  trackingNumber?: string | null;
+}
+
+export async function upsertOrder(db: Database, viewer: Viewer | null, input: UpsertOrderInput) {
+  const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN", "INTEGRATION"]);
+  const shopId = resolveShopId(caller, input.shopId);
+  if (!input.externalId.trim()) fail("INVALID_INPUT", "externalId must not be empty", ["input", "externalId"]);
+  if (!isPositiveAmount(input.paidAmount)) fail("INVALID_AMOUNT", "paidAmount must be a positive whole number of minor units", ["input", "paidAmount"]);
+  input.items.forEach((item, index) => {
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) fail("INVALID_INPUT", "quantity must be a positive integer", ["input", "items", String(index), "quantity"]);
+    if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) fail("INVALID_AMOUNT", "unitPrice must be a whole number of minor units", ["input", "items", String(index), "unitPrice"]);
+  });
+  const shop = await db.prisma.shop.findUnique({ where: { id: shopId } });
+  if (!shop) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
+  const customer = await db.prisma.customer.findUnique({
+    where: { shopId_externalId: { shopId, externalId: input.customerExternalId } },
+  });
+  if (!customer) fail("NOT_FOUND", "No customer with that externalId in this shop: upsert it first", ["input", "customerExternalId"]);
+
+  return db.prisma.$transaction(async (tx) => {
+    const existing = await tx.order.findUnique({ where: { shopId_externalId: { shopId, externalId: input.externalId } } });
+    if (existing && existing.customerId !== customer.id) fail("INVALID_INPUT", "The order belongs to another customer", ["input", "customerExternalId"]);
+    if (existing && existing.paidAmount !== input.paidAmount && (await tx.refund.count({ where: { orderId: existing.id } })) > 0) {
+      fail("INVALID_INPUT", "paidAmount cannot change once the order has refunds", ["input", "paidAmount"]);
+    }
+    const fields = {
+      paidAmount: input.paidAmount,
+      paidAt: input.paidAt,
+      shippingStatus: input.shippingStatus,
+      carrier: input.carrier ?? null,
+      trackingNumber: input.trackingNumber ?? null,
+    };
+    const items = { create: input.items.map((item) => ({ ...item })) };
+    if (existing) {
+      return tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } });
+    }
+    return tx.order.create({
+      data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items },
+    });
+  });
+}
