@@ -4,7 +4,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
-import { type Database, openDatabase } from "./db/database.js";
+import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -27,14 +27,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-export type AppOptions = Pick<AppConfig, "databaseUrl" | "dataDir" | "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
+export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
 };
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const db = await openDatabase(options);
   await applyMigrations(db);
   if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
 

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -19,6 +20,8 @@ export interface Database {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs a script of several statements without parameters (a migration file). */
   executeScript(sql: string): Promise<void>;
+  /** Calls `listener` with every SQL statement Prisma sends (tests count round trips). */
+  onQuery(listener: (sql: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -37,12 +40,31 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPglite(options.dataDir ?? "./.data");
 }
 
+type QueryListeners = Set<(sql: string) => void>;
+
+function createPrisma(adapter: SqlDriverAdapterFactory, listeners: QueryListeners): PrismaClient {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] as const });
+  prisma.$on("query", (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  return prisma as unknown as PrismaClient;
+}
+
+function queryListenerRegistry(listeners: QueryListeners) {
+  return (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+}
+
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listeners: QueryListeners = new Set();
+  const prisma = createPrisma(new PrismaPg(pool), listeners);
   return {
     kind: "postgres",
     prisma,
+    onQuery: queryListenerRegistry(listeners),
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[])).rows;
     },
@@ -61,10 +83,12 @@ async function openPglite(dataDir: string): Promise<Database> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir, "pglite"));
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const listeners: QueryListeners = new Set();
+  const prisma = createPrisma(new PrismaPGlite(pglite), listeners);
   return {
     kind: "pglite",
     prisma,
+    onQuery: queryListenerRegistry(listeners),
     async query(sql, params) {
       return (await pglite.query(sql, params as unknown[])).rows as never[];
     },
