@@ -1,0 +1,34 @@
+// `npm start`: serves the GraphQL API. On a fresh embedded database (no DATABASE_URL) it puts
+// in a demo shop with history and prints one token per role, unless DEMO_DATA=0.
+import { createApp } from "./app.js";
+import { configFromEnv } from "./config.js";
+import { seedDemoShop } from "./demo/demo-shop.js";
+
+const config = configFromEnv();
+const app = await createApp(config);
+
+if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {
+  const started = Date.now();
+  const demo = await seedDemoShop(app.db);
+  console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
+  for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
+}
+
+const url = await app.listen(config.port, process.env.HOST ?? "127.0.0.1");
+console.log(`Refund platform ready: GraphiQL at ${url} (${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing open requests and subscriptions`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}
