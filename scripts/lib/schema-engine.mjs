@@ -1,0 +1,120 @@
+// Prisma's schema engine, compiled to WebAssembly (@prisma/schema-engine-wasm), for the two
+// things these offline machines need from it: writing migrations (scripts/migration-diff.mjs)
+// and proving that the migrations produce exactly schema.prisma (test/db/migrations.test.ts).
+//
+// The package's entry point imports its .wasm file as an ES module, which Node 20 only allows
+// under --experimental-wasm-modules. We instantiate the same module by hand instead (as
+// prisma-engines' own test executor does), so plain `node`, tsx and vitest workers can use it.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+
+const require = createRequire(import.meta.url);
+
+/** Entities managed outside Prisma: none. */
+export const NO_FILTERS = Object.freeze({ externalTables: [], externalEnums: [] });
+
+/** schema.prisma and the migrations folder of this project, resolved from this file. */
+export const SCHEMA_PATH = fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
+
+let engineClass;
+
+/** The SchemaEngine class, with its WebAssembly instantiated once per process. */
+export async function loadSchemaEngine() {
+  if (!engineClass) {
+    const bindingsPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const bindings = await import(bindingsPath);
+    const module = new WebAssembly.Module(readFileSync(bindingsPath.replace(/\.js$/, ".wasm")));
+    const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bindings });
+    bindings.__wbg_set_wasm(instance.exports);
+    instance.exports.__wbindgen_start();
+    engineClass = bindings.SchemaEngine;
+  }
+  return engineClass;
+}
+
+/** The Prisma schema as the engine takes it: [{ path, content }]. */
+export function readSchemaFiles(schemaPath = SCHEMA_PATH) {
+  return [{ path: schemaPath, content: readFileSync(schemaPath, "utf8") }];
+}
+
+/**
+ * A schema engine whose "datasource" is the database behind `adapterFactory` (a PGlite or
+ * PostgreSQL driver adapter factory, see below). Call `engine.free()` when done.
+ */
+export async function openSchemaEngine(adapterFactory, schemaFiles = readSchemaFiles()) {
+  const SchemaEngine = await loadSchemaEngine();
+  return SchemaEngine.new(
+    { datamodels: schemaFiles.map((file) => [file.path, file.content]) },
+    () => {}, // the engine's own log lines; its errors arrive as rejections
+    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+  );
+}
+
+/**
+ * SQL that turns the database behind the engine into `schemaFiles`: `{ sql, empty }`.
+ * `sql` is what `prisma migrate diff --from-config-datasource --to-schema … --script` prints.
+ */
+export async function diffDatabaseToSchema(engine, schemaFiles = readSchemaFiles()) {
+  const result = await engine.diff({
+    from: { tag: "schemaDatasource", files: schemaFiles, configDir: process.cwd() },
+    to: { tag: "schemaDatamodel", files: schemaFiles },
+    script: true,
+    exitCode: true,
+    filters: NO_FILTERS,
+  });
+  return { sql: result.stdout ?? "", empty: result.exitCode === 0 };
+}
+
+/** Driver adapter factory for the schema engine on an open PGlite instance. */
+export function pgliteAdapterFactory(pglite) {
+  return new PrismaPGlite(pglite);
+}
+
+/**
+ * Driver adapter factory for the schema engine on a PostgreSQL database. @prisma/adapter-pg
+ * 7.10 cannot read columns of PostgreSQL's internal type "char" (oid 18), which the engine's
+ * catalog queries return (pg_class.relkind…): it fails with "Column type 'char' could not be
+ * deserialized". pg already returns those values as strings, so we present them as text.
+ * Returns `{ factory, pool, close }`; `close()` ends the pool.
+ */
+export function postgresAdapterFactory(connectionString) {
+  const pool = new pg.Pool({ connectionString, max: 2 });
+  const query = pool.query.bind(pool);
+  pool.query = async (...args) => {
+    const result = await query(...args);
+    for (const field of result?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+    return result;
+  };
+  return { factory: new PrismaPg(pool), pool, close: () => pool.end() };
+}
+
+/**
+ * prisma/migrations in the engine's `MigrationList` form (as the Prisma CLI passes it to
+ * `applyMigrations`, `diagnoseMigrationHistory` or a `{ tag: "migrations" }` diff).
+ */
+export function readMigrationsList(baseDir = MIGRATIONS_DIR) {
+  const lockPath = path.join(baseDir, "migration_lock.toml");
+  return {
+    baseDir,
+    lockfile: { path: "migration_lock.toml", content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: readdirSync(baseDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => ({
+        path: name,
+        migrationFile: {
+          path: "migration.sql",
+          content: { tag: "ok", value: readFileSync(path.join(baseDir, name, "migration.sql"), "utf8") },
+        },
+      })),
+  };
+}
