@@ -1,0 +1,23 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "vitest/config";
+
+// graphql 16 ships CJS (`main`) and ESM (`module`) side by side without `exports`: Node (and
+// so Pothos and yoga) loads the CJS one, Vite would pick the ESM one for our files, and
+// graphql refuses to mix the two copies. Point every import at the one Node loads.
+const graphqlEntry = createRequire(import.meta.url).resolve("graphql");
+
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    // Separate processes: PGlite instances, Prisma clients and the schema engine's WebAssembly
+    // stay per test file. The machines have 2 cores.
+    pool: "forks",
+    maxWorkers: 2,
+    // A PGlite database starts in about 1 s (4 s on a cold worker); end-to-end tests take up to 30 s.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
+  },
+});
