@@ -5,5 +5,6 @@ import "./customer.js";
 import "./order.js";
 import "./refund.js";
 import "./refund-mutations.js";
+import "./subscriptions.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

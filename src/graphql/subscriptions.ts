@@ -1,0 +1,78 @@
+import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
+import { GraphQLError } from "graphql";
+import type { RefundTransitionEvent } from "../realtime/refund-events.js";
+import { refundTransitionStream } from "../realtime/refund-stream.js";
+import { STAFF_ROLES, refundScope } from "../services/viewer.js";
+import { queryViewer } from "./access.js";
+import { builder } from "./builder.js";
+import { RefundActionEnum, RefundStatusEnum } from "./enums.js";
+import { parseGlobalId } from "./user-errors.js";
+
+builder.subscriptionType({});
+
+function refused(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+function decode(globalId: string, typename: string): string {
+  try {
+    return parseGlobalId(globalId, typename, []);
+  } catch {
+    throw refused(`Not a ${typename} id`, "NOT_FOUND");
+  }
+}
+
+builder.subscriptionField("refundStatusChanged", (t) =>
+  t.prismaField({
+    type: "RefundTransition",
+    description:
+      "Each transition of one refund, in version order. With `afterVersion`, the stored transitions after it come first: reconnect with the last version you saw and miss nothing. A customer may follow only its own refunds.",
+    args: {
+      refundId: t.arg.id({ required: true }),
+      afterVersion: t.arg.int({ description: "Replay stored transitions with a higher version, then continue live." }),
+    },
+    subscribe: async (_root, { refundId, afterVersion }, ctx) => {
+      const viewer = queryViewer(ctx);
+      const refund = await ctx.db.prisma.refund.findFirst({
+        where: { id: decode(refundId, "Refund"), ...refundScope(viewer) },
+        select: { id: true, shopId: true, version: true },
+      });
+      // A refund of someone else is refused exactly like one that does not exist.
+      if (!refund) throw refused("No such refund", "NOT_FOUND");
+      return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version);
+    },
+    // Loaded fresh for every event: nothing cached on the long-lived subscription context.
+    resolve: (query, transitionId, _args, ctx) =>
+      ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: transitionId as unknown as string } }),
+  }),
+);
+
+const RefundEventFilter = builder.inputType("RefundEventFilter", {
+  fields: (t) => ({
+    shopId: t.id({ description: "Required for platform admins: whose events." }),
+    statuses: t.field({ type: [RefundStatusEnum], description: "Only transitions into these statuses." }),
+    actions: t.field({ type: [RefundActionEnum] }),
+  }),
+});
+
+builder.subscriptionField("refundEvents", (t) =>
+  t.prismaField({
+    type: "RefundTransition",
+    description: "Every committed transition of the shop's refunds, for staff consoles.",
+    args: { filter: t.arg({ type: RefundEventFilter }) },
+    subscribe: (_root, { filter }, ctx) => {
+      const viewer = queryViewer(ctx);
+      if (!STAFF_ROLES.has(viewer.role)) throw refused("refundEvents is for shop staff", "FORBIDDEN");
+      const shopId = viewer.role === "PLATFORM_ADMIN" ? (filter?.shopId ? decode(filter.shopId, "Shop") : null) : viewer.shopId;
+      if (!shopId) throw refused("A platform admin must name the shop: filter.shopId", "INVALID_INPUT");
+      const statuses = filter?.statuses?.length ? new Set<string>(filter.statuses) : null;
+      const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
+      return pipe(
+        ctx.services.pubsub.subscribe("refund:transition", shopId),
+        keepEvents((event: RefundTransitionEvent) => (!statuses || statuses.has(event.to)) && (!actions || actions.has(event.action))),
+      );
+    },
+    resolve: (query, event, _args, ctx) =>
+      ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: (event as unknown as RefundTransitionEvent).transitionId } }),
+  }),
+);

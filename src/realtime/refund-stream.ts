@@ -1,0 +1,43 @@
+import { Repeater } from "@graphql-yoga/subscription";
+import type { Database } from "../db/database.js";
+import type { RefundPubSub } from "./refund-events.js";
+
+/**
+ * The transitions of one refund after `afterVersion`, in version order, without a gap or a
+ * duplicate: first the stored ones (a phone that reconnects catches up), then live ones. The
+ * live subscription starts before the catch-up read, and any hole between what was sent and
+ * an arriving event (events of two processes can cross) is filled from the database.
+ * A Repeater rather than an async generator: unsubscribing ends it at once, even while it
+ * waits for the next event.
+ */
+export function refundTransitionStream(
+  db: Database,
+  pubsub: RefundPubSub,
+  refund: { id: string; shopId: string },
+  afterVersion: number,
+): Repeater<string> {
+  return new Repeater<string>(async (push, stop) => {
+    const live = pubsub.subscribe("refund:transition", refund.shopId);
+    void stop.then(() => live.return?.());
+    let sent = afterVersion;
+    const sendStoredUpTo = async (upTo?: number) => {
+      const transitions = await db.prisma.refundTransition.findMany({
+        where: { refundId: refund.id, version: { gt: sent, ...(upTo !== undefined && { lte: upTo }) } },
+        select: { id: true, version: true },
+        orderBy: { version: "asc" },
+      });
+      for (const transition of transitions) {
+        sent = transition.version;
+        await push(transition.id);
+      }
+    };
+    try {
+      await sendStoredUpTo();
+      for await (const event of live) {
+        if (event.refundId === refund.id && event.version > sent) await sendStoredUpTo(event.version);
+      }
+    } finally {
+      stop();
+    }
+  });
+}
