@@ -1,0 +1,103 @@
+// Two server processes sharing PostgreSQL and Redis: a transition made through one reaches a
+// subscriber connected to the other. Needs TEST_DATABASE_URL and REDIS_URL (.ci/run sets both).
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { GraphQLClient } from "graphql-request";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase, postgresAvailable } from "../support/databases.js";
+import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type TestServer, type TestShop, setupShop } from "../support/server.js";
+import { collect, wsClient } from "../support/subscriptions.js";
+
+const redisUrl = process.env.REDIS_URL;
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL at (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing PostgreSQL and Redis", () => {
+  let database: TestDatabase;
+  let processes: Array<{ child: ChildProcess; url: string }> = [];
+  let shop: TestShop;
+  const adminToken = `two-process-admin-${randomBytes(8).toString("hex")}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    const env = { DATABASE_URL: database.options.databaseUrl!, REDIS_URL: redisUrl!, BOOTSTRAP_ADMIN_TOKEN: adminToken };
+    // One after the other: the second start finds the migrations applied.
+    processes = [await startProcess(env), await startProcess(env)];
+    const first = processes[0]!.url;
+    const viaFirst: TestServer = {
+      url: first,
+      admin: new GraphQLClient(first, { headers: { authorization: `Bearer ${adminToken}` } }),
+      client: (token?: string) => new GraphQLClient(first, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
+    } as TestServer;
+    shop = await setupShop(viaFirst);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map(({ child }) => stopProcess(child)));
+    await database?.drop();
+  });
+
+  it("delivers a transition made on one process to a subscriber on the other", async () => {
+    const customer = await shop.customer("c-cross");
+    const orderId = await shop.order("c-cross", { paidAmount: 12900, shippingStatus: "SHIPPED" });
+    const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+      input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" },
+    });
+    const refundId = requested.requestRefund.refund!.id;
+
+    // The customer's phone is connected to the second process, from version 2 on.
+    const token = (customer.client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+    const ws = wsClient(processes[1]!.url, token);
+    const stream = collect<{ refundStatusChanged: { to: string; version: number } }>(
+      ws,
+      `subscription ($id: ID!) { refundStatusChanged(refundId: $id, afterVersion: 2) { to version } }`,
+      { id: refundId },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
+    expect(approved.transitionRefund.userErrors).toEqual([]);
+    const [event] = await stream.waitFor(1);
+    expect(event!.refundStatusChanged).toEqual({ to: "AWAITING_WAREHOUSE", version: 3 });
+
+    // And a console on the second process sees the queue move when the first one acts.
+    const agentToken = (shop.staff.AGENT.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+    const consoleWs = wsClient(processes[1]!.url, agentToken);
+    const queue = collect<{ refundEvents: { to: string } }>(consoleWs, `subscription { refundEvents { to } }`, {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const confirmed = await shop.staff.WAREHOUSE.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "CONFIRM_NOT_RECEIVED" } });
+    expect(confirmed.transitionRefund.userErrors).toEqual([]);
+    expect((await queue.waitFor(1))[0]!.refundEvents.to).toBe("PENDING_FINANCE");
+
+    stream.unsubscribe();
+    queue.unsubscribe();
+    await Promise.all([ws.dispose(), consoleWs.dispose()]);
+  });
+});
