@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
@@ -31,7 +32,12 @@ function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTo
  * transitions (yoga's Redis event target, one publish and one subscribe connection).
  */
 export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; close(): Promise<void> } {
-  if (!redisUrl) return { pubsub: createRefundPubSubWith(), close: async () => {} };
+  if (!redisUrl) {
+    // Every subscriber of a shop listens on its topic: thousands of listeners are expected.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { pubsub: createRefundPubSubWith({ eventTarget }), close: async () => {} };
+  }
   const publishClient = new Redis(redisUrl, { lazyConnect: false });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
