@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { unstorableTextErrors } from "../domain/text.js";
 import type { Viewer } from "../services/viewer.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -12,4 +13,10 @@ export function queryViewer(ctx: GraphQLContext): Viewer {
     throw new GraphQLError("Send an API token as `Authorization: Bearer <token>`", { extensions: { code: "UNAUTHENTICATED" } });
   }
   return ctx.viewer;
+}
+
+/** Text a query would send to the database but cannot be stored fails the field, INVALID_INPUT. */
+export function assertStorableText(value: unknown, path: string[]): void {
+  const [problem] = unstorableTextErrors(value, path);
+  if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code, field: problem.field } });
 }

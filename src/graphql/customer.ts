@@ -7,7 +7,8 @@ import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
 export const CustomerRef = builder.prismaNode("Customer", {
   id: { field: "id" },
   nullable: true,
-  findUnique: (id, ctx) => ({ id, ...customerScope(queryViewer(ctx)) }),
+  // Inside AND: a customer's scope names its own id, which spread here would replace `id`.
+  findUnique: (id, ctx) => ({ id, AND: [customerScope(queryViewer(ctx))] }),
   fields: (t) => ({
     externalId: t.exposeString("externalId"),
     name: t.exposeString("name"),
@@ -37,7 +38,7 @@ builder.mutationField("upsertCustomer", (t) =>
     }),
     args: { input: t.arg({ type: UpsertCustomerInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, async (viewer) => ({
+      withUserErrors(ctx, input, async (viewer) => ({
         customer: await upsertCustomer(ctx.db, viewer, {
           ...input,
           shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,

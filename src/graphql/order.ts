@@ -70,7 +70,7 @@ builder.mutationField("upsertOrder", (t) =>
     }),
     args: { input: t.arg({ type: UpsertOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, async (viewer) => ({
+      withUserErrors(ctx, input, async (viewer) => ({
         order: await upsertOrder(ctx.db, viewer, {
           ...input,
           shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,

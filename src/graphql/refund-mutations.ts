@@ -23,7 +23,7 @@ builder.mutationField("requestRefund", (t) =>
     }),
     args: { input: t.arg({ type: RequestRefundInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, async (viewer) => ({
+      withUserErrors(ctx, input, async (viewer) => ({
         refund: await requestRefund(ctx.services, viewer, {
           ...input,
           orderId: parseGlobalId(input.orderId, "Order", ["input", "orderId"]),
@@ -64,7 +64,7 @@ builder.mutationField("transitionRefund", (t) =>
     }),
     args: { input: t.arg({ type: TransitionRefundInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, (viewer) =>
+      withUserErrors(ctx, input, (viewer) =>
         transitionRefund(ctx.services, viewer, {
           ...input,
           refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),

@@ -1,7 +1,7 @@
 import { availableActions } from "../domain/refund-machine.js";
 import { REFUND_ORDERINGS, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
 import { refundScope } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
@@ -154,6 +154,7 @@ builder.queryFields((t) => ({
     },
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const viewer = queryViewer(ctx);
+      assertStorableText(filter, ["filter"]);
       const customerId = filter?.customerId ? decodeOrNull(filter.customerId, "Customer") : null;
       if (filter?.customerId && !customerId) return [];
       return ctx.db.prisma.refund.findMany({

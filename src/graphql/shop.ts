@@ -52,7 +52,7 @@ builder.mutationField("createShop", (t) =>
     }),
     args: { input: t.arg({ type: CreateShopInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, async (viewer) => ({ shop: await createShop(ctx.db, viewer, input) })),
+      withUserErrors(ctx, input, async (viewer) => ({ shop: await createShop(ctx.db, viewer, input) })),
   }),
 );
 
@@ -76,7 +76,7 @@ builder.mutationField("createApiToken", (t) =>
     }),
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, (viewer) =>
+      withUserErrors(ctx, input, (viewer) =>
         createApiToken(ctx.db, viewer, {
           role: input.role,
           label: input.label,

@@ -1,5 +1,6 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { type UserError, UserErrorsException, fail } from "../domain/errors.js";
+import { type UserError, UserErrorsException, fail, userError } from "../domain/errors.js";
+import { isStorableText, unstorableTextErrors } from "../domain/text.js";
 import type { Viewer } from "../services/viewer.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
@@ -16,14 +17,21 @@ export const UserErrorRef = builder.objectRef<UserError>("UserError").implement(
 /**
  * Runs a mutation's service call and turns expected failures into `userErrors`. Anything
  * else is a bug and reaches the client as yoga's masked "Unexpected error".
+ *
+ * Before the call: the caller is known (every mutation needs one, and a missing token is
+ * answered before anything about the input), and every string of `input` can be stored.
  */
 export async function withUserErrors<T extends object>(
   ctx: GraphQLContext,
+  input: object,
   run: (viewer: Viewer | null) => Promise<T>,
 ): Promise<Partial<T> & { userErrors: UserError[] }> {
   const failed = (userErrors: UserError[]) => ({ userErrors }) as Partial<T> & { userErrors: UserError[] };
   try {
     if (ctx.authError) return failed([ctx.authError]);
+    if (!ctx.viewer) return failed([userError("UNAUTHENTICATED", "Send an API token as `Authorization: Bearer <token>`")]);
+    const unstorable = unstorableTextErrors(input, ["input"]);
+    if (unstorable.length > 0) return failed(unstorable);
     return { ...(await run(ctx.viewer)), userErrors: [] };
   } catch (error) {
     if (error instanceof UserErrorsException) return failed(error.userErrors);
@@ -39,6 +47,7 @@ export function parseGlobalId(value: string, typename: string, field: string[]):
   } catch {
     decoded = undefined;
   }
-  if (!decoded || decoded.typename !== typename || !decoded.id) fail("NOT_FOUND", `Not a ${typename} id`, field);
+  // An id no row can have (NUL, absurd length) is not found, rather than sent to the database.
+  if (!decoded || decoded.typename !== typename || !decoded.id || !isStorableText(decoded.id)) fail("NOT_FOUND", `Not a ${typename} id`, field);
   return decoded.id;
 }
