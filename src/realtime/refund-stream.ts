@@ -17,8 +17,11 @@ export function refundTransitionStream(
   afterVersion: number,
 ): Repeater<string> {
   return new Repeater<string>(async (push, stop) => {
-    const live = pubsub.subscribe("refund:transition", refund.shopId);
+    const live = pubsub.subscribe("refund:transition", refund.shopId)[Symbol.asyncIterator]();
     void stop.then(() => live.return?.());
+    // Asking for the first event registers the listener now: from here on, events queue up
+    // while the history is read, so none falls between the two.
+    let nextEvent = live.next();
     let sent = afterVersion;
     const sendStoredUpTo = async (upTo?: number) => {
       const transitions = await db.prisma.refundTransition.findMany({
@@ -33,7 +36,9 @@ export function refundTransitionStream(
     };
     try {
       await sendStoredUpTo();
-      for await (const event of live) {
+      for (let result = await nextEvent; !result.done; result = await nextEvent) {
+        nextEvent = live.next();
+        const event = result.value;
         if (event.refundId === refund.id && event.version > sent) await sendStoredUpTo(event.version);
       }
     } finally {
