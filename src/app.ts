@@ -12,6 +12,7 @@ import { schema } from "./graphql/schema.js";
 import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
+import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
 import type { RefundServiceDeps } from "./services/refund-effects.js";
 
@@ -23,7 +24,10 @@ export interface App {
   server: Server;
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops accepting, ends WebSocket subscriptions cleanly, finishes payments in flight. */
+  /**
+   * Stops accepting connections, completes every open subscription (graphql-ws `complete`, SSE
+   * `event: complete`), lets requests in flight finish, then finishes payments in flight.
+   */
   close(): Promise<void>;
 }
 
@@ -31,6 +35,9 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
 };
+
+/** How long shutdown waits for subscriptions to complete, then for connections to close. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -43,13 +50,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const realtime = createRefundPubSub(options.redisUrl);
   const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments };
   payments.start(services);
+  const live = new LiveShutdown();
 
   async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
     try {
-      return { db, services, viewer: await viewerFromAuthorization(db, authorization), authError: null };
+      return { db, services, viewer: await viewerFromAuthorization(db, authorization), authError: null, shutdown: live.signal };
     } catch (error) {
       if (!(error instanceof UserErrorsException)) throw error;
-      return { db, services, viewer: null, authError: error.userErrors[0]! };
+      return { db, services, viewer: null, authError: error.userErrors[0]!, shutdown: live.signal };
     }
   }
 
@@ -74,6 +82,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     {
       execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+      onConnect: (ctx) => live.connected(ctx),
+      onClose: (ctx) => live.closed(ctx),
       onSubscribe: async (ctx, _id, params) => {
         const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
         const document = parse(params.query);
@@ -109,11 +119,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
     },
     async close() {
-      await wsHandle.dispose();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
+      await live.endSubscriptions(SHUTDOWN_GRACE_MS);
+      await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS);
       await payments.stop();
       await realtime.close();
       await db.close();

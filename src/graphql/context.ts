@@ -10,4 +10,6 @@ export interface GraphQLContext {
   viewer: Viewer | null;
   /** Set when the Authorization header was present but unusable; mutations report it. */
   authError: UserError | null;
+  /** Aborts when the server shuts down: subscriptions then complete instead of being cut off. */
+  shutdown: AbortSignal;
 }

@@ -2,6 +2,7 @@ import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
 import type { RefundTransitionEvent } from "../realtime/refund-events.js";
 import { refundTransitionStream } from "../realtime/refund-stream.js";
+import { untilShutdown } from "../realtime/shutdown.js";
 import { STAFF_ROLES, refundScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -39,7 +40,7 @@ builder.subscriptionField("refundStatusChanged", (t) =>
       });
       // A refund of someone else is refused exactly like one that does not exist.
       if (!refund) throw refused("No such refund", "NOT_FOUND");
-      return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version);
+      return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version, ctx.shutdown);
     },
     // Loaded fresh for every event: nothing cached on the long-lived subscription context.
     resolve: (query, transitionId, _args, ctx) =>
@@ -68,7 +69,7 @@ builder.subscriptionField("refundEvents", (t) =>
       const statuses = filter?.statuses?.length ? new Set<string>(filter.statuses) : null;
       const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
       return pipe(
-        ctx.services.pubsub.subscribe("refund:transition", shopId),
+        untilShutdown(ctx.services.pubsub.subscribe("refund:transition", shopId), ctx.shutdown),
         keepEvents((event: RefundTransitionEvent) => (!statuses || statuses.has(event.to)) && (!actions || actions.has(event.action))),
       );
     },

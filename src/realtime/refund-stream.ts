@@ -8,17 +8,25 @@ import type { RefundPubSub } from "./refund-events.js";
  * live subscription starts before the catch-up read, and any hole between what was sent and
  * an arriving event (events of two processes can cross) is filled from the database.
  * A Repeater rather than an async generator: unsubscribing ends it at once, even while it
- * waits for the next event.
+ * waits for the next event. So does `shutdown`: the stream then completes, and the client
+ * reconnects (to another process) with the last version it saw.
  */
 export function refundTransitionStream(
   db: Database,
   pubsub: RefundPubSub,
   refund: { id: string; shopId: string },
   afterVersion: number,
+  shutdown: AbortSignal,
 ): Repeater<string> {
   return new Repeater<string>(async (push, stop) => {
+    if (shutdown.aborted) return stop();
     const live = pubsub.subscribe("refund:transition", refund.shopId)[Symbol.asyncIterator]();
-    void stop.then(() => live.return?.());
+    const end = () => stop();
+    shutdown.addEventListener("abort", end, { once: true });
+    void stop.then(() => {
+      shutdown.removeEventListener("abort", end);
+      return live.return?.();
+    });
     // Asking for the first event registers the listener now: from here on, events queue up
     // while the history is read, so none falls between the two.
     let nextEvent = live.next();

@@ -1,0 +1,92 @@
+import { setMaxListeners } from "node:events";
+import type { Server } from "node:http";
+import { Repeater } from "@graphql-yoga/subscription";
+import type { WebSocketServer } from "ws";
+
+/**
+ * Ending live subscriptions cleanly when the server stops. Every subscription stream listens to
+ * `signal` and, once it aborts, finishes like any completed stream: graphql-ws then sends the
+ * client a `complete` for it, and yoga ends an SSE response with `event: complete`. A client
+ * sees an orderly end (and reconnects elsewhere with its last version) instead of a broken
+ * socket. graphql-ws's own `dispose()` only closes every socket with "1001 Going away", which
+ * its clients report as an error for each subscription still open.
+ */
+export class LiveShutdown {
+  private readonly controller = new AbortController();
+  /** graphql-ws connections, to see when each has sent the `complete` of its subscriptions. */
+  private readonly connections = new Set<{ subscriptions: Record<string, unknown> }>();
+
+  constructor() {
+    // One listener per open subscription: thousands are expected.
+    setMaxListeners(0, this.controller.signal);
+  }
+
+  /** Aborts when the server starts shutting down. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** For graphql-ws's `onConnect`: a connection whose subscriptions shutdown waits for. */
+  connected(ctx: { subscriptions: Record<string, unknown> }): void {
+    this.connections.add(ctx);
+  }
+
+  /** For graphql-ws's `onClose`. */
+  closed(ctx: { subscriptions: Record<string, unknown> }): void {
+    this.connections.delete(ctx);
+  }
+
+  /**
+   * Ends every subscription, then waits (at most `timeoutMs`) until each graphql-ws operation
+   * has sent its `complete`: graphql-ws forgets an operation only after that message is written.
+   */
+  async endSubscriptions(timeoutMs: number): Promise<void> {
+    this.controller.abort();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && [...this.connections].some((ctx) => Object.keys(ctx.subscriptions).length > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/** `source` until the shutdown signal: then it completes (an iterator waiting for an event ends at once). */
+export function untilShutdown<T>(source: AsyncIterable<T>, signal: AbortSignal): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    if (signal.aborted) return stop();
+    const iterator = source[Symbol.asyncIterator]();
+    const end = () => stop();
+    signal.addEventListener("abort", end, { once: true });
+    void stop.then(() => {
+      signal.removeEventListener("abort", end);
+      return iterator.return?.();
+    });
+    for (let result = await iterator.next(); !result.done; result = await iterator.next()) await push(result.value);
+    stop();
+  });
+}
+
+/**
+ * Closes the HTTP server once subscriptions have ended: WebSockets get "1001 Going away" (their
+ * subscriptions already completed), requests in flight finish, idle keep-alive connections are
+ * closed as they become idle. What is still open after `graceMs` is cut.
+ */
+export async function closeHttpServer(
+  server: Server,
+  serverClosed: Promise<void>,
+  webSockets: { server: WebSocketServer; handle: { dispose(): void | Promise<void> } },
+  graceMs: number,
+): Promise<void> {
+  const force = setTimeout(() => {
+    for (const socket of webSockets.server.clients) socket.terminate();
+    server.closeAllConnections();
+  }, graceMs);
+  const idle = setInterval(() => server.closeIdleConnections(), 25);
+  try {
+    await webSockets.handle.dispose();
+    server.closeIdleConnections();
+    await serverClosed;
+  } finally {
+    clearTimeout(force);
+    clearInterval(idle);
+  }
+}
