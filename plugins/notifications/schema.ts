@@ -1,0 +1,62 @@
+import DataLoader from "dataloader";
+import type { Notification, PrismaClient } from "../../src/generated/prisma/client.js";
+import type { RefundPlugin } from "../../src/plugin/index.js";
+import { CHANNELS, STATUSES } from "./notify.js";
+
+type SchemaBuilder = Parameters<NonNullable<RefundPlugin["schema"]>>[0];
+type GraphQLContext = { db: { prisma: PrismaClient }; viewer: { role: string } | null };
+
+// One loader per request: the notifications of every refund on a page in one statement.
+const loaders = new WeakMap<object, DataLoader<string, Notification[]>>();
+function notificationsLoader(ctx: GraphQLContext): DataLoader<string, Notification[]> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (refundIds) => {
+      const rows = await ctx.db.prisma.notification.findMany({
+        where: { refundId: { in: [...refundIds] } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      });
+      return refundIds.map((refundId) => rows.filter((row) => row.refundId === refundId));
+    });
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+/** Delivery details are for the shop's staff, not for the customer reading its messages. */
+const isStaff = (ctx: GraphQLContext) => ctx.viewer !== null && ctx.viewer.role !== "CUSTOMER";
+
+/** `Refund.notifications` and the `Notification` type. */
+export function notificationsSchema(builder: SchemaBuilder): void {
+  const ChannelEnum = builder.enumType("NotificationChannel", {
+    description: "WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only.",
+    values: CHANNELS,
+  });
+  const StatusEnum = builder.enumType("NotificationStatus", {
+    description: "PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile.",
+    values: STATUSES,
+  });
+  const NotificationRef = builder.objectRef<Notification>("Notification").implement({
+    description: "A message to the customer about one transition of a refund (plugin notifications).",
+    fields: (t) => ({
+      id: t.exposeID("id"),
+      transitionId: t.field({ type: "ID", resolve: (row) => Buffer.from(`RefundTransition:${row.transitionId}`).toString("base64") }),
+      channel: t.field({ type: ChannelEnum, resolve: (row) => row.channel as (typeof CHANNELS)[number] }),
+      locale: t.exposeString("locale"),
+      message: t.exposeString("message"),
+      status: t.field({ type: StatusEnum, resolve: (row) => row.status as (typeof STATUSES)[number] }),
+      attempts: t.int({ nullable: true, description: "Webhook calls so far (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.attempts : null) }),
+      lastError: t.string({ nullable: true, description: "Why the last call failed (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.lastError : null) }),
+      createdAt: t.expose("createdAt", { type: "DateTime" }),
+      sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),
+    }),
+  });
+
+  builder.prismaObjectField("Refund", "notifications", (t) =>
+    t.field({
+      type: [NotificationRef],
+      description: "Messages sent to the customer about this refund, oldest first.",
+      resolve: (refund, _args, ctx) => notificationsLoader(ctx).load(refund.id),
+    }),
+  );
+}

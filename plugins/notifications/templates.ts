@@ -1,0 +1,217 @@
+// Message templates: the defaults, which template a transition takes, and a small pure
+// renderer. No I/O here, so it is unit-tested on its own.
+import type { AfterTransitionEvent } from "../../src/plugin/index.js";
+
+export type RefundStatus = AfterTransitionEvent["transition"]["to"];
+export type RefundAction = AfterTransitionEvent["transition"]["action"];
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+// The platform's vocabulary, checked against its types both ways at compile time.
+const STATUSES = [
+  "REQUESTED",
+  "PENDING_REVIEW",
+  "AWAITING_CUSTOMER",
+  "AWAITING_WAREHOUSE",
+  "AWAITING_RETURN",
+  "RETURN_IN_TRANSIT",
+  "INSPECTING",
+  "PENDING_FINANCE",
+  "REFUNDING",
+  "REFUND_FAILED",
+  "REFUNDED",
+  "REJECTED",
+  "CANCELLED",
+] as const satisfies readonly RefundStatus[];
+const ACTIONS = [
+  "REQUEST",
+  "CLASSIFY",
+  "PAYMENT_SUCCEEDED",
+  "PAYMENT_FAILED",
+  "APPROVE",
+  "REJECT",
+  "OFFER_RESOLUTION",
+  "ACCEPT_OFFER",
+  "CONFIRM_NOT_RECEIVED",
+  "SUBMIT_RETURN_SHIPMENT",
+  "RECEIVE_RETURN",
+  "PASS_INSPECTION",
+  "FAIL_INSPECTION",
+  "FINANCE_APPROVE",
+  "FINANCE_REJECT",
+  "RETRY_PAYMENT",
+  "CANCEL",
+] as const satisfies readonly RefundAction[];
+type Exhaustive<Missing extends never> = Missing;
+export type _AllStatuses = Exhaustive<Exclude<RefundStatus, (typeof STATUSES)[number]>>;
+export type _AllActions = Exhaustive<Exclude<RefundAction, (typeof ACTIONS)[number]>>;
+
+/** Variables a template may use, e.g. `{{amount}}`. */
+export const TEMPLATE_VARIABLES = [
+  "amount",
+  "requestedAmount",
+  "orderRef",
+  "note",
+  "workingDays",
+  "customerName",
+  "shopName",
+  "carrier",
+  "trackingNumber",
+] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+export type TemplateVariables = Record<TemplateVariable, string>;
+
+/**
+ * A template key names the transitions it applies to: a status entered (`REFUNDED`), an
+ * action taken (`REJECT`), or one action into one status (`CLASSIFY:REFUNDING`).
+ */
+export function isTemplateKey(key: string): boolean {
+  const [first, second, ...rest] = key.split(":");
+  if (rest.length > 0 || !first) return false;
+  if (second === undefined) return (STATUSES as readonly string[]).includes(first) || (ACTIONS as readonly string[]).includes(first);
+  return (ACTIONS as readonly string[]).includes(first) && (STATUSES as readonly string[]).includes(second);
+}
+
+/** The keys a transition looks a template up by, most specific first. */
+export function templateKeys(action: RefundAction, to: RefundStatus): string[] {
+  return [`${action}:${to}`, action, to];
+}
+
+type Templates = Partial<Record<string, Partial<Record<Locale, string>>>>;
+
+/**
+ * Defaults written for this product, in both locales. The request itself (REQUESTED) has no
+ * message: its automatic classification follows within the same second and says more.
+ */
+export const DEFAULT_TEMPLATES: Templates = {
+  "CLASSIFY:REFUNDING": {
+    "zh-CN": "您的退款申请已自动通过，{{amount}} 将在 {{workingDays}} 个工作日内原路退回。",
+    en: "Your refund was approved automatically; {{amount}} will reach your original payment account within {{workingDays}} working days.",
+  },
+  PENDING_REVIEW: {
+    "zh-CN": "我们已收到您对订单 {{orderRef}} 的退款申请（{{requestedAmount}}），客服将在 24 小时内审核。",
+    en: "We have received your refund request for order {{orderRef}} ({{requestedAmount}}); customer service will review it within 24 hours.",
+  },
+  AWAITING_WAREHOUSE: {
+    "zh-CN": "您的退款申请已通过初审，仓库正在确认包裹情况，确认后将为您退款 {{amount}}。",
+    en: "Your refund passed the first review; our warehouse is checking on the parcel, and {{amount}} will be refunded once it is confirmed.",
+  },
+  AWAITING_RETURN: {
+    "zh-CN": "您的退货申请已通过。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；我们收到商品并验货后将退款 {{amount}}。",
+    en: "Your return was approved. Please send the item back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} once we have received and inspected it.",
+  },
+  "ACCEPT_OFFER:AWAITING_RETURN": {
+    "zh-CN": "您选择了退货并全额退款，退货运费由商家承担。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；验货后将退款 {{amount}}。",
+    en: "You chose to return the item for a full refund; the shop pays the return shipping. Please send it back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} after inspection.",
+  },
+  AWAITING_CUSTOMER: {
+    "zh-CN": "关于订单 {{orderRef}} 的退款，我们为您准备了几种处理方案，请在退款详情中选择。",
+    en: "We have prepared some options for your refund on order {{orderRef}}; please choose one in your refund details.",
+  },
+  RETURN_IN_TRANSIT: {
+    "zh-CN": "已收到您的退货运单（{{carrier}} {{trackingNumber}}），包裹到仓后我们将在 24 小时内验货。",
+    en: "We have your return's tracking number ({{carrier}} {{trackingNumber}}); we inspect the parcel within 24 hours of its arrival.",
+  },
+  INSPECTING: {
+    "zh-CN": "您的退货已到仓，我们将在 24 小时内完成验货。",
+    en: "Your return has arrived at our warehouse; we will inspect it within 24 hours.",
+  },
+  PENDING_FINANCE: {
+    "zh-CN": "您的退款 {{amount}} 已审核通过，正在等待财务确认。",
+    en: "Your refund of {{amount}} was approved and is awaiting confirmation by finance.",
+  },
+  "SUBMIT_RETURN_SHIPMENT:PENDING_FINANCE": {
+    "zh-CN": "感谢您寄回商品。作为我们的优质客户，您无需等待包裹到仓，退款 {{amount}} 正在等待财务确认。",
+    en: "Thank you for sending the item back. As a valued customer you need not wait for it to arrive: your refund of {{amount}} is awaiting confirmation by finance.",
+  },
+  REFUNDING: {
+    "zh-CN": "您的退款 {{amount}} 已审核通过，将在 {{workingDays}} 个工作日内原路退回。",
+    en: "Your refund of {{amount}} was approved and will reach your original payment account within {{workingDays}} working days.",
+  },
+  "RETRY_PAYMENT:REFUNDING": {
+    "zh-CN": "我们已重新为您发起退款 {{amount}}，将在 {{workingDays}} 个工作日内原路退回。",
+    en: "We have sent your refund of {{amount}} again; it will reach your original payment account within {{workingDays}} working days.",
+  },
+  REFUNDED: {
+    "zh-CN": "退款 {{amount}} 已原路退回，请注意查收。感谢您的耐心。",
+    en: "{{amount}} has been refunded to your original payment account. Thank you for your patience.",
+  },
+  REFUND_FAILED: {
+    "zh-CN": "退款 {{amount}} 暂未成功退回原支付账户，我们正在处理，稍后将重新发起，无需您操作。",
+    en: "Refunding {{amount}} to your original payment account did not go through yet; we are on it and will send it again, nothing for you to do.",
+  },
+  REJECTED: {
+    "zh-CN": "很抱歉，您对订单 {{orderRef}} 的退款申请未通过：{{note}}。如有疑问，请联系客服。",
+    en: "Sorry, your refund request for order {{orderRef}} was declined: {{note}}. If you have questions, please contact customer service.",
+  },
+  "FAIL_INSPECTION:REJECTED": {
+    "zh-CN": "很抱歉，您退回的商品未通过验货：{{note}}。如有疑问，请联系客服。",
+    en: "Sorry, the item you sent back did not pass inspection: {{note}}. If you have questions, please contact customer service.",
+  },
+  CANCELLED: {
+    "zh-CN": "您已撤销订单 {{orderRef}} 的退款申请。",
+    en: "You have cancelled your refund request for order {{orderRef}}.",
+  },
+};
+
+/**
+ * The template for a transition in a locale: the shop's overrides first (most specific key
+ * first), then the defaults. An override of `""` means "no message" for what it matches.
+ * null when nothing applies.
+ */
+export function resolveTemplate(overrides: Templates, locale: Locale, action: RefundAction, to: RefundStatus): string | null {
+  for (const templates of [overrides, DEFAULT_TEMPLATES]) {
+    for (const key of templateKeys(action, to)) {
+      const template = templates[key]?.[locale];
+      if (template !== undefined) return template === "" ? null : template;
+    }
+  }
+  return null;
+}
+
+const VARIABLE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** The variable names a template uses, in order, repeats included. */
+export function templateVariables(template: string): string[] {
+  return [...template.matchAll(VARIABLE)].map((match) => match[1]!);
+}
+
+/** Names a template uses that no transition provides. */
+export function unknownVariables(template: string): string[] {
+  return [...new Set(templateVariables(template).filter((name) => !(TEMPLATE_VARIABLES as readonly string[]).includes(name)))];
+}
+
+/**
+ * Replaces each `{{name}}` (spaces inside the braces allowed) with its value. A name with no
+ * value stays as written, visible, rather than vanishing from the message; settings
+ * validation refuses such templates before they are stored.
+ */
+export function renderTemplate(template: string, variables: Partial<Record<string, string>>): string {
+  return template.replace(VARIABLE, (whole, name: string) => {
+    const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
+    return value ?? whole;
+  });
+}
+
+/** `1-3` reads `1–3` in English; other spellings are left as the shop wrote them. */
+export function localizeWorkingDays(workingDays: string, locale: Locale): string {
+  return locale === "en" ? workingDays.replace(/^(\d+)\s*-\s*(\d+)$/, "$1–$2") : workingDays;
+}
+
+/** A note is quoted inside a sentence: its own final full stop would double the template's. */
+export function noteForSentence(note: string | null): string {
+  return (note ?? "").trim().replace(/[。．.!！]+$/u, "");
+}
+
+const LOCALE_BY_CURRENCY: Record<string, string> = { CNY: "zh-CN", HKD: "zh-HK", TWD: "zh-TW", JPY: "ja-JP" };
+
+/**
+ * `formatAmount(8900, "CNY")` → `¥89.00`, the same text as the API's `Money.formatted`, in
+ * every message locale.
+ */
+export function formatAmount(amount: number, currency: string): string {
+  const formatter = new Intl.NumberFormat(LOCALE_BY_CURRENCY[currency] ?? "en-US", { style: "currency", currency });
+  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  return formatter.format(amount / 10 ** digits);
+}
