@@ -1,0 +1,36 @@
+// coupons: a coupon after a completed refund, and an exclusive re-order coupon when a
+// wrong-size item is sent back; one per trigger, whatever the retries.
+import { definePlugin } from "../../src/plugin/index.js";
+import { addCouponSchema } from "./graphql.js";
+import { issueCoupon } from "./issue.js";
+import { isWrongSizeReturn } from "./rules.js";
+import { type CouponSettings, couponSettings } from "./settings.js";
+
+export default definePlugin<CouponSettings>({
+  name: "coupons",
+  version: "1.0.0",
+  config: couponSettings,
+  hooks: {
+    async afterTransition({ refund, transition }, ctx) {
+      const { refundCoupon, reorderCoupon } = ctx.settings;
+      const owner = { shopId: ctx.shopId, customerId: refund.customerId, refundId: refund.id, currency: refund.currency };
+
+      if (transition.to === "REFUNDED" && refundCoupon.enabled) {
+        await issueCoupon(ctx.db, { kind: "REFUND_COMPLETED", ...owner, ...refundCoupon });
+      }
+
+      if (transition.action === "SUBMIT_RETURN_SHIPMENT" && reorderCoupon.enabled) {
+        const returned = await ctx.db.refund.findUniqueOrThrow({
+          where: { id: refund.id },
+          select: { description: true, reason: { select: { code: true } } },
+        });
+        if (isWrongSizeReturn({ reasonCode: returned.reason.code, description: returned.description }, reorderCoupon)) {
+          await issueCoupon(ctx.db, { kind: "REORDER", ...owner, ...reorderCoupon });
+        }
+      }
+    },
+  },
+  schema(builder) {
+    addCouponSchema(builder);
+  },
+});
