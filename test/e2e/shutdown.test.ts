@@ -1,0 +1,144 @@
+// Graceful shutdown of a real server process, as an orchestrator does it: SIGTERM while phones
+// and consoles are subscribed. Every subscription must end with a `complete` (graphql-ws) or
+// `event: complete` (SSE), never a broken socket, and the process must exit 0 promptly.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { GraphQLClient } from "graphql-request";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type TestServer, setupShop } from "../support/server.js";
+import { sseSubscribe } from "../support/sse.js";
+import { collect, wsClient } from "../support/subscriptions.js";
+
+const redisUrl = process.env.REDIS_URL;
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+}
+
+/** `node --import tsx src/main.ts` on a free port, as deployments run it; resolves once it listens. */
+function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL at (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code, signal) => reject(new Error(`server exited (${code ?? signal}) before listening: ${output}`)));
+  });
+}
+
+/** Sends a signal and resolves with how the process ended. */
+function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => {
+    child.once("exit", (code, exitSignal) => resolve({ code, signal: exitSignal }));
+    child.kill(signal);
+  });
+}
+
+const STATUS_CHANGED = /* GraphQL */ `
+  subscription ($refundId: ID!, $afterVersion: Int) {
+    refundStatusChanged(refundId: $refundId, afterVersion: $afterVersion) { to version }
+  }
+`;
+type StatusChanged = { refundStatusChanged: { to: string; version: number } };
+
+function tokenOf(client: GraphQLClient): string {
+  return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+}
+
+/** A graphql-ws error as text: a socket closed under a subscription shows its close code. */
+function described(error: unknown): string {
+  if (typeof error !== "object" || error === null || !("code" in error)) return JSON.stringify(error);
+  return `socket closed: ${String(error.code)} ${String((error as { reason?: unknown }).reason)}`;
+}
+
+/** Fails with `what` unless `promise` settles within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe.each(backends)("SIGTERM on a server process on %s", (kind) => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  const adminToken = `shutdown-admin-${randomBytes(8).toString("hex")}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    server = await startServerProcess({
+      ...(kind === "pglite" ? { DATA_DIR: database.options.dataDir! } : { DATABASE_URL: database.options.databaseUrl! }),
+      ...(kind === "postgres" && redisUrl && { REDIS_URL: redisUrl }),
+      DEMO_DATA: "0",
+      BOOTSTRAP_ADMIN_TOKEN: adminToken,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server) await stopServerProcess(server, "SIGKILL"); // gone already, unless the test failed
+    await database?.drop();
+  });
+
+  it("completes every open subscription over graphql-ws and SSE, then exits 0", async () => {
+    const client = (token?: string) => new GraphQLClient(server.url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const shop = await setupShop({ url: server.url, admin: client(adminToken), client } as TestServer);
+    const customer = await shop.customer("c-shutdown");
+    const orderId = await shop.order("c-shutdown", { paidAmount: 9900, shippingStatus: "SHIPPED" });
+    const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+      input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" },
+    });
+    const refundId = requested.requestRefund.refund!.id;
+
+    // A phone on graphql-ws, a console on graphql-ws, a browser on SSE.
+    const phone = wsClient(server.url, tokenOf(customer.client));
+    const status = collect<StatusChanged>(phone, STATUS_CHANGED, { refundId, afterVersion: 0 });
+    const console_ = wsClient(server.url, tokenOf(shop.staff.AGENT));
+    const queue = collect<{ refundEvents: { to: string } }>(console_, `subscription { refundEvents { to } }`, {});
+    const browser = await sseSubscribe<StatusChanged>(server.url, tokenOf(customer.client), STATUS_CHANGED, { refundId, afterVersion: 0 });
+    await Promise.all([status.waitFor(2), browser.waitFor(2)]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the console's subscription start
+    // All three are live: one transition reaches each.
+    const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
+    expect(approved.transitionRefund.userErrors).toEqual([]);
+    await Promise.all([status.waitFor(3), queue.waitFor(1), browser.waitFor(3)]);
+
+    const signalled = Date.now();
+    const exit = await within(stopServerProcess(server, "SIGTERM"), 10_000, "the process exiting after SIGTERM");
+    const shutdownMs = Date.now() - signalled;
+    expect(exit, server.output()).toEqual({ code: 0, signal: null });
+    expect(server.output()).toContain("SIGTERM: finishing open requests and subscriptions");
+
+    // graphql-ws: the subscriptions completed. Closing the socket under them instead ("1001
+    // Going away") would reach the client as an error, since these clients do not retry.
+    await within(Promise.all([status.ended, queue.ended]), 1_000, "graphql-ws subscriptions ending");
+    expect(status.errors.map(described)).toEqual([]);
+    expect(queue.errors.map(described)).toEqual([]);
+    expect(status.events.map((event) => event.refundStatusChanged.version)).toEqual([1, 2, 3]);
+    // SSE: the stream said `complete` and the body ended normally, not with a reset.
+    expect(await within(browser.ended, 1_000, "the SSE stream ending")).toEqual({ completed: true, error: null });
+    expect(browser.messages.map((message) => message.event)).toEqual(["next", "next", "next", "complete"]);
+    // Promptly: nothing waited for a grace period to run out.
+    expect(shutdownMs).toBeLessThan(3_000);
+
+    await Promise.all([phone.dispose(), console_.dispose()]);
+  }, 60_000);
+});
