@@ -2,5 +2,5 @@
 import { writeFileSync } from "node:fs";
 import { printSchemaFile, SCHEMA_FILE } from "../src/graphql/print.js";
 
-writeFileSync(SCHEMA_FILE, printSchemaFile());
+writeFileSync(SCHEMA_FILE, await printSchemaFile());
 console.log(`wrote ${SCHEMA_FILE}`);

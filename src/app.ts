@@ -1,16 +1,22 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
-import { schema } from "./graphql/schema.js";
+import { buildSchema } from "./graphql/schema.js";
 import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
+import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
+import { PluginHost } from "./plugin/host.js";
+import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
+import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
+import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
@@ -34,6 +40,11 @@ export interface App {
 export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
+  /** How long a claimed payment attempt is held before another process may take it. */
+  paymentClaimMs?: number;
+  /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
+  plugins?: ReadonlyArray<string | AnyRefundPlugin>;
+  hookDelivery?: HookDeliveryOptions;
 };
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
@@ -45,12 +56,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   await applyMigrations(db);
   if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
 
+  const requested = options.plugins ?? DEFAULT_PLUGINS;
+  const named = await loadPlugins(requested.filter((plugin): plugin is string => typeof plugin === "string"));
+  const pluginModules = [...named, ...requested.filter((plugin): plugin is AnyRefundPlugin => typeof plugin !== "string")];
+  const plugins = new PluginHost(pluginModules);
+  const schema = buildSchema(pluginModules);
+
   const sandbox = new SandboxPaymentProvider();
-  const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs });
+  const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
+  const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments };
+  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, plugins, hookDeliveries };
   payments.start(services);
   const live = new LiveShutdown();
+  hookDeliveries.start();
 
   async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
     try {
@@ -66,7 +85,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     logging: options.logLevel,
-    maskedErrors: true,
+    maskedErrors: {
+      // A query that fails an expected check (a role, a scope) says so with its code; any
+      // other error stays masked.
+      maskError(error, message, isDev) {
+        const original = (error as { originalError?: unknown }).originalError;
+        if (original instanceof UserErrorsException) {
+          const [first] = original.userErrors;
+          return new GraphQLError(first!.message, { extensions: { code: first!.code, field: first!.field } });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     context: ({ request }) => contextFor(request.headers.get("authorization")),
     plugins: [
       useReadinessCheck({
@@ -76,7 +106,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ],
   });
 
-  const server = createServer(yoga);
+  const pluginContext = pluginContexts(services);
+  const pluginRouter = createPluginRouter(services, pluginContext);
+  const stopPluginTasks = startPluginTasks(services, pluginContext);
+  const server = createServer((request, response) =>
+    request.url?.startsWith(PLUGIN_ROUTE_PREFIX) ? pluginRouter(request, response) : yoga(request, response),
+  );
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsHandle = useServer<{ authorization?: string }>(
     {
@@ -122,7 +157,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
       await live.endSubscriptions(SHUTDOWN_GRACE_MS);
       await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS);
+      await stopPluginTasks();
       await payments.stop();
+      await hookDeliveries.stop();
       await realtime.close();
       await db.close();
     },

@@ -1,3 +1,5 @@
+import { pluginNamesFrom } from "./plugin/loader.js";
+
 /** Configuration from the environment; the names are the contract of shared/DESIGN.md. */
 export interface AppConfig {
   port: number;
@@ -10,6 +12,20 @@ export interface AppConfig {
   /** Put a demo shop into a fresh embedded database. */
   demoData: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Plugins to load: names under plugins/ or paths. */
+  plugins: string[];
+  /** First retry delay of a failed after-hook (doubling). */
+  pluginRetryBaseMs?: number;
+  /** How long a process holds a payment attempt or hook delivery it took; after a crash, others wait this long. */
+  workerClaimMs?: number;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, not ${raw}`);
+  return value;
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -27,5 +43,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapAdminToken: env.BOOTSTRAP_ADMIN_TOKEN || undefined,
     demoData: env.DEMO_DATA !== "0",
     logLevel: logLevel as AppConfig["logLevel"],
+    plugins: pluginNamesFrom(env.PLUGINS),
+    pluginRetryBaseMs: positiveNumber(env, "PLUGIN_RETRY_BASE_MS"),
+    workerClaimMs: positiveNumber(env, "WORKER_CLAIM_MS"),
   };
 }

@@ -5,7 +5,11 @@ import { configFromEnv } from "./config.js";
 import { seedDemoShop } from "./demo/demo-shop.js";
 
 const config = configFromEnv();
-const app = await createApp(config);
+const app = await createApp({
+  ...config,
+  paymentClaimMs: config.workerClaimMs,
+  hookDelivery: { retryBaseMs: config.pluginRetryBaseMs, claimMs: config.workerClaimMs },
+});
 
 if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {
   const started = Date.now();

@@ -26,7 +26,8 @@ export const USER_ERROR_CODES = [
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
 export interface UserError {
-  code: UserErrorCode;
+  /** One of USER_ERROR_CODES, or a code a plugin's before-hook vetoed with. */
+  code: UserErrorCode | (string & {});
   message: string;
   field?: string[];
 }

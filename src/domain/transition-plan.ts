@@ -194,3 +194,13 @@ function planOffer(
     return { kind: option.kind, amount };
   });
 }
+
+/**
+ * A plugin or rule holds a refund the platform would refund at once (CLASSIFY into
+ * REFUNDING): it goes to PENDING_REVIEW for a person instead. Any other plan is unchanged.
+ */
+export function holdForReview(plan: TransitionPlan, refund: RefundSnapshot, reason: string): TransitionPlan {
+  if (plan.rule.action !== "CLASSIFY" || plan.to !== "REFUNDING") return plan;
+  // The type stays as classification decided (REFUND_ONLY: nothing was shipped to return).
+  return { ...plan, to: "PENDING_REVIEW", approvedAmount: refund.approvedAmount, amount: null, paymentAmount: undefined, note: reason };
+}

@@ -13,6 +13,7 @@ export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
     ID: { Input: string; Output: string };
   };
   DefaultFieldNullability: false;

@@ -1,10 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { printSchema } from "graphql";
-import { schema } from "./schema.js";
+import { DEFAULT_PLUGINS, loadPlugins } from "../plugin/loader.js";
+import { buildSchema } from "./schema.js";
 
 export const SCHEMA_FILE = fileURLToPath(new URL("../../schema/schema.graphql", import.meta.url));
 
-/** The checked-in SDL: what frontend and mobile teams generate their clients from. */
-export function printSchemaFile(): string {
-  return `# Generated from src/graphql by \`npm run schema:print\`; do not edit.\n\n${printSchema(schema)}\n`;
+/** The checked-in SDL, with the first-party plugins: what client teams generate code from. */
+export async function printSchemaFile(): Promise<string> {
+  const schema = buildSchema(await loadPlugins(DEFAULT_PLUGINS));
+  return `# Generated from src/graphql and the default plugins by \`npm run schema:print\`; do not edit.\n\n${printSchema(schema)}\n`;
 }

@@ -13,3 +13,9 @@ builder.scalarType("DateTime", {
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+builder.scalarType("JSON", {
+  description: "Any JSON value (plugin settings).",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});

@@ -1,3 +1,5 @@
+import type { GraphQLSchema } from "graphql";
+import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
 import "./scalars.js";
 import "./shop.js";
@@ -6,5 +8,22 @@ import "./order.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./subscriptions.js";
+import "./plugins.js";
 
-export const schema = builder.toSchema({ sortSchema: true });
+const applied = new Set<string>();
+let built: { key: string; schema: GraphQLSchema } | undefined;
+
+/**
+ * The schema with the plugins' additions. The builder is one per process, so a plugin's
+ * `schema(builder)` runs once; the schema is rebuilt only when a new plugin adds to it.
+ */
+export function buildSchema(plugins: readonly AnyRefundPlugin[]): GraphQLSchema {
+  for (const plugin of plugins) {
+    if (applied.has(plugin.name)) continue;
+    applied.add(plugin.name);
+    plugin.schema?.(builder);
+  }
+  const key = [...applied].sort().join(",");
+  if (built?.key !== key) built = { key, schema: builder.toSchema({ sortSchema: true }) };
+  return built.schema;
+}

@@ -1,6 +1,6 @@
 import type { Database } from "../db/database.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
-import { type CommittedEffects, type PaymentDispatch, type RefundServiceDeps, TRANSACTION_OPTIONS, runCommittedEffects } from "../services/refund-effects.js";
+import { type PaymentDispatch, type RefundServiceDeps, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "../services/refund-effects.js";
 import { applyTransition } from "../services/transition-refund.js";
 import type { PaymentProvider } from "./provider.js";
 
@@ -104,7 +104,9 @@ export class PaymentDispatcher implements PaymentDispatch {
       return;
     }
 
-    const effects: CommittedEffects = { transitions: [], paymentAttemptIds: [] };
+    const deps = this.deps;
+    if (!deps) throw new Error("PaymentDispatcher.start() was not called");
+    const effects = noEffects();
     await this.db.prisma.$transaction(async (tx) => {
       const recorded = await tx.paymentRefundAttempt.updateMany({
         where: { id: attemptId, status: "PENDING" },
@@ -121,10 +123,10 @@ export class PaymentDispatcher implements PaymentDispatch {
         attempt.refundId,
         { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null },
         SYSTEM_ACTOR,
-        {},
+        { plugins: deps.plugins },
         effects,
       );
     }, TRANSACTION_OPTIONS);
-    if (this.deps) runCommittedEffects(this.deps, effects);
+    runCommittedEffects(deps, effects);
   }
 }

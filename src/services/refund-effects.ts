@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Prisma, RefundTransition } from "../generated/prisma/client.js";
+import type { PluginHost } from "../plugin/host.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
 
 export type Tx = Prisma.TransactionClient;
@@ -10,17 +11,29 @@ export interface PaymentDispatch {
   dispatch(attemptId: string): void;
 }
 
+/** Runs queued after-transition hooks after their transaction committed. */
+export interface HookDispatch {
+  dispatch(deliveryId: string): void;
+}
+
 /** What refund services need from the running application. */
 export interface RefundServiceDeps {
   db: Database;
   pubsub: RefundPubSub;
   payments: PaymentDispatch;
+  plugins: PluginHost;
+  hookDeliveries: HookDispatch;
 }
 
-/** What a committed transaction leaves to do: events to publish, payments to send. */
+/** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
 export interface CommittedEffects {
   transitions: Array<RefundTransition & { customerId: string }>;
   paymentAttemptIds: string[];
+  hookDeliveryIds: string[];
+}
+
+export function noEffects(): CommittedEffects {
+  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [] };
 }
 
 /** Interactive transactions wait for a pooled connection under load rather than fail at 2 s. */
@@ -43,4 +56,5 @@ export function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedE
     });
   }
   for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
+  for (const deliveryId of effects.hookDeliveryIds) deps.hookDeliveries.dispatch(deliveryId);
 }

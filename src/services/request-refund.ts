@@ -2,13 +2,7 @@ import { fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { SYSTEM_ACTOR, type RefundType } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
-import {
-  type CommittedEffects,
-  type RefundServiceDeps,
-  type Tx,
-  TRANSACTION_OPTIONS,
-  runCommittedEffects,
-} from "./refund-effects.js";
+import { type RefundServiceDeps, type Tx, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "./refund-effects.js";
 import { applyTransition } from "./transition-refund.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
 
@@ -39,7 +33,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   });
   if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${input.reasonCode}: see reasonTags`, ["input", "reasonCode"]);
 
-  const run = (tx: Tx) => createAndClassify(tx, caller, input, { order, reasonTagId: reason.id, idempotencyKey });
+  const run = (tx: Tx) => createAndClassify(tx, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey });
   let result: Awaited<ReturnType<typeof createAndClassify>>;
   try {
     result = await deps.db.prisma.$transaction(run, TRANSACTION_OPTIONS);
@@ -55,12 +49,13 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
 
 async function createAndClassify(
   tx: Tx,
+  deps: RefundServiceDeps,
   caller: Viewer,
   input: RequestRefundInput,
   context: { order: { id: string; shopId: string; customerId: string; paidAmount: number; currency: string }; reasonTagId: string; idempotencyKey: string | null },
 ) {
   const { order, idempotencyKey } = context;
-  const effects: CommittedEffects = { transitions: [], paymentAttemptIds: [] };
+  const effects = noEffects();
   // Serialises every request on this order; reads below see all committed refunds.
   await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${order.id} FOR UPDATE`;
 
@@ -114,6 +109,7 @@ async function createAndClassify(
   });
   const { transitions, ...created } = refund;
   effects.transitions.push(...transitions.map((transition) => ({ ...transition, customerId: created.customerId })));
-  const classified = await applyTransition(tx, created.id, { action: "CLASSIFY" }, SYSTEM_ACTOR, {}, effects);
+  for (const transition of transitions) effects.hookDeliveryIds.push(...(await deps.plugins.enqueueAfterTransition(tx, transition)));
+  const classified = await applyTransition(tx, created.id, { action: "CLASSIFY" }, SYSTEM_ACTOR, { plugins: deps.plugins }, effects);
   return { refund: classified.refund, effects };
 }

@@ -1,13 +1,15 @@
 import { fail, UserErrorsException } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
-import { type TransitionRequest, planTransition } from "../domain/transition-plan.js";
+import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import type { Actor } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { type PluginHost, vetoError } from "../plugin/host.js";
 import {
   type CommittedEffects,
   type RefundServiceDeps,
   type Tx,
   TRANSACTION_OPTIONS,
+  noEffects,
   runCommittedEffects,
 } from "./refund-effects.js";
 import { type Viewer, actorOf, refundScope, requireViewer } from "./viewer.js";
@@ -22,8 +24,8 @@ export async function applyTransition(
   refundId: string,
   request: TransitionRequest,
   actor: Actor,
-  options: { expectedVersion?: number | null; scope?: { shopId?: string; customerId?: string } } = {},
-  effects: CommittedEffects = { transitions: [], paymentAttemptIds: [] },
+  options: { plugins: PluginHost; expectedVersion?: number | null; scope?: { shopId?: string; customerId?: string } },
+  effects: CommittedEffects = noEffects(),
 ) {
   const refund = await tx.refund.findFirst({
     where: { id: refundId, ...options.scope },
@@ -44,7 +46,25 @@ export async function applyTransition(
     offeredOptions: refund.resolutionOptions.filter((option) => !option.accepted),
   });
   if (!planned.ok) throw new UserErrorsException(planned.errors);
-  const plan = planned.plan;
+  let plan = planned.plan;
+  const { order: _order, customer: _customer, resolutionOptions: _options, ...hookRefund } = refund;
+  const hooks = await options.plugins.runBeforeTransition(tx, {
+    refund: hookRefund,
+    action: request.action,
+    from: plan.from,
+    to: plan.to,
+    actor,
+    note: plan.note,
+    amount: plan.amount,
+  });
+  if (hooks.veto) throw new UserErrorsException([vetoError(hooks.veto)]);
+  if (hooks.hold) {
+    const held = holdForReview(plan, refund, hooks.hold.reason);
+    if (held !== plan) {
+      plan = held;
+      actor = { kind: "PLUGIN", name: hooks.hold.plugin };
+    }
+  }
   const version = refund.version + 1;
 
   let updated;
@@ -116,6 +136,7 @@ export async function applyTransition(
     },
   });
   effects.transitions.push({ ...transition, customerId: refund.customerId });
+  effects.hookDeliveryIds.push(...(await options.plugins.enqueueAfterTransition(tx, transition)));
   return { refund: updated, transition, effects };
 }
 
@@ -129,7 +150,7 @@ export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer |
   const caller = requireViewer(viewer);
   const { refundId, expectedVersion, ...request } = input;
   const result = await deps.db.prisma.$transaction(
-    (tx) => applyTransition(tx, refundId, request, actorOf(caller), { expectedVersion, scope: refundScope(caller) }),
+    (tx) => applyTransition(tx, refundId, request, actorOf(caller), { plugins: deps.plugins, expectedVersion, scope: refundScope(caller) }),
     TRANSACTION_OPTIONS,
   );
   runCommittedEffects(deps, result.effects);

@@ -7,6 +7,7 @@ import { reservedAmount } from "../../src/domain/money.js";
 import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, resolveTarget } from "../../src/domain/refund-machine.js";
 import { ROLES, type Role } from "../../src/domain/types.js";
 import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
+import { PluginHost } from "../../src/plugin/host.js";
 import { applyTransition } from "../../src/services/transition-refund.js";
 import { openMigratedDatabase } from "../support/databases.js";
 
@@ -268,7 +269,7 @@ describe("seedDemoShop", () => {
 
   it("leaves open refunds that the platform's transition service moves on", async () => {
     const move = (refundId: string, request: Parameters<typeof applyTransition>[2], role: Role) =>
-      db.prisma.$transaction((tx) => applyTransition(tx, refundId, request, { kind: "USER", role, name: "test" }));
+      db.prisma.$transaction((tx) => applyTransition(tx, refundId, request, { kind: "USER", role, name: "test" }, { plugins: new PluginHost([]) }));
     const viewer = await viewerFromAuthorization(db, `Bearer ${seeded.tokens.CUSTOMER}`);
     const toReturn = refunds.find((refund) => refund.status === "AWAITING_RETURN" && refund.customerId === viewer!.customerId)!;
     const shipped = await move(toReturn.id, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "顺丰速运", trackingNumber: "SF1234567890123" }, "CUSTOMER");

@@ -2,7 +2,7 @@
 // of the given backend, and graphql-request clients holding real API tokens.
 import { randomBytes } from "node:crypto";
 import { GraphQLClient } from "graphql-request";
-import { type App, createApp } from "../../src/app.js";
+import { type App, type AppOptions, createApp } from "../../src/app.js";
 import type { DatabaseKind } from "../../src/db/database.js";
 import type { Role } from "../../src/domain/types.js";
 import { createTestDatabase } from "./databases.js";
@@ -15,7 +15,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+/** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
+export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery"> = {}): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
   const app = await createApp({
@@ -24,6 +25,8 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     bootstrapAdminToken: adminToken,
     logLevel: "error",
     paymentSweepIntervalMs: 200,
+    plugins: options.plugins ?? [],
+    hookDelivery: options.hookDelivery,
   });
   const url = await app.listen();
   const client = (token?: string) => new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });

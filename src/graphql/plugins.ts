@@ -1,0 +1,87 @@
+import { listDeadDeliveries, listPluginSettings, retryDeadDelivery, updatePluginSettings } from "../services/plugin-admin.js";
+import { queryViewer } from "./access.js";
+import { builder } from "./builder.js";
+import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+const PluginRef = builder.simpleObject("Plugin", {
+  description: "A loaded plugin and the current shop's settings of it.",
+  fields: (t) => ({
+    name: t.string(),
+    version: t.string(),
+    settings: t.field({ type: "JSON" }),
+  }),
+});
+
+const PluginDeliveryStatusEnum = builder.enumType("PluginDeliveryStatus", { values: ["PENDING", "DELIVERED", "DEAD"] as const });
+
+const PluginDeliveryRef = builder.prismaObject("PluginDelivery", {
+  description: "One call of a plugin's after-transition hook.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    plugin: t.exposeString("plugin"),
+    status: t.expose("status", { type: PluginDeliveryStatusEnum }),
+    attempts: t.exposeInt("attempts"),
+    lastError: t.exposeString("lastError", { nullable: true }),
+    refundId: t.field({ type: "ID", resolve: (delivery) => Buffer.from(`Refund:${delivery.refundId}`).toString("base64") }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+const optionalShop = (shopId: string | null | undefined) => (shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null);
+
+builder.queryFields((t) => ({
+  plugins: t.field({
+    type: [PluginRef],
+    description: "Loaded plugins with this shop's settings (SHOP_ADMIN; platform admins name the shop).",
+    args: { shopId: t.arg.id() },
+    resolve: (_root, { shopId }, ctx) => listPluginSettings(ctx.db, ctx.services.plugins, queryViewer(ctx), optionalShop(shopId)),
+  }),
+  pluginDeadLetters: t.prismaField({
+    type: ["PluginDelivery"],
+    description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery.",
+    args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
+    resolve: (_query, _root, { shopId, first }, ctx) =>
+      listDeadDeliveries(ctx.db, queryViewer(ctx), optionalShop(shopId), Math.min(Math.max(first ?? 50, 1), 200)),
+  }),
+}));
+
+const UpdatePluginSettingsInput = builder.inputType("UpdatePluginSettingsInput", {
+  fields: (t) => ({
+    shopId: t.id({ description: "Needed for platform admins." }),
+    plugin: t.string({ required: true }),
+    settings: t.field({ type: "JSON", required: true, description: "Validated by the plugin's settings schema; omitted keys take defaults." }),
+  }),
+});
+
+builder.mutationField("updatePluginSettings", (t) =>
+  t.field({
+    type: builder.simpleObject("UpdatePluginSettingsPayload", {
+      fields: (p) => ({ plugin: p.field({ type: PluginRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: UpdatePluginSettingsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      // Settings are free-form JSON checked by the plugin's own schema, not as input text.
+      withUserErrors(ctx, { ...input, settings: null }, async (viewer) => ({
+        plugin: await updatePluginSettings(ctx.db, ctx.services.plugins, viewer, {
+          ...input,
+          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+        }),
+      })),
+  }),
+);
+
+const RetryPluginDeliveryInput = builder.inputType("RetryPluginDeliveryInput", {
+  fields: (t) => ({ deliveryId: t.id({ required: true }) }),
+});
+
+builder.mutationField("retryPluginDelivery", (t) =>
+  t.field({
+    type: builder.simpleObject("RetryPluginDeliveryPayload", {
+      fields: (p) => ({ delivery: p.field({ type: PluginDeliveryRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: RetryPluginDeliveryInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({ delivery: await retryDeadDelivery(ctx.db, ctx.services.hookDeliveries, viewer, input) })),
+  }),
+);

@@ -1,0 +1,152 @@
+import type { Database } from "../db/database.js";
+import type { RefundAction } from "../domain/refund-machine.js";
+import type { HookDispatch } from "../services/refund-effects.js";
+import { PluginHost } from "./host.js";
+
+export interface HookDeliveryOptions {
+  /** First retry after this long, doubling each time. */
+  retryBaseMs?: number;
+  /** After this many failed calls the delivery is dead: listed for SHOP_ADMIN to retry. */
+  maxAttempts?: number;
+  /** How long a claim holds before another process may take the delivery over. */
+  claimMs?: number;
+  sweepIntervalMs?: number;
+}
+
+/**
+ * Runs after-transition hooks from their outbox rows (PluginDelivery), at least once, with
+ * backoff, and keeps the ones that keep failing as dead letters.
+ *
+ * Written here rather than on pg-boss because the rows are written by Prisma inside the
+ * transition's interactive transaction, which a queue library's own connection cannot join,
+ * and because the same conditional-UPDATE claim serves PostgreSQL and the embedded PGlite.
+ */
+export class HookDeliveryWorker implements HookDispatch {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly retryBaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly claimMs: number;
+  private readonly sweepIntervalMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly host: PluginHost,
+    options: HookDeliveryOptions = {},
+  ) {
+    this.retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.claimMs = options.claimMs ?? 30_000;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+  }
+
+  start(): void {
+    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.sweepIntervalMs);
+    this.sweepTimer.unref();
+    this.track(this.sweep());
+  }
+
+  dispatch(deliveryId: string): void {
+    if (!this.stopped) this.track(this.deliver(deliveryId));
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    await this.drain();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error) => console.error("plugin hook delivery failed", error)).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private retryLater(deliveryId: string, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.dispatch(deliveryId);
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async sweep(): Promise<void> {
+    const now = new Date();
+    const due = await this.db.prisma.pluginDelivery.findMany({
+      where: { status: "PENDING", availableAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      select: { id: true },
+      orderBy: { createdAt: "asc" },
+      take: 100,
+    });
+    for (const delivery of due) await this.deliver(delivery.id);
+  }
+
+  /** Claims one delivery and calls its plugin's after-hook. Safe to call twice. */
+  async deliver(deliveryId: string): Promise<void> {
+    const now = new Date();
+    const claimed = await this.db.prisma.pluginDelivery.updateMany({
+      where: { id: deliveryId, status: "PENDING", availableAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      data: { lockedUntil: new Date(now.getTime() + this.claimMs), attempts: { increment: 1 } },
+    });
+    if (claimed.count === 0) return;
+    const delivery = await this.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+    const plugin = this.host.plugins.get(delivery.plugin);
+    if (!plugin?.hooks?.afterTransition) {
+      await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
+      return;
+    }
+    const settings = await this.host.settingsFor(this.db.prisma, delivery.shopId, plugin);
+    if (PluginHost.isEnabled(settings)) {
+      try {
+        const transition = await this.db.prisma.refundTransition.findUniqueOrThrow({ where: { id: delivery.transitionId }, include: { refund: true } });
+        const { refund, ...row } = transition;
+        await plugin.hooks.afterTransition(
+          {
+            refund,
+            transition: {
+              id: row.id,
+              version: row.version,
+              action: row.action as RefundAction,
+              from: row.fromStatus,
+              to: row.toStatus,
+              actor: { kind: row.actorKind, role: row.actorRole ?? undefined, name: row.actorName ?? undefined },
+              note: row.note,
+              amount: row.amount,
+              createdAt: row.createdAt,
+            },
+          },
+          { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+        );
+      } catch (error) {
+        await this.fail(delivery.id, delivery.attempts, error instanceof Error ? error.message : String(error), false);
+        return;
+      }
+    }
+    await this.db.prisma.pluginDelivery.update({
+      where: { id: delivery.id },
+      data: { status: "DELIVERED", deliveredAt: new Date(), lockedUntil: null, lastError: null },
+    });
+  }
+
+  private async fail(deliveryId: string, attempts: number, message: string, permanent: boolean): Promise<void> {
+    const dead = permanent || attempts >= this.maxAttempts;
+    const delayMs = this.retryBaseMs * 2 ** (attempts - 1);
+    await this.db.prisma.pluginDelivery.update({
+      where: { id: deliveryId },
+      data: {
+        status: dead ? "DEAD" : "PENDING",
+        lastError: message.slice(0, 2_000),
+        lockedUntil: null,
+        availableAt: new Date(Date.now() + (dead ? 0 : delayMs)),
+      },
+    });
+    if (!dead) this.retryLater(deliveryId, delayMs);
+  }
+}

@@ -1,0 +1,6 @@
+// The public API for plugin authors: `import { definePlugin } from "<platform>/src/plugin/index.js"`.
+export { definePlugin } from "./define-plugin.js";
+export type * from "./types.js";
+export { signPayload, verifySignature } from "./signing.js";
+// Money as the API shows it (`Money.formatted`), for messages a plugin writes.
+export { formatMoney } from "../domain/money.js";
