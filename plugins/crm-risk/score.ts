@@ -1,3 +1,5 @@
+import { formatMoney } from "../../src/plugin/index.js";
+
 // The refund-risk score: a pure function of a customer's recent history, so the console, the
 // before-hook that holds refunds and the CRM push all agree, and it is tested without a database.
 
@@ -78,7 +80,7 @@ export function scoreRefundRisk(history: RiskHistory, settings: ScoreSettings): 
     },
     {
       points: WEIGHTS.amount * refundedShare * confidence,
-      reason: `${formatAmount(history.refundedAmount, history.currency)} refunded, ${percent(refundedShare)} of what was paid`,
+      reason: `${history.currency ? formatMoney(history.refundedAmount, history.currency) : history.refundedAmount} refunded, ${percent(refundedShare)} of what was paid`,
     },
     {
       points: WEIGHTS.reasons * riskyShare * confidence,
@@ -93,12 +95,3 @@ export function scoreRefundRisk(history: RiskHistory, settings: ScoreSettings): 
     .map((part) => part.reason);
   return { level, score, reasons };
 }
-
-/** `formatAmount(35600, "CNY")` → `¥356.00`; without a currency, the bare minor units. */
-export function formatAmount(amount: number, currency: string | null): string {
-  if (!currency) return String(amount);
-  const format = new Intl.NumberFormat(currency === "CNY" ? "zh-CN" : "en-US", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
-}
-

@@ -10,7 +10,6 @@ export { type NotificationSettings, notificationSettings } from "./settings.js";
 export {
   DEFAULT_TEMPLATES,
   TEMPLATE_VARIABLES,
-  formatAmount,
   isTemplateKey,
   localizeWorkingDays,
   renderTemplate,

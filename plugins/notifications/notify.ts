@@ -1,9 +1,8 @@
 import type { Notification } from "../../src/generated/prisma/client.js";
-import { type AfterTransitionContext, type AfterTransitionEvent, signPayload } from "../../src/plugin/index.js";
+import { type AfterTransitionContext, type AfterTransitionEvent, formatMoney, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
   type TemplateVariables,
-  formatAmount,
   localizeWorkingDays,
   noteForSentence,
   renderTemplate,
@@ -68,8 +67,8 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
   // The refund is read now, maybe transitions later: what this transition moved comes first.
   const amount = event.transition.amount ?? refund.approvedAmount ?? refund.requestedAmount;
   const variables: TemplateVariables = {
-    amount: formatAmount(amount, refund.currency),
-    requestedAmount: formatAmount(refund.requestedAmount, refund.currency),
+    amount: formatMoney(amount, refund.currency),
+    requestedAmount: formatMoney(refund.requestedAmount, refund.currency),
     orderRef: refund.order.externalId,
     note: noteForSentence(event.transition.note),
     workingDays: localizeWorkingDays(settings.workingDays, settings.locale),
@@ -117,7 +116,7 @@ export function webhookBody(notification: Notification, event: AfterTransitionEv
       amount:
         transition.amount == null
           ? null
-          : { amount: transition.amount, currency: event.refund.currency, formatted: formatAmount(transition.amount, event.refund.currency) },
+          : { amount: transition.amount, currency: event.refund.currency, formatted: formatMoney(transition.amount, event.refund.currency) },
       actor: { kind: transition.actor.kind, role: transition.actor.role ?? null, name: transition.actor.name ?? null },
       createdAt: transition.createdAt.toISOString(),
     },

@@ -203,15 +203,3 @@ export function localizeWorkingDays(workingDays: string, locale: Locale): string
 export function noteForSentence(note: string | null): string {
   return (note ?? "").trim().replace(/[。．.!！]+$/u, "");
 }
-
-const LOCALE_BY_CURRENCY: Record<string, string> = { CNY: "zh-CN", HKD: "zh-HK", TWD: "zh-TW", JPY: "ja-JP" };
-
-/**
- * `formatAmount(8900, "CNY")` → `¥89.00`, the same text as the API's `Money.formatted`, in
- * every message locale.
- */
-export function formatAmount(amount: number, currency: string): string {
-  const formatter = new Intl.NumberFormat(LOCALE_BY_CURRENCY[currency] ?? "en-US", { style: "currency", currency });
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amount / 10 ** digits);
-}

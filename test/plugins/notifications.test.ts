@@ -5,10 +5,10 @@ import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatMoney } from "../../src/plugin/index.js";
 import {
   DEFAULT_TEMPLATES,
   TEMPLATE_VARIABLES,
-  formatAmount,
   localizeWorkingDays,
   notificationSettings,
   renderTemplate,
@@ -60,8 +60,8 @@ describe("notification templates", () => {
   });
 
   it("formats money like the API and working days per locale", () => {
-    expect(formatAmount(8900, "CNY")).toBe("¥89.00");
-    expect(formatAmount(1999, "USD")).toBe("$19.99");
+    expect(formatMoney(8900, "CNY")).toBe("¥89.00");
+    expect(formatMoney(1999, "USD")).toBe("$19.99");
     expect(localizeWorkingDays("1-3", "en")).toBe("1–3");
     expect(localizeWorkingDays("1-3", "zh-CN")).toBe("1-3");
     expect(localizeWorkingDays("2 to 4", "en")).toBe("2 to 4");
