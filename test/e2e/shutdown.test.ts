@@ -1,55 +1,17 @@
 // Graceful shutdown of a real server process, as an orchestrator does it: SIGTERM while phones
 // and consoles are subscribed. Every subscription must end with a `complete` (graphql-ws) or
 // `event: complete` (SSE), never a broken socket, and the process must exit 0 promptly.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, setupShop } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-}
-
-/** `node --import tsx src/main.ts` on a free port, as deployments run it; resolves once it listens. */
-function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code, signal) => reject(new Error(`server exited (${code ?? signal}) before listening: ${output}`)));
-  });
-}
-
-/** Sends a signal and resolves with how the process ended. */
-function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => {
-    child.once("exit", (code, exitSignal) => resolve({ code, signal: exitSignal }));
-    child.kill(signal);
-  });
-}
-
 const STATUS_CHANGED = /* GraphQL */ `
   subscription ($refundId: ID!, $afterVersion: Int) {
     refundStatusChanged(refundId: $refundId, afterVersion: $afterVersion) { to version }

@@ -1,48 +1,19 @@
 // Two server processes sharing PostgreSQL and Redis: a transition made through one reaches a
 // subscriber connected to the other. Needs TEST_DATABASE_URL and REDIS_URL (.ci/run sets both).
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, postgresAvailable } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, type TestShop, setupShop } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
 
 describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing PostgreSQL and Redis", () => {
   let database: TestDatabase;
-  let processes: Array<{ child: ChildProcess; url: string }> = [];
+  let processes: ServerProcess[] = [];
   let shop: TestShop;
   const adminToken = `two-process-admin-${randomBytes(8).toString("hex")}`;
 
@@ -50,7 +21,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
     database = await createTestDatabase("postgres");
     const env = { DATABASE_URL: database.options.databaseUrl!, REDIS_URL: redisUrl!, BOOTSTRAP_ADMIN_TOKEN: adminToken };
     // One after the other: the second start finds the migrations applied.
-    processes = [await startProcess(env), await startProcess(env)];
+    processes = [await startServerProcess(env), await startServerProcess(env)];
     const first = processes[0]!.url;
     const viaFirst: TestServer = {
       url: first,
@@ -61,7 +32,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(processes.map(({ child }) => stopProcess(child)));
+    await Promise.all(processes.map((server) => stopServerProcess(server)));
     await database?.drop();
   });
 
