@@ -1,51 +1,11 @@
 // Message templates: the defaults, which template a transition takes, and a small pure
 // renderer. No I/O here, so it is unit-tested on its own.
-import type { AfterTransitionEvent } from "../../src/plugin/index.js";
+import { REFUND_ACTIONS, REFUND_STATUSES, type RefundAction, type RefundStatus } from "../../src/plugin/index.js";
 
-export type RefundStatus = AfterTransitionEvent["transition"]["to"];
-export type RefundAction = AfterTransitionEvent["transition"]["action"];
+export type { RefundAction, RefundStatus };
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
-
-// The platform's vocabulary, checked against its types both ways at compile time.
-const STATUSES = [
-  "REQUESTED",
-  "PENDING_REVIEW",
-  "AWAITING_CUSTOMER",
-  "AWAITING_WAREHOUSE",
-  "AWAITING_RETURN",
-  "RETURN_IN_TRANSIT",
-  "INSPECTING",
-  "PENDING_FINANCE",
-  "REFUNDING",
-  "REFUND_FAILED",
-  "REFUNDED",
-  "REJECTED",
-  "CANCELLED",
-] as const satisfies readonly RefundStatus[];
-const ACTIONS = [
-  "REQUEST",
-  "CLASSIFY",
-  "PAYMENT_SUCCEEDED",
-  "PAYMENT_FAILED",
-  "APPROVE",
-  "REJECT",
-  "OFFER_RESOLUTION",
-  "ACCEPT_OFFER",
-  "CONFIRM_NOT_RECEIVED",
-  "SUBMIT_RETURN_SHIPMENT",
-  "RECEIVE_RETURN",
-  "PASS_INSPECTION",
-  "FAIL_INSPECTION",
-  "FINANCE_APPROVE",
-  "FINANCE_REJECT",
-  "RETRY_PAYMENT",
-  "CANCEL",
-] as const satisfies readonly RefundAction[];
-type Exhaustive<Missing extends never> = Missing;
-export type _AllStatuses = Exhaustive<Exclude<RefundStatus, (typeof STATUSES)[number]>>;
-export type _AllActions = Exhaustive<Exclude<RefundAction, (typeof ACTIONS)[number]>>;
 
 /** Variables a template may use, e.g. `{{amount}}`. */
 export const TEMPLATE_VARIABLES = [
@@ -69,8 +29,8 @@ export type TemplateVariables = Record<TemplateVariable, string>;
 export function isTemplateKey(key: string): boolean {
   const [first, second, ...rest] = key.split(":");
   if (rest.length > 0 || !first) return false;
-  if (second === undefined) return (STATUSES as readonly string[]).includes(first) || (ACTIONS as readonly string[]).includes(first);
-  return (ACTIONS as readonly string[]).includes(first) && (STATUSES as readonly string[]).includes(second);
+  if (second === undefined) return (REFUND_STATUSES as readonly string[]).includes(first) || (REFUND_ACTIONS as readonly string[]).includes(first);
+  return (REFUND_ACTIONS as readonly string[]).includes(first) && (REFUND_STATUSES as readonly string[]).includes(second);
 }
 
 /** The keys a transition looks a template up by, most specific first. */

@@ -4,3 +4,6 @@ export type * from "./types.js";
 export { signPayload, verifySignature } from "./signing.js";
 // Money as the API shows it (`Money.formatted`), for messages a plugin writes.
 export { formatMoney } from "../domain/money.js";
+// The refund vocabulary, for plugins that key settings by status or action.
+export { REFUND_ACTIONS, type RefundAction } from "../domain/refund-machine.js";
+export { REFUND_STATUSES, type RefundStatus } from "../domain/types.js";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
-import { type TestServer, setupShop } from "../support/server.js";
+import { type TestServer, setupShop, tokenOf } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
@@ -18,10 +18,6 @@ const STATUS_CHANGED = /* GraphQL */ `
   }
 `;
 type StatusChanged = { refundStatusChanged: { to: string; version: number } };
-
-function tokenOf(client: GraphQLClient): string {
-  return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
-}
 
 /** A graphql-ws error as text: a socket closed under a subscription shows its close code. */
 function described(error: unknown): string {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
 
 const STATUS_CHANGED = /* GraphQL */ `
@@ -13,10 +13,6 @@ const STATUS_CHANGED = /* GraphQL */ `
 `;
 
 type StatusChanged = { refundStatusChanged: { from: string | null; to: string; action: string; version: number; refund: { id: string; status: string } } };
-
-function tokenOf(client: { requestConfig: { headers?: unknown } }): string {
-  return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
-}
 
 describe.each(backends)("subscriptions over SSE on %s", (kind) => {
   let server: TestServer;

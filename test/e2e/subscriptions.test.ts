@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
 const STATUS_CHANGED = /* GraphQL */ `
@@ -17,10 +17,6 @@ const REFUND_EVENTS = /* GraphQL */ `
 `;
 
 type StatusChanged = { refundStatusChanged: { from: string | null; to: string; action: string; version: number; refund: { id: string; status: string; version: number } } };
-
-function tokenOf(client: { requestConfig: { headers?: unknown } }): string {
-  return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
-}
 
 describe.each(backends)("subscriptions on %s", (kind) => {
   let server: TestServer;

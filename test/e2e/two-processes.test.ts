@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, postgresAvailable } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
-import { type TestServer, type TestShop, setupShop } from "../support/server.js";
+import { type TestServer, type TestShop, setupShop, tokenOf } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
@@ -45,7 +45,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
     const refundId = requested.requestRefund.refund!.id;
 
     // The customer's phone is connected to the second process, from version 2 on.
-    const token = (customer.client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+    const token = tokenOf(customer.client);
     const ws = wsClient(processes[1]!.url, token);
     const stream = collect<{ refundStatusChanged: { to: string; version: number } }>(
       ws,
@@ -59,7 +59,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
     expect(event!.refundStatusChanged).toEqual({ to: "AWAITING_WAREHOUSE", version: 3 });
 
     // And a console on the second process sees the queue move when the first one acts.
-    const agentToken = (shop.staff.AGENT.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+    const agentToken = tokenOf(shop.staff.AGENT);
     const consoleWs = wsClient(processes[1]!.url, agentToken);
     const queue = collect<{ refundEvents: { to: string } }>(consoleWs, `subscription { refundEvents { to } }`, {});
     await new Promise((resolve) => setTimeout(resolve, 300));

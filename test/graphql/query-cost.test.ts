@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestRefund } from "../../src/services/request-refund.js";
 import { backends } from "../support/databases.js";
-import { type TestServer, setupShop, startTestServer } from "../support/server.js";
+import { type TestServer, setupShop, startTestServer, tokenOf } from "../support/server.js";
 
 const PAGE = /* GraphQL */ `
   query ($first: Int!, $after: String) {
@@ -32,7 +32,7 @@ describe.each(backends)("query cost on %s", (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     const shop = await setupShop(server);
-    agentToken = (shop.staff.AGENT.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+    agentToken = tokenOf(shop.staff.AGENT);
     const shopId = Buffer.from(shop.shopId, "base64").toString().split(":")[1]!;
     const viewer = { tokenId: "setup", role: "SHOP_ADMIN" as const, shopId, customerId: null, label: "setup" };
     for (let index = 0; index < 105; index += 1) {

@@ -125,3 +125,8 @@ export async function waitForStatus(client: GraphQLClient, refundId: string, sta
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The API token a client sends, for opening a WebSocket or SSE stream as the same caller. */
+export function tokenOf(client: GraphQLClient): string {
+  return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+}
