@@ -2,7 +2,7 @@ import { upsertCustomer } from "../services/shop-setup.js";
 import { customerScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 export const CustomerRef = builder.prismaNode("Customer", {
   id: { field: "id" },
@@ -41,7 +41,7 @@ builder.mutationField("upsertCustomer", (t) =>
       withUserErrors(ctx, input, async (viewer) => ({
         customer: await upsertCustomer(ctx.db, viewer, {
           ...input,
-          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+          shopId: parseShopIdInput(input.shopId),
         }),
       })),
   }),

@@ -5,7 +5,7 @@ import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 builder.prismaObject("OrderItem", {
   fields: (t) => ({
@@ -73,7 +73,7 @@ builder.mutationField("upsertOrder", (t) =>
       withUserErrors(ctx, input, async (viewer) => ({
         order: await upsertOrder(ctx.db, viewer, {
           ...input,
-          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+          shopId: parseShopIdInput(input.shopId),
         }),
       })),
   }),
@@ -86,12 +86,8 @@ builder.queryField("order", (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const viewer = queryViewer(ctx);
-      let orderId: string;
-      try {
-        orderId = parseGlobalId(id, "Order", ["id"]);
-      } catch {
-        return null;
-      }
+      const orderId = decodeGlobalIdOf(id, "Order");
+      if (!orderId) return null;
       return ctx.db.prisma.order.findFirst({ ...query, where: { id: orderId, ...orderScope(viewer) } });
     },
   }),

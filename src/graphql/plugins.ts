@@ -1,7 +1,7 @@
 import { listDeadDeliveries, listPluginSettings, retryDeadDelivery, updatePluginSettings } from "../services/plugin-admin.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 const PluginRef = builder.simpleObject("Plugin", {
   description: "A loaded plugin and the current shop's settings of it.",
@@ -65,7 +65,7 @@ builder.mutationField("updatePluginSettings", (t) =>
       withUserErrors(ctx, { ...input, settings: null }, async (viewer) => ({
         plugin: await updatePluginSettings(ctx.db, ctx.services.plugins, viewer, {
           ...input,
-          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+          shopId: parseShopIdInput(input.shopId),
         }),
       })),
   }),

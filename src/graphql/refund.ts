@@ -5,7 +5,7 @@ import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
-import { parseGlobalId } from "./user-errors.js";
+import { decodeGlobalIdOf } from "./user-errors.js";
 
 builder.prismaNode("ReasonTag", {
   id: { field: "id" },
@@ -134,12 +134,8 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) => {
       const viewer = queryViewer(ctx);
-      let refundId: string;
-      try {
-        refundId = parseGlobalId(id, "Refund", ["id"]);
-      } catch {
-        return null;
-      }
+      const refundId = decodeGlobalIdOf(id, "Refund");
+      if (!refundId) return null;
       return ctx.db.prisma.refund.findFirst({ ...query, where: { id: refundId, ...refundScope(viewer) } });
     },
   }),
@@ -155,7 +151,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const viewer = queryViewer(ctx);
       assertStorableText(filter, ["filter"]);
-      const customerId = filter?.customerId ? decodeOrNull(filter.customerId, "Customer") : null;
+      const customerId = filter?.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
       if (filter?.customerId && !customerId) return [];
       return ctx.db.prisma.refund.findMany({
         ...query,
@@ -169,17 +165,9 @@ builder.queryFields((t) => ({
     args: { shopId: t.arg.id({ description: "For platform admins: whose tags." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
-      const shop = viewer.role === "PLATFORM_ADMIN" ? (shopId ? decodeOrNull(shopId, "Shop") : null) : viewer.shopId;
+      const shop = viewer.role === "PLATFORM_ADMIN" ? (shopId ? decodeGlobalIdOf(shopId, "Shop") : null) : viewer.shopId;
       if (!shop) return [];
       return ctx.db.prisma.reasonTag.findMany({ ...query, where: { shopId: shop }, orderBy: { createdAt: "asc" } });
     },
   }),
 }));
-
-function decodeOrNull(globalId: string, typename: string): string | null {
-  try {
-    return parseGlobalId(globalId, typename, []);
-  } catch {
-    return null;
-  }
-}

@@ -5,7 +5,7 @@ import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
 import { RoleEnum } from "./enums.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 export const ShopRef = builder.prismaNode("Shop", {
   id: { field: "id" },
@@ -80,7 +80,7 @@ builder.mutationField("createApiToken", (t) =>
         createApiToken(ctx.db, viewer, {
           role: input.role,
           label: input.label,
-          shopId: input.shopId ? parseGlobalId(input.shopId, "Shop", ["input", "shopId"]) : null,
+          shopId: parseShopIdInput(input.shopId),
           customerId: input.customerId ? parseGlobalId(input.customerId, "Customer", ["input", "customerId"]) : null,
         }),
       ),

@@ -7,7 +7,7 @@ import { STAFF_ROLES, refundScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { RefundActionEnum, RefundStatusEnum } from "./enums.js";
-import { parseGlobalId } from "./user-errors.js";
+import { decodeGlobalIdOf } from "./user-errors.js";
 
 builder.subscriptionType({});
 
@@ -16,11 +16,9 @@ function refused(message: string, code: string): GraphQLError {
 }
 
 function decode(globalId: string, typename: string): string {
-  try {
-    return parseGlobalId(globalId, typename, []);
-  } catch {
-    throw refused(`Not a ${typename} id`, "NOT_FOUND");
-  }
+  const id = decodeGlobalIdOf(globalId, typename);
+  if (!id) throw refused(`Not a ${typename} id`, "NOT_FOUND");
+  return id;
 }
 
 builder.subscriptionField("refundStatusChanged", (t) =>

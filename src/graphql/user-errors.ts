@@ -39,15 +39,27 @@ export async function withUserErrors<T extends object>(
   }
 }
 
-/** Decodes a Relay global ID of the expected type; anything else is NOT_FOUND for `field`. */
-export function parseGlobalId(value: string, typename: string, field: string[]): string {
+/** The row id inside a Relay global ID of the expected type, or null for anything else. */
+export function decodeGlobalIdOf(value: string, typename: string): string | null {
   let decoded: { typename: string; id: string } | undefined;
   try {
     decoded = decodeGlobalID(value);
   } catch {
-    decoded = undefined;
+    return null;
   }
   // An id no row can have (NUL, absurd length) is not found, rather than sent to the database.
-  if (!decoded || decoded.typename !== typename || !decoded.id || !isStorableText(decoded.id)) fail("NOT_FOUND", `Not a ${typename} id`, field);
+  if (decoded.typename !== typename || !decoded.id || !isStorableText(decoded.id)) return null;
   return decoded.id;
+}
+
+/** Decodes a Relay global ID of the expected type; anything else is NOT_FOUND for `field`. */
+export function parseGlobalId(value: string, typename: string, field: string[]): string {
+  const id = decodeGlobalIdOf(value, typename);
+  if (id === null) fail("NOT_FOUND", `Not a ${typename} id`, field);
+  return id;
+}
+
+/** The optional `shopId` of a mutation input (platform admins name the shop they act on). */
+export function parseShopIdInput(shopId: string | null | undefined): string | null {
+  return shopId ? parseGlobalId(shopId, "Shop", ["input", "shopId"]) : null;
 }
