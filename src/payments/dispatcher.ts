@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
 import { type PaymentDispatch, type RefundServiceDeps, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "../services/refund-effects.js";
+import { BackgroundWork } from "../services/background-work.js";
 import { applyTransition } from "../services/transition-refund.js";
 import type { PaymentProvider } from "./provider.js";
 
@@ -21,8 +22,7 @@ export interface PaymentDispatcherOptions {
 }
 
 export class PaymentDispatcher implements PaymentDispatch {
-  private readonly inFlight = new Set<Promise<void>>();
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly work = new BackgroundWork("payment dispatch");
   private deps: RefundServiceDeps | undefined;
   private readonly claimMs: number;
   private readonly sweepIntervalMs: number;
@@ -39,28 +39,20 @@ export class PaymentDispatcher implements PaymentDispatch {
   /** Binds the services that publish the outcome; sweeping starts here. */
   start(deps: RefundServiceDeps): void {
     this.deps = deps;
-    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.sweepIntervalMs);
-    this.sweepTimer.unref();
-    this.track(this.sweep());
+    this.work.every(this.sweepIntervalMs, () => this.sweep());
   }
 
   dispatch(attemptId: string): void {
-    this.track(this.settle(attemptId));
+    this.work.run(() => this.settle(attemptId));
   }
 
   /** Resolves when every payment call started so far has been recorded. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    return this.work.drain();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.sweepTimer);
-    await this.drain();
-  }
-
-  private track(work: Promise<void>): void {
-    const tracked = work.catch((error) => console.error("payment dispatch failed", error)).finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+  stop(): Promise<void> {
+    return this.work.stop();
   }
 
   private async sweep(): Promise<void> {

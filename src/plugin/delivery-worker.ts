@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { HookDispatch } from "../services/refund-effects.js";
+import { BackgroundWork } from "../services/background-work.js";
 import { PluginHost } from "./host.js";
 
 export interface HookDeliveryOptions {
@@ -22,10 +23,7 @@ export interface HookDeliveryOptions {
  * and because the same conditional-UPDATE claim serves PostgreSQL and the embedded PGlite.
  */
 export class HookDeliveryWorker implements HookDispatch {
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly work = new BackgroundWork("plugin hook delivery");
   private readonly retryBaseMs: number;
   private readonly maxAttempts: number;
   private readonly claimMs: number;
@@ -43,38 +41,19 @@ export class HookDeliveryWorker implements HookDispatch {
   }
 
   start(): void {
-    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.sweepIntervalMs);
-    this.sweepTimer.unref();
-    this.track(this.sweep());
+    this.work.every(this.sweepIntervalMs, () => this.sweep());
   }
 
   dispatch(deliveryId: string): void {
-    if (!this.stopped) this.track(this.deliver(deliveryId));
+    this.work.run(() => this.deliver(deliveryId));
   }
 
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    return this.work.drain();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.sweepTimer);
-    for (const timer of this.timers) clearTimeout(timer);
-    await this.drain();
-  }
-
-  private track(work: Promise<void>): void {
-    const tracked = work.catch((error) => console.error("plugin hook delivery failed", error)).finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-  }
-
-  private retryLater(deliveryId: string, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.dispatch(deliveryId);
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
+  stop(): Promise<void> {
+    return this.work.stop();
   }
 
   private async sweep(): Promise<void> {
@@ -147,6 +126,6 @@ export class HookDeliveryWorker implements HookDispatch {
         availableAt: new Date(Date.now() + (dead ? 0 : delayMs)),
       },
     });
-    if (!dead) this.retryLater(deliveryId, delayMs);
+    if (!dead) this.work.after(delayMs, () => this.deliver(deliveryId));
   }
 }
