@@ -2,8 +2,8 @@
 // rather not open a WebSocket. The token travels in the Authorization header.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
-import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
+import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf, requestShippedRefund } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
 
 const STATUS_CHANGED = /* GraphQL */ `
@@ -24,17 +24,8 @@ describe.each(backends)("subscriptions over SSE on %s", (kind) => {
   });
   afterAll(() => server?.stop());
 
-  async function shippedRefund(customerExternalId: string) {
-    const customer = await shop.customer(customerExternalId);
-    const orderId = await shop.order(customerExternalId, { paidAmount: 15900, shippingStatus: "SHIPPED" });
-    const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
-      input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" },
-    });
-    return { customer, refundId: requested.requestRefund.refund!.id };
-  }
-
   it("streams a customer's refund: the history after afterVersion, then live transitions", async () => {
-    const { customer, refundId } = await shippedRefund("c-sse");
+    const { customer, refundId } = await requestShippedRefund(shop, "c-sse");
     const stream = await sseSubscribe<StatusChanged>(server.url, tokenOf(customer.client), STATUS_CHANGED, { refundId, afterVersion: 0 });
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -56,7 +47,7 @@ describe.each(backends)("subscriptions over SSE on %s", (kind) => {
   });
 
   it("refuses another customer's refund with NOT_FOUND, exactly like a refund that does not exist, and ends the stream", async () => {
-    const { refundId } = await shippedRefund("c-sse-owner");
+    const { refundId } = await requestShippedRefund(shop, "c-sse-owner");
     const stranger = await shop.customer("c-sse-stranger");
 
     const refused = await sseSubscribe<StatusChanged>(server.url, tokenOf(stranger.client), STATUS_CHANGED, { refundId });
@@ -77,7 +68,7 @@ describe.each(backends)("subscriptions over SSE on %s", (kind) => {
   });
 
   it("refuses a subscription without a token, saying how to send one", async () => {
-    const { refundId } = await shippedRefund("c-sse-anonymous");
+    const { refundId } = await requestShippedRefund(shop, "c-sse-anonymous");
     const anonymous = await sseSubscribe<StatusChanged>(server.url, undefined, STATUS_CHANGED, { refundId });
     expect(await anonymous.ended).toEqual({ completed: true, error: null });
     expect(anonymous.results).toEqual([

@@ -1,8 +1,8 @@
 // Live refund status over graphql-ws, as a mobile client sees it, including reconnects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
-import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
+import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf, requestShippedRefund } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
 
 const STATUS_CHANGED = /* GraphQL */ `
@@ -28,22 +28,13 @@ describe.each(backends)("subscriptions on %s", (kind) => {
   });
   afterAll(() => server?.stop());
 
-  async function shippedRefund(customerExternalId: string) {
-    const customer = await shop.customer(customerExternalId);
-    const orderId = await shop.order(customerExternalId, { paidAmount: 15900, shippingStatus: "SHIPPED" });
-    const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
-      input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" },
-    });
-    return { customer, refundId: requested.requestRefund.refund!.id };
-  }
-
   async function act(client: TestShop["staff"]["AGENT"], refundId: string, action: string) {
     const result = await client.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action } });
     expect(result.transitionRefund.userErrors).toEqual([]);
   }
 
   it("shows a customer its refund moving from REQUESTED to REFUNDED, in order", async () => {
-    const { customer, refundId } = await shippedRefund("c-live");
+    const { customer, refundId } = await requestShippedRefund(shop, "c-live");
     const ws = wsClient(server.url, tokenOf(customer.client));
     const stream = collect<StatusChanged>(ws, STATUS_CHANGED, { refundId, afterVersion: 0 });
     await stream.waitFor(2); // REQUEST and CLASSIFY, replayed from the history
@@ -66,7 +57,7 @@ describe.each(backends)("subscriptions on %s", (kind) => {
   });
 
   it("refuses a customer subscribing to someone else's refund", async () => {
-    const { refundId } = await shippedRefund("c-owner");
+    const { refundId } = await requestShippedRefund(shop, "c-owner");
     const stranger = await shop.customer("c-stranger");
     const ws = wsClient(server.url, tokenOf(stranger.client));
     const stream = collect<StatusChanged>(ws, STATUS_CHANGED, { refundId });
@@ -77,7 +68,7 @@ describe.each(backends)("subscriptions on %s", (kind) => {
   });
 
   it("replays exactly the missed transitions after a reconnect with afterVersion, then continues live", async () => {
-    const { customer, refundId } = await shippedRefund("c-reconnect");
+    const { customer, refundId } = await requestShippedRefund(shop, "c-reconnect");
     const first = wsClient(server.url, tokenOf(customer.client));
     const before = collect<StatusChanged>(first, STATUS_CHANGED, { refundId, afterVersion: 2 });
     await act(shop.staff.AGENT, refundId, "APPROVE");
@@ -104,7 +95,7 @@ describe.each(backends)("subscriptions on %s", (kind) => {
     const agentWs = wsClient(server.url, tokenOf(shop.staff.AGENT));
     const queue = collect<{ refundEvents: { to: string; refund: { id: string } } }>(agentWs, REFUND_EVENTS, { filter: { statuses: ["PENDING_REVIEW"] } });
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the subscription start
-    const { customer, refundId } = await shippedRefund("c-queue");
+    const { customer, refundId } = await requestShippedRefund(shop, "c-queue");
     const [event] = await queue.waitFor(1);
     expect(event!.refundEvents).toEqual({ to: "PENDING_REVIEW", action: "CLASSIFY", version: 2, refund: { id: refundId } });
 

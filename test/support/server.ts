@@ -6,6 +6,7 @@ import { type App, type AppOptions, createApp } from "../../src/app.js";
 import type { DatabaseKind } from "../../src/db/database.js";
 import type { Role } from "../../src/domain/types.js";
 import { createTestDatabase } from "./databases.js";
+import { REQUEST_REFUND, type RequestRefundResult } from "./operations.js";
 
 export interface TestServer {
   app: App;
@@ -129,4 +130,14 @@ export async function waitForStatus(client: GraphQLClient, refundId: string, sta
 /** The API token a client sends, for opening a WebSocket or SSE stream as the same caller. */
 export function tokenOf(client: GraphQLClient): string {
   return (client.requestConfig.headers as Record<string, string>).authorization!.slice("Bearer ".length);
+}
+
+/** A new customer with a shipped 159-yuan order and its refund request, now in PENDING_REVIEW. */
+export async function requestShippedRefund(shop: TestShop, customerExternalId: string) {
+  const customer = await shop.customer(customerExternalId);
+  const orderId = await shop.order(customerExternalId, { paidAmount: 15900, shippingStatus: "SHIPPED" });
+  const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+    input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" },
+  });
+  return { customer, refundId: requested.requestRefund.refund!.id };
 }
