@@ -18,9 +18,5 @@ export function diffDatabaseToSchema(
   schemaFiles?: SchemaContainer[],
 ): Promise<{ sql: string; empty: boolean }>;
 export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory;
-export function postgresAdapterFactory(connectionString: string): {
-  factory: SqlMigrationAwareDriverAdapterFactory;
-  pool: Pool;
-  close(): Promise<void>;
-};
+export function postgresAdapterFactory(pool: Pool): SqlMigrationAwareDriverAdapterFactory;
 export function readMigrationsList(baseDir?: string): MigrationList;

@@ -11,7 +11,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const require = createRequire(import.meta.url);
@@ -82,17 +81,16 @@ export function pgliteAdapterFactory(pglite) {
  * 7.10 cannot read columns of PostgreSQL's internal type "char" (oid 18), which the engine's
  * catalog queries return (pg_class.relkind…): it fails with "Column type 'char' could not be
  * deserialized". pg already returns those values as strings, so we present them as text.
- * Returns `{ factory, pool, close }`; `close()` ends the pool.
+ * Takes the caller's `pg.Pool` (the caller ends it) and returns the factory.
  */
-export function postgresAdapterFactory(connectionString) {
-  const pool = new pg.Pool({ connectionString, max: 2 });
+export function postgresAdapterFactory(pool) {
   const query = pool.query.bind(pool);
   pool.query = async (...args) => {
     const result = await query(...args);
     for (const field of result?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   };
-  return { factory: new PrismaPg(pool), pool, close: () => pool.end() };
+  return new PrismaPg(pool);
 }
 
 /**

@@ -3,9 +3,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { createPgPool } from "./pg-pool.js";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -58,7 +58,7 @@ function queryListenerRegistry(listeners: QueryListeners) {
 }
 
 function openPostgres(connectionString: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString, max });
+  const { pool, close } = createPgPool(connectionString, { max });
   const listeners: QueryListeners = new Set();
   const prisma = createPrisma(new PrismaPg(pool), listeners);
   return {
@@ -73,7 +73,7 @@ function openPostgres(connectionString: string, max: number): Database {
     },
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await close();
     },
   };
 }

@@ -11,6 +11,7 @@ import pg from "pg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { describe, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseKind } from "../../src/db/database.js";
+import { createPgPool } from "../../src/db/pg-pool.js";
 import { MIGRATIONS_DIR, applyMigrations, pendingMigrations, readMigrations } from "../../src/db/migrate.js";
 import {
   NO_FILTERS,
@@ -241,10 +242,10 @@ async function engineOn<T>(
     adapterFactory = pgliteAdapterFactory(pglite);
     close = () => pglite.close();
   } else {
-    const postgres = postgresAdapterFactory(testDb.options.databaseUrl!);
-    query = async (sql, params) => (await postgres.pool.query(sql, params)).rows;
-    adapterFactory = postgres.factory;
-    close = postgres.close;
+    const { pool, close: closePool } = createPgPool(testDb.options.databaseUrl!, { max: 2, label: "schema engine" });
+    query = async (sql, params) => (await pool.query(sql, params)).rows;
+    adapterFactory = postgresAdapterFactory(pool);
+    close = closePool;
   }
   try {
     const engine = await openSchemaEngine(adapterFactory);
