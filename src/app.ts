@@ -20,11 +20,12 @@ import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
-import type { RefundServiceDeps } from "./services/refund-effects.js";
+import type { RefundServiceDeps } from "./services/unit-of-work.js";
 
 export interface App {
   db: Database;
   services: RefundServiceDeps;
+  plugins: PluginHost;
   sandbox: SandboxPaymentProvider;
   payments: PaymentDispatcher;
   server: Server;
@@ -66,17 +67,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, plugins, hookDeliveries };
+  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries };
   payments.start(services);
   const live = new LiveShutdown();
   hookDeliveries.start();
 
   async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
     try {
-      return { db, services, viewer: await viewerFromAuthorization(db, authorization), authError: null, shutdown: live.signal };
+      return { db, services, plugins, viewer: await viewerFromAuthorization(db, authorization), authError: null, shutdown: live.signal };
     } catch (error) {
       if (!(error instanceof UserErrorsException)) throw error;
-      return { db, services, viewer: null, authError: error.userErrors[0]!, shutdown: live.signal };
+      return { db, services, plugins, viewer: null, authError: error.userErrors[0]!, shutdown: live.signal };
     }
   }
 
@@ -106,9 +107,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     ],
   });
 
-  const pluginContext = pluginContexts(services);
-  const pluginRouter = createPluginRouter(services, pluginContext);
-  const stopPluginTasks = startPluginTasks(services, pluginContext);
+  const pluginContext = pluginContexts(services, plugins);
+  const pluginRouter = createPluginRouter(plugins, pluginContext);
+  const stopPluginTasks = startPluginTasks(plugins, pluginContext);
   const server = createServer((request, response) =>
     request.url?.startsWith(PLUGIN_ROUTE_PREFIX) ? pluginRouter(request, response) : yoga(request, response),
   );
@@ -141,6 +142,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     db,
     services,
+    plugins,
     sandbox,
     payments,
     server,

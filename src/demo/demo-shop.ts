@@ -13,6 +13,7 @@ import type { Database } from "../db/database.js";
 import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
 import { findRule, type RefundAction } from "../domain/refund-machine.js";
 import { type OfferedOption, type RefundSnapshot, type TransitionRequest, planTransition } from "../domain/transition-plan.js";
+import { type TransitionRow, requestTransitionRow, transitionRowsFor } from "../domain/transition-rows.js";
 import {
   type Actor,
   type RefundStatus,
@@ -569,22 +570,14 @@ function addRefund(ctx: SeedContext, input: RefundPlanInput): { id: string; stat
     approvedAmount: null,
     version: 1,
   };
-  const transitions: Prisma.RefundTransitionCreateManyInput[] = [
-    {
-      id: randomUUID(),
-      shopId: ctx.shopId,
-      refundId,
-      version: 1,
-      fromStatus: null,
-      toStatus: "REQUESTED",
-      action: "REQUEST",
-      actorKind: "USER",
-      actorRole: "CUSTOMER",
-      actorName: customer.name,
-      note: input.description,
-      amount: input.requestedAmount,
-      createdAt: new Date(times[0]!),
-    },
+  const refundKey = { id: refundId, shopId: ctx.shopId, currency: DEMO_CURRENCY };
+  const transitions: TransitionRow[] = [
+    requestTransitionRow(
+      { ...refundKey, requestedAmount: input.requestedAmount, description: input.description },
+      { kind: "USER", role: "CUSTOMER", name: customer.name },
+      new Date(times[0]!),
+      randomUUID,
+    ),
   ];
   const offered: Array<OfferedOption & { row: Prisma.ResolutionOptionCreateManyInput }> = [];
   let shipment: Prisma.ReturnShipmentCreateManyInput | null = null;
@@ -614,42 +607,25 @@ function addRefund(ctx: SeedContext, input: RefundPlanInput): { id: string; stat
       shippingStatus: order.shippingStatus,
       refundBeforeReceipt: customer.refundBeforeReceipt,
       offeredOptions: offered.filter((option) => !option.row.accepted),
+      acceptedOption: offered.find((option) => option.row.accepted)?.kind ?? null,
     });
     if (!planned.ok) {
       throw new Error(`demo seed: ${flow.key} cannot ${step.action} from ${snapshot.status}: ${planned.errors.map((e) => e.message).join("; ")}`);
     }
-    const plan = planned.plan;
-    const version = snapshot.version + 1;
-
-    if (plan.newOptions) {
-      for (const [position, option] of plan.newOptions.entries()) {
-        const id = randomUUID();
-        offered.push({ id, ...option, row: { id, refundId, position, ...option, accepted: false, createdAt: new Date(at) } });
-      }
+    // The same rows the transition service writes, from the same builder.
+    const stepRows = transitionRowsFor(planned.plan, { ...refundKey, version: snapshot.version }, actor, new Date(at), randomUUID);
+    for (const option of stepRows.replaceOptions ?? []) {
+      offered.push({ id: option.id, kind: option.kind, amount: option.amount, row: { ...option, accepted: false } });
     }
-    if (plan.acceptedOptionId) {
-      const accepted = offered.find((option) => option.id === plan.acceptedOptionId)!;
-      accepted.row.accepted = true;
-    }
-    if (plan.returnShipment) {
-      const shopPaysShipping = offered.some((option) => option.row.accepted && option.kind === "RETURN_WITH_FULL_REFUND");
-      shipment = { id: randomUUID(), refundId, ...plan.returnShipment, shopPaysShipping, submittedAt: new Date(at) };
-    }
-    if (step.action === "RECEIVE_RETURN" && shipment) shipment.receivedAt = new Date(at);
-    if (plan.paymentAmount != null) {
-      attempt = {
-        id: randomUUID(),
-        refundId,
-        idempotencyKey: `refund:${refundId}:v${version}`,
-        provider: "sandbox",
-        amount: plan.paymentAmount,
-        currency: DEMO_CURRENCY,
-        status: "PENDING",
-        createdAt: new Date(at),
-      };
+    if (stepRows.acceptOptionId) offered.find((option) => option.id === stepRows.acceptOptionId)!.row.accepted = true;
+    if (stepRows.returnShipment) shipment = { ...stepRows.returnShipment };
+    if (stepRows.returnReceivedAt && shipment) shipment.receivedAt = stepRows.returnReceivedAt;
+    if (stepRows.paymentAttempt) {
+      attempt = { ...stepRows.paymentAttempt, status: "PENDING" };
       rows.attempts.push(attempt);
     }
     if ((step.action === "PAYMENT_SUCCEEDED" || step.action === "PAYMENT_FAILED") && attempt) {
+      // The provider's answer, as the payment dispatcher records it.
       const succeeded = step.action === "PAYMENT_SUCCEEDED";
       attempt.status = succeeded ? "SUCCEEDED" : "FAILED";
       attempt.reference = succeeded ? `sandbox_${randomUUID()}` : null;
@@ -657,26 +633,11 @@ function addRefund(ctx: SeedContext, input: RefundPlanInput): { id: string; stat
       attempt.deliveries = 1;
       attempt.completedAt = new Date(at);
     }
-
-    transitions.push({
-      id: randomUUID(),
-      shopId: ctx.shopId,
-      refundId,
-      version,
-      fromStatus: plan.from,
-      toStatus: plan.to,
-      action: step.action,
-      actorKind: actor.kind,
-      actorRole: actor.role ?? null,
-      actorName: actor.name ?? null,
-      note: plan.note,
-      amount: plan.amount,
-      createdAt: new Date(at),
-    });
-    snapshot.status = plan.to;
-    snapshot.type = plan.type;
-    snapshot.approvedAmount = plan.approvedAmount;
-    snapshot.version = version;
+    transitions.push(stepRows.transition);
+    snapshot.status = stepRows.refund.status;
+    snapshot.type = stepRows.refund.type;
+    snapshot.approvedAmount = stepRows.refund.approvedAmount;
+    snapshot.version = stepRows.refund.version;
   }
 
   if (snapshot.status !== flow.ends) {

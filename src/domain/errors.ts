@@ -22,6 +22,8 @@ export const USER_ERROR_CODES = [
   "RETURN_SHIPMENT_REQUIRED",
   "IDEMPOTENCY_KEY_REUSED",
   "CUSTOMER_REQUIRED",
+  "BATCH_EMPTY",
+  "BATCH_TOO_LARGE",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -39,6 +39,8 @@ export interface TransitionSurroundings {
   refundBeforeReceipt: boolean;
   /** Options currently offered on the refund (for ACCEPT_OFFER). */
   offeredOptions: readonly OfferedOption[];
+  /** The option the customer accepted earlier, if any: a full refund with return means the shop pays the return. */
+  acceptedOption?: ResolutionKind | null;
 }
 
 /** Everything a transition writes, decided before any write. */
@@ -54,6 +56,8 @@ export interface TransitionPlan {
   newOptions?: Array<{ kind: ResolutionKind; amount: number }>;
   acceptedOptionId?: string;
   returnShipment?: { carrier: string; trackingNumber: string; shopPaysShipping: boolean };
+  /** The returned parcel arrives (RECEIVE_RETURN): its shipment is marked received. */
+  returnReceived?: boolean;
   /** Set when the refund enters REFUNDING: what the payment provider is asked to pay. */
   paymentAmount?: number;
 }
@@ -143,10 +147,13 @@ export function planTransition(
       if (!carrier || !trackingNumber) {
         errors.push(userError("RETURN_SHIPMENT_REQUIRED", "A return shipment needs a carrier and a tracking number", ["input", carrier ? "trackingNumber" : "carrier"]));
       } else {
-        plan.returnShipment = { carrier, trackingNumber, shopPaysShipping: false };
+        plan.returnShipment = { carrier, trackingNumber, shopPaysShipping: surroundings.acceptedOption === "RETURN_WITH_FULL_REFUND" };
       }
       break;
     }
+    case "RECEIVE_RETURN":
+      plan.returnReceived = true;
+      break;
     default:
       break;
   }

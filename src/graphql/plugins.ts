@@ -35,7 +35,7 @@ builder.queryFields((t) => ({
     type: [PluginRef],
     description: "Loaded plugins with this shop's settings (SHOP_ADMIN; platform admins name the shop).",
     args: { shopId: t.arg.id() },
-    resolve: (_root, { shopId }, ctx) => listPluginSettings(ctx.db, ctx.services.plugins, queryViewer(ctx), optionalShop(shopId)),
+    resolve: (_root, { shopId }, ctx) => listPluginSettings(ctx.db, ctx.plugins, queryViewer(ctx), optionalShop(shopId)),
   }),
   pluginDeadLetters: t.prismaField({
     type: ["PluginDelivery"],
@@ -63,7 +63,7 @@ builder.mutationField("updatePluginSettings", (t) =>
     resolve: (_root, { input }, ctx) =>
       // Settings are free-form JSON checked by the plugin's own schema, not as input text.
       withUserErrors(ctx, { ...input, settings: null }, async (viewer) => ({
-        plugin: await updatePluginSettings(ctx.db, ctx.services.plugins, viewer, {
+        plugin: await updatePluginSettings(ctx.db, ctx.plugins, viewer, {
           ...input,
           shopId: parseShopIdInput(input.shopId),
         }),

@@ -50,6 +50,9 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
     trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
     offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
     optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
+    idempotencyKey: t.string({
+      description: "Resending the same change with the same key (e.g. after a lost answer) returns the first answer instead of a VERSION_CONFLICT.",
+    }),
   }),
 });
 

@@ -1,5 +1,5 @@
 import { availableActions } from "../domain/refund-machine.js";
-import { REFUND_ORDERINGS, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
+import { REFUND_ORDERINGS, type RefundFilter, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
 import { refundScope } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -110,7 +110,7 @@ export const RefundRef = builder.prismaNode("Refund", {
   }),
 });
 
-const RefundFilterInput = builder.inputType("RefundFilter", {
+export const RefundFilterInput = builder.inputType("RefundFilter", {
   fields: (t) => ({
     statuses: t.field({ type: [RefundStatusEnum] }),
     types: t.field({ type: [RefundTypeEnum] }),
@@ -122,6 +122,15 @@ const RefundFilterInput = builder.inputType("RefundFilter", {
     search: t.string({ description: "Order reference, customer name or reference, or description." }),
   }),
 });
+
+/**
+ * The service's filter from the GraphQL one; `matchesNothing` when it names a customer id that
+ * no customer can have.
+ */
+export function refundFilterOf(filter: typeof RefundFilterInput.$inferInput): { filter: RefundFilter; matchesNothing: boolean } {
+  const customerId = filter.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
+  return { filter: { ...filter, customerId }, matchesNothing: Boolean(filter.customerId && !customerId) };
+}
 
 const RefundOrderByEnum = builder.enumType("RefundOrderBy", {
   values: Object.keys(REFUND_ORDERINGS) as RefundOrdering[],
@@ -151,11 +160,11 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const viewer = queryViewer(ctx);
       assertStorableText(filter, ["filter"]);
-      const customerId = filter?.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
-      if (filter?.customerId && !customerId) return [];
+      const chosen = filter ? refundFilterOf(filter) : { filter: {}, matchesNothing: false };
+      if (chosen.matchesNothing) return [];
       return ctx.db.prisma.refund.findMany({
         ...query,
-        where: refundListWhere(viewer, { ...filter, customerId }),
+        where: refundListWhere(viewer, chosen.filter),
         orderBy: REFUND_ORDERINGS[orderBy ?? "CREATED_AT_DESC"],
       });
     },

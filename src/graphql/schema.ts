@@ -7,6 +7,7 @@ import "./customer.js";
 import "./order.js";
 import "./refund.js";
 import "./refund-mutations.js";
+import "./batches.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

@@ -1,8 +1,8 @@
 import type { Database } from "../db/database.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
-import { type PaymentDispatch, type RefundServiceDeps, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "../services/refund-effects.js";
 import { BackgroundWork } from "../services/background-work.js";
-import { applyTransition } from "../services/transition-refund.js";
+import { changeRefunds } from "../services/refund-change.js";
+import { type PaymentDispatch, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import type { PaymentProvider } from "./provider.js";
 
 /**
@@ -98,9 +98,8 @@ export class PaymentDispatcher implements PaymentDispatch {
 
     const deps = this.deps;
     if (!deps) throw new Error("PaymentDispatcher.start() was not called");
-    const effects = noEffects();
-    await this.db.prisma.$transaction(async (tx) => {
-      const recorded = await tx.paymentRefundAttempt.updateMany({
+    await inUnitOfWork(deps, async (unit) => {
+      const recorded = await unit.tx.paymentRefundAttempt.updateMany({
         where: { id: attemptId, status: "PENDING" },
         data: {
           status: outcome.status,
@@ -110,15 +109,10 @@ export class PaymentDispatcher implements PaymentDispatch {
         },
       });
       if (recorded.count === 0) return;
-      await applyTransition(
-        tx,
-        attempt.refundId,
-        { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null },
-        SYSTEM_ACTOR,
-        { plugins: deps.plugins },
-        effects,
-      );
-    }, TRANSACTION_OPTIONS);
-    runCommittedEffects(deps, effects);
+      const request = { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null } as const;
+      const [result] = await changeRefunds(unit, deps.hooks, [{ refundId: attempt.refundId, request, actor: SYSTEM_ACTOR }]);
+      // The attempt was claimed and recorded once, so the refund is in REFUNDING at this version.
+      if (!result!.ok) throw new Error(`payment result for refund ${attempt.refundId} refused: ${JSON.stringify(result!.userErrors)}`);
+    });
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from "../db/database.js";
 import type { RefundAction } from "../domain/refund-machine.js";
-import type { HookDispatch } from "../services/refund-effects.js";
+import type { HookDispatch } from "../services/unit-of-work.js";
 import { BackgroundWork } from "../services/background-work.js";
 import { PluginHost } from "./host.js";
 

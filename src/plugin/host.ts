@@ -1,18 +1,14 @@
-import type { UserError } from "../domain/errors.js";
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Tx } from "../services/refund-effects.js";
-import type { AnyRefundPlugin, BeforeTransitionEvent } from "./types.js";
-
-export interface HookOutcome {
-  veto?: { plugin: string; code: string; message: string };
-  hold?: { plugin: string; reason: string };
-}
+import type { BeforeTransitionEvent, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
+import type { AnyRefundPlugin } from "./types.js";
 
 /**
  * The only code that knows how plugins run: it validates their settings, runs before-hooks
  * inside a transition's transaction and queues after-hooks in the same transaction.
  */
-export class PluginHost {
+export class PluginHost implements TransitionHooks {
   readonly plugins: ReadonlyMap<string, AnyRefundPlugin>;
   private readonly withBeforeHooks: AnyRefundPlugin[];
   private readonly withAfterHooks: AnyRefundPlugin[];
@@ -62,7 +58,7 @@ export class PluginHost {
   }
 
   /** Runs every before-hook in order; the first veto wins, a hold is remembered. */
-  async runBeforeTransition(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome> {
+  async before(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome> {
     if (this.withBeforeHooks.length === 0) return {};
     const settings = await this.settingsOf(tx, event.refund.shopId, this.withBeforeHooks);
     const outcome: HookOutcome = {};
@@ -71,26 +67,25 @@ export class PluginHost {
       if (!PluginHost.isEnabled(pluginSettings)) continue;
       const decision = await plugin.hooks!.beforeTransition!(event, { shopId: event.refund.shopId, settings: pluginSettings, db: tx });
       if (!decision) continue;
-      if ("veto" in decision) return { veto: { plugin: plugin.name, ...decision.veto } };
-      if ("holdForReview" in decision) outcome.hold ??= { plugin: plugin.name, reason: decision.holdForReview.reason };
+      if ("veto" in decision) return { veto: { by: plugin.name, ...decision.veto } };
+      if ("holdForReview" in decision) outcome.hold ??= { by: plugin.name, reason: decision.holdForReview.reason };
     }
     return outcome;
   }
 
-  /** Queues one delivery per after-hook, in the transition's transaction. */
-  async enqueueAfterTransition(tx: Tx, transition: { id: string; shopId: string; refundId: string }): Promise<string[]> {
-    if (this.withAfterHooks.length === 0) return [];
-    const deliveries = this.withAfterHooks.map((plugin) => ({
-      shopId: transition.shopId,
-      plugin: plugin.name,
-      transitionId: transition.id,
-      refundId: transition.refundId,
-    }));
-    const created = await tx.pluginDelivery.createManyAndReturn({ data: deliveries, select: { id: true } });
-    return created.map((delivery) => delivery.id);
+  /** Queues one delivery per after-hook and transition, in the transitions' transaction, in one insert. */
+  async enqueueAfter(tx: Tx, transitions: ReadonlyArray<{ id: string; shopId: string; refundId: string }>): Promise<string[]> {
+    if (this.withAfterHooks.length === 0 || transitions.length === 0) return [];
+    const deliveries = transitions.flatMap((transition) =>
+      this.withAfterHooks.map((plugin) => ({
+        id: randomUUID(),
+        shopId: transition.shopId,
+        plugin: plugin.name,
+        transitionId: transition.id,
+        refundId: transition.refundId,
+      })),
+    );
+    await tx.pluginDelivery.createMany({ data: deliveries });
+    return deliveries.map((delivery) => delivery.id);
   }
-}
-
-export function vetoError(veto: NonNullable<HookOutcome["veto"]>): UserError {
-  return { code: veto.code, message: `${veto.message} (${veto.plugin})`, field: ["input", "action"] };
 }

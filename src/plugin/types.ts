@@ -2,34 +2,11 @@ import type { z } from "zod";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Tx } from "../services/refund-effects.js";
+import type { Tx } from "../db/tx.js";
+import type { BeforeTransitionEvent, HookRefund } from "../services/transition-hooks.js";
 import type { builder } from "../graphql/builder.js";
 
-/** The refund a hook is told about, as it was before the transition. */
-export interface HookRefund {
-  id: string;
-  shopId: string;
-  orderId: string;
-  customerId: string;
-  type: RefundType;
-  status: RefundStatus;
-  reasonTagId: string;
-  requestedAmount: number;
-  approvedAmount: number | null;
-  currency: string;
-  version: number;
-}
-
-export interface BeforeTransitionEvent {
-  refund: HookRefund;
-  action: RefundAction;
-  from: RefundStatus;
-  /** Where the transition would go. */
-  to: RefundStatus;
-  actor: Actor;
-  note: string | null;
-  amount: number | null;
-}
+export type { BeforeTransitionEvent, HookRefund };
 
 /**
  * What a before-hook may answer: nothing (go on), a veto (the action fails with this userError

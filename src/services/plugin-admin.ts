@@ -1,12 +1,26 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { PluginHost } from "../plugin/host.js";
-import type { HookDispatch } from "./refund-effects.js";
+import type { Tx } from "../db/tx.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { HookDispatch } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
+/** The loaded plugins as the settings admin sees them; the plugin host implements it. */
+export interface PluginCatalog {
+  readonly plugins: ReadonlyMap<string, PluginInfo>;
+  parseSettings(plugin: PluginInfo, raw: unknown): { ok: true; value: unknown } | { ok: false; issues: string[] };
+  settingsOf(db: Tx | PrismaClient, shopId: string, plugins: readonly PluginInfo[]): Promise<Map<string, unknown>>;
+  settingsFor(db: Tx | PrismaClient, shopId: string, plugin: PluginInfo): Promise<unknown>;
+}
+
+export interface PluginInfo {
+  name: string;
+  version: string;
+}
+
 /** A shop's settings of each loaded plugin, validated, defaults filled in. */
-export async function listPluginSettings(db: Database, host: PluginHost, viewer: Viewer, shopId: string | null) {
+export async function listPluginSettings(db: Database, host: PluginCatalog, viewer: Viewer, shopId: string | null) {
   const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
   const plugins = [...host.plugins.values()];
   const settings = await host.settingsOf(db.prisma, shop, plugins);
@@ -15,7 +29,7 @@ export async function listPluginSettings(db: Database, host: PluginHost, viewer:
 
 export async function updatePluginSettings(
   db: Database,
-  host: PluginHost,
+  host: PluginCatalog,
   viewer: Viewer | null,
   input: { shopId?: string | null; plugin: string; settings?: unknown },
 ) {

@@ -1,9 +1,10 @@
-import { fail } from "../domain/errors.js";
+import { UserErrorsException, fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
-import { SYSTEM_ACTOR, type RefundType } from "../domain/types.js";
+import { requestTransitionRow } from "../domain/transition-rows.js";
+import { SYSTEM_ACTOR, type RefundType, type ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { type RefundServiceDeps, type Tx, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "./refund-effects.js";
-import { applyTransition } from "./transition-refund.js";
+import { changeRefunds } from "./refund-change.js";
+import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
 
 export interface RequestRefundInput {
@@ -26,36 +27,40 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
   const idempotencyKey = input.idempotencyKey?.trim() || null;
-  const order = await deps.db.prisma.order.findFirst({ where: { id: input.orderId, ...orderScope(caller) } });
+  const order = await deps.db.prisma.order.findFirst({
+    where: { id: input.orderId, ...orderScope(caller) },
+    include: { customer: { select: { refundBeforeReceipt: true } } },
+  });
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await deps.db.prisma.reasonTag.findUnique({
     where: { shopId_code: { shopId: order.shopId, code: input.reasonCode } },
   });
   if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${input.reasonCode}: see reasonTags`, ["input", "reasonCode"]);
 
-  const run = (tx: Tx) => createAndClassify(tx, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey });
-  let result: Awaited<ReturnType<typeof createAndClassify>>;
+  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey }));
   try {
-    result = await deps.db.prisma.$transaction(run, TRANSACTION_OPTIONS);
+    return await run();
   } catch (error) {
     // Two first requests with one key on two orders race past the lock; the unique index
     // lets one win, and the other answers with the winner.
     if (!(idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
-    result = await deps.db.prisma.$transaction(run, TRANSACTION_OPTIONS);
+    return run();
   }
-  runCommittedEffects(deps, result.effects);
-  return result.refund;
 }
 
 async function createAndClassify(
-  tx: Tx,
+  unit: UnitOfWork,
   deps: RefundServiceDeps,
   caller: Viewer,
   input: RequestRefundInput,
-  context: { order: { id: string; shopId: string; customerId: string; paidAmount: number; currency: string }; reasonTagId: string; idempotencyKey: string | null },
+  context: {
+    order: { id: string; shopId: string; customerId: string; paidAmount: number; currency: string; shippingStatus: ShippingStatus; customer: { refundBeforeReceipt: boolean } };
+    reasonTagId: string;
+    idempotencyKey: string | null;
+  },
 ) {
+  const { tx } = unit;
   const { order, idempotencyKey } = context;
-  const effects = noEffects();
   // Serialises every request on this order; reads below see all committed refunds.
   await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${order.id} FOR UPDATE`;
 
@@ -65,7 +70,7 @@ async function createAndClassify(
       if (existing.orderId !== order.id) {
         fail("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a refund of another order", ["input", "idempotencyKey"]);
       }
-      return { refund: existing, effects };
+      return existing;
     }
   }
 
@@ -78,38 +83,38 @@ async function createAndClassify(
   if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
 
-  const actor = actorOf(caller);
-  const refund = await tx.refund.create({
-    data: {
-      shopId: order.shopId,
-      orderId: order.id,
-      customerId: order.customerId,
-      reasonTagId: context.reasonTagId,
-      type: input.type,
-      status: "REQUESTED",
-      requestedAmount: amount,
-      currency: order.currency,
-      description: input.description?.trim() || null,
-      idempotencyKey,
-      transitions: {
-        create: {
-          shopId: order.shopId,
-          version: 1,
-          toStatus: "REQUESTED",
-          action: "REQUEST",
-          actorKind: actor.kind,
-          actorRole: actor.role ?? null,
-          actorName: actor.name ?? null,
-          amount,
-          note: input.description?.trim() || null,
-        },
-      },
-    },
-    include: { transitions: true },
-  });
-  const { transitions, ...created } = refund;
-  effects.transitions.push(...transitions.map((transition) => ({ ...transition, customerId: created.customerId })));
-  for (const transition of transitions) effects.hookDeliveryIds.push(...(await deps.plugins.enqueueAfterTransition(tx, transition)));
-  const classified = await applyTransition(tx, created.id, { action: "CLASSIFY" }, SYSTEM_ACTOR, { plugins: deps.plugins }, effects);
-  return { refund: classified.refund, effects };
+  const requested = {
+    id: unit.newId(),
+    shopId: order.shopId,
+    orderId: order.id,
+    customerId: order.customerId,
+    reasonTagId: context.reasonTagId,
+    type: input.type,
+    status: "REQUESTED" as const,
+    requestedAmount: amount,
+    approvedAmount: null,
+    refundedAmount: 0,
+    currency: order.currency,
+    description: input.description?.trim() || null,
+    idempotencyKey,
+    version: 1,
+    createdAt: unit.now,
+    updatedAt: unit.now,
+    resolvedAt: null,
+  };
+  const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
+  await tx.refund.create({ data: requested });
+  await tx.refundTransition.create({ data: transition });
+  unit.effects.transitions.push({ ...transition, customerId: requested.customerId });
+
+  // Classified at once, in the same transaction, from what was just written (no re-read).
+  const classify = {
+    refundId: requested.id,
+    request: { action: "CLASSIFY" as const },
+    actor: SYSTEM_ACTOR,
+    loaded: { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.customer.refundBeforeReceipt, options: [] },
+  };
+  const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoEnqueue: [transition] });
+  if (!classified!.ok) throw new UserErrorsException(classified!.userErrors);
+  return classified!.refund;
 }

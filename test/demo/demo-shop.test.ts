@@ -7,8 +7,10 @@ import { reservedAmount } from "../../src/domain/money.js";
 import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, resolveTarget } from "../../src/domain/refund-machine.js";
 import { ROLES, type Role } from "../../src/domain/types.js";
 import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
-import { PluginHost } from "../../src/plugin/host.js";
-import { applyTransition } from "../../src/services/transition-refund.js";
+import { randomUUID } from "node:crypto";
+import type { TransitionRequest } from "../../src/domain/transition-plan.js";
+import { changeRefunds } from "../../src/services/refund-change.js";
+import { NO_HOOKS } from "../../src/services/transition-hooks.js";
 import { openMigratedDatabase } from "../support/databases.js";
 
 const HISTORICAL = 500;
@@ -268,8 +270,16 @@ describe("seedDemoShop", () => {
   });
 
   it("leaves open refunds that the platform's transition service moves on", async () => {
-    const move = (refundId: string, request: Parameters<typeof applyTransition>[2], role: Role) =>
-      db.prisma.$transaction((tx) => applyTransition(tx, refundId, request, { kind: "USER", role, name: "test" }, { plugins: new PluginHost([]) }));
+    // The unit of work's own change, in a transaction of its own; nothing listens for its effects here.
+    const move = async (refundId: string, request: TransitionRequest, role: Role) => {
+      const [result] = await db.prisma.$transaction((tx) =>
+        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], events: [] }, now: new Date(), newId: randomUUID }, NO_HOOKS, [
+          { refundId, request, actor: { kind: "USER", role, name: "test" } },
+        ]),
+      );
+      if (!result!.ok) throw new Error(JSON.stringify(result!.userErrors));
+      return result!;
+    };
     const viewer = await viewerFromAuthorization(db, `Bearer ${seeded.tokens.CUSTOMER}`);
     const toReturn = refunds.find((refund) => refund.status === "AWAITING_RETURN" && refund.customerId === viewer!.customerId)!;
     const shipped = await move(toReturn.id, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "顺丰速运", trackingNumber: "SF1234567890123" }, "CUSTOMER");

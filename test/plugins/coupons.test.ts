@@ -255,7 +255,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
     // Hooks racing for a trigger that has no coupon yet (the worker's claim normally keeps a
     // delivery to one process): the unique triggerKey lets exactly one insert through.
     await prisma.coupon.deleteMany({ where: { refundId: rawId(refund.id) } });
-    const plugin = server.app.services.plugins.plugins.get("coupons")!;
+    const plugin = server.app.plugins.plugins.get("coupons")!;
     const row = await prisma.refund.findUniqueOrThrow({ where: { id: rawId(refund.id) } });
     const event = {
       refund: row,

@@ -68,7 +68,7 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
     });
     expect(configured.updatePluginSettings.userErrors).toEqual([]);
     // What the host hands the plugin's routes and tasks, built the way the host builds it.
-    ctx = pluginContexts(server.app.services)(server.app.services.plugins.plugins.get("logistics")!) as RouteContext<LogisticsSettings>;
+    ctx = pluginContexts(server.app.services, server.app.plugins)(server.app.plugins.plugins.get("logistics")!) as RouteContext<LogisticsSettings>;
   });
   afterAll(() => server?.stop());
 
@@ -198,7 +198,7 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
       },
     });
     try {
-      const plugin = server.app.services.plugins.plugins.get("logistics")!;
+      const plugin = server.app.plugins.plugins.get("logistics")!;
       await plugin.tasks!.find((task) => task.name === "poll-carriers")!.run(ctx);
     } finally {
       unregister();

@@ -1,0 +1,130 @@
+import type { RefundAction } from "./refund-machine.js";
+import { isTerminal } from "./refund-machine.js";
+import type { TransitionPlan } from "./transition-plan.js";
+import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
+
+/**
+ * The rows a transition writes, from its plan: pure, so the transition service and the demo
+ * seeder (which writes history in bulk) produce exactly the same rows. Ids are made here (by
+ * the caller's `newId`) so that every row can go out in one multi-row insert with no
+ * RETURNING round trip.
+ */
+
+export interface RefundRowKey {
+  id: string;
+  shopId: string;
+  currency: string;
+  version: number;
+}
+
+export interface TransitionRow {
+  id: string;
+  shopId: string;
+  refundId: string;
+  version: number;
+  fromStatus: RefundStatus | null;
+  toStatus: RefundStatus;
+  action: RefundAction;
+  actorKind: Actor["kind"];
+  actorRole: NonNullable<Actor["role"]> | null;
+  actorName: string | null;
+  note: string | null;
+  amount: number | null;
+  createdAt: Date;
+}
+
+export interface TransitionRows {
+  /** The version-checked update: applied only where the refund is still at `fromVersion`. */
+  refund: {
+    fromVersion: number;
+    status: RefundStatus;
+    type: RefundType;
+    approvedAmount: number | null;
+    version: number;
+    refundedAmount?: number;
+    resolvedAt?: Date;
+    updatedAt: Date;
+  };
+  transition: TransitionRow;
+  /** OFFER_RESOLUTION replaces the options not yet accepted. */
+  replaceOptions?: Array<{ id: string; refundId: string; position: number; kind: ResolutionKind; amount: number; createdAt: Date }>;
+  acceptOptionId?: string;
+  returnShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shopPaysShipping: boolean; submittedAt: Date };
+  returnReceivedAt?: Date;
+  paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
+}
+
+export function transitionRowsFor(plan: TransitionPlan, refund: RefundRowKey, actor: Actor, at: Date, newId: () => string): TransitionRows {
+  const version = refund.version + 1;
+  const rows: TransitionRows = {
+    refund: {
+      fromVersion: refund.version,
+      status: plan.to,
+      type: plan.type,
+      approvedAmount: plan.approvedAmount,
+      version,
+      ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
+      ...(isTerminal(plan.to) && { resolvedAt: at }),
+      updatedAt: at,
+    },
+    transition: {
+      id: newId(),
+      shopId: refund.shopId,
+      refundId: refund.id,
+      version,
+      fromStatus: plan.from,
+      toStatus: plan.to,
+      action: plan.rule.action,
+      ...actorColumns(actor),
+      note: plan.note,
+      amount: plan.amount,
+      createdAt: at,
+    },
+  };
+  if (plan.newOptions) {
+    rows.replaceOptions = plan.newOptions.map((option, position) => ({ id: newId(), refundId: refund.id, position, ...option, createdAt: at }));
+  }
+  if (plan.acceptedOptionId) rows.acceptOptionId = plan.acceptedOptionId;
+  if (plan.returnShipment) rows.returnShipment = { id: newId(), refundId: refund.id, ...plan.returnShipment, submittedAt: at };
+  if (plan.returnReceived) rows.returnReceivedAt = at;
+  if (plan.paymentAmount != null) {
+    rows.paymentAttempt = {
+      id: newId(),
+      refundId: refund.id,
+      // One key per entry into REFUNDING: redelivering this attempt can never pay twice,
+      // while RETRY_PAYMENT after a decline is a new attempt with a new key.
+      idempotencyKey: `refund:${refund.id}:v${version}`,
+      provider: "sandbox",
+      amount: plan.paymentAmount,
+      currency: refund.currency,
+      createdAt: at,
+    };
+  }
+  return rows;
+}
+
+/** The first transition of every refund: its request (none → REQUESTED, version 1). */
+export function requestTransitionRow(
+  refund: { id: string; shopId: string; requestedAmount: number; description: string | null },
+  actor: Actor,
+  at: Date,
+  newId: () => string,
+): TransitionRow {
+  return {
+    id: newId(),
+    shopId: refund.shopId,
+    refundId: refund.id,
+    version: 1,
+    fromStatus: null,
+    toStatus: "REQUESTED",
+    action: "REQUEST",
+    ...actorColumns(actor),
+    note: refund.description,
+    amount: refund.requestedAmount,
+    createdAt: at,
+  };
+}
+
+function actorColumns(actor: Actor) {
+  return { actorKind: actor.kind, actorRole: actor.role ?? null, actorName: actor.name ?? null };
+}

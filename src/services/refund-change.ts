@@ -1,0 +1,231 @@
+import { type UserError, userError } from "../domain/errors.js";
+import { isTerminal } from "../domain/refund-machine.js";
+import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
+import { type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
+import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
+import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
+import type { UnitOfWork } from "./unit-of-work.js";
+
+/** One refund to change: what to do, who does it, and what the caller may see. */
+export interface RefundChange {
+  refundId: string;
+  request: TransitionRequest;
+  actor: Actor;
+  /** Act only if the refund is still at this version (a console's optimistic lock). */
+  expectedVersion?: number | null;
+  /** Limits which refunds the caller may reach; another shop's refund is NOT_FOUND. */
+  scope?: { shopId?: string; customerId?: string };
+  /** A resent change with the same key answers the first one's outcome. */
+  idempotencyKey?: string | null;
+  /** The refund as the caller just wrote it (requestRefund), saving the read. */
+  loaded?: LoadedRefund;
+}
+
+/** The refund and what planning its transition needs, as one read returns it. */
+export interface LoadedRefund {
+  refund: Refund;
+  shippingStatus: ShippingStatus;
+  refundBeforeReceipt: boolean;
+  options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
+}
+
+export type RefundChangeResult =
+  | { ok: true; refund: Refund; transition: RefundTransition; replayed: boolean }
+  | { ok: false; refundId: string; userErrors: UserError[] };
+
+const refundIdField = ["input", "refundId"];
+
+/**
+ * Changes refunds inside a unit of work: read them in one query, let the pure state machine
+ * plan each change, ask the hooks, turn the plans into rows, and write them with a version
+ * check — the transition rows, options, shipments, payment attempts and hook deliveries of all
+ * the refunds each in one multi-row insert. A refund that is refused (by the machine, a hook
+ * or the version check) writes nothing and leaves the others untouched. This is the only code
+ * that writes `Refund.status`.
+ */
+export async function changeRefunds(
+  unit: UnitOfWork,
+  hooks: TransitionHooks,
+  changes: readonly RefundChange[],
+  options: {
+    /** Transitions the caller wrote in this unit of work (a request): their hooks are queued in the same insert. */
+    alsoEnqueue?: ReadonlyArray<{ id: string; shopId: string; refundId: string }>;
+  } = {},
+): Promise<RefundChangeResult[]> {
+  const { tx } = unit;
+  const loaded = await loadRefunds(unit, changes);
+  const replays = await findReplays(unit, changes, loaded);
+  const results: Array<RefundChangeResult | undefined> = [];
+  const planned: Array<{ index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor }> = [];
+
+  for (const [index, change] of changes.entries()) {
+    const current = loaded.get(change.refundId);
+    const refused = (errors: UserError[]) => (results[index] = { ok: false, refundId: change.refundId, userErrors: errors });
+    if (!current || !inScope(current.refund, change.scope)) {
+      refused([userError("NOT_FOUND", "No such refund", refundIdField)]);
+      continue;
+    }
+    const replay = replays.get(index);
+    if (replay) {
+      results[index] = replay.transition.refundId === change.refundId && replay.transition.action === change.request.action
+        ? { ok: true, refund: replay.refund, transition: replay.transition, replayed: true }
+        : { ok: false, refundId: change.refundId, userErrors: [keyReused()] };
+      continue;
+    }
+    const { refund } = current;
+    if (change.expectedVersion != null && change.expectedVersion !== refund.version && !isTerminal(refund.status)) {
+      refused([userError("VERSION_CONFLICT", `The refund is at version ${refund.version}, not ${change.expectedVersion}: reload it`, ["input", "expectedVersion"])]);
+      continue;
+    }
+    const accepted = current.options.find((option) => option.accepted);
+    const planning = planTransition(refund, change.request, change.actor, {
+      shippingStatus: current.shippingStatus,
+      refundBeforeReceipt: current.refundBeforeReceipt,
+      offeredOptions: current.options.filter((option) => !option.accepted),
+      acceptedOption: accepted?.kind ?? null,
+    });
+    if (!planning.ok) {
+      refused(planning.errors);
+      continue;
+    }
+    let { plan } = planning;
+    let actor = change.actor;
+    const outcome: HookOutcome = await hooks.before(tx, {
+      refund,
+      action: change.request.action,
+      from: plan.from,
+      to: plan.to,
+      actor,
+      note: plan.note,
+      amount: plan.amount,
+    });
+    if (outcome.veto) {
+      refused([{ code: outcome.veto.code, message: `${outcome.veto.message} (${outcome.veto.by})`, field: ["input", "action"] }]);
+      continue;
+    }
+    if (outcome.hold) {
+      const held = holdForReview(plan, refund, outcome.hold.reason);
+      if (held !== plan) {
+        plan = held;
+        actor = { kind: "PLUGIN", name: outcome.hold.by };
+      }
+    }
+    const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId);
+    planned.push({ index, change, current, rows, actor });
+  }
+
+  const written = await writeRows(unit, planned, results);
+  const enqueue = [...(options.alsoEnqueue ?? []), ...written.map((entry) => entry.rows.transition)];
+  if (enqueue.length > 0) unit.effects.hookDeliveryIds.push(...(await hooks.enqueueAfter(tx, enqueue)));
+
+  // Lost the version check. If the change carried a key, the winner may have been the same
+  // change sent twice at once: its committed transition is visible now, so answer with it.
+  const lost = planned.filter(({ index }) => !results[index]).map(({ index }) => index);
+  const lateReplays = await findReplays(unit, changes.map((change, index) => (lost.includes(index) ? change : { ...change, idempotencyKey: null })), loaded);
+  return changes.map((change, index) => {
+    const result = results[index];
+    if (result) return result;
+    const replay = lateReplays.get(index);
+    if (replay && replay.transition.refundId === change.refundId && replay.transition.action === change.request.action) {
+      return { ok: true, refund: replay.refund, transition: replay.transition, replayed: true };
+    }
+    return { ok: false, refundId: change.refundId, userErrors: [userError("VERSION_CONFLICT", "The refund changed while this action was being applied: reload it", ["input", "expectedVersion"])] };
+  });
+}
+
+async function writeRows(
+  unit: UnitOfWork,
+  planned: ReadonlyArray<{ index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor }>,
+  results: Array<RefundChangeResult | undefined>,
+) {
+  const { tx } = unit;
+  const written: typeof planned[number][] = [];
+  for (const entry of planned) {
+    const { fromVersion, ...update } = entry.rows.refund;
+    // The version in the WHERE is the optimistic lock: a concurrent transition that committed
+    // first leaves no row to update here (the row lock makes this statement wait for it).
+    const applied = await tx.refund.updateMany({ where: { id: entry.change.refundId, version: fromVersion }, data: update });
+    if (applied.count === 1) written.push(entry);
+  }
+  if (written.length === 0) return written;
+
+  const transitions = written.map(({ rows, change }) => ({ ...rows.transition, idempotencyKey: change.idempotencyKey ?? null }));
+  await tx.refundTransition.createMany({ data: transitions });
+  const replacing = written.filter(({ rows }) => rows.replaceOptions);
+  if (replacing.length > 0) {
+    await tx.resolutionOption.deleteMany({ where: { refundId: { in: replacing.map(({ change }) => change.refundId) }, accepted: false } });
+    await tx.resolutionOption.createMany({ data: replacing.flatMap(({ rows }) => rows.replaceOptions!) });
+  }
+  const accepting = written.flatMap(({ rows }) => (rows.acceptOptionId ? [rows.acceptOptionId] : []));
+  if (accepting.length > 0) await tx.resolutionOption.updateMany({ where: { id: { in: accepting } }, data: { accepted: true } });
+  const shipments = written.flatMap(({ rows }) => (rows.returnShipment ? [rows.returnShipment] : []));
+  if (shipments.length > 0) await tx.returnShipment.createMany({ data: shipments });
+  const received = written.filter(({ rows }) => rows.returnReceivedAt);
+  if (received.length > 0) {
+    await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
+  }
+  const attempts = written.flatMap(({ rows }) => (rows.paymentAttempt ? [rows.paymentAttempt] : []));
+  if (attempts.length > 0) {
+    await tx.paymentRefundAttempt.createMany({ data: attempts });
+    unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
+  }
+
+  for (const [position, { index, current, rows }] of written.entries()) {
+    const { fromVersion: _fromVersion, ...update } = rows.refund;
+    const transition = transitions[position]! as RefundTransition;
+    unit.effects.transitions.push({ ...transition, customerId: current.refund.customerId });
+    results[index] = { ok: true, refund: { ...current.refund, ...update }, transition, replayed: false };
+  }
+  return written;
+}
+
+/** One read for every refund the callers did not load themselves. */
+async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
+  const loaded = new Map<string, LoadedRefund>();
+  for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
+  const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
+  if (missing.length === 0) return loaded;
+  const rows = await unit.tx.refund.findMany({
+    where: { id: { in: missing } },
+    include: {
+      order: { select: { shippingStatus: true } },
+      customer: { select: { refundBeforeReceipt: true } },
+      resolutionOptions: { select: { id: true, kind: true, amount: true, accepted: true } },
+    },
+  });
+  for (const { order, customer, resolutionOptions, ...refund } of rows) {
+    loaded.set(refund.id, { refund, shippingStatus: order.shippingStatus, refundBeforeReceipt: customer.refundBeforeReceipt, options: resolutionOptions });
+  }
+  return loaded;
+}
+
+/** Transitions already made with the changes' idempotency keys (a resent request), with the refund as it is now. */
+async function findReplays(unit: UnitOfWork, changes: readonly RefundChange[], loaded: Map<string, LoadedRefund>) {
+  const replays = new Map<number, { transition: RefundTransition; refund: Refund }>();
+  const keyed = changes
+    .map((change, index) => ({ change, index, shopId: loaded.get(change.refundId)?.refund.shopId }))
+    .filter((entry): entry is typeof entry & { shopId: string } => Boolean(entry.change.idempotencyKey && entry.shopId));
+  if (keyed.length === 0) return replays;
+  const found = await unit.tx.refundTransition.findMany({
+    where: { OR: keyed.map(({ change, shopId }) => ({ shopId, idempotencyKey: change.idempotencyKey! })) },
+    include: { refund: true },
+  });
+  for (const { change, index, shopId } of keyed) {
+    const transition = found.find((candidate) => candidate.shopId === shopId && candidate.idempotencyKey === change.idempotencyKey);
+    if (transition) {
+      const { refund, ...row } = transition;
+      replays.set(index, { transition: row, refund });
+    }
+  }
+  return replays;
+}
+
+function keyReused(): UserError {
+  return userError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another action or refund", ["input", "idempotencyKey"]);
+}
+
+function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
+  if (!scope) return true;
+  return (scope.shopId === undefined || scope.shopId === refund.shopId) && (scope.customerId === undefined || scope.customerId === refund.customerId);
+}

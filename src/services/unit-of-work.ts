@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../db/database.js";
+import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
+import type { RefundAction } from "../domain/refund-machine.js";
+import type { RefundTransition } from "../generated/prisma/client.js";
+import type { RefundPubSub } from "../realtime/refund-events.js";
+import type { TransitionHooks } from "./transition-hooks.js";
+
+/** Sends a payment attempt to the provider after its transaction committed. */
+export interface PaymentDispatch {
+  dispatch(attemptId: string): void;
+}
+
+/** Runs queued after-transition hooks after their transaction committed. */
+export interface HookDispatch {
+  dispatch(deliveryId: string): void;
+}
+
+/** What refund services need from the running application. */
+export interface RefundServiceDeps {
+  db: Database;
+  pubsub: RefundPubSub;
+  payments: PaymentDispatch;
+  hooks: TransitionHooks;
+  hookDeliveries: HookDispatch;
+  /** The clock of every unit of work (tests fix it). */
+  now?: () => Date;
+}
+
+/** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
+export interface CommittedEffects {
+  transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string }>;
+  paymentAttemptIds: string[];
+  hookDeliveryIds: string[];
+  /** Published after commit, after the transitions (batch progress). */
+  events: Array<() => void>;
+}
+
+/** One transaction of refund changes, with what it leaves to do after commit. */
+export interface UnitOfWork {
+  tx: Tx;
+  effects: CommittedEffects;
+  /** The time every row of this unit of work records. */
+  now: Date;
+  newId(): string;
+}
+
+/**
+ * The commit sequence, the one place it is written: every refund change (a request, a staff
+ * action, a batch, a plugin's route, a payment's result) runs its writes in `work` inside one
+ * transaction; only after the commit are events published, payments sent and hook deliveries
+ * started — subscribers never see a change that was rolled back, and a rolled-back attempt
+ * (retried by the caller) leaves nothing behind.
+ */
+export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+  let effects = noEffects();
+  const result = await deps.db.prisma.$transaction(async (tx) => {
+    effects = noEffects();
+    return work({ tx, effects, now: deps.now?.() ?? new Date(), newId: randomUUID });
+  }, TRANSACTION_OPTIONS);
+  runCommittedEffects(deps, effects);
+  return result;
+}
+
+function noEffects(): CommittedEffects {
+  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], events: [] };
+}
+
+function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects): void {
+  for (const transition of effects.transitions) {
+    deps.pubsub.publish("refund:transition", transition.shopId, {
+      transitionId: transition.id,
+      refundId: transition.refundId,
+      shopId: transition.shopId,
+      customerId: transition.customerId,
+      version: transition.version,
+      from: transition.fromStatus,
+      to: transition.toStatus,
+      action: transition.action as RefundAction,
+      actorKind: transition.actorKind,
+      actorRole: transition.actorRole,
+    });
+  }
+  for (const publish of effects.events) publish();
+  for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
+  for (const deliveryId of effects.hookDeliveryIds) deps.hookDeliveries.dispatch(deliveryId);
+}
