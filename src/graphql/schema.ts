@@ -5,6 +5,7 @@ import "./scalars.js";
 import "./shop.js";
 import "./customer.js";
 import "./order.js";
+import "./reason-tags.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./subscriptions.js";

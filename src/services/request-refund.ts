@@ -2,6 +2,7 @@ import { fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { SYSTEM_ACTOR, type RefundType } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { selectableReasonTag } from "./reason-tags.js";
 import { type RefundServiceDeps, type Tx, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "./refund-effects.js";
 import { applyTransition } from "./transition-refund.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
@@ -28,10 +29,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   const idempotencyKey = input.idempotencyKey?.trim() || null;
   const order = await deps.db.prisma.order.findFirst({ where: { id: input.orderId, ...orderScope(caller) } });
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
-  const reason = await deps.db.prisma.reasonTag.findUnique({
-    where: { shopId_code: { shopId: order.shopId, code: input.reasonCode } },
-  });
-  if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${input.reasonCode}: see reasonTags`, ["input", "reasonCode"]);
+  const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
 
   const run = (tx: Tx) => createAndClassify(tx, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey });
   let result: Awaited<ReturnType<typeof createAndClassify>>;
