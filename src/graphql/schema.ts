@@ -6,6 +6,7 @@ import "./shop.js";
 import "./customer.js";
 import "./order.js";
 import "./reason-tags.js";
+import "./product-stats.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./subscriptions.js";
