@@ -1,7 +1,7 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import type { ProductRefundStatsRow } from "../services/product-refund-stats.js";
 import { MAX_STATS_PERIOD_DAYS, productRefundStats } from "../services/product-refund-stats.js";
-import { queryViewer } from "./access.js";
+import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { MoneyRef, money } from "./money.js";
 import { ReasonTagRef } from "./reason-tags.js";
@@ -51,10 +51,12 @@ builder.queryField("productRefundStats", (t) =>
       },
       resolve: (_root, args, ctx) => {
         const viewer = queryViewer(ctx);
-        const shopId = args.shopId ? parseGlobalId(args.shopId, "Shop", ["shopId"]) : null;
-        return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ offset, limit }) =>
-          productRefundStats(ctx.db, viewer, { shopId, from: args.from, to: args.to, offset, limit }),
-        );
+        return queryService(async () => {
+          const shopId = args.shopId ? parseGlobalId(args.shopId, "Shop", ["shopId"]) : null;
+          return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ offset, limit }) =>
+            productRefundStats(ctx.db, viewer, { shopId, from: args.from, to: args.to, offset, limit }),
+          );
+        });
       },
     },
     { name: "ProductRefundStatsConnection" },
