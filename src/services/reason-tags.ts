@@ -66,12 +66,13 @@ export async function updateReasonTag(db: Database, viewer: Viewer | null, input
  * parent archived. Refunds that already carry an archived tag keep it.
  */
 export async function selectableReasonTag(db: Database, shopId: string, code: string) {
-  const reason = await db.prisma.reasonTag.findUnique({
-    where: { shopId_code: { shopId, code } },
-    include: { parent: { select: { archived: true } } },
-  });
+  const reason = await db.prisma.reasonTag.findUnique({ where: { shopId_code: { shopId, code } } });
   if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${code}: see reasonTags`, ["input", "reasonCode"]);
-  if (!isSelectableReason(reason)) fail("REASON_ARCHIVED", `Reason ${code} is archived: choose one of reasonTags`, ["input", "reasonCode"]);
+  // Only a sub-reason costs a second lookup: top-level reasons, the common case, take one.
+  const parent = reason.parentId ? await db.prisma.reasonTag.findUnique({ where: { id: reason.parentId }, select: { archived: true } }) : null;
+  if (!isSelectableReason({ archived: reason.archived, parent })) {
+    fail("REASON_ARCHIVED", `Reason ${code} is archived: choose one of reasonTags`, ["input", "reasonCode"]);
+  }
   return reason;
 }
 
