@@ -24,6 +24,10 @@ export const USER_ERROR_CODES = [
   "CUSTOMER_REQUIRED",
   "BATCH_EMPTY",
   "BATCH_TOO_LARGE",
+  "REASON_ARCHIVED",
+  "DUPLICATE_REASON_CODE",
+  "REASON_TAG_CYCLE",
+  "REASON_TAG_TOO_DEEP",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

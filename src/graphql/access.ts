@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { UserErrorsException } from "../domain/errors.js";
 import { unstorableTextErrors } from "../domain/text.js";
 import type { Viewer } from "../services/viewer.js";
 import type { GraphQLContext } from "./context.js";
@@ -19,4 +20,18 @@ export function queryViewer(ctx: GraphQLContext): Viewer {
 export function assertStorableText(value: unknown, path: string[]): void {
   const [problem] = unstorableTextErrors(value, path);
   if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code, field: problem.field } });
+}
+
+/**
+ * Runs a query's service call: an expected failure (a role, a bad argument) fails the field
+ * with its code in `extensions.code`, as queryViewer does, rather than being logged as a bug.
+ */
+export async function queryService<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof UserErrorsException)) throw error;
+    const [first] = error.userErrors;
+    throw new GraphQLError(first!.message, { extensions: { code: first!.code, field: first!.field } });
+  }
 }

@@ -7,19 +7,6 @@ import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusE
 import { MoneyRef, money } from "./money.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 
-builder.prismaNode("ReasonTag", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => {
-    const viewer = queryViewer(ctx);
-    return viewer.shopId ? { id, shopId: viewer.shopId } : { id };
-  },
-  fields: (t) => ({
-    code: t.exposeString("code"),
-    label: t.exposeString("label"),
-  }),
-});
-
 const ActorRef = builder.simpleObject("Actor", {
   description: "Who took an action: the platform, an automation rule, a plugin, or a token's holder.",
   fields: (t) => ({
@@ -114,7 +101,7 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
   fields: (t) => ({
     statuses: t.field({ type: [RefundStatusEnum] }),
     types: t.field({ type: [RefundTypeEnum] }),
-    reasonCodes: t.stringList(),
+    reasonCodes: t.stringList({ description: "Reason tag codes; a top-level reason also matches refunds tagged with its sub-reasons." }),
     shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
     createdAfter: t.field({ type: "DateTime" }),
     createdBefore: t.field({ type: "DateTime" }),
@@ -167,16 +154,6 @@ builder.queryFields((t) => ({
         where: refundListWhere(viewer, chosen.filter),
         orderBy: REFUND_ORDERINGS[orderBy ?? "CREATED_AT_DESC"],
       });
-    },
-  }),
-  reasonTags: t.prismaField({
-    type: ["ReasonTag"],
-    args: { shopId: t.arg.id({ description: "For platform admins: whose tags." }) },
-    resolve: (query, _root, { shopId }, ctx) => {
-      const viewer = queryViewer(ctx);
-      const shop = viewer.role === "PLATFORM_ADMIN" ? (shopId ? decodeGlobalIdOf(shopId, "Shop") : null) : viewer.shopId;
-      if (!shop) return [];
-      return ctx.db.prisma.reasonTag.findMany({ ...query, where: { shopId: shop }, orderBy: { createdAt: "asc" } });
     },
   }),
 }));

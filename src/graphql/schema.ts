@@ -5,6 +5,8 @@ import "./scalars.js";
 import "./shop.js";
 import "./customer.js";
 import "./order.js";
+import "./reason-tags.js";
+import "./product-stats.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./batches.js";

@@ -5,6 +5,7 @@ import { type Viewer, refundScope } from "./viewer.js";
 export interface RefundFilter {
   statuses?: readonly RefundStatus[] | null;
   types?: readonly RefundType[] | null;
+  /** Tag codes; a parent's code also matches refunds tagged with its sub-reasons. */
   reasonCodes?: readonly string[] | null;
   shippingStatuses?: readonly ShippingStatus[] | null;
   createdAfter?: Date | null;
@@ -28,7 +29,11 @@ export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}): Pris
   const and: Prisma.RefundWhereInput[] = [refundScope(viewer)];
   if (filter.statuses?.length) and.push({ status: { in: [...filter.statuses] } });
   if (filter.types?.length) and.push({ type: { in: [...filter.types] } });
-  if (filter.reasonCodes?.length) and.push({ reason: { code: { in: [...filter.reasonCodes] } } });
+  if (filter.reasonCodes?.length) {
+    // A top-level reason stands for its sub-reasons too (the tree is two levels deep).
+    const codes = { in: [...filter.reasonCodes] };
+    and.push({ reason: { OR: [{ code: codes }, { parent: { code: codes } }] } });
+  }
   if (filter.shippingStatuses?.length) and.push({ order: { shippingStatus: { in: [...filter.shippingStatuses] } } });
   if (filter.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
   if (filter.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });

@@ -3,6 +3,7 @@ import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow } from "../domain/transition-rows.js";
 import { SYSTEM_ACTOR, type RefundType, type ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { selectableReasonTag } from "./reason-tags.js";
 import { changeRefunds } from "./refund-change.js";
 import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
@@ -32,10 +33,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
     include: { customer: { select: { refundBeforeReceipt: true } } },
   });
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
-  const reason = await deps.db.prisma.reasonTag.findUnique({
-    where: { shopId_code: { shopId: order.shopId, code: input.reasonCode } },
-  });
-  if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${input.reasonCode}: see reasonTags`, ["input", "reasonCode"]);
+  const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
 
   const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey }));
   try {
