@@ -20,11 +20,11 @@ import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
-import type { RefundServiceDeps } from "./services/refund-effects.js";
+import { type AppServices, type Clock, systemClock } from "./services/clock.js";
 
 export interface App {
   db: Database;
-  services: RefundServiceDeps;
+  services: AppServices;
   sandbox: SandboxPaymentProvider;
   payments: PaymentDispatcher;
   server: Server;
@@ -45,6 +45,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
+  clock?: Clock;
 };
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
@@ -66,7 +68,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, plugins, hookDeliveries };
+  const services: AppServices = { db, pubsub: realtime.pubsub, payments, plugins, hookDeliveries, clock: options.clock ?? systemClock };
   payments.start(services);
   const live = new LiveShutdown();
   hookDeliveries.start();

@@ -2,7 +2,8 @@ import { fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { SYSTEM_ACTOR, type RefundType } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { type RefundServiceDeps, type Tx, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "./refund-effects.js";
+import { type Tx, TRANSACTION_OPTIONS, noEffects, runCommittedEffects } from "./refund-effects.js";
+import type { AppServices } from "./clock.js";
 import { applyTransition } from "./transition-refund.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
 
@@ -20,7 +21,7 @@ export interface RequestRefundInput {
  * no human touch; shipped → review), all in one transaction under the order's row lock, so
  * concurrent requests can never reserve more than the order's paid amount.
  */
-export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: RequestRefundInput) {
+export async function requestRefund(deps: AppServices, viewer: Viewer | null, input: RequestRefundInput) {
   const caller = requireRole(viewer, ["CUSTOMER", "AGENT", "SHOP_ADMIN", "PLATFORM_ADMIN", "INTEGRATION"]);
   if (input.amount != null && !isPositiveAmount(input.amount)) {
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
@@ -49,7 +50,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
 
 async function createAndClassify(
   tx: Tx,
-  deps: RefundServiceDeps,
+  deps: AppServices,
   caller: Viewer,
   input: RequestRefundInput,
   context: { order: { id: string; shopId: string; customerId: string; paidAmount: number; currency: string }; reasonTagId: string; idempotencyKey: string | null },
@@ -110,6 +111,6 @@ async function createAndClassify(
   const { transitions, ...created } = refund;
   effects.transitions.push(...transitions.map((transition) => ({ ...transition, customerId: created.customerId })));
   for (const transition of transitions) effects.hookDeliveryIds.push(...(await deps.plugins.enqueueAfterTransition(tx, transition)));
-  const classified = await applyTransition(tx, created.id, { action: "CLASSIFY" }, SYSTEM_ACTOR, { plugins: deps.plugins }, effects);
+  const classified = await applyTransition(tx, created.id, { action: "CLASSIFY" }, SYSTEM_ACTOR, { plugins: deps.plugins, now: deps.clock() }, effects);
   return { refund: classified.refund, effects };
 }

@@ -1,17 +1,19 @@
 import { fail, UserErrorsException } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
+import { slaDueAt } from "../domain/sla.js";
 import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import type { Actor } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { type PluginHost, vetoError } from "../plugin/host.js";
 import {
   type CommittedEffects,
-  type RefundServiceDeps,
   type Tx,
   TRANSACTION_OPTIONS,
   noEffects,
   runCommittedEffects,
 } from "./refund-effects.js";
+import type { AppServices } from "./clock.js";
+import { slaMinutesByStatus } from "./sla.js";
 import { type Viewer, actorOf, refundScope, requireViewer } from "./viewer.js";
 
 /**
@@ -24,7 +26,13 @@ export async function applyTransition(
   refundId: string,
   request: TransitionRequest,
   actor: Actor,
-  options: { plugins: PluginHost; expectedVersion?: number | null; scope?: { shopId?: string; customerId?: string } },
+  options: {
+    plugins: PluginHost;
+    expectedVersion?: number | null;
+    scope?: { shopId?: string; customerId?: string };
+    /** When the refund enters its new status (its deadline counts from here); default: now. */
+    now?: Date;
+  },
   effects: CommittedEffects = noEffects(),
 ) {
   const refund = await tx.refund.findFirst({
@@ -66,6 +74,7 @@ export async function applyTransition(
     }
   }
   const version = refund.version + 1;
+  const slaPolicies = await slaMinutesByStatus(tx, refund.shopId);
 
   let updated;
   try {
@@ -80,6 +89,7 @@ export async function applyTransition(
         version,
         ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
         ...(isTerminal(plan.to) && { resolvedAt: new Date() }),
+        slaDueAt: slaDueAt(slaPolicies, plan.to, options.now ?? new Date()),
       },
     });
   } catch (error) {
@@ -146,11 +156,11 @@ export interface TransitionRefundInput extends TransitionRequest {
 }
 
 /** `transitionRefund`: a person or an API client takes an action on one refund. */
-export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: TransitionRefundInput) {
+export async function transitionRefund(deps: AppServices, viewer: Viewer | null, input: TransitionRefundInput) {
   const caller = requireViewer(viewer);
   const { refundId, expectedVersion, ...request } = input;
   const result = await deps.db.prisma.$transaction(
-    (tx) => applyTransition(tx, refundId, request, actorOf(caller), { plugins: deps.plugins, expectedVersion, scope: refundScope(caller) }),
+    (tx) => applyTransition(tx, refundId, request, actorOf(caller), { plugins: deps.plugins, expectedVersion, scope: refundScope(caller), now: deps.clock() }),
     TRANSACTION_OPTIONS,
   );
   runCommittedEffects(deps, result.effects);
