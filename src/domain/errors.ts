@@ -22,6 +22,9 @@ export const USER_ERROR_CODES = [
   "RETURN_SHIPMENT_REQUIRED",
   "IDEMPOTENCY_KEY_REUSED",
   "CUSTOMER_REQUIRED",
+  "BATCH_TOO_LARGE",
+  "BATCH_EMPTY",
+  "STAFF_MEMBER_INACTIVE",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -3,10 +3,12 @@ import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
 import "./scalars.js";
 import "./shop.js";
+import "./staff.js";
 import "./customer.js";
 import "./order.js";
 import "./refund.js";
 import "./refund-mutations.js";
+import "./queues.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

@@ -3,7 +3,7 @@ import { fail } from "../domain/errors.js";
 import { SLA_MAX_MINUTES, SLA_MIN_MINUTES, type SlaMinutesByStatus } from "../domain/sla.js";
 import { TERMINAL_STATUSES, type RefundStatus } from "../domain/types.js";
 import type { Tx } from "./refund-effects.js";
-import { STAFF_ROLES, type Viewer, requireRole, requireViewer, resolveShopId } from "./viewer.js";
+import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** A shop's deadlines by status, read in one query (inside a transition's transaction). */
 export async function slaMinutesByStatus(tx: Tx, shopId: string): Promise<SlaMinutesByStatus> {
@@ -13,8 +13,7 @@ export async function slaMinutesByStatus(tx: Tx, shopId: string): Promise<SlaMin
 
 /** `slaPolicies`: the shop's deadlines, for its staff. */
 export async function listSlaPolicies(db: Database, viewer: Viewer | null, shopId: string | null) {
-  const caller = requireViewer(viewer);
-  if (!STAFF_ROLES.has(caller.role)) return [];
+  const caller = requireRole(viewer, [...STAFF_ROLES]);
   const shop = caller.role === "PLATFORM_ADMIN" ? shopId : caller.shopId;
   if (!shop) return [];
   return db.prisma.slaPolicy.findMany({ where: { shopId: shop }, orderBy: { status: "asc" } });
