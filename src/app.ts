@@ -20,6 +20,7 @@ import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
+import { type Clock, systemClock } from "./services/clock.js";
 import type { RefundServiceDeps } from "./services/unit-of-work.js";
 
 export interface App {
@@ -46,6 +47,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
+  clock?: Clock;
 };
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
@@ -67,7 +70,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries };
+  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries, clock: options.clock ?? systemClock };
   payments.start(services);
   const live = new LiveShutdown();
   hookDeliveries.start();

@@ -28,6 +28,7 @@ export const USER_ERROR_CODES = [
   "DUPLICATE_REASON_CODE",
   "REASON_TAG_CYCLE",
   "REASON_TAG_TOO_DEEP",
+  "STAFF_MEMBER_INACTIVE",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

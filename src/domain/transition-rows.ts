@@ -1,5 +1,6 @@
 import type { RefundAction } from "./refund-machine.js";
 import { isTerminal } from "./refund-machine.js";
+import { type SlaMinutesByStatus, slaDueAt } from "./sla.js";
 import type { TransitionPlan } from "./transition-plan.js";
 import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
 
@@ -43,6 +44,8 @@ export interface TransitionRows {
     version: number;
     refundedAmount?: number;
     resolvedAt?: Date;
+    /** The shop's deadline for the new status, counted from now (null: none). */
+    slaDueAt: Date | null;
     updatedAt: Date;
   };
   transition: TransitionRow;
@@ -54,7 +57,14 @@ export interface TransitionRows {
   paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
 }
 
-export function transitionRowsFor(plan: TransitionPlan, refund: RefundRowKey, actor: Actor, at: Date, newId: () => string): TransitionRows {
+export function transitionRowsFor(
+  plan: TransitionPlan,
+  refund: RefundRowKey,
+  actor: Actor,
+  at: Date,
+  newId: () => string,
+  slaMinutes: SlaMinutesByStatus = {},
+): TransitionRows {
   const version = refund.version + 1;
   const rows: TransitionRows = {
     refund: {
@@ -65,6 +75,7 @@ export function transitionRowsFor(plan: TransitionPlan, refund: RefundRowKey, ac
       version,
       ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
       ...(isTerminal(plan.to) && { resolvedAt: at }),
+      slaDueAt: slaDueAt(slaMinutes, plan.to, at),
       updatedAt: at,
     },
     transition: {

@@ -114,13 +114,13 @@ builder.mutationField("batchTransitionRefunds", (t) =>
     args: { input: t.arg({ type: BatchTransitionRefundsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {
-        const chosen = input.filter ? refundFilterOf(input.filter) : null;
-        if (chosen?.matchesNothing) fail("BATCH_EMPTY", "The filter matches no refund", ["input", "filter", "customerId"]);
+        const filter = input.filter ? refundFilterOf(viewer!, input.filter, ["input", "filter"]) : undefined;
+        if (filter === null) fail("BATCH_EMPTY", "The filter matches no refund", ["input", "filter", "customerId"]);
         const { batch, items } = await batchTransitionRefunds(ctx.services, viewer, {
           ...input,
           shopId: parseShopIdInput(input.shopId),
           refunds: input.refundIds?.map((requestedId) => ({ requestedId, refundId: decodeGlobalIdOf(requestedId, "Refund") })) ?? null,
-          filter: chosen?.filter ?? null,
+          filter: filter ?? null,
         });
         return { batch, results: items };
       }),

@@ -1,10 +1,12 @@
+import { fail } from "../domain/errors.js";
 import { availableActions } from "../domain/refund-machine.js";
 import { REFUND_ORDERINGS, type RefundFilter, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
-import { refundScope } from "../services/viewer.js";
+import { STAFF_ROLES, type Viewer, refundScope } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
+import { StaffMemberRef } from "./staff.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 
 const ActorRef = builder.simpleObject("Actor", {
@@ -94,6 +96,22 @@ export const RefundRef = builder.prismaNode("Refund", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
+    assignee: t.field({
+      type: StaffMemberRef,
+      nullable: true,
+      description: "The staff member whose queue it is in (shown to staff only).",
+      select: { assignee: true },
+      resolve: (refund, _args, ctx) => (ctx.viewer && STAFF_ROLES.has(ctx.viewer.role) ? refund.assignee : null),
+    }),
+    slaDueAt: t.expose("slaDueAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When its current status is due: entry into the status plus the shop's SLA policy for it. null without a policy, and once terminal.",
+    }),
+    slaBreached: t.boolean({
+      description: "Past `slaDueAt`.",
+      resolve: (refund, _args, ctx) => refund.slaDueAt !== null && refund.slaDueAt < ctx.services.clock(),
+    }),
   }),
 });
 
@@ -107,16 +125,30 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
     createdBefore: t.field({ type: "DateTime" }),
     customerId: t.id(),
     search: t.string({ description: "Order reference, customer name or reference, or description." }),
+    assignedTo: t.string({ description: "`ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id." }),
+    slaBreached: t.boolean({ description: "true: past their deadline; false: not (or no deadline)." }),
   }),
 });
 
-/**
- * The service's filter from the GraphQL one; `matchesNothing` when it names a customer id that
- * no customer can have.
- */
-export function refundFilterOf(filter: typeof RefundFilterInput.$inferInput): { filter: RefundFilter; matchesNothing: boolean } {
+/** The list filter a `RefundFilter` input asks for; null when it can match nothing (an id of another type). */
+export function refundFilterOf(viewer: Viewer, filter: typeof RefundFilterInput.$inferInput | null | undefined, field: string[]): RefundFilter | null {
+  if (!filter) return {};
   const customerId = filter.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
-  return { filter: { ...filter, customerId }, matchesNothing: Boolean(filter.customerId && !customerId) };
+  if (filter.customerId && !customerId) return null;
+  return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]) };
+}
+
+/** `assignedTo` as an assignee id: undefined for anyone, null for no one. */
+function assigneeIdOf(viewer: Viewer, assignedTo: string | null | undefined, field: string[]): string | null | undefined {
+  if (assignedTo == null) return undefined;
+  if (assignedTo === "UNASSIGNED") return null;
+  if (assignedTo === "ME") {
+    if (!viewer.staffMemberId) fail("INVALID_INPUT", "assignedTo: ME needs a token that belongs to a staff member", field);
+    return viewer.staffMemberId;
+  }
+  const memberId = decodeGlobalIdOf(assignedTo, "StaffMember");
+  if (!memberId) fail("INVALID_INPUT", "assignedTo is ME, UNASSIGNED or a StaffMember id", field);
+  return memberId;
 }
 
 const RefundOrderByEnum = builder.enumType("RefundOrderBy", {
@@ -147,11 +179,11 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const viewer = queryViewer(ctx);
       assertStorableText(filter, ["filter"]);
-      const chosen = filter ? refundFilterOf(filter) : { filter: {}, matchesNothing: false };
-      if (chosen.matchesNothing) return [];
+      const listFilter = refundFilterOf(viewer, filter, ["filter"]);
+      if (!listFilter) return [];
       return ctx.db.prisma.refund.findMany({
         ...query,
-        where: refundListWhere(viewer, chosen.filter),
+        where: refundListWhere(viewer, listFilter, ctx.services.clock()),
         orderBy: REFUND_ORDERINGS[orderBy ?? "CREATED_AT_DESC"],
       });
     },

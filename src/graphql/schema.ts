@@ -3,6 +3,7 @@ import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
 import "./scalars.js";
 import "./shop.js";
+import "./staff.js";
 import "./customer.js";
 import "./order.js";
 import "./reason-tags.js";
@@ -10,6 +11,7 @@ import "./product-stats.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./batches.js";
+import "./queues.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

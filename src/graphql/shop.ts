@@ -5,6 +5,7 @@ import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
 import { RoleEnum } from "./enums.js";
+import { StaffMemberRef } from "./staff.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 export const ShopRef = builder.prismaNode("Shop", {
@@ -34,6 +35,7 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
     label: t.exposeString("label", { nullable: true }),
     shop: t.relation("shop", { nullable: true }),
     customer: t.relation("customer", { nullable: true }),
+    staffMember: t.relation("staffMember", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -61,6 +63,7 @@ const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     role: t.field({ type: RoleEnum, required: true }),
     customerId: t.id({ description: "Required for CUSTOMER tokens: the customer they act as." }),
+    staffMemberId: t.id({ description: "Staff tokens: the active member of the shop they belong to, of the same role." }),
     label: t.string(),
   }),
 });
@@ -82,6 +85,7 @@ builder.mutationField("createApiToken", (t) =>
           label: input.label,
           shopId: parseShopIdInput(input.shopId),
           customerId: input.customerId ? parseGlobalId(input.customerId, "Customer", ["input", "customerId"]) : null,
+          staffMemberId: input.staffMemberId ? parseGlobalId(input.staffMemberId, "StaffMember", ["input", "staffMemberId"]) : null,
         }),
       ),
   }),
@@ -106,16 +110,18 @@ builder.queryFields((t) => ({
         role: p.field({ type: RoleEnum }),
         shop: p.field({ type: ShopRef, nullable: true }),
         customer: p.field({ type: CustomerRef, nullable: true }),
+        staffMember: p.field({ type: StaffMemberRef, nullable: true, description: "The member a staff token belongs to (`assignedTo: ME`)." }),
       }),
     }),
     description: "Who the API token belongs to.",
     resolve: async (_root, _args, ctx) => {
       const viewer = queryViewer(ctx);
-      const [shop, customer] = await Promise.all([
+      const [shop, customer, staffMember] = await Promise.all([
         viewer.shopId ? ctx.db.prisma.shop.findUnique({ where: { id: viewer.shopId } }) : null,
         viewer.customerId ? ctx.db.prisma.customer.findFirst({ where: { id: viewer.customerId, ...customerScope(viewer) } }) : null,
+        viewer.staffMemberId ? ctx.db.prisma.staffMember.findUnique({ where: { id: viewer.staffMemberId } }) : null,
       ]);
-      return { role: viewer.role, shop, customer };
+      return { role: viewer.role, shop, customer, staffMember };
     },
   }),
 }));

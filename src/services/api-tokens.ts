@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
+import { activeMemberOf } from "./staff.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Tokens are stored as SHA-256: a leaked database leaks no usable token. */
@@ -23,15 +24,28 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
   if (!header) return null;
   const match = BEARER.exec(header.trim());
   if (!match) fail("INVALID_TOKEN", "The Authorization header must be `Bearer <token>`");
-  const token = await db.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]!) } });
+  // One statement on every request: a deactivated member's tokens go with it (people who left
+  // cannot act), checked in the same WHERE rather than by a second query.
+  const token = await db.prisma.apiToken.findFirst({
+    where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
+  });
   if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
-  return { tokenId: token.id, role: token.role, shopId: token.shopId, customerId: token.customerId, label: token.label };
+  return {
+    tokenId: token.id,
+    role: token.role,
+    shopId: token.shopId,
+    customerId: token.customerId,
+    staffMemberId: token.staffMemberId,
+    label: token.label,
+  };
 }
 
 export interface CreateApiTokenInput {
   shopId?: string | null;
   role: Role;
   customerId?: string | null;
+  /** A staff token may belong to one active member of the shop with the same role. */
+  staffMemberId?: string | null;
   label?: string | null;
 }
 
@@ -51,9 +65,17 @@ export async function createApiToken(db: Database, viewer: Viewer | null, input:
   } else if (input.customerId) {
     fail("INVALID_INPUT", "Only CUSTOMER tokens are bound to a customer", ["input", "customerId"]);
   }
+  let staffMemberId: string | null = null;
+  if (input.staffMemberId) {
+    const field = ["input", "staffMemberId"];
+    if (!shopId) fail("INVALID_INPUT", "A platform admin token belongs to no shop's staff member", field);
+    const member = await activeMemberOf(db.prisma, shopId, input.staffMemberId, field);
+    if (member.role !== input.role) fail("INVALID_INPUT", `${member.name} is ${member.role}: the token's role must be the same`, field);
+    staffMemberId = member.id;
+  }
   const token = newTokenValue();
   const apiToken = await db.prisma.apiToken.create({
-    data: { shopId, role: input.role, customerId, label: input.label ?? null, tokenHash: hashToken(token) },
+    data: { shopId, role: input.role, customerId, staffMemberId, label: input.label ?? null, tokenHash: hashToken(token) },
   });
   return { token, apiToken };
 }

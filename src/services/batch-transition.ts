@@ -112,7 +112,7 @@ function checkIds(refunds: NonNullable<BatchTransitionInput["refunds"]>) {
 
 async function matchFilter(deps: RefundServiceDeps, caller: Viewer, shopId: string, filter: RefundFilter) {
   const matched = await deps.db.prisma.refund.findMany({
-    where: { AND: [refundListWhere(caller, filter), { shopId }] },
+    where: { AND: [refundListWhere(caller, filter, deps.clock()), { shopId }] },
     select: { id: true },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: MAX_BATCH_SIZE + 1,

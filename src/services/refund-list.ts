@@ -13,6 +13,10 @@ export interface RefundFilter {
   customerId?: string | null;
   /** Free text: order reference, customer name or reference, or the request's description. */
   search?: string | null;
+  /** Whose queue: a staff member's id, or null for refunds no one was assigned; absent: all. */
+  assigneeId?: string | null;
+  /** Past their deadline (`slaDueAt` before now), or not (no deadline, or not yet). */
+  slaBreached?: boolean | null;
 }
 
 export const REFUND_ORDERINGS = {
@@ -21,11 +25,16 @@ export const REFUND_ORDERINGS = {
   UPDATED_AT_DESC: [{ updatedAt: "desc" }, { id: "desc" }],
   REQUESTED_AMOUNT_DESC: [{ requestedAmount: "desc" }, { id: "desc" }],
   REQUESTED_AMOUNT_ASC: [{ requestedAmount: "asc" }, { id: "asc" }],
+  // A queue's "what breaches next" view: refunds without a deadline come last.
+  SLA_DUE_AT_ASC: [{ slaDueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
 } satisfies Record<string, Prisma.RefundOrderByWithRelationInput[]>;
 export type RefundOrdering = keyof typeof REFUND_ORDERINGS;
 
-/** The `where` of a refund list: the viewer's scope and every filter given, combined with AND. */
-export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}): Prisma.RefundWhereInput {
+/**
+ * The `where` of a refund list: the viewer's scope and every filter given, combined with AND.
+ * `now` decides which deadlines are breached (the app's clock).
+ */
+export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}, now: Date = new Date()): Prisma.RefundWhereInput {
   const and: Prisma.RefundWhereInput[] = [refundScope(viewer)];
   if (filter.statuses?.length) and.push({ status: { in: [...filter.statuses] } });
   if (filter.types?.length) and.push({ type: { in: [...filter.types] } });
@@ -38,6 +47,9 @@ export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}): Pris
   if (filter.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
   if (filter.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });
   if (filter.customerId) and.push({ customerId: filter.customerId });
+  if (filter.assigneeId !== undefined) and.push({ assigneeId: filter.assigneeId });
+  if (filter.slaBreached === true) and.push({ slaDueAt: { lt: now } });
+  if (filter.slaBreached === false) and.push({ OR: [{ slaDueAt: null }, { slaDueAt: { gte: now } }] });
   const search = filter.search?.trim();
   if (search) {
     const contains = { contains: search, mode: "insensitive" } as const;

@@ -99,6 +99,8 @@ async function createAndClassify(
     createdAt: unit.now,
     updatedAt: unit.now,
     resolvedAt: null,
+    assigneeId: null,
+    slaDueAt: null,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });

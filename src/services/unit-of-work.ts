@@ -4,6 +4,7 @@ import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
+import type { Clock } from "./clock.js";
 import type { TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
@@ -23,8 +24,8 @@ export interface RefundServiceDeps {
   payments: PaymentDispatch;
   hooks: TransitionHooks;
   hookDeliveries: HookDispatch;
-  /** The clock of every unit of work (tests fix it). */
-  now?: () => Date;
+  /** The time every unit of work records (tests fix it). */
+  clock: Clock;
 }
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
@@ -56,7 +57,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.now?.() ?? new Date(), newId: randomUUID });
+    return work({ tx, effects, now: deps.clock(), newId: randomUUID });
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;

@@ -10,6 +10,8 @@ export interface Viewer {
   shopId: string | null;
   /** Set for CUSTOMER tokens: the one customer whose refunds they see. */
   customerId: string | null;
+  /** The staff member a staff token belongs to, when it was issued for one (`assignedTo: ME`). */
+  staffMemberId?: string | null;
   label: string | null;
 }
 
