@@ -197,7 +197,13 @@ describe.each(backends)("work queues on %s", (kind) => {
     const alice = await member(shop, "Alice", "AGENT");
     const bob = await member(shop, "Bob", "AGENT");
     const aliceClient = await memberClient(shop, alice, "AGENT");
-    const [r1, r2, r3] = [await pendingReview(shop), await pendingReview(shop), await pendingReview(shop)];
+    // Requested a second apart: the queue lists oldest first, and refunds record the clock's time.
+    const requested = [];
+    for (let index = 0; index < 3; index += 1) {
+      now = new Date(now.getTime() + 1_000);
+      requested.push(await pendingReview(shop));
+    }
+    const [r1, r2, r3] = requested as [Awaited<ReturnType<typeof pendingReview>>, Awaited<ReturnType<typeof pendingReview>>, Awaited<ReturnType<typeof pendingReview>>];
     const transitionsBefore = await server.app.db.prisma.refundTransition.count();
 
     const mine = await mutate(aliceClient, ASSIGN, "assignRefunds", { refundIds: [r2.id, r1.id], memberId: alice });
