@@ -1,15 +1,26 @@
 import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
 import type { RefundTransitionEvent } from "../realtime/refund-events.js";
+import { CoalescedReads } from "../realtime/coalesced-reads.js";
 import { refundTransitionStream } from "../realtime/refund-stream.js";
 import { untilShutdown } from "../realtime/shutdown.js";
 import { STAFF_ROLES, refundScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
+import type { GraphQLContext } from "./context.js";
 import { RefundActionEnum, RefundStatusEnum } from "./enums.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 
 builder.subscriptionType({});
+
+const transitionReads = new CoalescedReads();
+
+/** The transition with the subscriber's selection; the selection is part of the key, so what one subscriber may not select never reaches another. */
+function loadTransition(ctx: GraphQLContext, query: object, transitionId: string) {
+  return transitionReads.read(`${transitionId}:${JSON.stringify(query)}`, () =>
+    ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: transitionId } }),
+  );
+}
 
 function refused(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
@@ -40,9 +51,8 @@ builder.subscriptionField("refundStatusChanged", (t) =>
       if (!refund) throw refused("No such refund", "NOT_FOUND");
       return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version, ctx.shutdown);
     },
-    // Loaded fresh for every event: nothing cached on the long-lived subscription context.
-    resolve: (query, transitionId, _args, ctx) =>
-      ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: transitionId as unknown as string } }),
+    // Loaded fresh for every event, once for all the subscribers that select the same fields.
+    resolve: (query, transitionId, _args, ctx) => loadTransition(ctx, query, transitionId as unknown as string),
   }),
 );
 
@@ -71,7 +81,6 @@ builder.subscriptionField("refundEvents", (t) =>
         keepEvents((event: RefundTransitionEvent) => (!statuses || statuses.has(event.to)) && (!actions || actions.has(event.action))),
       );
     },
-    resolve: (query, event, _args, ctx) =>
-      ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: (event as unknown as RefundTransitionEvent).transitionId } }),
+    resolve: (query, event, _args, ctx) => loadTransition(ctx, query, (event as unknown as RefundTransitionEvent).transitionId),
   }),
 );

@@ -19,7 +19,11 @@ export interface RefundTransitionEvent {
   actorRole: Role | null;
 }
 
-type RefundTopics = { "refund:transition": [shopId: string, event: RefundTransitionEvent] };
+type RefundTopics = {
+  "refund:transition": [shopId: string, event: RefundTransitionEvent];
+  /** A shop changed configuration that processes cache (plugin settings, deadlines). */
+  "shop:config": [event: { shopId: string }];
+};
 export type RefundPubSub = ReturnType<typeof createPubSub<RefundTopics>>;
 
 function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTopics>>[0]): RefundPubSub {
