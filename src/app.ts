@@ -21,6 +21,7 @@ import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
 import { type Clock, systemClock } from "./services/clock.js";
+import { createShopConfig } from "./services/shop-config.js";
 import type { RefundServiceDeps } from "./services/unit-of-work.js";
 
 export interface App {
@@ -63,14 +64,23 @@ export async function createApp(options: AppOptions): Promise<App> {
   const requested = options.plugins ?? DEFAULT_PLUGINS;
   const named = await loadPlugins(requested.filter((plugin): plugin is string => typeof plugin === "string"));
   const pluginModules = [...named, ...requested.filter((plugin): plugin is AnyRefundPlugin => typeof plugin !== "string")];
-  const plugins = new PluginHost(pluginModules);
+  const plugins = new PluginHost(pluginModules, db.prisma);
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries, clock: options.clock ?? systemClock };
+  const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId));
+  const services: RefundServiceDeps = {
+    db,
+    pubsub: realtime.pubsub,
+    payments,
+    hooks: plugins,
+    hookDeliveries,
+    clock: options.clock ?? systemClock,
+    shopConfig: shopConfig.config,
+  };
   payments.start(services);
   const live = new LiveShutdown();
   hookDeliveries.start();
@@ -165,6 +175,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await stopPluginTasks();
       await payments.stop();
       await hookDeliveries.stop();
+      await shopConfig.close();
       await realtime.close();
       await db.close();
     },

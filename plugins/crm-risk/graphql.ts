@@ -42,7 +42,7 @@ async function loadRisks(ctx: Context, pluginName: string, keys: readonly Custom
   for (const key of keys) byShop.set(key.shopId, [...(byShop.get(key.shopId) ?? []), key.id]);
   const views = new Map<string, RefundRiskView>();
   for (const [shopId, customerIds] of byShop) {
-    const settings = (plugin ? await ctx.plugins.settingsFor(prisma, shopId, plugin) : crmRiskSettings.parse({})) as CrmRiskSettings;
+    const settings = (plugin ? await ctx.plugins.settingsFor(shopId, plugin) : crmRiskSettings.parse({})) as CrmRiskSettings;
     const histories = await loadRiskHistories(prisma, shopId, customerIds, settings.windowDays);
     const flags = await prisma.customerRiskFlag.findMany({ where: { customerId: { in: customerIds } } });
     const flagOf = new Map(flags.map((flag) => [flag.customerId, flag]));

@@ -63,7 +63,7 @@ builder.mutationField("updatePluginSettings", (t) =>
     resolve: (_root, { input }, ctx) =>
       // Settings are free-form JSON checked by the plugin's own schema, not as input text.
       withUserErrors(ctx, { ...input, settings: null }, async (viewer) => ({
-        plugin: await updatePluginSettings(ctx.db, ctx.plugins, viewer, {
+        plugin: await updatePluginSettings(ctx.db, ctx.services.shopConfig, ctx.plugins, viewer, {
           ...input,
           shopId: parseShopIdInput(input.shopId),
         }),

@@ -74,7 +74,7 @@ builder.mutationField("setSlaPolicy", (t) =>
     args: { input: t.arg({ type: SetSlaPolicyInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        slaPolicy: await setSlaPolicy(ctx.db, viewer, { ...input, shopId: parseShopIdInput(input.shopId) }),
+        slaPolicy: await setSlaPolicy(ctx.db, ctx.services.shopConfig, viewer, { ...input, shopId: parseShopIdInput(input.shopId) }),
       })),
   }),
 );

@@ -81,7 +81,7 @@ export class HookDeliveryWorker implements HookDispatch {
       await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
       return;
     }
-    const settings = await this.host.settingsFor(this.db.prisma, delivery.shopId, plugin);
+    const settings = await this.host.settingsFor(delivery.shopId, plugin);
     if (PluginHost.isEnabled(settings)) {
       try {
         const transition = await this.db.prisma.refundTransition.findUniqueOrThrow({ where: { id: delivery.transitionId }, include: { refund: true } });

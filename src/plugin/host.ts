@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { ShopCache } from "../services/shop-cache.js";
 import type { BeforeTransitionEvent, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
 import type { AnyRefundPlugin } from "./types.js";
 
@@ -12,8 +13,13 @@ export class PluginHost implements TransitionHooks {
   readonly plugins: ReadonlyMap<string, AnyRefundPlugin>;
   private readonly withBeforeHooks: AnyRefundPlugin[];
   private readonly withAfterHooks: AnyRefundPlugin[];
+  /** Every loaded plugin's settings per shop: read once, dropped by `settingsChanged`. */
+  private readonly settings: ShopCache<Map<string, unknown>>;
 
-  constructor(plugins: readonly AnyRefundPlugin[]) {
+  constructor(
+    plugins: readonly AnyRefundPlugin[],
+    private readonly db: PrismaClient,
+  ) {
     const byName = new Map<string, AnyRefundPlugin>();
     for (const plugin of plugins) {
       if (byName.has(plugin.name)) throw new Error(`plugin ${plugin.name} is loaded twice`);
@@ -22,6 +28,7 @@ export class PluginHost implements TransitionHooks {
     this.plugins = byName;
     this.withBeforeHooks = plugins.filter((plugin) => plugin.hooks?.beforeTransition);
     this.withAfterHooks = plugins.filter((plugin) => plugin.hooks?.afterTransition);
+    this.settings = new ShopCache((client, shopIds) => this.loadSettings(client, shopIds));
   }
 
   /** Validates settings with the plugin's schema; `{}` gives the defaults. */
@@ -32,24 +39,39 @@ export class PluginHost implements TransitionHooks {
     return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`) };
   }
 
-  /** Settings of every named plugin for a shop, in one query. */
-  async settingsOf(db: Tx | PrismaClient, shopId: string, plugins: readonly AnyRefundPlugin[]): Promise<Map<string, unknown>> {
-    const rows = plugins.length
-      ? await db.pluginSetting.findMany({ where: { shopId, plugin: { in: plugins.map((plugin) => plugin.name) } } })
-      : [];
-    const stored = new Map(rows.map((row) => [row.plugin, row.settings]));
-    const settings = new Map<string, unknown>();
-    for (const plugin of plugins) {
-      const parsed = this.parseSettings(plugin, stored.get(plugin.name));
-      // Stored settings were validated when written; a plugin upgrade that now rejects them
-      // falls back to its defaults rather than breaking every refund of the shop.
-      settings.set(plugin.name, parsed.ok ? parsed.value : (this.parseSettings(plugin, {}) as { value: unknown }).value);
-    }
-    return settings;
+  /**
+   * Settings of the named plugins for a shop, validated, defaults filled in (cached per shop);
+   * `db` is the caller's transaction when it is in one.
+   */
+  async settingsOf(shopId: string, plugins: readonly AnyRefundPlugin[], db: Tx | PrismaClient = this.db): Promise<Map<string, unknown>> {
+    const all = (await this.settings.get(db, [shopId])).get(shopId)!;
+    return new Map(plugins.map((plugin) => [plugin.name, all.get(plugin.name)]));
   }
 
-  async settingsFor(db: Tx | PrismaClient, shopId: string, plugin: AnyRefundPlugin): Promise<unknown> {
-    return (await this.settingsOf(db, shopId, [plugin])).get(plugin.name);
+  async settingsFor(shopId: string, plugin: AnyRefundPlugin): Promise<unknown> {
+    return (await this.settingsOf(shopId, [plugin])).get(plugin.name);
+  }
+
+  /** A shop's settings changed (here or in another process): the next read loads them again. */
+  settingsChanged(shopId: string): void {
+    this.settings.invalidate(shopId);
+  }
+
+  private async loadSettings(db: Tx | PrismaClient, shopIds: readonly string[]): Promise<Map<string, Map<string, unknown>>> {
+    const rows = this.plugins.size ? await db.pluginSetting.findMany({ where: { shopId: { in: [...shopIds] } } }) : [];
+    const byShop = new Map<string, Map<string, unknown>>();
+    for (const shopId of shopIds) {
+      const stored = new Map(rows.filter((row) => row.shopId === shopId).map((row) => [row.plugin, row.settings]));
+      const settings = new Map<string, unknown>();
+      for (const plugin of this.plugins.values()) {
+        const parsed = this.parseSettings(plugin, stored.get(plugin.name));
+        // Stored settings were validated when written; a plugin upgrade that now rejects them
+        // falls back to its defaults rather than breaking every refund of the shop.
+        settings.set(plugin.name, parsed.ok ? parsed.value : (this.parseSettings(plugin, {}) as { value: unknown }).value);
+      }
+      byShop.set(shopId, settings);
+    }
+    return byShop;
   }
 
   /** A shop turns a plugin off with `{ enabled: false }` in its settings. */
@@ -60,7 +82,7 @@ export class PluginHost implements TransitionHooks {
   /** Runs every before-hook in order; the first veto wins, a hold is remembered. */
   async before(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome> {
     if (this.withBeforeHooks.length === 0) return {};
-    const settings = await this.settingsOf(tx, event.refund.shopId, this.withBeforeHooks);
+    const settings = await this.settingsOf(event.refund.shopId, this.withBeforeHooks, tx);
     const outcome: HookOutcome = {};
     for (const plugin of this.withBeforeHooks) {
       const pluginSettings = settings.get(plugin.name);

@@ -18,7 +18,7 @@ export function pluginContexts(deps: RefundServiceDeps, host: PluginHost): (plug
     if (!context) {
       context = {
         db: deps.db.prisma,
-        settingsFor: (shopId) => host.settingsFor(deps.db.prisma, shopId, plugin),
+        settingsFor: (shopId) => host.settingsFor(shopId, plugin),
         async transition({ refundId, action, note }) {
           const [result] = await inUnitOfWork(deps, (unit) =>
             changeRefunds(unit, deps.hooks, [{ refundId, request: { action: action as RefundAction, note }, actor: { kind: "PLUGIN", name: plugin.name } }]),

@@ -3,15 +3,15 @@ import { fail } from "../domain/errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { HookDispatch } from "./unit-of-work.js";
+import type { HookDispatch, ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** The loaded plugins as the settings admin sees them; the plugin host implements it. */
 export interface PluginCatalog {
   readonly plugins: ReadonlyMap<string, PluginInfo>;
   parseSettings(plugin: PluginInfo, raw: unknown): { ok: true; value: unknown } | { ok: false; issues: string[] };
-  settingsOf(db: Tx | PrismaClient, shopId: string, plugins: readonly PluginInfo[]): Promise<Map<string, unknown>>;
-  settingsFor(db: Tx | PrismaClient, shopId: string, plugin: PluginInfo): Promise<unknown>;
+  settingsOf(shopId: string, plugins: readonly PluginInfo[]): Promise<Map<string, unknown>>;
+  settingsFor(shopId: string, plugin: PluginInfo): Promise<unknown>;
 }
 
 export interface PluginInfo {
@@ -23,12 +23,13 @@ export interface PluginInfo {
 export async function listPluginSettings(db: Database, host: PluginCatalog, viewer: Viewer, shopId: string | null) {
   const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
   const plugins = [...host.plugins.values()];
-  const settings = await host.settingsOf(db.prisma, shop, plugins);
+  const settings = await host.settingsOf(shop, plugins);
   return plugins.map((plugin) => ({ name: plugin.name, version: plugin.version, settings: settings.get(plugin.name) }));
 }
 
 export async function updatePluginSettings(
   db: Database,
+  config: Pick<ShopConfig, "changed">,
   host: PluginCatalog,
   viewer: Viewer | null,
   input: { shopId?: string | null; plugin: string; settings?: unknown },
@@ -47,6 +48,7 @@ export async function updatePluginSettings(
     create: { shopId, plugin: plugin.name, settings },
     update: { settings },
   });
+  config.changed(shopId);
   return { name: plugin.name, version: plugin.version, settings: parsed.value };
 }
 

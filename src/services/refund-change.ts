@@ -4,7 +4,6 @@ import { type TransitionRequest, holdForReview, planTransition } from "../domain
 import { type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
-import { slaMinutesOfShops } from "./sla.js";
 import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
@@ -57,7 +56,7 @@ export async function changeRefunds(
   const { tx } = unit;
   const loaded = await loadRefunds(unit, changes);
   const replays = await findReplays(unit, changes, loaded);
-  const deadlines = await slaMinutesOfShops(tx, [...new Set([...loaded.values()].map(({ refund }) => refund.shopId))]);
+  const deadlines = await unit.shopConfig.slaMinutes.get(tx, [...new Set([...loaded.values()].map(({ refund }) => refund.shopId))]);
   const results: Array<RefundChangeResult | undefined> = [];
   const planned: Array<{ index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor }> = [];
 

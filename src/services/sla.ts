@@ -3,10 +3,12 @@ import { fail } from "../domain/errors.js";
 import { SLA_MAX_MINUTES, SLA_MIN_MINUTES, type SlaMinutesByStatus } from "../domain/sla.js";
 import { TERMINAL_STATUSES, type RefundStatus } from "../domain/types.js";
 import type { Tx } from "../db/tx.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ShopConfig } from "./unit-of-work.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
-/** The shops' deadlines by status, read in one query (inside a unit of work). */
-export async function slaMinutesOfShops(tx: Tx, shopIds: readonly string[]): Promise<Map<string, SlaMinutesByStatus>> {
+/** The shops' deadlines by status, read in one query (cached per shop by the unit of work's ShopConfig). */
+export async function slaMinutesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[]): Promise<Map<string, SlaMinutesByStatus>> {
   const deadlines = new Map<string, SlaMinutesByStatus>(shopIds.map((shopId) => [shopId, {}]));
   if (shopIds.length === 0) return deadlines;
   const policies = await tx.slaPolicy.findMany({ where: { shopId: { in: [...shopIds] } }, select: { shopId: true, status: true, minutes: true } });
@@ -35,7 +37,7 @@ export interface SetSlaPolicyInput {
  * `slaDueAt` is not rewritten), so a changed policy never moves a due time under an agent.
  * Answers the policy, or null when it was removed.
  */
-export async function setSlaPolicy(db: Database, viewer: Viewer | null, input: SetSlaPolicyInput) {
+export async function setSlaPolicy(db: Database, config: Pick<ShopConfig, "changed">, viewer: Viewer | null, input: SetSlaPolicyInput) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
   const shopId = resolveShopId(caller, input.shopId);
   if (TERMINAL_STATUSES.has(input.status)) fail("INVALID_INPUT", "A terminal status has no deadline", ["input", "status"]);
@@ -47,7 +49,10 @@ export async function setSlaPolicy(db: Database, viewer: Viewer | null, input: S
   const key = { shopId_status: { shopId, status: input.status } };
   if (minutes === 0) {
     await db.prisma.slaPolicy.deleteMany({ where: { shopId, status: input.status } });
+    config.changed(shopId);
     return null;
   }
-  return db.prisma.slaPolicy.upsert({ where: key, create: { shopId, status: input.status, minutes }, update: { minutes } });
+  const policy = await db.prisma.slaPolicy.upsert({ where: key, create: { shopId, status: input.status, minutes }, update: { minutes } });
+  config.changed(shopId);
+  return policy;
 }

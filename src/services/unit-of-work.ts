@@ -4,7 +4,9 @@ import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
+import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { Clock } from "./clock.js";
+import type { ShopCache } from "./shop-cache.js";
 import type { TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
@@ -26,6 +28,15 @@ export interface RefundServiceDeps {
   hookDeliveries: HookDispatch;
   /** The time every unit of work records (tests fix it). */
   clock: Clock;
+  /** Configuration every transition reads, cached per shop. */
+  shopConfig: ShopConfig;
+}
+
+/** Per-shop configuration the unit of work reads on every transition, cached per process. */
+export interface ShopConfig {
+  slaMinutes: ShopCache<SlaMinutesByStatus>;
+  /** Drops a shop's cached configuration here and, through the pub/sub, in every other process. */
+  changed(shopId: string): void;
 }
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
@@ -44,6 +55,7 @@ export interface UnitOfWork {
   /** The time every row of this unit of work records. */
   now: Date;
   newId(): string;
+  shopConfig: ShopConfig;
 }
 
 /**
@@ -57,7 +69,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.clock(), newId: randomUUID });
+    return work({ tx, effects, now: deps.clock(), newId: randomUUID, shopConfig: deps.shopConfig });
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;
