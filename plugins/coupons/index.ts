@@ -11,6 +11,7 @@ export default definePlugin<CouponSettings>({
   version: "1.0.0",
   config: couponSettings,
   hooks: {
+    afterTransitionFor: (transition) => transition.to === "REFUNDED" || transition.action === "SUBMIT_RETURN_SHIPMENT",
     async afterTransition({ refund, transition }, ctx) {
       const { refundCoupon, reorderCoupon } = ctx.settings;
       const owner = { shopId: ctx.shopId, customerId: refund.customerId, refundId: refund.id, currency: refund.currency };

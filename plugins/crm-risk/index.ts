@@ -30,13 +30,16 @@ export default definePlugin<CrmRiskSettings>({
       return { holdForReview: { reason: `High refund risk (score ${risk.score}): ${risk.reasons.join("; ")}` } };
     },
 
+    /** Only transitions that change the customer's history (a request, a refund, a cancellation). */
+    afterTransitionFor: changesHistory,
+
     /**
      * When the customer's level differs from the last one pushed (none counts as LOW), POSTs
      * it to the CRM webhook and only then records it. A failure throws: the host retries.
      */
     async afterTransition(event, ctx) {
       const { crmWebhookUrl, crmWebhookSecret } = ctx.settings;
-      if (!crmWebhookUrl || !crmWebhookSecret || !changesHistory(event.transition)) return;
+      if (!crmWebhookUrl || !crmWebhookSecret) return;
       const customerId = event.refund.customerId;
       const risk = await riskOf(ctx.db, ctx.shopId, customerId, ctx.settings);
       const flag = await ctx.db.customerRiskFlag.findUnique({ where: { customerId } });

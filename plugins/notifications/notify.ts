@@ -28,12 +28,8 @@ const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toSt
  * Without a webhook the message is IN_APP: read through `Refund.notifications`, SENT at once.
  */
 export async function notifyTransition(event: AfterTransitionEvent, ctx: Context): Promise<void> {
-  let notification = await ctx.db.notification.findFirst({ where: { transitionId: event.transition.id } });
-  if (!notification) {
-    const created = await createNotification(event, ctx);
-    if (!created) return;
-    notification = created;
-  }
+  const notification = await createNotification(event, ctx);
+  if (!notification) return;
   if (notification.channel !== "WEBHOOK" || notification.status !== "PENDING") return;
 
   const { webhookUrl, webhookSecret } = ctx.settings;
@@ -48,39 +44,45 @@ export async function notifyTransition(event: AfterTransitionEvent, ctx: Context
   await send(notification, event, ctx, webhookUrl, webhookSecret);
 }
 
+/**
+ * The transition's message row: rendered and inserted on the first call; on a retry the insert
+ * finds the first call's row (unique transitionId + channel), so the message never changes.
+ * Null when no template applies to this transition.
+ */
 async function createNotification(event: AfterTransitionEvent, ctx: Context): Promise<Notification | null> {
   const { settings } = ctx;
   const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to);
   if (!template) return null;
-  const refund = await ctx.db.refund.findUniqueOrThrow({
-    where: { id: event.refund.id },
-    select: {
-      currency: true,
-      requestedAmount: true,
-      approvedAmount: true,
-      order: { select: { externalId: true } },
-      customer: { select: { name: true, externalId: true } },
-      shop: { select: { name: true } },
-      returnShipment: { select: { carrier: true, trackingNumber: true } },
-    },
-  });
+  // Everything the template names, in one statement.
+  const [refund] = await ctx.db.$queryRaw<
+    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null }>
+  >`
+    SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
+           c."externalId" AS "customerRef", s.name AS "shopName", rs.carrier, rs."trackingNumber"
+      FROM "Refund" r
+      JOIN "Order" o ON o.id = r."orderId"
+      JOIN "Customer" c ON c.id = r."customerId"
+      JOIN "Shop" s ON s.id = r."shopId"
+      LEFT JOIN "ReturnShipment" rs ON rs."refundId" = r.id
+     WHERE r.id = ${event.refund.id}`;
+  if (!refund) throw new Error(`refund ${event.refund.id} not found`);
   // The refund is read now, maybe transitions later: what this transition moved comes first.
   const amount = event.transition.amount ?? refund.approvedAmount ?? refund.requestedAmount;
   const variables: TemplateVariables = {
     amount: formatMoney(amount, refund.currency),
     requestedAmount: formatMoney(refund.requestedAmount, refund.currency),
-    orderRef: refund.order.externalId,
+    orderRef: refund.orderRef,
     note: noteForSentence(event.transition.note),
     workingDays: localizeWorkingDays(settings.workingDays, settings.locale),
-    customerName: refund.customer.name,
-    shopName: refund.shop.name,
-    carrier: refund.returnShipment?.carrier ?? "",
-    trackingNumber: refund.returnShipment?.trackingNumber ?? "",
+    customerName: refund.customerName,
+    shopName: refund.shopName,
+    carrier: refund.carrier ?? "",
+    trackingNumber: refund.trackingNumber ?? "",
   };
   const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
   const now = new Date();
   // Unique (transitionId, channel): a concurrent or repeated call finds the first one's row.
-  await ctx.db.notification.createMany({
+  const [created] = await ctx.db.notification.createManyAndReturn({
     data: [
       {
         shopId: ctx.shopId,
@@ -88,7 +90,7 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
         transitionId: event.transition.id,
         channel,
         locale: settings.locale,
-        recipient: refund.customer.externalId,
+        recipient: refund.customerRef,
         message: renderTemplate(template, variables),
         status: channel === "IN_APP" ? "SENT" : "PENDING",
         sentAt: channel === "IN_APP" ? now : null,
@@ -96,7 +98,7 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
     ],
     skipDuplicates: true,
   });
-  return ctx.db.notification.findUniqueOrThrow({ where: { transitionId_channel: { transitionId: event.transition.id, channel } } });
+  return created ?? ctx.db.notification.findUniqueOrThrow({ where: { transitionId_channel: { transitionId: event.transition.id, channel } } });
 }
 
 /** The webhook's JSON body: the stored message, the same on every retry. */

@@ -68,15 +68,15 @@ export class PaymentDispatcher implements PaymentDispatch {
   /** Claims one attempt, calls the provider, records the outcome. Safe to call twice. */
   async settle(attemptId: string): Promise<void> {
     const now = new Date();
-    const claimed = await this.db.prisma.paymentRefundAttempt.updateMany({
-      where: { id: attemptId, status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      data: { lockedUntil: new Date(now.getTime() + this.claimMs), deliveries: { increment: 1 } },
-    });
-    if (claimed.count === 0) return;
-    const attempt = await this.db.prisma.paymentRefundAttempt.findUniqueOrThrow({
-      where: { id: attemptId },
-      include: { refund: { select: { order: { select: { externalId: true } } } } },
-    });
+    // Claim and read in one statement: the attempt with its order's reference.
+    const [attempt] = await this.db.prisma.$queryRaw<
+      Array<{ id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; deliveries: number; orderReference: string }>
+    >`
+      UPDATE "PaymentRefundAttempt" a SET "lockedUntil" = ${new Date(now.getTime() + this.claimMs)}, deliveries = a.deliveries + 1
+        FROM "Refund" r JOIN "Order" o ON o.id = r."orderId"
+       WHERE a.id = ${attemptId} AND a.status = 'PENDING' AND (a."lockedUntil" IS NULL OR a."lockedUntil" < ${now}) AND r.id = a."refundId"
+      RETURNING a.id, a."refundId", a."idempotencyKey", a.amount, a.currency, a.deliveries, o."externalId" AS "orderReference"`;
+    if (!attempt) return;
 
     let outcome;
     try {
@@ -84,7 +84,7 @@ export class PaymentDispatcher implements PaymentDispatch {
         idempotencyKey: attempt.idempotencyKey,
         amount: attempt.amount,
         currency: attempt.currency,
-        orderReference: attempt.refund.order.externalId,
+        orderReference: attempt.orderReference,
       });
     } catch {
       // Unreachable provider: keep the attempt pending and retry with backoff, same key.

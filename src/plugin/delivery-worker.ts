@@ -44,8 +44,9 @@ export class HookDeliveryWorker implements HookDispatch {
     this.work.every(this.sweepIntervalMs, () => this.sweep());
   }
 
-  dispatch(deliveryId: string): void {
-    this.work.run(() => this.deliver(deliveryId));
+  /** Delivers the deliveries one commit queued, together: one claim and one load for all. */
+  dispatch(deliveryIds: readonly string[]): void {
+    if (deliveryIds.length > 0) this.work.run(() => this.deliver(deliveryIds));
   }
 
   drain(): Promise<void> {
@@ -64,54 +65,72 @@ export class HookDeliveryWorker implements HookDispatch {
       orderBy: { createdAt: "asc" },
       take: 100,
     });
-    for (const delivery of due) await this.deliver(delivery.id);
+    if (due.length > 0) await this.deliver(due.map((delivery) => delivery.id));
   }
 
-  /** Claims one delivery and calls its plugin's after-hook. Safe to call twice. */
-  async deliver(deliveryId: string): Promise<void> {
+  /**
+   * Claims the deliveries that are due and free, calls each one's after-hook in the order
+   * given (a refund's transitions in version order), and records them: one statement to claim
+   * them all, one to load their transitions and refunds, one to mark the delivered ones. Safe
+   * to call twice: a delivery another call holds is not claimed again.
+   */
+  async deliver(deliveryIds: readonly string[]): Promise<void> {
     const now = new Date();
-    const claimed = await this.db.prisma.pluginDelivery.updateMany({
-      where: { id: deliveryId, status: "PENDING", availableAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      data: { lockedUntil: new Date(now.getTime() + this.claimMs), attempts: { increment: 1 } },
+    const claimed = await this.db.prisma.$queryRaw<Array<{ id: string; plugin: string; shopId: string; transitionId: string; attempts: number }>>`
+      UPDATE "PluginDelivery" SET "lockedUntil" = ${new Date(now.getTime() + this.claimMs)}, attempts = attempts + 1
+       WHERE id = ANY(${[...deliveryIds]}::text[]) AND status = 'PENDING' AND "availableAt" <= ${now}
+         AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+      RETURNING id, plugin, "shopId", "transitionId", attempts`;
+    if (claimed.length === 0) return;
+    const order = new Map(deliveryIds.map((id, index) => [id, index]));
+    claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const transitions = await this.db.prisma.refundTransition.findMany({
+      where: { id: { in: [...new Set(claimed.map((delivery) => delivery.transitionId))] } },
+      include: { refund: true },
     });
-    if (claimed.count === 0) return;
-    const delivery = await this.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
-    const plugin = this.host.plugins.get(delivery.plugin);
-    if (!plugin?.hooks?.afterTransition) {
-      await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
-      return;
-    }
-    const settings = await this.host.settingsFor(delivery.shopId, plugin);
-    if (PluginHost.isEnabled(settings)) {
-      try {
-        const transition = await this.db.prisma.refundTransition.findUniqueOrThrow({ where: { id: delivery.transitionId }, include: { refund: true } });
-        const { refund, ...row } = transition;
-        await plugin.hooks.afterTransition(
-          {
-            refund,
-            transition: {
-              id: row.id,
-              version: row.version,
-              action: row.action as RefundAction,
-              from: row.fromStatus,
-              to: row.toStatus,
-              actor: { kind: row.actorKind, role: row.actorRole ?? undefined, name: row.actorName ?? undefined },
-              note: row.note,
-              amount: row.amount,
-              createdAt: row.createdAt,
-            },
-          },
-          { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
-        );
-      } catch (error) {
-        await this.fail(delivery.id, delivery.attempts, error instanceof Error ? error.message : String(error), false);
-        return;
+    const transitionOf = new Map(transitions.map((transition) => [transition.id, transition]));
+
+    const delivered: string[] = [];
+    for (const delivery of claimed) {
+      const plugin = this.host.plugins.get(delivery.plugin);
+      if (!plugin?.hooks?.afterTransition) {
+        await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
+        continue;
       }
+      const settings = await this.host.settingsFor(delivery.shopId, plugin);
+      if (PluginHost.isEnabled(settings)) {
+        try {
+          const { refund, ...row } = transitionOf.get(delivery.transitionId)!;
+          await plugin.hooks.afterTransition(
+            {
+              refund,
+              transition: {
+                id: row.id,
+                version: row.version,
+                action: row.action as RefundAction,
+                from: row.fromStatus,
+                to: row.toStatus,
+                actor: { kind: row.actorKind, role: row.actorRole ?? undefined, name: row.actorName ?? undefined },
+                note: row.note,
+                amount: row.amount,
+                createdAt: row.createdAt,
+              },
+            },
+            { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+          );
+        } catch (error) {
+          await this.fail(delivery.id, delivery.attempts, error instanceof Error ? error.message : String(error), false);
+          continue;
+        }
+      }
+      delivered.push(delivery.id);
     }
-    await this.db.prisma.pluginDelivery.update({
-      where: { id: delivery.id },
-      data: { status: "DELIVERED", deliveredAt: new Date(), lockedUntil: null, lastError: null },
-    });
+    if (delivered.length > 0) {
+      await this.db.prisma.pluginDelivery.updateMany({
+        where: { id: { in: delivered } },
+        data: { status: "DELIVERED", deliveredAt: new Date(), lockedUntil: null, lastError: null },
+      });
+    }
   }
 
   private async fail(deliveryId: string, attempts: number, message: string, permanent: boolean): Promise<void> {
@@ -126,6 +145,6 @@ export class HookDeliveryWorker implements HookDispatch {
         availableAt: new Date(Date.now() + (dead ? 0 : delayMs)),
       },
     });
-    if (!dead) this.work.after(delayMs, () => this.deliver(deliveryId));
+    if (!dead) this.work.after(delayMs, () => this.deliver([deliveryId]));
   }
 }

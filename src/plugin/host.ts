@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
-import type { BeforeTransitionEvent, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
+import type { BeforeTransitionEvent, CommittedTransition, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
 import type { AnyRefundPlugin } from "./types.js";
 
 /**
@@ -96,10 +96,10 @@ export class PluginHost implements TransitionHooks {
   }
 
   /** Queues one delivery per after-hook and transition, in the transitions' transaction, in one insert. */
-  async enqueueAfter(tx: Tx, transitions: ReadonlyArray<{ id: string; shopId: string; refundId: string }>): Promise<string[]> {
+  async enqueueAfter(tx: Tx, transitions: ReadonlyArray<CommittedTransition>): Promise<string[]> {
     if (this.withAfterHooks.length === 0 || transitions.length === 0) return [];
     const deliveries = transitions.flatMap((transition) =>
-      this.withAfterHooks.map((plugin) => ({
+      this.withAfterHooks.filter((plugin) => wants(plugin, transition)).map((plugin) => ({
         id: randomUUID(),
         shopId: transition.shopId,
         plugin: plugin.name,
@@ -107,7 +107,14 @@ export class PluginHost implements TransitionHooks {
         refundId: transition.refundId,
       })),
     );
+    if (deliveries.length === 0) return [];
     await tx.pluginDelivery.createMany({ data: deliveries });
     return deliveries.map((delivery) => delivery.id);
   }
+}
+
+/** Whether a plugin's after-hook asked for this transition (no `afterTransitionFor`: every one). */
+function wants(plugin: AnyRefundPlugin, transition: CommittedTransition): boolean {
+  const filter = plugin.hooks?.afterTransitionFor;
+  return !filter || filter({ action: transition.action, from: transition.fromStatus, to: transition.toStatus });
 }

@@ -84,6 +84,11 @@ export interface RefundPlugin<Settings = Record<string, unknown>> {
   hooks?: {
     beforeTransition?(event: BeforeTransitionEvent, ctx: BeforeTransitionContext<Settings>): Promise<BeforeTransitionDecision> | BeforeTransitionDecision;
     afterTransition?(event: AfterTransitionEvent, ctx: AfterTransitionContext<Settings>): Promise<void> | void;
+    /**
+     * Which transitions the after-hook is for, decided when they commit: no delivery is queued
+     * (no row, no call) for the others. Omitted: every transition.
+     */
+    afterTransitionFor?(transition: { action: RefundAction; from: RefundStatus | null; to: RefundStatus }): boolean;
   };
   /** Pothos additions: fields on Refund/Customer, new types, queries and mutations. */
   schema?(schemaBuilder: typeof builder): void;

@@ -69,6 +69,6 @@ export async function retryDeadDelivery(db: Database, deliveries: HookDispatch, 
     where: { id: delivery.id },
     data: { status: "PENDING", attempts: 0, availableAt: new Date(), lockedUntil: null },
   });
-  deliveries.dispatch(revived.id);
+  deliveries.dispatch([revived.id]);
   return revived;
 }

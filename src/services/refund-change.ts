@@ -4,7 +4,7 @@ import { type TransitionRequest, holdForReview, planTransition } from "../domain
 import { type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
-import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
+import type { CommittedTransition, HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
 /** One refund to change: what to do, who does it, and what the caller may see. */
@@ -50,7 +50,7 @@ export async function changeRefunds(
   changes: readonly RefundChange[],
   options: {
     /** Transitions the caller wrote in this unit of work (a request): their hooks are queued in the same insert. */
-    alsoEnqueue?: ReadonlyArray<{ id: string; shopId: string; refundId: string }>;
+    alsoEnqueue?: ReadonlyArray<CommittedTransition>;
   } = {},
 ): Promise<RefundChangeResult[]> {
   const { tx } = unit;
@@ -181,22 +181,26 @@ async function writeRows(
   return written;
 }
 
-/** One read for every refund the callers did not load themselves. */
+/**
+ * One read for every refund the callers did not load themselves: the refund, its order's
+ * shipping status, its customer's refund-before-receipt and its resolution options in one
+ * statement (Prisma's `include` sends one query per relation, and this is the hottest read).
+ */
 async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
   const loaded = new Map<string, LoadedRefund>();
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
   if (missing.length === 0) return loaded;
-  const rows = await unit.tx.refund.findMany({
-    where: { id: { in: missing } },
-    include: {
-      order: { select: { shippingStatus: true } },
-      customer: { select: { refundBeforeReceipt: true } },
-      resolutionOptions: { select: { id: true, kind: true, amount: true, accepted: true } },
-    },
-  });
-  for (const { order, customer, resolutionOptions, ...refund } of rows) {
-    loaded.set(refund.id, { refund, shippingStatus: order.shippingStatus, refundBeforeReceipt: customer.refundBeforeReceipt, options: resolutionOptions });
+  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options">>>`
+    SELECT r.*, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
+           COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'kind', ro.kind, 'amount', ro.amount, 'accepted', ro.accepted) ORDER BY ro.position)
+                       FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options
+      FROM "Refund" r
+      JOIN "Order" o ON o.id = r."orderId"
+      JOIN "Customer" c ON c.id = r."customerId"
+     WHERE r.id = ANY(${missing}::text[])`;
+  for (const { shippingStatus, refundBeforeReceipt, options, ...refund } of rows) {
+    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options });
   }
   return loaded;
 }

@@ -11,7 +11,17 @@ export interface TransitionHooks {
   /** Runs inside the transition's transaction, before anything is written. */
   before(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome>;
   /** Queues the after-transition work of these transitions in the same transaction: one insert for all. */
-  enqueueAfter(tx: Tx, transitions: ReadonlyArray<{ id: string; shopId: string; refundId: string }>): Promise<string[]>;
+  enqueueAfter(tx: Tx, transitions: ReadonlyArray<CommittedTransition>): Promise<string[]>;
+}
+
+/** A transition as the unit of work writes it, enough to route its after-transition work. */
+export interface CommittedTransition {
+  id: string;
+  shopId: string;
+  refundId: string;
+  action: RefundAction;
+  fromStatus: RefundStatus | null;
+  toStatus: RefundStatus;
 }
 
 /** The refund a hook is told about, as it was before the transition. */

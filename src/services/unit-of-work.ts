@@ -16,7 +16,8 @@ export interface PaymentDispatch {
 
 /** Runs queued after-transition hooks after their transaction committed. */
 export interface HookDispatch {
-  dispatch(deliveryId: string): void;
+  /** The deliveries one commit queued, handled together. */
+  dispatch(deliveryIds: readonly string[]): void;
 }
 
 /** What refund services need from the running application. */
@@ -96,5 +97,5 @@ function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects)
   }
   for (const publish of effects.events) publish();
   for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
-  for (const deliveryId of effects.hookDeliveryIds) deps.hookDeliveries.dispatch(deliveryId);
+  deps.hookDeliveries.dispatch(effects.hookDeliveryIds);
 }

@@ -248,7 +248,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
 
     // As after a crash between the hook's work and the DELIVERED mark: the worker runs it again.
     await prisma.pluginDelivery.update({ where: { id: delivery.id }, data: { status: "PENDING", lockedUntil: null, availableAt: new Date() } });
-    await (server.app.services.hookDeliveries as HookDeliveryWorker).deliver(delivery.id);
+    await (server.app.services.hookDeliveries as HookDeliveryWorker).deliver([delivery.id]);
     expect(await prisma.pluginDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "DELIVERED", attempts: 2 });
     expect(await refundCoupons(customer.client, refund.id)).toEqual([coupon]);
 

@@ -85,7 +85,7 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const transitions = await server.app.db.prisma.refundTransition.findMany({ where: { refundId: refundRow } });
     expect(transitions.filter((t) => t.toStatus === "REFUNDED")).toHaveLength(1);
     // Delivering it again changes nothing: the row is no longer pending.
-    await server.app.services.hookDeliveries.dispatch(done.id);
+    await server.app.services.hookDeliveries.dispatch([done.id]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(ledger.calls.get(key)).toBe(4);
   });

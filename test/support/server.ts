@@ -17,7 +17,7 @@ export interface TestServer {
 }
 
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
-export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "clock"> = {}): Promise<TestServer> {
+export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock"> = {}): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
   const app = await createApp({
@@ -25,7 +25,7 @@ export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptio
     poolSize: 10,
     bootstrapAdminToken: adminToken,
     logLevel: "error",
-    paymentSweepIntervalMs: 200,
+    paymentSweepIntervalMs: options.paymentSweepIntervalMs ?? 200,
     paymentClaimMs: options.paymentClaimMs,
     plugins: options.plugins ?? [],
     hookDelivery: options.hookDelivery,
