@@ -1,5 +1,5 @@
-// Reads customers' refund histories for the score: three statements for any number of
-// customers of one shop (a console page, or the one customer of a hook).
+// Reads customers' refund histories for the score: one statement for any number of customers
+// of one shop (a console page, or the one customer of a hook).
 import type { BeforeTransitionContext } from "../../src/plugin/index.js";
 import { type RiskHistory, type RiskScore, type ScoreSettings, scoreRefundRisk } from "./score.js";
 
@@ -17,39 +17,34 @@ export async function loadRiskHistories(
 ): Promise<Map<string, RiskHistory>> {
   const since = new Date(now.getTime() - windowDays * DAY_MS);
   const ids = [...new Set(customerIds)];
-  // One after the other: inside a transaction the statements share one connection anyway.
-  const orders = await db.order.groupBy({
-    by: ["customerId"],
-    where: { shopId, customerId: { in: ids }, paidAt: { gte: since } },
-    _count: { _all: true },
-    _sum: { paidAmount: true },
-  });
-  const refunds = await db.refund.groupBy({
-    by: ["customerId", "reasonTagId", "currency"],
-    where: { shopId, customerId: { in: ids }, createdAt: { gte: since }, status: { not: "CANCELLED" } },
-    _count: { _all: true },
-    _sum: { refundedAmount: true },
-  });
-  const tagIds = [...new Set(refunds.map((row) => row.reasonTagId))];
-  const tags = tagIds.length ? await db.reasonTag.findMany({ where: { id: { in: tagIds } }, select: { id: true, code: true } }) : [];
-  const codeOf = new Map(tags.map((tag) => [tag.id, tag.code]));
+  // Orders and refunds (with their reason codes) in one statement: the hook runs inside the
+  // automatic refund's transaction, where every round trip counts.
+  const rows = await db.$queryRaw<Array<{ kind: "ORDER" | "REFUND"; customerId: string; code: string | null; currency: string | null; count: number; amount: number }>>`
+    SELECT 'ORDER' AS kind, "customerId", NULL AS code, NULL AS currency, count(*)::int AS count, COALESCE(sum("paidAmount"), 0)::float8 AS amount
+      FROM "Order" WHERE "shopId" = ${shopId} AND "customerId" = ANY(${ids}::text[]) AND "paidAt" >= ${since}
+     GROUP BY "customerId"
+    UNION ALL
+    SELECT 'REFUND', r."customerId", t.code, r.currency, count(*)::int, COALESCE(sum(r."refundedAmount"), 0)::float8
+      FROM "Refund" r JOIN "ReasonTag" t ON t.id = r."reasonTagId"
+     WHERE r."shopId" = ${shopId} AND r."customerId" = ANY(${ids}::text[]) AND r."createdAt" >= ${since} AND r.status <> 'CANCELLED'
+     GROUP BY r."customerId", t.code, r.currency`;
 
   const histories = new Map<string, RiskHistory>();
   for (const id of ids) {
     histories.set(id, { windowDays, orderCount: 0, paidAmount: 0, refundCount: 0, refundedAmount: 0, reasonCounts: {}, currency: null });
   }
-  for (const row of orders) {
+  for (const row of rows) {
     const history = histories.get(row.customerId)!;
-    history.orderCount = row._count._all;
-    history.paidAmount = row._sum.paidAmount ?? 0;
-  }
-  for (const row of refunds) {
-    const history = histories.get(row.customerId)!;
-    const code = codeOf.get(row.reasonTagId) ?? "OTHER";
-    history.refundCount += row._count._all;
-    history.refundedAmount += row._sum.refundedAmount ?? 0;
+    if (row.kind === "ORDER") {
+      history.orderCount = row.count;
+      history.paidAmount = row.amount;
+      continue;
+    }
+    const code = row.code ?? "OTHER";
+    history.refundCount += row.count;
+    history.refundedAmount += row.amount;
     history.currency = row.currency;
-    (history.reasonCounts as Record<string, number>)[code] = (history.reasonCounts[code] ?? 0) + row._count._all;
+    (history.reasonCounts as Record<string, number>)[code] = (history.reasonCounts[code] ?? 0) + row.count;
   }
   return histories;
 }

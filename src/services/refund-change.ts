@@ -1,10 +1,10 @@
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
 import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
-import { type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
+import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
-import type { CommittedTransition, HookOutcome, TransitionHooks } from "./transition-hooks.js";
+import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
 /** One refund to change: what to do, who does it, and what the caller may see. */
@@ -49,8 +49,11 @@ export async function changeRefunds(
   hooks: TransitionHooks,
   changes: readonly RefundChange[],
   options: {
-    /** Transitions the caller wrote in this unit of work (a request): their hooks are queued in the same insert. */
-    alsoEnqueue?: ReadonlyArray<CommittedTransition>;
+    /**
+     * Transitions the caller made in this unit of work (a request's own): written in the same
+     * insert as these changes' transitions, their hooks queued in the same insert too.
+     */
+    alsoWrite?: readonly TransitionRow[];
   } = {},
 ): Promise<RefundChangeResult[]> {
   const { tx } = unit;
@@ -116,8 +119,8 @@ export async function changeRefunds(
     planned.push({ index, change, current, rows, actor });
   }
 
-  const written = await writeRows(unit, planned, results);
-  const enqueue = [...(options.alsoEnqueue ?? []), ...written.map((entry) => entry.rows.transition)];
+  const written = await writeRows(unit, planned, results, options.alsoWrite ?? []);
+  const enqueue = [...(options.alsoWrite ?? []), ...written.map((entry) => entry.rows.transition)];
   if (enqueue.length > 0) unit.effects.hookDeliveryIds.push(...(await hooks.enqueueAfter(tx, enqueue)));
 
   // Lost the version check. If the change carried a key, the winner may have been the same
@@ -139,6 +142,7 @@ async function writeRows(
   unit: UnitOfWork,
   planned: ReadonlyArray<{ index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor }>,
   results: Array<RefundChangeResult | undefined>,
+  alsoWrite: readonly TransitionRow[],
 ) {
   const { tx } = unit;
   const written: typeof planned[number][] = [];
@@ -149,10 +153,9 @@ async function writeRows(
     const applied = await tx.refund.updateMany({ where: { id: entry.change.refundId, version: fromVersion }, data: update });
     if (applied.count === 1) written.push(entry);
   }
-  if (written.length === 0) return written;
-
   const transitions = written.map(({ rows, change }) => ({ ...rows.transition, idempotencyKey: change.idempotencyKey ?? null }));
-  await tx.refundTransition.createMany({ data: transitions });
+  if (transitions.length + alsoWrite.length > 0) await tx.refundTransition.createMany({ data: [...alsoWrite, ...transitions] });
+  if (written.length === 0) return written;
   const replacing = written.filter(({ rows }) => rows.replaceOptions);
   if (replacing.length > 0) {
     await tx.resolutionOption.deleteMany({ where: { refundId: { in: replacing.map(({ change }) => change.refundId) }, accepted: false } });

@@ -28,10 +28,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
   const idempotencyKey = input.idempotencyKey?.trim() || null;
-  const order = await deps.db.prisma.order.findFirst({
-    where: { id: input.orderId, ...orderScope(caller) },
-    include: { customer: { select: { refundBeforeReceipt: true } } },
-  });
+  const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
 
@@ -52,7 +49,7 @@ async function createAndClassify(
   caller: Viewer,
   input: RequestRefundInput,
   context: {
-    order: { id: string; shopId: string; customerId: string; paidAmount: number; currency: string; shippingStatus: ShippingStatus; customer: { refundBeforeReceipt: boolean } };
+    order: OrderToRefund;
     reasonTagId: string;
     idempotencyKey: string | null;
   },
@@ -104,7 +101,6 @@ async function createAndClassify(
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
-  await tx.refundTransition.create({ data: transition });
   unit.effects.transitions.push({ ...transition, customerId: requested.customerId });
 
   // Classified at once, in the same transaction, from what was just written (no re-read).
@@ -112,9 +108,31 @@ async function createAndClassify(
     refundId: requested.id,
     request: { action: "CLASSIFY" as const },
     actor: SYSTEM_ACTOR,
-    loaded: { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.customer.refundBeforeReceipt, options: [] },
+    loaded: { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] },
   };
-  const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoEnqueue: [transition] });
+  const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition] });
   if (!classified!.ok) throw new UserErrorsException(classified!.userErrors);
   return classified!.refund;
+}
+
+interface OrderToRefund {
+  id: string;
+  shopId: string;
+  customerId: string;
+  paidAmount: number;
+  currency: string;
+  shippingStatus: ShippingStatus;
+  refundBeforeReceipt: boolean;
+}
+
+/** The order the caller may refund, with what classification needs of its customer, in one statement. */
+async function orderToRefund(deps: RefundServiceDeps, caller: Viewer, orderId: string): Promise<OrderToRefund | null> {
+  const scope = orderScope(caller);
+  const [order] = await deps.db.prisma.$queryRaw<OrderToRefund[]>`
+    SELECT o.id, o."shopId", o."customerId", o."paidAmount", o.currency, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt"
+      FROM "Order" o JOIN "Customer" c ON c.id = o."customerId"
+     WHERE o.id = ${orderId}
+       AND (${scope.shopId ?? null}::text IS NULL OR o."shopId" = ${scope.shopId ?? null})
+       AND (${scope.customerId ?? null}::text IS NULL OR o."customerId" = ${scope.customerId ?? null})`;
+  return order ?? null;
 }
