@@ -20,7 +20,9 @@ import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
+import { RuleAutomation } from "./services/automation.js";
 import { type Clock, systemClock } from "./services/clock.js";
+import { TimerWorker } from "./services/timer-worker.js";
 import type { RefundServiceDeps } from "./services/unit-of-work.js";
 
 export interface App {
@@ -49,6 +51,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   hookDelivery?: HookDeliveryOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
+  /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
+  timers?: { sweepIntervalMs?: number; minuteMs?: number; claimMs?: number };
 };
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
@@ -70,8 +74,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries, clock: options.clock ?? systemClock };
+  const automation = new RuleAutomation(options.timers?.minuteMs);
+  const services: RefundServiceDeps = { db, pubsub: realtime.pubsub, payments, hooks: plugins, hookDeliveries, clock: options.clock ?? systemClock, automation };
   payments.start(services);
+  const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
+  timers.start();
   const live = new LiveShutdown();
   hookDeliveries.start();
 
@@ -163,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await live.endSubscriptions(SHUTDOWN_GRACE_MS);
       await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS);
       await stopPluginTasks();
+      await timers.stop();
       await payments.stop();
       await hookDeliveries.stop();
       await realtime.close();

@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
-import type { RefundTransition } from "../generated/prisma/client.js";
+import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
+import type { Refund, RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
 import type { Clock } from "./clock.js";
+import type { ShopPolicies } from "./shop-policies.js";
 import type { TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
@@ -17,6 +19,35 @@ export interface HookDispatch {
   dispatch(deliveryId: string): void;
 }
 
+/** A refund changeRefunds just moved, as it now is. */
+export interface WrittenRefund {
+  refundId: string;
+  shopId: string;
+  status: RefundStatus;
+  version: number;
+  /** What planning its next change needs, when known without a read (null: read it again). */
+  loaded: {
+    refund: Refund;
+    shippingStatus: ShippingStatus;
+    refundBeforeReceipt: boolean;
+    options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
+  } | null;
+}
+
+/**
+ * The shop's automation rules (src/services/automation.ts), declared here so that the unit of
+ * work and changeRefunds depend on no implementation.
+ */
+export interface RefundAutomation {
+  /** How long a timer's minute lasts: 60 000 ms, shorter in tests. */
+  readonly timerMinuteMs: number;
+  /**
+   * Runs the rules of the statuses just entered, as further changes in the same unit of work.
+   * Answers the refunds it moved or assigned, as they end up.
+   */
+  afterTransitions(unit: UnitOfWork, hooks: TransitionHooks, written: readonly WrittenRefund[], policies: ReadonlyMap<string, ShopPolicies>): Promise<Map<string, Refund>>;
+}
+
 /** What refund services need from the running application. */
 export interface RefundServiceDeps {
   db: Database;
@@ -26,6 +57,7 @@ export interface RefundServiceDeps {
   hookDeliveries: HookDispatch;
   /** The time every unit of work records (tests fix it). */
   clock: Clock;
+  automation: RefundAutomation;
 }
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
@@ -44,6 +76,8 @@ export interface UnitOfWork {
   /** The time every row of this unit of work records. */
   now: Date;
   newId(): string;
+  /** Absent only where history is written in bulk with no rules (the demo seeder's checks). */
+  automation?: RefundAutomation;
 }
 
 /**
@@ -57,7 +91,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.clock(), newId: randomUUID });
+    return work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation });
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;
