@@ -36,6 +36,8 @@ describe.each(backends)("automation rules on %s", (kind) => {
   let server: TestServer;
   let shop: TestShop;
   let customers = 0;
+  /** The shop's row id, for reading the database behind the API. */
+  const shopRow = () => decodeGlobalID(shop.shopId).id;
 
   beforeAll(async () => {
     server = await startTestServer(kind, { timers: { minuteMs: 150, sweepIntervalMs: 50 } });
@@ -88,7 +90,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
     } finally {
       await shop.staff.SHOP_ADMIN.request(UPDATE_RULE, { input: { ruleId: unshippedRule.id, enabled: true } });
     }
-    const audit = await server.app.db.prisma.automationChange.findMany({ where: { shopId: shop.shopId, subjectId: decodeGlobalID(unshippedRule.id).id } });
+    const audit = await server.app.db.prisma.automationChange.findMany({ where: { shopId: shopRow(), subjectId: decodeGlobalID(unshippedRule.id).id } });
     expect(audit.map((change) => change.change)).toEqual(["UPDATE", "UPDATE"]);
   });
 
@@ -154,7 +156,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
         const externalId = `c-auto-${customers}`;
         const risky = await shop.customer(externalId);
         // crm-risk records the level it last pushed; the rules read it from there.
-        await server.app.db.prisma.customerRiskFlag.create({ data: { customerId: decodeGlobalID(risky.id).id, shopId: shop.shopId, level: "HIGH", score: 90 } });
+        await server.app.db.prisma.customerRiskFlag.create({ data: { customerId: decodeGlobalID(risky.id).id, shopId: shopRow(), level: "HIGH", score: 90 } });
         const orderId = await shop.order(externalId, { paidAmount: 8900, shippingStatus: "NOT_SHIPPED" });
         const held = await risky.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" } });
         expect(held.requestRefund.refund!.status).toBe("PENDING_REVIEW");
@@ -171,7 +173,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
 
   it("explains a match and a non-match in a dry run, condition by condition, writing nothing", async () => {
     const { refund } = await request("SHIPPED", 15900);
-    const before = await server.app.db.prisma.refundTransition.count({ where: { shopId: shop.shopId } });
+    const before = await server.app.db.prisma.refundTransition.count({ where: { shopId: shopRow() } });
     const hypothetical = await shop.staff.AGENT.request<{ simulateAutomationRules: any }>(SIMULATE, {
       input: { refund: { status: "REQUESTED", amount: 2000, refundType: "REFUND_ONLY", shippingStatus: "NOT_SHIPPED" } },
     });
@@ -205,13 +207,13 @@ describe.each(backends)("automation rules on %s", (kind) => {
         ]);
       },
     );
-    expect(await server.app.db.prisma.refundTransition.count({ where: { shopId: shop.shopId } })).toBe(before);
+    expect(await server.app.db.prisma.refundTransition.count({ where: { shopId: shopRow() } })).toBe(before);
   });
 
   it("refuses every bad rule and timer with a stable code, saving nothing", async () => {
     const admin = shop.staff.SHOP_ADMIN;
-    const rulesBefore = await server.app.db.prisma.automationRule.count({ where: { shopId: shop.shopId } });
-    const auditBefore = await server.app.db.prisma.automationChange.count({ where: { shopId: shop.shopId } });
+    const rulesBefore = await server.app.db.prisma.automationRule.count({ where: { shopId: shopRow() } });
+    const auditBefore = await server.app.db.prisma.automationChange.count({ where: { shopId: shopRow() } });
     const base = { name: "bad", trigger: "ENTERS_STATUS", status: "PENDING_REVIEW", action: { kind: "TRANSITION", refundAction: "APPROVE" } };
     const cases: Array<[Record<string, unknown>, string, string[]]> = [
       [{ ...base, conditions: [{ field: "colour", operator: "EQ", value: "red" }] }, "UNKNOWN_RULE_FIELD", ["input", "conditions", "0", "field"]],
@@ -243,9 +245,9 @@ describe.each(backends)("automation rules on %s", (kind) => {
     const agent = await shop.staff.AGENT.request<{ createAutomationRule: { userErrors: UserErrors } }>(CREATE_RULE, { input: { ...base, name: "agent's" } });
     expect(agent.createAutomationRule.userErrors.map((error) => error.code)).toEqual(["FORBIDDEN"]);
 
-    expect(await server.app.db.prisma.automationRule.count({ where: { shopId: shop.shopId } })).toBe(rulesBefore);
-    expect(await server.app.db.prisma.automationTimer.count({ where: { shopId: shop.shopId } })).toBe(0);
-    expect(await server.app.db.prisma.automationChange.count({ where: { shopId: shop.shopId } })).toBe(auditBefore);
+    expect(await server.app.db.prisma.automationRule.count({ where: { shopId: shopRow() } })).toBe(rulesBefore);
+    expect(await server.app.db.prisma.automationTimer.count({ where: { shopId: shopRow() } })).toBe(0);
+    expect(await server.app.db.prisma.automationChange.count({ where: { shopId: shopRow() } })).toBe(auditBefore);
   });
 
   it("applies a timer once when nobody reviews in time, and never after a person acted first", async () => {
