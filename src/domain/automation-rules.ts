@@ -335,7 +335,8 @@ export function describeAction(action: RuleActionDef): string {
 // ---------------------------------------------------------------------------------------
 // Defaults: the built-in classification and the field account, as rules a shop sees and edits.
 
-export type DefaultRule = Omit<AutomationRuleDef, "id">;
+/** A rule before it has an id (Omit per trigger, so REQUESTED and ENTERS_STATUS stay distinct). */
+export type DefaultRule = AutomationRuleDef extends infer R ? (R extends AutomationRuleDef ? Omit<R, "id"> : never) : never;
 
 export const DEFAULT_RULE_NAMES = {
   refundUnshipped: "Unshipped: refund at once",
