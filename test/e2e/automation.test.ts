@@ -252,7 +252,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
 
   it("applies a timer once when nobody reviews in time, and never after a person acted first", async () => {
     const set = await shop.staff.SHOP_ADMIN.request<{ setAutomationTimer: { timer: unknown; userErrors: UserErrors } }>(SET_TIMER, {
-      input: { status: "PENDING_REVIEW", minutes: 4, action: "APPROVE", name: "No review within 4 min: approve" },
+      input: { status: "PENDING_REVIEW", minutes: 20, action: "APPROVE", name: "No review within 20 min: approve" },
     });
     expect(set.setAutomationTimer.userErrors).toEqual([]);
     try {
@@ -262,15 +262,16 @@ describe.each(backends)("automation rules on %s", (kind) => {
         `query ($id: ID!) { refund(id: $id) { nextTimeout { action dueAt name } } }`,
         { id: waiting.refund.id },
       );
-      expect(withTimer.nextTimeout).toMatchObject({ action: "APPROVE", name: "No review within 4 min: approve" });
+      expect(withTimer.nextTimeout).toMatchObject({ action: "APPROVE", name: "No review within 20 min: approve" });
       const rejected = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: acted.refund.id, action: "REJECT", note: "photos show no damage" } });
       expect(rejected.transitionRefund.userErrors).toEqual([]);
 
-      await waitForStatus(shop.staff.AGENT, waiting.refund.id, "AWAITING_WAREHOUSE");
+      // 20 timer minutes of 150 ms: 3 s.
+      await waitForStatus(shop.staff.AGENT, waiting.refund.id, "AWAITING_WAREHOUSE", 15_000);
       await new Promise((resolve) => setTimeout(resolve, 600)); // several more sweeps
       const moved = await history(waiting.refund.id);
       expect(moved.transitions.filter((t) => t.action === "APPROVE")).toHaveLength(1);
-      expect((await namesOf(waiting.refund.id)).at(-1)).toMatchObject({ action: "APPROVE", actor: { kind: "RULE", name: "No review within 4 min: approve" } });
+      expect((await namesOf(waiting.refund.id)).at(-1)).toMatchObject({ action: "APPROVE", actor: { kind: "RULE", name: "No review within 20 min: approve" } });
       const left = await history(acted.refund.id);
       expect(left.status).toBe("REJECTED");
       expect(left.transitions.map((t) => t.action)).toEqual(["REQUEST", "CLASSIFY", "REJECT"]);
