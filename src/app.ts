@@ -20,8 +20,10 @@ import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
 import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
+import { RuleAutomation } from "./services/automation.js";
 import { type Clock, systemClock } from "./services/clock.js";
 import { createShopConfig } from "./services/shop-config.js";
+import { TimerWorker } from "./services/timer-worker.js";
 import type { RefundServiceDeps } from "./services/unit-of-work.js";
 
 export interface App {
@@ -50,6 +52,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   hookDelivery?: HookDeliveryOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
+  /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
+  timers?: { sweepIntervalMs?: number; minuteMs?: number; claimMs?: number };
 };
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
@@ -71,7 +75,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
-  const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId));
+  const automation = new RuleAutomation(options.timers?.minuteMs);
+  const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId), automation.timerMinuteMs);
   const services: RefundServiceDeps = {
     db,
     pubsub: realtime.pubsub,
@@ -79,9 +84,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     hooks: plugins,
     hookDeliveries,
     clock: options.clock ?? systemClock,
+    automation,
     shopConfig: shopConfig.config,
   };
   payments.start(services);
+  const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
+  timers.start();
   const live = new LiveShutdown();
   hookDeliveries.start();
 
@@ -173,6 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await live.endSubscriptions(SHUTDOWN_GRACE_MS);
       await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS);
       await stopPluginTasks();
+      await timers.stop();
       await payments.stop();
       await hookDeliveries.stop();
       await shopConfig.close();

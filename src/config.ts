@@ -18,6 +18,10 @@ export interface AppConfig {
   pluginRetryBaseMs?: number;
   /** How long a process holds a payment attempt or hook delivery it took; after a crash, others wait this long. */
   workerClaimMs?: number;
+  /** How often due automation timers are swept. */
+  timerSweepMs?: number;
+  /** How long a timer's minute lasts (60 000; tests and demos shorten it). */
+  timerMinuteMs?: number;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -46,5 +50,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     plugins: pluginNamesFrom(env.PLUGINS),
     pluginRetryBaseMs: positiveNumber(env, "PLUGIN_RETRY_BASE_MS"),
     workerClaimMs: positiveNumber(env, "WORKER_CLAIM_MS"),
+    timerSweepMs: positiveNumber(env, "TIMER_SWEEP_MS"),
+    timerMinuteMs: positiveNumber(env, "TIMER_MINUTE_MS"),
   };
 }

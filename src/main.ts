@@ -9,6 +9,7 @@ const app = await createApp({
   ...config,
   paymentClaimMs: config.workerClaimMs,
   hookDelivery: { retryBaseMs: config.pluginRetryBaseMs, claimMs: config.workerClaimMs },
+  timers: { sweepIntervalMs: config.timerSweepMs, minuteMs: config.timerMinuteMs, claimMs: config.workerClaimMs },
 });
 
 if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {

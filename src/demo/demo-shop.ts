@@ -14,6 +14,7 @@ import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
 import { findRule, type RefundAction } from "../domain/refund-machine.js";
 import { type OfferedOption, type RefundSnapshot, type TransitionRequest, planTransition } from "../domain/transition-plan.js";
 import { type TransitionRow, requestTransitionRow, transitionRowsFor } from "../domain/transition-rows.js";
+import { defaultRuleRows } from "../domain/automation-rules.js";
 import {
   type Actor,
   type RefundStatus,
@@ -810,6 +811,8 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
           reasonTags: {
             create: DEFAULT_REASON_TAGS.map((tag) => ({ id: tagIds.get(tag.code)!, ...tag, createdAt: new Date(shopCreatedAt) })),
           },
+          // Requests made in the demo are classified by the rules a new shop gets.
+          automationRules: { create: defaultRuleRows() },
         },
       });
       await insertChunked(rows.customers, (data) => tx.customer.createMany({ data }));

@@ -29,6 +29,14 @@ export const USER_ERROR_CODES = [
   "REASON_TAG_CYCLE",
   "REASON_TAG_TOO_DEEP",
   "STAFF_MEMBER_INACTIVE",
+  // Automation rules and timers.
+  "UNKNOWN_RULE_FIELD",
+  "OPERATOR_NOT_FOR_FIELD",
+  "INVALID_RULE_VALUE",
+  "ACTION_NOT_ALLOWED_FROM_TRIGGER",
+  "TIMER_OUT_OF_RANGE",
+  "AUTOMATION_RULE_CYCLE",
+  "DUPLICATE_RULE_NAME",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import type { RefundAction } from "./refund-machine.js";
 import { isTerminal } from "./refund-machine.js";
 import { type SlaMinutesByStatus, slaDueAt } from "./sla.js";
+import { type TimerSchedule, nextTimeout } from "./timers.js";
 import type { TransitionPlan } from "./transition-plan.js";
 import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
 
@@ -46,6 +47,11 @@ export interface TransitionRows {
     resolvedAt?: Date;
     /** The shop's deadline for the new status, counted from now (null: none). */
     slaDueAt: Date | null;
+    /** The shop's timer for the new status (null: none); any earlier timer ends with its status. */
+    nextTimeoutAt: Date | null;
+    nextTimeoutAction: string | null;
+    nextTimeoutName: string | null;
+    timeoutClaimedUntil: null;
     updatedAt: Date;
   };
   transition: TransitionRow;
@@ -64,8 +70,10 @@ export function transitionRowsFor(
   at: Date,
   newId: () => string,
   slaMinutes: SlaMinutesByStatus = {},
+  timers: TimerSchedule = {},
 ): TransitionRows {
   const version = refund.version + 1;
+  const timeout = nextTimeout(timers, plan.to, at);
   const rows: TransitionRows = {
     refund: {
       fromVersion: refund.version,
@@ -76,6 +84,10 @@ export function transitionRowsFor(
       ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
       ...(isTerminal(plan.to) && { resolvedAt: at }),
       slaDueAt: slaDueAt(slaMinutes, plan.to, at),
+      nextTimeoutAt: timeout?.at ?? null,
+      nextTimeoutAction: timeout?.action ?? null,
+      nextTimeoutName: timeout?.name ?? null,
+      timeoutClaimedUntil: null,
       updatedAt: at,
     },
     transition: {

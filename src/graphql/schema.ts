@@ -12,6 +12,7 @@ import "./refund.js";
 import "./refund-mutations.js";
 import "./batches.js";
 import "./queues.js";
+import "./automation.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

@@ -4,6 +4,7 @@ import { type TransitionRequest, holdForReview, planTransition } from "../domain
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import { type ShopPolicies, NO_POLICIES } from "./shop-policies.js";
 import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
@@ -20,6 +21,8 @@ export interface RefundChange {
   idempotencyKey?: string | null;
   /** The refund as the caller just wrote it (requestRefund), saving the read. */
   loaded?: LoadedRefund;
+  /** A rule holds it: a CLASSIFY that would refund at once goes to PENDING_REVIEW, with this note. */
+  hold?: string;
 }
 
 /** The refund and what planning its transition needs, as one read returns it. */
@@ -54,12 +57,15 @@ export async function changeRefunds(
      * insert as these changes' transitions, their hooks queued in the same insert too.
      */
     alsoWrite?: readonly TransitionRow[];
+    /** The shops' policies, when the caller read them already in this unit. */
+    policies?: ReadonlyMap<string, ShopPolicies>;
   } = {},
 ): Promise<RefundChangeResult[]> {
   const { tx } = unit;
   const loaded = await loadRefunds(unit, changes);
   const replays = await findReplays(unit, changes, loaded);
-  const deadlines = await unit.shopConfig.slaMinutes.get(tx, [...new Set([...loaded.values()].map(({ refund }) => refund.shopId))]);
+  // Deadlines, timers and rules of the shops: cached per shop (shop-config.ts), one statement on a miss.
+  const policies = options.policies ?? (await unit.shopConfig.policies.get(tx, [...new Set([...loaded.values()].map(({ refund }) => refund.shopId))]));
   const results: Array<RefundChangeResult | undefined> = [];
   const planned: Array<{ index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor }> = [];
 
@@ -95,6 +101,7 @@ export async function changeRefunds(
     }
     let { plan } = planning;
     let actor = change.actor;
+    if (change.hold) plan = holdForReview(plan, refund, change.hold);
     const outcome: HookOutcome = await hooks.before(tx, {
       refund,
       action: change.request.action,
@@ -115,13 +122,15 @@ export async function changeRefunds(
         actor = { kind: "PLUGIN", name: outcome.hold.by };
       }
     }
-    const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId, deadlines.get(refund.shopId));
+    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
+    const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers);
     planned.push({ index, change, current, rows, actor });
   }
 
   const written = await writeRows(unit, planned, results, options.alsoWrite ?? []);
   const enqueue = [...(options.alsoWrite ?? []), ...written.map((entry) => entry.rows.transition)];
   if (enqueue.length > 0) unit.effects.hookDeliveryIds.push(...(await hooks.enqueueAfter(tx, enqueue)));
+  await automate(unit, hooks, written, results, policies);
 
   // Lost the version check. If the change carried a key, the winner may have been the same
   // change sent twice at once: its committed transition is visible now, so answer with it.
@@ -182,6 +191,37 @@ async function writeRows(
     results[index] = { ok: true, refund: { ...current.refund, ...update }, transition, replayed: false };
   }
   return written;
+}
+
+/**
+ * The seam of the automation rules: the refunds just moved go to the rules of the statuses
+ * they entered (src/services/automation.ts), whose actions are further changes in this same
+ * unit; the callers are answered with each refund as it ends up.
+ */
+async function automate(
+  unit: UnitOfWork,
+  hooks: TransitionHooks,
+  written: ReadonlyArray<{ index: number; current: LoadedRefund; rows: TransitionRows }>,
+  results: Array<RefundChangeResult | undefined>,
+  policies: ReadonlyMap<string, ShopPolicies>,
+): Promise<void> {
+  if (!unit.automation || written.length === 0) return;
+  const moved = await unit.automation.afterTransitions(
+    unit,
+    hooks,
+    written.map(({ index, current, rows }) => {
+      const refund = (results[index] as Extract<RefundChangeResult, { ok: true }>).refund;
+      // Options changed by this transition are read again if a rule needs them.
+      const optionsKept = !rows.replaceOptions && !rows.acceptOptionId;
+      return { refundId: refund.id, shopId: refund.shopId, status: refund.status, version: refund.version, loaded: optionsKept ? { ...current, refund } : null };
+    }),
+    policies,
+  );
+  for (const { index } of written) {
+    const result = results[index];
+    const latest = result?.ok ? moved.get(result.refund.id) : undefined;
+    if (result?.ok && latest) results[index] = { ...result, refund: latest };
+  }
 }
 
 /**

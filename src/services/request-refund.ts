@@ -1,10 +1,12 @@
 import { UserErrorsException, fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow } from "../domain/transition-rows.js";
-import { SYSTEM_ACTOR, type RefundType, type ShippingStatus } from "../domain/types.js";
+import type { RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
+import { decideRequested } from "./automation.js";
 import { changeRefunds } from "./refund-change.js";
+import { NO_POLICIES } from "./shop-policies.js";
 import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
 
@@ -18,8 +20,9 @@ export interface RequestRefundInput {
 }
 
 /**
- * `requestRefund`: records the request and classifies it at once (unshipped → refunded with
- * no human touch; shipped → review), all in one transaction under the order's row lock, so
+ * `requestRefund`: records the request and classifies it at once, as the shop's REQUESTED rules
+ * decide (the default rule: unshipped → refunded with no human touch; otherwise → review),
+ * all in one transaction under the order's row lock, so
  * concurrent requests can never reserve more than the order's paid amount.
  */
 export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: RequestRefundInput) {
@@ -98,19 +101,22 @@ async function createAndClassify(
     resolvedAt: null,
     assigneeId: null,
     slaDueAt: null,
+    nextTimeoutAt: null,
+    nextTimeoutAction: null,
+    nextTimeoutName: null,
+    timeoutClaimedUntil: null,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
   unit.effects.transitions.push({ ...transition, customerId: requested.customerId });
 
-  // Classified at once, in the same transaction, from what was just written (no re-read).
-  const classify = {
-    refundId: requested.id,
-    request: { action: "CLASSIFY" as const },
-    actor: SYSTEM_ACTOR,
-    loaded: { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] },
-  };
-  const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition] });
+  // Classified at once, in the same transaction, from what was just written (no re-read), as
+  // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
+  const loaded = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] };
+  const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
+  const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
+  const classify = { refundId: requested.id, request: { action: "CLASSIFY" as const, note: decision.note }, actor: decision.actor, hold: decision.hold, loaded };
+  const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition], policies });
   if (!classified!.ok) throw new UserErrorsException(classified!.userErrors);
   return classified!.refund;
 }

@@ -1,6 +1,6 @@
 import type { RefundPubSub } from "../realtime/refund-events.js";
 import { ShopCache } from "./shop-cache.js";
-import { slaMinutesOfShops } from "./sla.js";
+import { type ShopPolicies, policiesOfShops } from "./shop-policies.js";
 import type { ShopConfig } from "./unit-of-work.js";
 
 /**
@@ -8,10 +8,14 @@ import type { ShopConfig } from "./unit-of-work.js";
  * drops the entry at once (so the next request here sees it) and is announced on the pub/sub,
  * so every other process drops it too. `alsoDrop` lets the plugin host drop its settings.
  */
-export function createShopConfig(pubsub: RefundPubSub, alsoDrop: (shopId: string) => void): { config: ShopConfig; close(): Promise<void> } {
-  const slaMinutes = new ShopCache(slaMinutesOfShops);
+export function createShopConfig(
+  pubsub: RefundPubSub,
+  alsoDrop: (shopId: string) => void,
+  timerMinuteMs?: number,
+): { config: ShopConfig; close(): Promise<void> } {
+  const policies = new ShopCache<ShopPolicies>((db, shopIds) => policiesOfShops(db, shopIds, timerMinuteMs));
   const drop = (shopId: string) => {
-    slaMinutes.invalidate(shopId);
+    policies.invalidate(shopId);
     alsoDrop(shopId);
   };
   const changes = pubsub.subscribe("shop:config")[Symbol.asyncIterator]();
@@ -20,7 +24,7 @@ export function createShopConfig(pubsub: RefundPubSub, alsoDrop: (shopId: string
   })();
   return {
     config: {
-      slaMinutes,
+      policies,
       changed(shopId) {
         drop(shopId);
         pubsub.publish("shop:config", { shopId });

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
+import { defaultRuleRows } from "../domain/automation-rules.js";
 import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
 import type { ShippingStatus } from "../domain/types.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
@@ -13,7 +14,13 @@ export async function createShop(db: Database, viewer: Viewer | null, input: { n
   if (!name) fail("INVALID_INPUT", "A shop needs a name", ["input", "name"]);
   if (!isValidCurrency(input.currency)) fail("INVALID_CURRENCY", "currency must be an ISO-4217 code such as CNY", ["input", "currency"]);
   return db.prisma.shop.create({
-    data: { name, currency: input.currency, reasonTags: { create: DEFAULT_REASON_TAGS.map((tag) => ({ ...tag })) } },
+    data: {
+      name,
+      currency: input.currency,
+      reasonTags: { create: DEFAULT_REASON_TAGS.map((tag) => ({ ...tag })) },
+      // The built-in classification and the field account, as rules the shop sees and edits.
+      automationRules: { create: defaultRuleRows() },
+    },
   });
 }
 

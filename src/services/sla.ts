@@ -1,20 +1,9 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
-import { SLA_MAX_MINUTES, SLA_MIN_MINUTES, type SlaMinutesByStatus } from "../domain/sla.js";
+import { SLA_MAX_MINUTES, SLA_MIN_MINUTES } from "../domain/sla.js";
 import { TERMINAL_STATUSES, type RefundStatus } from "../domain/types.js";
-import type { Tx } from "../db/tx.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ShopConfig } from "./unit-of-work.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
-
-/** The shops' deadlines by status, read in one query (cached per shop by the unit of work's ShopConfig). */
-export async function slaMinutesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[]): Promise<Map<string, SlaMinutesByStatus>> {
-  const deadlines = new Map<string, SlaMinutesByStatus>(shopIds.map((shopId) => [shopId, {}]));
-  if (shopIds.length === 0) return deadlines;
-  const policies = await tx.slaPolicy.findMany({ where: { shopId: { in: [...shopIds] } }, select: { shopId: true, status: true, minutes: true } });
-  for (const policy of policies) deadlines.get(policy.shopId)![policy.status] = policy.minutes;
-  return deadlines;
-}
 
 /** `slaPolicies`: the shop's deadlines, for its staff. */
 export async function listSlaPolicies(db: Database, viewer: Viewer | null, shopId: string | null) {

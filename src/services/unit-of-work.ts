@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
-import type { RefundTransition } from "../generated/prisma/client.js";
+import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
+import type { Refund, RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { Clock } from "./clock.js";
 import type { ShopCache } from "./shop-cache.js";
+import type { ShopPolicies } from "./shop-policies.js";
 import type { TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
@@ -20,6 +22,35 @@ export interface HookDispatch {
   dispatch(deliveryIds: readonly string[]): void;
 }
 
+/** A refund changeRefunds just moved, as it now is. */
+export interface WrittenRefund {
+  refundId: string;
+  shopId: string;
+  status: RefundStatus;
+  version: number;
+  /** What planning its next change needs, when known without a read (null: read it again). */
+  loaded: {
+    refund: Refund;
+    shippingStatus: ShippingStatus;
+    refundBeforeReceipt: boolean;
+    options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
+  } | null;
+}
+
+/**
+ * The shop's automation rules (src/services/automation.ts), declared here so that the unit of
+ * work and changeRefunds depend on no implementation.
+ */
+export interface RefundAutomation {
+  /** How long a timer's minute lasts: 60 000 ms, shorter in tests. */
+  readonly timerMinuteMs: number;
+  /**
+   * Runs the rules of the statuses just entered, as further changes in the same unit of work.
+   * Answers the refunds it moved or assigned, as they end up.
+   */
+  afterTransitions(unit: UnitOfWork, hooks: TransitionHooks, written: readonly WrittenRefund[], policies: ReadonlyMap<string, ShopPolicies>): Promise<Map<string, Refund>>;
+}
+
 /** What refund services need from the running application. */
 export interface RefundServiceDeps {
   db: Database;
@@ -29,13 +60,15 @@ export interface RefundServiceDeps {
   hookDeliveries: HookDispatch;
   /** The time every unit of work records (tests fix it). */
   clock: Clock;
+  automation: RefundAutomation;
   /** Configuration every transition reads, cached per shop. */
   shopConfig: ShopConfig;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */
 export interface ShopConfig {
-  slaMinutes: ShopCache<SlaMinutesByStatus>;
+  /** Deadlines, timers and enabled rules (src/services/shop-policies.ts). */
+  policies: ShopCache<ShopPolicies>;
   /** Drops a shop's cached configuration here and, through the pub/sub, in every other process. */
   changed(shopId: string): void;
 }
@@ -57,6 +90,8 @@ export interface UnitOfWork {
   now: Date;
   newId(): string;
   shopConfig: ShopConfig;
+  /** Absent only where history is written in bulk with no rules (the demo seeder's checks). */
+  automation?: RefundAutomation;
 }
 
 /**
@@ -70,7 +105,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.clock(), newId: randomUUID, shopConfig: deps.shopConfig });
+    return work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig });
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;

@@ -12,7 +12,7 @@ import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
 import { NO_HOOKS } from "../../src/services/transition-hooks.js";
 import { ShopCache } from "../../src/services/shop-cache.js";
-import { slaMinutesOfShops } from "../../src/services/sla.js";
+import { policiesOfShops } from "../../src/services/shop-policies.js";
 import { openMigratedDatabase } from "../support/databases.js";
 
 const HISTORICAL = 500;
@@ -273,7 +273,7 @@ describe("seedDemoShop", () => {
 
   it("leaves open refunds that the platform's transition service moves on", async () => {
     // The unit of work's own change, in a transaction of its own; nothing listens for its effects here.
-    const shopConfig = { slaMinutes: new ShopCache(slaMinutesOfShops), changed: () => {} };
+    const shopConfig = { policies: new ShopCache((client, shopIds) => policiesOfShops(client, shopIds)), changed: () => {} };
     const move = async (refundId: string, request: TransitionRequest, role: Role) => {
       const [result] = await db.prisma.$transaction((tx) =>
         changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], events: [] }, now: new Date(), newId: randomUUID, shopConfig }, NO_HOOKS, [

@@ -46,7 +46,7 @@ describe.each(backends)("refund stories on %s", (kind) => {
     expect(done!.refundedAmount).toEqual({ amount: 8900, formatted: "¥89.00" });
     expect(done!.transitions.map((t) => [t.from, t.to, t.actor.kind])).toEqual([
       [null, "REQUESTED", "USER"],
-      ["REQUESTED", "REFUNDING", "SYSTEM"],
+      ["REQUESTED", "REFUNDING", "RULE"],
       ["REFUNDING", "REFUNDED", "SYSTEM"],
     ]);
     expect(done!.version).toBe(3);

@@ -248,7 +248,7 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
     expect(auto.status).toBe("REFUNDING");
     await waitForStatus(loyal.client, auto.id, "REFUNDED");
     const { refund: refunded } = await shop.staff.AGENT.request<{ refund: { transitions: Array<{ to: string; actor: { kind: string } }> } }>(REFUND_HISTORY, { id: auto.id });
-    expect(refunded.transitions.map((t) => `${t.to}:${t.actor.kind}`)).toEqual(["REQUESTED:USER", "REFUNDING:SYSTEM", "REFUNDED:SYSTEM"]);
+    expect(refunded.transitions.map((t) => `${t.to}:${t.actor.kind}`)).toEqual(["REQUESTED:USER", "REFUNDING:RULE", "REFUNDED:SYSTEM"]);
     expect((await riskOf(shop.staff.AGENT, loyal.id)).level).toBe("LOW");
   });
 

@@ -240,9 +240,9 @@ describe.each(backends)("notifications plugin on %s", (kind) => {
         action: "CLASSIFY",
         from: "REQUESTED",
         to: "REFUNDING",
-        note: null,
+        note: 'Rule "Unshipped: refund at once" matched: shippingStatus NOT_SHIPPED = NOT_SHIPPED ✓',
         amount: { amount: 8900, currency: "CNY", formatted: "¥89.00" },
-        actor: { kind: "SYSTEM", role: null, name: "platform" },
+        actor: { kind: "RULE", role: null, name: "Unshipped: refund at once" },
         createdAt: expect.any(String),
       },
     });

@@ -17,7 +17,7 @@ export interface TestServer {
 }
 
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
-export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock"> = {}): Promise<TestServer> {
+export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers"> = {}): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
   const app = await createApp({
@@ -30,6 +30,7 @@ export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptio
     plugins: options.plugins ?? [],
     hookDelivery: options.hookDelivery,
     clock: options.clock,
+    timers: options.timers,
   });
   const url = await app.listen();
   const client = (token?: string) => new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -1,0 +1,64 @@
+import type { Tx } from "../db/tx.js";
+import type { AutomationRuleDef } from "../domain/automation-rules.js";
+import type { SlaMinutesByStatus } from "../domain/sla.js";
+import type { TimerSchedule } from "../domain/timers.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+
+/** What a shop decided about its refunds' next steps: deadlines, timers and enabled rules. */
+export interface ShopPolicies {
+  sla: SlaMinutesByStatus;
+  timers: TimerSchedule;
+  /** Enabled rules only: what runs. */
+  rules: AutomationRuleDef[];
+}
+
+export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [] };
+
+/** A stored rule (a Prisma row or its JSON) as the domain's evaluator takes it. */
+export function ruleFromRow(row: {
+  id: string;
+  name: string;
+  trigger: string;
+  status: string | null;
+  match: string;
+  conditions: unknown;
+  action: unknown;
+  priority: number;
+  enabled: boolean;
+  stopAfterMatch: boolean;
+}): AutomationRuleDef {
+  // Stored only after src/domain/automation-rules.ts validated them.
+  return { ...row, conditions: row.conditions, action: row.action } as AutomationRuleDef;
+}
+
+/**
+ * The shops' policies in ONE statement, the one changeRefunds already made for the SLA
+ * deadlines: timers and rules ride along in the same row per shop, so a transition pays no
+ * statement for them, and every server process sees a rule the moment it commits (no cache
+ * to invalidate). `minuteMs` is how long a timer's minute lasts (tests shorten it).
+ */
+export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[], minuteMs = 60_000): Promise<Map<string, ShopPolicies>> {
+  const policies = new Map<string, ShopPolicies>();
+  if (shopIds.length === 0) return policies;
+  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown }>>`
+    SELECT s.id AS "shopId",
+      (SELECT COALESCE(json_agg(json_build_object('status', p.status, 'minutes', p.minutes)), '[]'::json)
+         FROM "SlaPolicy" p WHERE p."shopId" = s.id) AS sla,
+      (SELECT COALESCE(json_agg(json_build_object('status', t.status, 'minutes', t.minutes, 'action', t.action, 'name', t.name)), '[]'::json)
+         FROM "AutomationTimer" t WHERE t."shopId" = s.id) AS timers,
+      (SELECT COALESCE(json_agg(json_build_object('id', r.id, 'name', r.name, 'trigger', r.trigger, 'status', r.status, 'match', r.match,
+                'conditions', r.conditions, 'action', r.action, 'priority', r.priority, 'enabled', r.enabled, 'stopAfterMatch', r."stopAfterMatch")), '[]'::json)
+         FROM "AutomationRule" r WHERE r."shopId" = s.id AND r.enabled) AS rules
+    FROM "Shop" s WHERE s.id IN (${Prisma.join([...shopIds])})`;
+  for (const row of rows) {
+    const parse = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+    const sla: SlaMinutesByStatus = {};
+    for (const policy of parse<Array<{ status: keyof SlaMinutesByStatus; minutes: number }>>(row.sla)) sla[policy.status] = policy.minutes;
+    const timers: TimerSchedule = {};
+    for (const timer of parse<Array<{ status: keyof TimerSchedule; minutes: number; action: string; name: string }>>(row.timers)) {
+      timers[timer.status] = { action: timer.action, name: timer.name, ms: timer.minutes * minuteMs };
+    }
+    policies.set(row.shopId, { sla, timers, rules: parse<Parameters<typeof ruleFromRow>[0][]>(row.rules).map(ruleFromRow) });
+  }
+  return policies;
+}
