@@ -110,11 +110,11 @@ export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer |
   const timeZone = input.timeZone ?? shop.timeZone;
 
   // Stored timestamps are UTC `timestamp`s: the bounds are read as instants, then as UTC.
-  const params = [shopId, from.toISOString(), to.toISOString(), timeZone, clock().toISOString()];
+  const period = [shopId, from.toISOString(), to.toISOString()];
   const [totals, reasonRows, days] = await Promise.all([
-    db.query<TotalsRow>(TOTALS_SQL, params),
-    db.query<ReasonRow>(REASONS_SQL, params.slice(0, 3)),
-    db.query<DayRow>(DAYS_SQL, params.slice(0, 4)),
+    db.query<TotalsRow>(TOTALS_SQL, [...period, clock().toISOString()]),
+    db.query<ReasonRow>(REASONS_SQL, period),
+    db.query<DayRow>(DAYS_SQL, [...period, timeZone]),
   ]);
   const t = totals[0]!;
 
@@ -215,7 +215,7 @@ interface DayRow {
   refunded_amount: string | number;
 }
 
-// $1 shop, $2 from, $3 to (ISO instants), $4 time zone, $5 now.
+// $1 shop, $2 from, $3 to (ISO instants); then $4: now (totals) or the time zone (days).
 const BOUNDS = /* sql */ `bounds AS (
     SELECT ($2::timestamptz AT TIME ZONE 'UTC') AS lo, ($3::timestamptz AT TIME ZONE 'UTC') AS hi
   )`;
@@ -243,7 +243,7 @@ const TOTALS_SQL = /* sql */ `
   facts AS (
     SELECT c.*, p."refundId" IS NOT NULL AS touched,
            extract(epoch FROM p.first_staff_at - c."createdAt")::float8 AS response,
-           (c."slaDueAt" < ($5::timestamptz AT TIME ZONE 'UTC') AND c."resolvedAt" IS NULL) AS breached,
+           (c."slaDueAt" < ($4::timestamptz AT TIME ZONE 'UTC') AND c."resolvedAt" IS NULL) AS breached,
            EXISTS (
              SELECT 1 FROM "Refund" e
              WHERE e."customerId" = c."customerId"
