@@ -320,3 +320,6 @@ const DAYS_SQL = /* sql */ `
   SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(o.n, 0) AS orders, coalesce(r.n, 0) AS refunds, coalesce(r.amount, 0) AS refunded_amount
   FROM days d LEFT JOIN refunds r ON r.day = d.day LEFT JOIN orders o ON o.day = d.day
   ORDER BY d.day`;
+
+/** The statements, for the benchmark's EXPLAIN plans (bench/metrics.ts). */
+export const REFUND_METRICS_SQL = { totals: TOTALS_SQL, reasons: REASONS_SQL, days: DAYS_SQL } as const;
