@@ -90,7 +90,7 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
 /**
  * `refundMetrics`: the shop's refunds requested in [from, to) (the cohort), counted by the
- * database in four statements run side by side — totals, reasons, days, breaches — and never loaded
+ * database in five statements run side by side — totals, follow-ups, reasons, days, breaches — and never loaded
  * row by row. The forecast is then fitted on the daily series the third statement returns.
  */
 export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer | null, input: RefundMetricsInput): Promise<RefundMetrics> {
@@ -111,13 +111,15 @@ export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer |
 
   // Stored timestamps are UTC `timestamp`s: the bounds are read as instants, then as UTC.
   const period = [shopId, from.toISOString(), to.toISOString()];
-  const [totals, reasonRows, days, breaches] = await Promise.all([
+  const [totals, followUps, reasonRows, days, breaches] = await Promise.all([
     db.query<TotalsRow>(TOTALS_SQL, period),
+    db.query<{ repeats: number; repurchased: number }>(FOLLOW_UPS_SQL, period),
     db.query<ReasonRow>(REASONS_SQL, period),
     db.query<DayRow>(DAYS_SQL, [...period, timeZone]),
     db.query<{ status: string; n: number }>(BREACHES_SQL, [...period, clock().toISOString()]),
   ]);
   const t = totals[0]!;
+  const { repeats, repurchased } = followUps[0]!;
   // Sums of a few rows the database aggregated (days, statuses), not of refunds.
   const orderCount = days.reduce((sum, day) => sum + day.orders, 0);
 
@@ -159,8 +161,8 @@ export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer |
       count: breaches.reduce((sum, row) => sum + row.n, 0),
       byStatus: breaches.map((row) => ({ status: row.status, count: row.n })),
     },
-    repeatRequests: { count: t.repeats, rate: ratio(t.repeats, t.refunds) },
-    repurchase: { endedCount: t.resolved, repurchasedCount: t.repurchased, rate: ratio(t.repurchased, t.resolved) },
+    repeatRequests: { count: repeats, rate: ratio(repeats, t.refunds) },
+    repurchase: { endedCount: t.resolved, repurchasedCount: repurchased, rate: ratio(repurchased, t.resolved) },
     industry: {
       industryRefundRate: shop.industryRefundRate,
       difference: shop.industryRefundRate === null ? null : refundRate - shop.industryRefundRate,
@@ -201,8 +203,6 @@ interface TotalsRow {
   responded: number;
   response_avg: number | null;
   response_pct: number[] | null;
-  repeats: number;
-  repurchased: number;
 }
 
 interface ReasonRow {
@@ -224,26 +224,16 @@ const BOUNDS = /* sql */ `bounds AS (
   )`;
 
 /**
- * One pass over the cohort, set-based throughout (a per-refund subquery costs an index probe
- * per refund: seconds on a big shop). The refunds since 30 days before `from` are read once and
- * ordered per customer, so the previous request of the same customer is a window `lag`; the
- * shop's transitions since `from` say which refunds a person acted on and when staff first did;
- * a semi-join with the shop's orders since `from` finds repurchases.
+ * One pass over the cohort with, per refund, whether a person acted on it after the request
+ * and when staff first did: the shop's transitions by people since `from`, read from their
+ * covering index and hash-joined (a per-refund subquery would cost an index probe per refund).
  */
 const TOTALS_SQL = /* sql */ `
   WITH ${BOUNDS},
-  recent AS (
-    SELECT r.id, r."customerId", r."createdAt", r."resolvedAt", r."refundedAmount",
-           lag(r."createdAt") OVER (PARTITION BY r."customerId" ORDER BY r."createdAt", r.id) AS previous_at
-    FROM "Refund" r, bounds b
-    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo - interval '${FOLLOW_UP_DAYS} days' AND r."createdAt" < b.hi
-  ),
   cohort AS (
-    SELECT r.id, r."customerId", r."createdAt", r."resolvedAt", r."refundedAmount",
-           extract(epoch FROM r."resolvedAt" - r."createdAt")::float8 AS handling,
-           coalesce(r.previous_at >= r."createdAt" - interval '${FOLLOW_UP_DAYS} days', false) AS repeat
-    FROM recent r, bounds b
-    WHERE r."createdAt" >= b.lo
+    SELECT r.id, r."createdAt", r."refundedAmount", extract(epoch FROM r."resolvedAt" - r."createdAt")::float8 AS handling
+    FROM "Refund" r, bounds b
+    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
   ),
   people AS (
     SELECT t."refundId", min(t."createdAt") FILTER (WHERE t."actorRole" <> 'CUSTOMER') AS first_staff_at
@@ -251,18 +241,9 @@ const TOTALS_SQL = /* sql */ `
     WHERE t."shopId" = $1 AND t."actorKind" = 'USER' AND t."createdAt" >= b.lo AND t.version > 1
     GROUP BY t."refundId"
   ),
-  repurchased AS (
-    SELECT c.id FROM cohort c
-    WHERE c."resolvedAt" IS NOT NULL AND EXISTS (
-      SELECT 1 FROM "Order" o, bounds b
-      WHERE o."shopId" = $1 AND o."paidAt" >= b.lo AND o."customerId" = c."customerId"
-        AND o."paidAt" > c."resolvedAt" AND o."paidAt" <= c."resolvedAt" + interval '${FOLLOW_UP_DAYS} days'
-    )
-  ),
   facts AS (
-    SELECT c.*, p."refundId" IS NOT NULL AS touched, u.id IS NOT NULL AS repurchased,
-           extract(epoch FROM p.first_staff_at - c."createdAt")::float8 AS response
-    FROM cohort c LEFT JOIN people p ON p."refundId" = c.id LEFT JOIN repurchased u ON u.id = c.id
+    SELECT c.*, p."refundId" IS NOT NULL AS touched, extract(epoch FROM p.first_staff_at - c."createdAt")::float8 AS response
+    FROM cohort c LEFT JOIN people p ON p."refundId" = c.id
   )
   SELECT
     count(*)::int AS refunds,
@@ -283,10 +264,33 @@ const TOTALS_SQL = /* sql */ `
     count(*) FILTER (WHERE touched AND handling >= 604800)::int AS man_b3,
     count(response)::int AS responded,
     avg(response) AS response_avg,
-    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY response) AS response_pct,
-    count(*) FILTER (WHERE repeat)::int AS repeats,
-    count(*) FILTER (WHERE repurchased)::int AS repurchased
+    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY response) AS response_pct
   FROM facts`;
+
+/**
+ * Repeat requests (the customer's previous request less than 30 days before, possibly before
+ * `from`) and repurchases (an order within 30 days after the refund ended), each as a hash
+ * semi-join with the shop's refunds or orders of the window rather than a probe per refund.
+ */
+const FOLLOW_UPS_SQL = /* sql */ `
+  WITH ${BOUNDS},
+  cohort AS (
+    SELECT r.id, r."customerId", r."createdAt", r."resolvedAt"
+    FROM "Refund" r, bounds b
+    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+  )
+  SELECT
+    (SELECT count(*) FROM cohort c WHERE EXISTS (
+       SELECT 1 FROM "Refund" e, bounds b
+       WHERE e."shopId" = $1 AND e."createdAt" >= b.lo - interval '${FOLLOW_UP_DAYS} days' AND e."createdAt" < b.hi
+         AND e."customerId" = c."customerId" AND e."createdAt" >= c."createdAt" - interval '${FOLLOW_UP_DAYS} days'
+         AND (e."createdAt", e.id) < (c."createdAt", c.id)
+    ))::int AS repeats,
+    (SELECT count(*) FROM cohort c WHERE c."resolvedAt" IS NOT NULL AND EXISTS (
+       SELECT 1 FROM "Order" o, bounds b
+       WHERE o."shopId" = $1 AND o."paidAt" >= b.lo AND o."customerId" = c."customerId"
+         AND o."paidAt" > c."resolvedAt" AND o."paidAt" <= c."resolvedAt" + interval '${FOLLOW_UP_DAYS} days'
+    ))::int AS repurchased`;
 
 /**
  * Refunds of the period still in a status whose deadline has passed ($4: now), per status:
@@ -339,4 +343,4 @@ const DAYS_SQL = /* sql */ `
   ORDER BY d.day`;
 
 /** The statements, for the benchmark's EXPLAIN plans (bench/metrics.ts). */
-export const REFUND_METRICS_SQL = { totals: TOTALS_SQL, reasons: REASONS_SQL, days: DAYS_SQL, breaches: BREACHES_SQL } as const;
+export const REFUND_METRICS_SQL = { totals: TOTALS_SQL, followUps: FOLLOW_UPS_SQL, reasons: REASONS_SQL, days: DAYS_SQL, breaches: BREACHES_SQL } as const;
