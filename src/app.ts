@@ -5,6 +5,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
+import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
@@ -131,9 +132,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pluginContext = pluginContexts(services, plugins);
   const pluginRouter = createPluginRouter(plugins, pluginContext);
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
-  const server = createServer((request, response) =>
-    request.url?.startsWith(PLUGIN_ROUTE_PREFIX) ? pluginRouter(request, response) : yoga(request, response),
-  );
+  const server = createServer((request, response) => {
+    if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) return pluginRouter(request, response);
+    if (isDashboardRequest(request.url)) return serveDashboard(request, response);
+    return yoga(request, response);
+  });
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsHandle = useServer<{ authorization?: string }>(
     {

@@ -1,7 +1,8 @@
 /**
  * The demo shop `npm start` puts into a fresh embedded database: a CNY shop with customers,
  * orders and three months of refund history shaped like the merchant's figures in
- * shared/DESIGN.md (reason shares, handling-time shares, 85% with no human touch), plus a
+ * shared/DESIGN.md (reason shares; 85% with no human touch, settled in seconds; the handling-time
+ * shares among the refunds people acted on), plus a
  * handful of open refunds so that every console has work, and one API token per role.
  *
  * Every refund's history is produced by the domain's own planner (`planTransition`), step by
@@ -748,15 +749,21 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
   // Walks with a preference take their pick first; the automatic ones take what is left.
   closedFlows.sort((a, b) => Number(b.key !== "auto") - Number(a.key !== "auto") || (b.minBucket ?? 0) - (a.minBucket ?? 0));
   const reasonPool = new Pool(allocateLargestRemainder(historical, reasonWeights));
-  const bucketPool = new Pool(allocateLargestRemainder(historical, DEMO_HANDLING_TIME_SHARES.map((bucket) => bucket.percent)));
+  // The automatic path settles in seconds, as the sandbox provider does; the merchant's
+  // handling-time shares are those of the refunds people acted on, the other flows.
+  const handled = closedFlows.filter((flow) => flow.key !== "auto").length;
+  const bucketPool = new Pool(allocateLargestRemainder(handled, DEMO_HANDLING_TIME_SHARES.map((bucket) => bucket.percent)));
   for (const flow of closedFlows) {
-    const minBucket = flow.minBucket ?? 0;
-    const bias = (flow.bucketBias ?? [1, 1, 1, 1]).map((weight, index) => (index < minBucket ? 0 : weight));
-    const bucket = bucketPool.take(rng, bias);
     const reasonIndex = reasonPool.take(rng, flow.reasonBias);
-    const [minMs, maxMs] = BUCKET_DRAW[bucket]!;
-    // Quick refunds are mostly quick: skew the draw toward the bucket's short end.
-    const duration = minMs + (maxMs - minMs) * rng.next() ** (bucket === 0 ? 1.6 : 1.2);
+    let duration = rng.between(8_000, 40_000);
+    if (flow.key !== "auto") {
+      const minBucket = flow.minBucket ?? 0;
+      const bias = (flow.bucketBias ?? [1, 1, 1, 1]).map((weight, index) => (index < minBucket ? 0 : weight));
+      const bucket = bucketPool.take(rng, bias);
+      const [minMs, maxMs] = BUCKET_DRAW[bucket]!;
+      // Quick refunds are mostly quick: skew the draw toward the bucket's short end.
+      duration = minMs + (maxMs - minMs) * rng.next() ** (bucket === 0 ? 1.6 : 1.2);
+    }
     // Over the last 90 days, a little busier lately; resolved at least an hour ago.
     const latestStart = now - duration - HOUR;
     const earliestStart = now - HISTORY_DAYS * DAY;

@@ -1,6 +1,7 @@
 import { refundableAmount } from "../domain/money.js";
 import { upsertOrder } from "../services/shop-setup.js";
-import { orderScope } from "../services/viewer.js";
+import { GraphQLError } from "graphql";
+import { STAFF_ROLES, orderScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum } from "./enums.js";
@@ -89,6 +90,45 @@ builder.queryField("order", (t) =>
       const orderId = decodeGlobalIdOf(id, "Order");
       if (!orderId) return null;
       return ctx.db.prisma.order.findFirst({ ...query, where: { id: orderId, ...orderScope(viewer) } });
+    },
+  }),
+);
+
+const OrderFilterInput = builder.inputType("OrderFilter", {
+  fields: (t) => ({
+    paidAfter: t.field({ type: "DateTime", description: "Paid at or after this instant." }),
+    paidBefore: t.field({ type: "DateTime", description: "Paid before this instant." }),
+    shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
+    hasRefunds: t.boolean({ description: "true: orders with at least one refund (any status); false: orders with none." }),
+    shopId: t.id({ description: "Required for platform admins: whose orders." }),
+  }),
+});
+
+builder.queryField("orders", (t) =>
+  t.prismaConnection({
+    type: "Order",
+    cursor: "id",
+    maxSize: 100,
+    defaultSize: 20,
+    description: "The shop's orders for staff, most recently paid first.",
+    args: { filter: t.arg({ type: OrderFilterInput }) },
+    resolve: (query, _root, { filter }, ctx) => {
+      const viewer = queryViewer(ctx);
+      if (!STAFF_ROLES.has(viewer.role)) throw new GraphQLError("orders is for shop staff", { extensions: { code: "FORBIDDEN" } });
+      const shopId = viewer.role === "PLATFORM_ADMIN" ? (filter?.shopId ? decodeGlobalIdOf(filter.shopId, "Shop") : null) : viewer.shopId;
+      if (!shopId) throw new GraphQLError("A platform admin must name the shop: filter.shopId", { extensions: { code: "INVALID_INPUT", field: ["filter", "shopId"] } });
+      return ctx.db.prisma.order.findMany({
+        ...query,
+        where: {
+          shopId,
+          ...((filter?.paidAfter || filter?.paidBefore) && {
+            paidAt: { ...(filter.paidAfter && { gte: filter.paidAfter }), ...(filter.paidBefore && { lt: filter.paidBefore }) },
+          }),
+          ...(filter?.shippingStatuses?.length && { shippingStatus: { in: filter.shippingStatuses } }),
+          ...(filter?.hasRefunds != null && { refunds: filter.hasRefunds ? { some: {} } : { none: {} } }),
+        },
+        orderBy: [{ paidAt: "desc" }, { id: "desc" }],
+      });
     },
   }),
 );

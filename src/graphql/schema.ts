@@ -8,6 +8,7 @@ import "./customer.js";
 import "./order.js";
 import "./reason-tags.js";
 import "./product-stats.js";
+import "./metrics.js";
 import "./refund.js";
 import "./refund-mutations.js";
 import "./batches.js";

@@ -1,5 +1,6 @@
 import { createApiToken } from "../services/api-tokens.js";
 import { createShop } from "../services/shop-setup.js";
+import { updateShopSettings } from "../services/shop-settings.js";
 import { customerScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -18,6 +19,8 @@ export const ShopRef = builder.prismaNode("Shop", {
   fields: (t) => ({
     name: t.exposeString("name"),
     currency: t.exposeString("currency"),
+    timeZone: t.exposeString("timeZone", { description: "IANA zone whose midnights split `refundMetrics` days (default Asia/Shanghai)." }),
+    industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The industry refund rate (0..1) `refundMetrics` compares with; null when not set." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     reasonTags: t.relation("reasonTags", { query: { orderBy: { createdAt: "asc" } } }),
   }),
@@ -125,3 +128,25 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+const UpdateShopSettingsInput = builder.inputType("UpdateShopSettingsInput", {
+  fields: (t) => ({
+    shopId: t.id({ description: "Needed for platform admins; shop admins act on their own shop." }),
+    timeZone: t.string({ description: "IANA time zone, e.g. Asia/Shanghai; absent leaves it." }),
+    industryRefundRate: t.float({ description: "0..1 (0.08 = 8%); null clears it, absent leaves it." }),
+  }),
+});
+
+builder.mutationField("updateShopSettings", (t) =>
+  t.field({
+    type: builder.simpleObject("UpdateShopSettingsPayload", {
+      fields: (p) => ({ shop: p.field({ type: ShopRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    description: "The settings `refundMetrics` reads: the shop's time zone and industry refund rate (SHOP_ADMIN).",
+    args: { input: t.arg({ type: UpdateShopSettingsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        shop: await updateShopSettings(ctx.db, viewer, { ...input, shopId: parseShopIdInput(input.shopId) }),
+      })),
+  }),
+);

@@ -7,6 +7,7 @@ import { reservedAmount } from "../../src/domain/money.js";
 import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, resolveTarget } from "../../src/domain/refund-machine.js";
 import { ROLES, type Role } from "../../src/domain/types.js";
 import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
+import { refundMetrics } from "../../src/services/refund-metrics.js";
 import { randomUUID } from "node:crypto";
 import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
@@ -124,14 +125,38 @@ describe("seedDemoShop", () => {
     }
   });
 
-  it("follows the merchant's handling-time shares, within one refund", () => {
+  it("settles the automatic refunds in seconds, and the others follow the merchant's handling-time shares, within one refund", () => {
     const closed = refunds.filter((refund) => isTerminal(refund.status));
+    const handled = closed.filter((refund) => refund.transitions.some((step) => step.version > 1 && step.actorKind === "USER"));
+    for (const refund of closed.filter((candidate) => !handled.includes(candidate))) {
+      expect(refund.resolvedAt!.getTime() - refund.createdAt.getTime(), refund.id).toBeLessThan(60_000);
+    }
     const counts = [0, 0, 0, 0];
-    for (const refund of closed) counts[handlingBucket(refund.resolvedAt!.getTime() - refund.createdAt.getTime())]! += 1;
+    for (const refund of handled) counts[handlingBucket(refund.resolvedAt!.getTime() - refund.createdAt.getTime())]! += 1;
     HANDLING_PERCENT.forEach((percent, bucket) => {
-      const target = (HISTORICAL * percent) / 100;
+      const target = (handled.length * percent) / 100;
       expect(Math.abs(counts[bucket]! - target), `bucket ${bucket}: ${counts[bucket]} vs ${target}`).toBeLessThanOrEqual(1);
     });
+  });
+
+  it("shows the merchant's shapes in refundMetrics, within a few points", async () => {
+    const viewer = await viewerFromAuthorization(db, `Bearer ${seeded.tokens.SHOP_ADMIN}`);
+    const metrics = await refundMetrics(db, () => now, viewer, { from: new Date(now.getTime() - 91 * 24 * HOUR), to: now });
+    expect(metrics.refundCount).toBe(refunds.length);
+    const points = (share: number, percent: number) => Math.abs(share * 100 - percent);
+    for (const [code, percent] of Object.entries(REASON_PERCENT)) {
+      const share = metrics.parentReasons.find((row) => row.reason.code === code)?.share ?? 0;
+      expect(points(share, percent), `${code}: ${(share * 100).toFixed(1)}%`).toBeLessThanOrEqual(3);
+    }
+    metrics.manualHandlingTime.buckets.forEach((bucket, index) => {
+      expect(points(bucket.share, HANDLING_PERCENT[index]!), `${bucket.key}: ${(bucket.share * 100).toFixed(1)}%`).toBeLessThanOrEqual(3);
+    });
+    // 85% with no human touch, each settled within seconds of its request.
+    expect(metrics.automation.share).toBeGreaterThan(0.8);
+    expect(metrics.automation.share).toBeLessThan(0.9);
+    expect(metrics.handlingTime.p50Seconds).toBeLessThan(60);
+    expect(metrics.refundRate).toBeGreaterThan(0.2);
+    expect(metrics.refundRate).toBeLessThan(0.3);
   });
 
   it("writes every refund's history as a valid walk of the state machine", () => {

@@ -1,0 +1,346 @@
+import type { Database } from "../db/database.js";
+import { fail } from "../domain/errors.js";
+import type { ReasonTag } from "../generated/prisma/client.js";
+import type { Clock } from "./clock.js";
+import { MAX_STATS_PERIOD_DAYS } from "./product-refund-stats.js";
+import { type RefundRateForecast, forecastRefundRate } from "./refund-rate-forecast.js";
+import { STAFF_ROLES, type Viewer, requireRole } from "./viewer.js";
+
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Repeat requests and repurchases look this far back / ahead of a refund. */
+export const FOLLOW_UP_DAYS = 30;
+
+/** The dashboard's handling-time buckets, in hours: [min, max). */
+export const HANDLING_BUCKETS = [
+  { key: "UNDER_24H", minHours: 0, maxHours: 24 },
+  { key: "ONE_TO_THREE_DAYS", minHours: 24, maxHours: 72 },
+  { key: "THREE_TO_SEVEN_DAYS", minHours: 72, maxHours: 168 },
+  { key: "OVER_SEVEN_DAYS", minHours: 168, maxHours: null },
+] as const;
+export type HandlingBucketKey = (typeof HANDLING_BUCKETS)[number]["key"];
+
+const SUPPORTED_TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+
+/** An IANA time zone name both ICU and PostgreSQL know (Node's list, plus UTC which it leaves out). */
+export function isSupportedTimeZone(name: string): boolean {
+  return SUPPORTED_TIME_ZONES.has(name);
+}
+
+export interface RefundMetricsInput {
+  /** Platform admins name the shop; staff get their own. */
+  shopId?: string | null;
+  from: Date;
+  to: Date;
+  /** Default: the shop's `timeZone`. */
+  timeZone?: string | null;
+}
+
+export interface DurationStats {
+  count: number;
+  averageSeconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+}
+
+export interface HandlingTimeStats extends DurationStats {
+  buckets: Array<{ key: HandlingBucketKey; minHours: number; maxHours: number | null; count: number; share: number }>;
+}
+
+export interface ReasonShareRow {
+  reason: ReasonTag;
+  count: number;
+  share: number;
+}
+
+export interface RefundMetricsDay {
+  date: string;
+  orders: number;
+  refunds: number;
+  refundRate: number;
+  refundedAmount: number;
+  currency: string;
+}
+
+export interface RefundMetrics {
+  shopId: string;
+  from: Date;
+  to: Date;
+  timeZone: string;
+  currency: string;
+  orderCount: number;
+  refundCount: number;
+  refundRate: number;
+  refundedAmount: number;
+  reasons: ReasonShareRow[];
+  parentReasons: ReasonShareRow[];
+  handlingTime: HandlingTimeStats;
+  manualHandlingTime: HandlingTimeStats;
+  automation: { resolvedCount: number; automatedCount: number; share: number };
+  firstResponse: DurationStats;
+  deadlineBreaches: { count: number; byStatus: Array<{ status: string; count: number }> };
+  repeatRequests: { count: number; rate: number };
+  repurchase: { endedCount: number; repurchasedCount: number; rate: number };
+  industry: { industryRefundRate: number | null; difference: number | null };
+  trend: RefundMetricsDay[];
+  forecast: RefundRateForecast;
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+
+/**
+ * `refundMetrics`: the shop's refunds requested in [from, to) (the cohort), counted by the
+ * database in five statements run side by side — totals, follow-ups, reasons, days, breaches — and never loaded
+ * row by row. The forecast is then fitted on the daily series the third statement returns.
+ */
+export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer | null, input: RefundMetricsInput): Promise<RefundMetrics> {
+  const caller = requireRole(viewer, [...STAFF_ROLES]);
+  const shopId = caller.role === "PLATFORM_ADMIN" ? input.shopId : caller.shopId;
+  if (!shopId) fail("INVALID_INPUT", "A platform admin must name the shop: shopId", ["shopId"]);
+  const { from, to } = input;
+  if (from.getTime() > to.getTime()) fail("INVALID_INPUT", "from must not be after to", ["from"]);
+  if (to.getTime() - from.getTime() > MAX_STATS_PERIOD_DAYS * DAY_MS) {
+    fail("INVALID_INPUT", `The period may be at most ${MAX_STATS_PERIOD_DAYS} days long`, ["to"]);
+  }
+  if (input.timeZone != null && !isSupportedTimeZone(input.timeZone)) {
+    fail("INVALID_INPUT", `Unknown time zone "${input.timeZone}": use an IANA name such as Asia/Shanghai`, ["timeZone"]);
+  }
+  const shop = await db.prisma.shop.findUnique({ where: { id: shopId }, select: { currency: true, timeZone: true, industryRefundRate: true } });
+  if (!shop) fail("NOT_FOUND", "No such shop", ["shopId"]);
+  const timeZone = input.timeZone ?? shop.timeZone;
+
+  // Stored timestamps are UTC `timestamp`s: the bounds are read as instants, then as UTC.
+  const period = [shopId, from.toISOString(), to.toISOString()];
+  const [totals, followUps, reasonRows, days, breaches] = await Promise.all([
+    db.query<TotalsRow>(TOTALS_SQL, period),
+    db.query<{ repeats: number; repurchased: number }>(FOLLOW_UPS_SQL, period),
+    db.query<ReasonRow>(REASONS_SQL, period),
+    db.query<DayRow>(DAYS_SQL, [...period, timeZone]),
+    db.query<{ status: string; n: number }>(BREACHES_SQL, [...period, clock().toISOString()]),
+  ]);
+  const t = totals[0]!;
+  const { repeats, repurchased } = followUps[0]!;
+  // Sums of a few rows the database aggregated (days, statuses), not of refunds.
+  const orderCount = days.reduce((sum, day) => sum + day.orders, 0);
+
+  const tagIds = [...new Set(reasonRows.map((row) => row.tag_id ?? row.parent_id))];
+  const tags = new Map(
+    tagIds.length ? (await db.prisma.reasonTag.findMany({ where: { id: { in: tagIds } } })).map((tag) => [tag.id, tag] as const) : [],
+  );
+  const shares = (rows: ReasonRow[], id: (row: ReasonRow) => string) =>
+    rows
+      .map((row) => ({ reason: tags.get(id(row))!, count: row.n, share: ratio(row.n, t.refunds) }))
+      .sort((a, b) => b.count - a.count || (a.reason.code < b.reason.code ? -1 : 1));
+
+  const trend = days.map((day) => ({
+    date: day.day,
+    orders: day.orders,
+    refunds: day.refunds,
+    refundRate: ratio(day.refunds, day.orders),
+    refundedAmount: Number(day.refunded_amount),
+    currency: shop.currency,
+  }));
+  const refundRate = ratio(t.refunds, orderCount);
+  return {
+    shopId,
+    from,
+    to,
+    timeZone,
+    currency: shop.currency,
+    orderCount,
+    refundCount: t.refunds,
+    refundRate,
+    refundedAmount: Number(t.refunded_amount),
+    reasons: shares(reasonRows.filter((row) => row.tag_id !== null), (row) => row.tag_id!),
+    parentReasons: shares(reasonRows.filter((row) => row.tag_id === null), (row) => row.parent_id),
+    handlingTime: handlingStats(t.resolved, t.handling_avg, t.handling_pct, [t.all_b0, t.all_b1, t.all_b2, t.all_b3]),
+    manualHandlingTime: handlingStats(t.resolved - t.automated, t.manual_avg, t.manual_pct, [t.man_b0, t.man_b1, t.man_b2, t.man_b3]),
+    automation: { resolvedCount: t.resolved, automatedCount: t.automated, share: ratio(t.automated, t.resolved) },
+    firstResponse: durationStats(t.responded, t.response_avg, t.response_pct),
+    deadlineBreaches: {
+      count: breaches.reduce((sum, row) => sum + row.n, 0),
+      byStatus: breaches.map((row) => ({ status: row.status, count: row.n })),
+    },
+    repeatRequests: { count: repeats, rate: ratio(repeats, t.refunds) },
+    repurchase: { endedCount: t.resolved, repurchasedCount: repurchased, rate: ratio(repurchased, t.resolved) },
+    industry: {
+      industryRefundRate: shop.industryRefundRate,
+      difference: shop.industryRefundRate === null ? null : refundRate - shop.industryRefundRate,
+    },
+    trend,
+    forecast: forecastRefundRate(trend),
+  };
+}
+
+function durationStats(count: number, average: number | null, percentiles: number[] | null): DurationStats {
+  return { count, averageSeconds: average ?? 0, p50Seconds: percentiles?.[0] ?? 0, p90Seconds: percentiles?.[1] ?? 0 };
+}
+
+function handlingStats(count: number, average: number | null, percentiles: number[] | null, buckets: number[]): HandlingTimeStats {
+  return {
+    ...durationStats(count, average, percentiles),
+    buckets: HANDLING_BUCKETS.map((bucket, index) => ({ ...bucket, count: buckets[index]!, share: ratio(buckets[index]!, count) })),
+  };
+}
+
+interface TotalsRow {
+  refunds: number;
+  refunded_amount: string | number;
+  resolved: number;
+  automated: number;
+  handling_avg: number | null;
+  handling_pct: number[] | null;
+  all_b0: number;
+  all_b1: number;
+  all_b2: number;
+  all_b3: number;
+  manual_avg: number | null;
+  manual_pct: number[] | null;
+  man_b0: number;
+  man_b1: number;
+  man_b2: number;
+  man_b3: number;
+  responded: number;
+  response_avg: number | null;
+  response_pct: number[] | null;
+}
+
+interface ReasonRow {
+  parent_id: string;
+  tag_id: string | null;
+  n: number;
+}
+
+interface DayRow {
+  day: string;
+  orders: number;
+  refunds: number;
+  refunded_amount: string | number;
+}
+
+// $1 shop, $2 from, $3 to (ISO instants); then $4: the time zone (days) or now (breaches).
+const BOUNDS = /* sql */ `bounds AS (
+    SELECT ($2::timestamptz AT TIME ZONE 'UTC') AS lo, ($3::timestamptz AT TIME ZONE 'UTC') AS hi
+  )`;
+
+/**
+ * One pass over the cohort with, per refund, whether a person acted on it after the request
+ * and when staff first did: the shop's transitions by people since `from`, read from their
+ * covering index and hash-joined (a per-refund subquery would cost an index probe per refund).
+ */
+const TOTALS_SQL = /* sql */ `
+  WITH ${BOUNDS},
+  cohort AS (
+    SELECT r.id, r."createdAt", r."refundedAmount", extract(epoch FROM r."resolvedAt" - r."createdAt")::float8 AS handling
+    FROM "Refund" r, bounds b
+    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+  ),
+  people AS (
+    SELECT t."refundId", min(t."createdAt") FILTER (WHERE t."actorRole" <> 'CUSTOMER') AS first_staff_at
+    FROM "RefundTransition" t, bounds b
+    WHERE t."shopId" = $1 AND t."actorKind" = 'USER' AND t."createdAt" >= b.lo AND t.version > 1
+    GROUP BY t."refundId"
+  ),
+  facts AS (
+    SELECT c.*, p."refundId" IS NOT NULL AS touched, extract(epoch FROM p.first_staff_at - c."createdAt")::float8 AS response
+    FROM cohort c LEFT JOIN people p ON p."refundId" = c.id
+  )
+  SELECT
+    count(*)::int AS refunds,
+    coalesce(sum("refundedAmount"), 0)::bigint AS refunded_amount,
+    count(handling)::int AS resolved,
+    count(handling) FILTER (WHERE NOT touched)::int AS automated,
+    avg(handling) AS handling_avg,
+    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY handling) AS handling_pct,
+    count(*) FILTER (WHERE handling < 86400)::int AS all_b0,
+    count(*) FILTER (WHERE handling >= 86400 AND handling < 259200)::int AS all_b1,
+    count(*) FILTER (WHERE handling >= 259200 AND handling < 604800)::int AS all_b2,
+    count(*) FILTER (WHERE handling >= 604800)::int AS all_b3,
+    avg(handling) FILTER (WHERE touched) AS manual_avg,
+    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY handling) FILTER (WHERE touched) AS manual_pct,
+    count(*) FILTER (WHERE touched AND handling < 86400)::int AS man_b0,
+    count(*) FILTER (WHERE touched AND handling >= 86400 AND handling < 259200)::int AS man_b1,
+    count(*) FILTER (WHERE touched AND handling >= 259200 AND handling < 604800)::int AS man_b2,
+    count(*) FILTER (WHERE touched AND handling >= 604800)::int AS man_b3,
+    count(response)::int AS responded,
+    avg(response) AS response_avg,
+    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY response) AS response_pct
+  FROM facts`;
+
+/**
+ * Repeat requests (the customer's previous request less than 30 days before, possibly before
+ * `from`) and repurchases (an order within 30 days after the refund ended), each as a hash
+ * semi-join with the shop's refunds or orders of the window rather than a probe per refund.
+ */
+const FOLLOW_UPS_SQL = /* sql */ `
+  WITH ${BOUNDS},
+  cohort AS (
+    SELECT r.id, r."customerId", r."createdAt", r."resolvedAt"
+    FROM "Refund" r, bounds b
+    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+  )
+  SELECT
+    (SELECT count(*) FROM cohort c WHERE EXISTS (
+       SELECT 1 FROM "Refund" e, bounds b
+       WHERE e."shopId" = $1 AND e."createdAt" >= b.lo - interval '${FOLLOW_UP_DAYS} days' AND e."createdAt" < b.hi
+         AND e."customerId" = c."customerId" AND e."createdAt" >= c."createdAt" - interval '${FOLLOW_UP_DAYS} days'
+         AND (e."createdAt", e.id) < (c."createdAt", c.id)
+    ))::int AS repeats,
+    (SELECT count(*) FROM cohort c WHERE c."resolvedAt" IS NOT NULL AND EXISTS (
+       SELECT 1 FROM "Order" o, bounds b
+       WHERE o."shopId" = $1 AND o."paidAt" >= b.lo AND o."customerId" = c."customerId"
+         AND o."paidAt" > c."resolvedAt" AND o."paidAt" <= c."resolvedAt" + interval '${FOLLOW_UP_DAYS} days'
+    ))::int AS repurchased`;
+
+/**
+ * Refunds of the period still in a status whose deadline has passed ($4: now), per status:
+ * few rows, found through the (shopId, slaDueAt) index.
+ */
+const BREACHES_SQL = /* sql */ `
+  WITH ${BOUNDS}
+  SELECT r.status::text AS status, count(*)::int AS n
+  FROM "Refund" r, bounds b
+  WHERE r."shopId" = $1 AND r."slaDueAt" < ($4::timestamptz AT TIME ZONE 'UTC') AND r."resolvedAt" IS NULL
+    AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+  GROUP BY r.status
+  ORDER BY r.status::text`;
+
+/** Counts per reason tag and, as grouping-set totals (tag_id null), per top-level tag. */
+const REASONS_SQL = /* sql */ `
+  WITH ${BOUNDS}
+  SELECT coalesce(t."parentId", t.id) AS parent_id, t.id AS tag_id, count(*)::int AS n
+  FROM "Refund" r JOIN "ReasonTag" t ON t.id = r."reasonTagId", bounds b
+  WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+  GROUP BY GROUPING SETS ((coalesce(t."parentId", t.id), t.id), (coalesce(t."parentId", t.id)))`;
+
+/**
+ * Every local calendar day ($4) the period touches, with its orders (by paidAt) and refunds;
+ * the period's order count is the sum of these days. Each count is one hash aggregate.
+ */
+const DAYS_SQL = /* sql */ `
+  WITH ${BOUNDS},
+  days AS (
+    SELECT d::date AS day
+    FROM generate_series(($2::timestamptz AT TIME ZONE $4)::date,
+                         (($3::timestamptz - interval '1 microsecond') AT TIME ZONE $4)::date,
+                         interval '1 day') d
+    WHERE $2::timestamptz < $3::timestamptz
+  ),
+  refunds AS MATERIALIZED (
+    SELECT ((r."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE $4)::date AS day, count(*)::int AS n, sum(r."refundedAmount")::bigint AS amount
+    FROM "Refund" r, bounds b
+    WHERE r."shopId" = $1 AND r."createdAt" >= b.lo AND r."createdAt" < b.hi
+    GROUP BY 1
+  ),
+  orders AS MATERIALIZED (
+    SELECT ((o."paidAt" AT TIME ZONE 'UTC') AT TIME ZONE $4)::date AS day, count(*)::int AS n
+    FROM "Order" o, bounds b
+    WHERE o."shopId" = $1 AND o."paidAt" >= b.lo AND o."paidAt" < b.hi
+    GROUP BY 1
+  )
+  SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(o.n, 0) AS orders, coalesce(r.n, 0) AS refunds, coalesce(r.amount, 0) AS refunded_amount
+  FROM days d LEFT JOIN refunds r ON r.day = d.day LEFT JOIN orders o ON o.day = d.day
+  ORDER BY d.day`;
+
+/** The statements, for the benchmark's EXPLAIN plans (bench/metrics.ts). */
+export const REFUND_METRICS_SQL = { totals: TOTALS_SQL, followUps: FOLLOW_UPS_SQL, reasons: REASONS_SQL, days: DAYS_SQL, breaches: BREACHES_SQL } as const;
