@@ -32,8 +32,8 @@ describe.each(backends)("query cost on %s", (kind) => {
   let total: number;
 
   beforeAll(async () => {
-    // No payment sweep lands in the count (the demo shop has payments in flight).
-    server = await startTestServer(kind, { paymentSweepIntervalMs: 600_000 });
+    // No background sweep lands in the count (the demo shop has payments in flight).
+    server = await startTestServer(kind, { paymentSweepIntervalMs: 600_000, hookDelivery: { sweepIntervalMs: 600_000 }, timers: { sweepIntervalMs: 600_000 } });
     // A shop with over a hundred refunds and their histories, written in bulk by the demo
     // seeder (the rows the transition service would write): seconds, where as many requests
     // over HTTP took half a minute on a loaded machine.

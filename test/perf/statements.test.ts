@@ -38,6 +38,7 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
       plugins: ["crm-risk", "coupons", "logistics", "notifications"],
       paymentSweepIntervalMs: 600_000,
       hookDelivery: { sweepIntervalMs: 600_000 },
+      timers: { sweepIntervalMs: 600_000 },
     });
     shop = await setupShop(server);
     // Caches warm, as on a running server: the shop's settings are read once per process.
