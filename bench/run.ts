@@ -54,7 +54,7 @@ for (const [backend, plugins] of plan) {
     await step("approve", () => approveCase(server, shop, { c1Ops: scaled(knobs.approveC1, scale, 10), c10Ops: scaled(knobs.approveC10, scale, 20) }));
     await step("list", () => listCase(server, shop, { listOps: scaled(knobs.listOps, scale, 10), trivialOps: scaled(knobs.trivialOps, scale, 50) }));
     await step("batch", () => batchCase(server, shop, { rounds: scaled(knobs.batchRounds, scale) }));
-    await step("fanout", () => fanoutCase(server, shop, { subscribers: knobs.subscribers, rounds: scaled(knobs.fanoutRounds, scale, 2) }));
+    await step("fanout", () => fanoutCase(server, shop, { subscribers: scaled(knobs.subscribers, scale, 250), rounds: scaled(knobs.fanoutRounds, scale, 2) }));
   } catch (error) {
     scenario.errors.push(`setup: ${error instanceof Error ? error.message : String(error)}`);
     log(`${scenario.name}: FAILED: ${error instanceof Error ? error.stack : String(error)}`);

@@ -29,22 +29,22 @@ export const knobs = {
   cases: selectedCases(),
   skipPeer: process.env.SKIP_PEER === "1",
   skipPglite: process.env.SKIP_PGLITE === "1",
-  /** Steady-load window of the automatic path, per client count. */
-  durationS: count("DURATION_S", 30),
+  /** Steady-load window of the automatic path, per client count (20 s keeps the whole run under 10 minutes on 2 cores). */
+  durationS: count("DURATION_S", 20),
   /** Requests per second each steady-load client sends (open loop: on schedule, not after an answer). */
   clientRate: count("CLIENT_RATE", 1),
   loadClients: (process.env.LOAD_CLIENTS ?? "10,50").split(",").map(Number),
-  automaticC1: count("AUTOMATIC_C1_OPS", 100),
+  automaticC1: count("AUTOMATIC_C1_OPS", 60),
   approveC1: count("APPROVE_C1_OPS", 100),
-  approveC10: count("APPROVE_C10_OPS", 200),
+  approveC10: count("APPROVE_C10_OPS", 150),
   listOps: count("LIST_OPS", 50),
   trivialOps: count("TRIVIAL_OPS", 300),
-  batchRounds: count("BATCH_ROUNDS", 3),
+  batchRounds: count("BATCH_ROUNDS", 2),
   subscribers: count("SUBSCRIBERS", 1000),
-  fanoutRounds: count("FANOUT_ROUNDS", 10),
+  fanoutRounds: count("FANOUT_ROUNDS", 6),
   /** PGlite runs the same cases with this share of the counts and durations. */
-  pgliteScale: count("PGLITE_SCALE", 0.25),
-  peerOrders: count("PEER_ORDERS", 200),
+  pgliteScale: count("PGLITE_SCALE", 0.15),
+  peerOrders: count("PEER_ORDERS", 170),
 };
 
 /** Counts of one scenario: the PGlite runs use a share of them. */

@@ -55,7 +55,7 @@ export interface Cost {
 /**
  * Runs a phase and reports the server's CPU and statements for it, including what it set off
  * after commit (payments, hook deliveries): counted until the server has sent no statement
- * for 300 ms (at most 15 s). The periodic sweeps (every 5 s) may add one or two statements.
+ * for 300 ms (at most 10 s). The periodic sweeps (every 5 s) may add one or two statements.
  */
 export async function withCost<T>(server: Server, run: () => Promise<T>): Promise<{ result: T; cost: Cost }> {
   const cpu0 = processCpuMs(server.pid);
@@ -64,7 +64,7 @@ export async function withCost<T>(server: Server, run: () => Promise<T>): Promis
   const result = await run();
   const wallMs = performance.now() - started;
   let last = await server.statements();
-  for (const deadline = performance.now() + 15_000; performance.now() < deadline; ) {
+  for (const deadline = performance.now() + 10_000; performance.now() < deadline; ) {
     await sleep(300);
     const now = await server.statements();
     if (now === last) break;
