@@ -70,7 +70,7 @@ export async function peerCase(options: { orders: number }): Promise<PeerResult>
     {
       ORDERS: String(options.orders),
       WARMUP_REFUNDS: "20",
-      SEQ_REFUNDS: "100",
+      SEQ_REFUNDS: "50",
       CONCURRENCY: "10",
       TRIVIAL_N: "300",
       OUT_DIR: outDir,

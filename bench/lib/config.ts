@@ -34,7 +34,7 @@ export const knobs = {
   /** Requests per second each steady-load client sends (open loop: on schedule, not after an answer). */
   clientRate: count("CLIENT_RATE", 1),
   loadClients: (process.env.LOAD_CLIENTS ?? "10,50").split(",").map(Number),
-  automaticC1: count("AUTOMATIC_C1_OPS", 60),
+  automaticC1: count("AUTOMATIC_C1_OPS", 50),
   approveC1: count("APPROVE_C1_OPS", 100),
   approveC10: count("APPROVE_C10_OPS", 150),
   listOps: count("LIST_OPS", 50),
@@ -44,7 +44,7 @@ export const knobs = {
   fanoutRounds: count("FANOUT_ROUNDS", 6),
   /** PGlite runs the same cases with this share of the counts and durations. */
   pgliteScale: count("PGLITE_SCALE", 0.15),
-  peerOrders: count("PEER_ORDERS", 170),
+  peerOrders: count("PEER_ORDERS", 130),
 };
 
 /** Counts of one scenario: the PGlite runs use a share of them. */
