@@ -1,5 +1,6 @@
 // `npm start`: serves the GraphQL API. On a fresh embedded database (no DATABASE_URL) it puts
 // in a demo shop with history and prints one token per role, unless DEMO_DATA=0.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./config.js";
 import { seedDemoShop } from "./demo/demo-shop.js";
@@ -17,6 +18,18 @@ if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count())
   const demo = await seedDemoShop(app.db);
   console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
   for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
+}
+
+// Bench aid (BENCHMARKS.md), off unless asked for: GET /debug/statements answers how many SQL
+// statements Prisma has sent since start, so `npm run bench` can report statements per operation.
+if (process.env.BENCH_COUNT_STATEMENTS === "1") {
+  let statements = 0;
+  app.db.onQuery(() => (statements += 1));
+  const [handler] = app.server.listeners("request") as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  app.server.removeAllListeners("request");
+  app.server.on("request", (request: IncomingMessage, response: ServerResponse) =>
+    request.url === "/debug/statements" ? response.end(String(statements)) : handler!(request, response),
+  );
 }
 
 const url = await app.listen(config.port, process.env.HOST ?? "127.0.0.1");

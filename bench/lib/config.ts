@@ -1,0 +1,53 @@
+// Knobs of `npm run bench`, all from the environment (BENCHMARKS.md lists them).
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const OUT_DIR = join(ROOT, "bench/out");
+
+function count(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${raw}`);
+  return value;
+}
+
+export const CASE_NAMES = ["automatic", "approve", "list", "batch", "fanout", "peer"] as const;
+export type CaseName = (typeof CASE_NAMES)[number];
+
+function selectedCases(): Set<CaseName> {
+  const raw = process.env.CASES;
+  if (!raw) return new Set(CASE_NAMES);
+  const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
+  for (const name of names) if (!CASE_NAMES.includes(name as CaseName)) throw new Error(`CASES: unknown case ${name} (known: ${CASE_NAMES.join(", ")})`);
+  return new Set(names as CaseName[]);
+}
+
+export const knobs = {
+  pgUrl: process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  cases: selectedCases(),
+  skipPeer: process.env.SKIP_PEER === "1",
+  skipPglite: process.env.SKIP_PGLITE === "1",
+  /** Steady-load window of the automatic path, per client count (20 s keeps the whole run under 10 minutes on 2 cores). */
+  durationS: count("DURATION_S", 20),
+  /** Requests per second each steady-load client sends (open loop: on schedule, not after an answer). */
+  clientRate: count("CLIENT_RATE", 1),
+  loadClients: (process.env.LOAD_CLIENTS ?? "10,50").split(",").map(Number),
+  automaticC1: count("AUTOMATIC_C1_OPS", 50),
+  approveC1: count("APPROVE_C1_OPS", 100),
+  approveC10: count("APPROVE_C10_OPS", 150),
+  listOps: count("LIST_OPS", 50),
+  trivialOps: count("TRIVIAL_OPS", 300),
+  batchRounds: count("BATCH_ROUNDS", 2),
+  subscribers: count("SUBSCRIBERS", 1000),
+  fanoutRounds: count("FANOUT_ROUNDS", 6),
+  /** PGlite runs the same cases with this share of the counts and durations. */
+  pgliteScale: count("PGLITE_SCALE", 0.15),
+  peerOrders: count("PEER_ORDERS", 130),
+};
+
+/** Counts of one scenario: the PGlite runs use a share of them. */
+export function scaled(value: number, scale: number, minimum = 1): number {
+  return Math.max(minimum, Math.round(value * scale));
+}

@@ -1,0 +1,100 @@
+// The machine line and the one markdown table printed at the end of a run.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { ApproveResult } from "../cases/approve.js";
+import type { AutomaticResult } from "../cases/automatic.js";
+import type { BatchResult } from "../cases/batch.js";
+import type { FanoutResult } from "../cases/fanout.js";
+import type { ListResult } from "../cases/list.js";
+import type { PeerResult } from "../cases/peer.js";
+import { withAdminDb } from "./server.js";
+
+export interface Machine {
+  date: string;
+  nproc: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  postgres: string;
+}
+
+export async function machine(): Promise<Machine> {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const memKiB = Number(/MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]);
+  return {
+    date: new Date().toISOString(),
+    nproc: Number(execFileSync("nproc").toString().trim()),
+    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown",
+    memoryGiB: Math.round(memKiB / 1024 ** 2),
+    node: process.version,
+    postgres: await withAdminDb(async (client) => (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version),
+  };
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.date} · nproc ${m.nproc} · ${m.cpu} · ${m.memoryGiB} GiB · Node ${m.node} · PostgreSQL ${m.postgres}`;
+}
+
+export interface ScenarioResult {
+  name: string;
+  automatic?: AutomaticResult;
+  approve?: ApproveResult;
+  list?: ListResult;
+  batch?: BatchResult;
+  fanout?: FanoutResult;
+  errors: string[];
+}
+
+type Vendure = Exclude<PeerResult, { skipped: string }>;
+interface Row {
+  label: string;
+  ours: (s: ScenarioResult) => string | undefined;
+  peer?: (p: Vendure) => string;
+}
+
+const pair = (a: number, b: number) => `${a} / ${b}`;
+const lag = (ms: number) => (Number.isFinite(ms) ? `${ms}` : "not all seen");
+
+function rows(loadClients: number[]): Row[] {
+  return [
+    { label: "staff APPROVE p50 / p99, c=1 (ms)", ours: (s) => s.approve && pair(s.approve.c1.p50, s.approve.c1.p99), peer: (p) => pair(p.refundC1.p50, p.refundC1.p99) },
+    { label: "staff APPROVE throughput, c=10 (/s)", ours: (s) => s.approve && `${s.approve.c10.perS}`, peer: (p) => `${p.refundC10.perS}` },
+    { label: "staff APPROVE p50 / p99, c=10 (ms)", ours: (s) => s.approve && pair(s.approve.c10.p50, s.approve.c10.p99), peer: (p) => pair(p.refundC10.p50, p.refundC10.p99) },
+    { label: "server CPU per APPROVE, c=1 / c=10 (ms)", ours: (s) => s.approve && pair(s.approve.c1.cpuMsPerOp, s.approve.c10.cpuMsPerOp), peer: (p) => pair(p.refundC1.cpuMsPerOp, p.refundC10.cpuMsPerOp) },
+    { label: "SQL statements per APPROVE (with what it triggers)", ours: (s) => s.approve && `${s.approve.c1.statementsPerOp}` },
+    { label: "floor APPROVE (node-postgres, 1 tx): p50 c=1 (ms) / throughput c=10 (/s)", ours: (s) => s.approve?.floor && pair(s.approve.floor.c1.p50, s.approve.floor.c10.perS) },
+    { label: "APPROVE ÷ floor: p50 c=1 / floor throughput ÷ ours c=10", ours: (s) => s.approve?.floor && `${s.approve.floor.p50Ratio}× / ${s.approve.floor.throughputRatio}×` },
+    { label: "automatic refund → REFUNDED seen, c=1, p50 / p99 (ms)", ours: (s) => s.automatic && pair(s.automatic.c1.p50, s.automatic.c1.p99) },
+    { label: "server CPU (ms) / SQL statements per automatic refund", ours: (s) => s.automatic && pair(s.automatic.c1.cpuMsPerOp, s.automatic.c1.statementsPerOp) },
+    ...loadClients.map(
+      (clients, i): Row => ({
+        label: `${clients} clients steady: → REFUNDED p50 / p99 (ms), backlog (p50 first → last third)`,
+        ours: (s) => {
+          const load = s.automatic?.load[i];
+          if (!load) return undefined;
+          return `${pair(load.latency.p50, load.latency.p99)}, ${load.backlog} (${lag(load.firstThirdP50)} → ${lag(load.lastThirdP50)}); ${load.seen}/${load.sent} seen, ${load.skipped} not sent (client waiting) at ${load.offeredPerS}/s offered`;
+        },
+      }),
+    ),
+    { label: "page of 100 refunds + order, customer, reason, history: p50 / p99 (ms)", ours: (s) => s.list && pair(s.list.page.p50, s.list.page.p99) },
+    { label: "SQL statements per page", ours: (s) => s.list && `${s.list.page.statementsPerOp}` },
+    { label: "empty request with a token, p50 (ms)", ours: (s) => s.list && `${s.list.trivial.p50}`, peer: (p) => `${p.trivialP50}` },
+    { label: "page p50 ÷ empty request p50", ours: (s) => s.list && `${s.list.p50Ratio}×` },
+    { label: "batch of 50 APPROVEs vs 50 single calls, p50 (ms)", ours: (s) => s.batch && `${s.batch.batchMs.p50} vs ${s.batch.singlesMs.p50} = ${Math.round(s.batch.ratio * 100)}%` },
+    { label: "fan-out: delivery from sending the transition, p50 / p99 (ms)", ours: (s) => s.fanout && `${pair(s.fanout.delivery.p50, s.fanout.delivery.p99)} (${s.fanout.subscribers.ws + s.fanout.subscribers.sse} subscribers, ${s.fanout.delivery.missing} missing)` },
+    { label: "fan-out: transition p50 alone / with the subscribers (ms)", ours: (s) => s.fanout && pair(s.fanout.transitionAlone.p50, s.fanout.transitionWithSubscribers.p50) },
+  ];
+}
+
+export function table(scenarios: ScenarioResult[], peer: PeerResult | undefined, loadClients: number[]): string {
+  const vendure = peer && !("skipped" in peer) ? peer : undefined;
+  const header = ["case", ...scenarios.map((s) => s.name), ...(vendure ? [`Vendure ${vendure.vendure} refundOrder`] : [])];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const row of rows(loadClients)) {
+    const cells = scenarios.map((s) => row.ours(s) ?? "—");
+    if (cells.every((cell) => cell === "—") && !(vendure && row.peer)) continue;
+    if (vendure) cells.push(row.peer ? row.peer(vendure) : "—");
+    lines.push(`| ${row.label} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
