@@ -1,4 +1,4 @@
-import { MAX_STATS_PERIOD_DAYS } from "../services/product-refund-stats.js";
+import { MAX_STATS_PERIOD_DAYS } from "../services/stats-period.js";
 import {
   DEFAULT_TIME_ZONE,
   FOLLOW_UP_DAYS,

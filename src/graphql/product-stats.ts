@@ -1,6 +1,7 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import type { ProductRefundStatsRow } from "../services/product-refund-stats.js";
-import { MAX_STATS_PERIOD_DAYS, productRefundStats } from "../services/product-refund-stats.js";
+import { productRefundStats } from "../services/product-refund-stats.js";
+import { MAX_STATS_PERIOD_DAYS } from "../services/stats-period.js";
 import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { MoneyRef, money } from "./money.js";

@@ -1,11 +1,10 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { ReasonTag } from "../generated/prisma/client.js";
-import { STAFF_ROLES, type Viewer, requireRole } from "./viewer.js";
+import { statsPeriodOf } from "./stats-period.js";
+import type { Viewer } from "./viewer.js";
 
 /** The longest period one call may cover: a year, leap day included. */
-export const MAX_STATS_PERIOD_DAYS = 366;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ProductRefundStatsInput {
   /** Platform admins name the shop; everyone else gets their own. */
@@ -44,14 +43,7 @@ interface SqlRow {
  * then SKU); only the few reason tags named in the page are loaded afterwards.
  */
 export async function productRefundStats(db: Database, viewer: Viewer | null, input: ProductRefundStatsInput): Promise<ProductRefundStatsRow[]> {
-  const caller = requireRole(viewer, [...STAFF_ROLES]);
-  const shopId = caller.role === "PLATFORM_ADMIN" ? input.shopId : caller.shopId;
-  if (!shopId) fail("INVALID_INPUT", "A platform admin must name the shop: shopId", ["shopId"]);
-  const { from, to } = input;
-  if (from.getTime() > to.getTime()) fail("INVALID_INPUT", "from must not be after to", ["from"]);
-  if (to.getTime() - from.getTime() > MAX_STATS_PERIOD_DAYS * DAY_MS) {
-    fail("INVALID_INPUT", `The period may be at most ${MAX_STATS_PERIOD_DAYS} days long`, ["to"]);
-  }
+  const { shopId, from, to } = statsPeriodOf(viewer, input);
   const shop = await db.prisma.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
   if (!shop) fail("NOT_FOUND", "No such shop", ["shopId"]);
 

@@ -2,12 +2,11 @@ import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { ReasonTag } from "../generated/prisma/client.js";
 import type { Clock } from "./clock.js";
-import { MAX_STATS_PERIOD_DAYS } from "./product-refund-stats.js";
+import { statsPeriodOf } from "./stats-period.js";
 import { type RefundRateForecast, forecastRefundRate } from "./refund-rate-forecast.js";
-import { STAFF_ROLES, type Viewer, requireRole } from "./viewer.js";
+import type { Viewer } from "./viewer.js";
 
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Repeat requests and repurchases look this far back / ahead of a refund. */
 export const FOLLOW_UP_DAYS = 30;
 
@@ -94,14 +93,7 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
  * row by row. The forecast is then fitted on the daily series the third statement returns.
  */
 export async function refundMetrics(db: Database, clock: Clock, viewer: Viewer | null, input: RefundMetricsInput): Promise<RefundMetrics> {
-  const caller = requireRole(viewer, [...STAFF_ROLES]);
-  const shopId = caller.role === "PLATFORM_ADMIN" ? input.shopId : caller.shopId;
-  if (!shopId) fail("INVALID_INPUT", "A platform admin must name the shop: shopId", ["shopId"]);
-  const { from, to } = input;
-  if (from.getTime() > to.getTime()) fail("INVALID_INPUT", "from must not be after to", ["from"]);
-  if (to.getTime() - from.getTime() > MAX_STATS_PERIOD_DAYS * DAY_MS) {
-    fail("INVALID_INPUT", `The period may be at most ${MAX_STATS_PERIOD_DAYS} days long`, ["to"]);
-  }
+  const { shopId, from, to } = statsPeriodOf(viewer, input);
   if (input.timeZone != null && !isSupportedTimeZone(input.timeZone)) {
     fail("INVALID_INPUT", `Unknown time zone "${input.timeZone}": use an IANA name such as Asia/Shanghai`, ["timeZone"]);
   }
