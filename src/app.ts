@@ -1,10 +1,13 @@
-import { createServer, type Server } from "node:http";
+import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
+import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
+import { budgetKey, useCostControl } from "./limits/cost-control.js";
+import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
@@ -49,7 +52,25 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   hookDelivery?: HookDeliveryOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
+  /** Query size, cost budget, body, batch and subscription limits; default DEFAULT_LIMITS. */
+  limits?: Partial<ApiLimits>;
 };
+
+/**
+ * Refuses a body over the limit before anything reads it: by Content-Length, and a chunked body
+ * (no length announced) is not accepted, since its size is known only after reading it all.
+ */
+function bodyTooLarge(request: IncomingMessage, maxBytes: number, response: import("node:http").ServerResponse): boolean {
+  const length = request.headers["content-length"];
+  const refuse = (status: number, message: string) => {
+    response.writeHead(status, { "content-type": "application/json", connection: "close" });
+    response.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 413 ? "BODY_TOO_LARGE" : "LENGTH_REQUIRED" } }] }));
+    return true;
+  };
+  if (length !== undefined && Number(length) > maxBytes) return refuse(413, `The request body may be at most ${maxBytes} bytes`);
+  if (length === undefined && request.headers["transfer-encoding"]) return refuse(411, "Send the request body with a Content-Length");
+  return false;
+}
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -75,17 +96,24 @@ export async function createApp(options: AppOptions): Promise<App> {
   const live = new LiveShutdown();
   hookDeliveries.start();
 
-  async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Shared by every process through Redis when there is one; otherwise each process has its own.
+  const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
+
+  async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
+    const base = { db, services, plugins, shutdown: live.signal };
     try {
-      return { db, services, plugins, viewer: await viewerFromAuthorization(db, authorization), authError: null, shutdown: live.signal };
+      const viewer = await viewerFromAuthorization(db, authorization);
+      return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
     } catch (error) {
       if (!(error instanceof UserErrorsException)) throw error;
-      return { db, services, plugins, viewer: null, authError: error.userErrors[0]!, shutdown: live.signal };
+      return { ...base, viewer: null, authError: error.userErrors[0]!, budgetKey: budgetKey(authorization, false, address) };
     }
   }
 
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  const yoga = createYoga<{ req?: IncomingMessage }, GraphQLContext>({
     schema,
+    batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     logging: options.logLevel,
@@ -101,8 +129,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         return maskError(error, message, isDev);
       },
     },
-    context: ({ request }) => contextFor(request.headers.get("authorization")),
+    context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
         check: async () => (await pendingMigrations(db)).length === 0,
@@ -113,28 +142,45 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pluginContext = pluginContexts(services, plugins);
   const pluginRouter = createPluginRouter(plugins, pluginContext);
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
-  const server = createServer((request, response) =>
-    request.url?.startsWith(PLUGIN_ROUTE_PREFIX) ? pluginRouter(request, response) : yoga(request, response),
-  );
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const server = createServer((request, response) => {
+    if (bodyTooLarge(request, limits.maxBodyBytes, response)) return;
+    if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) pluginRouter(request, response);
+    else yoga(request, response);
+  });
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
+  // Subscription ids open on each graphql-ws connection (the context is per connection).
+  const openSubscriptions = new WeakMap<object, Set<string>>();
   const wsHandle = useServer<{ authorization?: string }>(
     {
       execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
-      onSubscribe: async (ctx, _id, params) => {
+      onComplete: (ctx, id) => {
+        openSubscriptions.get(ctx)?.delete(id);
+      },
+      onSubscribe: async (ctx, id, params) => {
+        const open = openSubscriptions.get(ctx) ?? new Set<string>();
+        openSubscriptions.set(ctx, open);
+        if (open.size >= limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions may be open on one connection`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
+        }
         const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
         const document = parse(params.query);
         const errors = validate(envelopedSchema, document);
         if (errors.length > 0) return errors;
         const authorization = ctx.connectionParams?.authorization;
+        open.add(id);
         return {
           schema: envelopedSchema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined),
+          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined, ctx.extra.request.socket.remoteAddress),
           rootValue: { execute, subscribe },
         };
       },
@@ -166,6 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await payments.stop();
       await hookDeliveries.stop();
       await realtime.close();
+      await budget.close();
       await db.close();
     },
   };
