@@ -29,6 +29,7 @@ export const USER_ERROR_CODES = [
   "REASON_TAG_CYCLE",
   "REASON_TAG_TOO_DEEP",
   "STAFF_MEMBER_INACTIVE",
+  "URL_NOT_ALLOWED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
