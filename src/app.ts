@@ -8,6 +8,9 @@ import type { AppConfig } from "./config.js";
 import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
 import { budgetKey, useCostControl } from "./limits/cost-control.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
+import { useOperationLog } from "./observability/operation-log.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
@@ -52,6 +55,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   hookDelivery?: HookDeliveryOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
+  /** Where structured logs go; default a pino logger on stdout at `logLevel`. */
+  logger?: Logger;
   /** Query size, cost budget, body, batch and subscription limits; default DEFAULT_LIMITS. */
   limits?: Partial<ApiLimits>;
 };
@@ -96,12 +101,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const live = new LiveShutdown();
   hookDeliveries.start();
 
+  const logger = options.logger ?? createLogger(options.logLevel);
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Shared by every process through Redis when there is one; otherwise each process has its own.
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
-    const base = { db, services, plugins, shutdown: live.signal };
+    const base = { db, services, plugins, shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
       const viewer = await viewerFromAuthorization(db, authorization);
       return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
@@ -116,7 +122,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
-    logging: options.logLevel,
+    logging: {
+      debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      warn: (...args: unknown[]) => logger.warn({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      error: (...args: unknown[]) => logger.error({ requestId: currentRequestId(), err: args.find((arg) => arg instanceof Error) }, args.map(String).join(" ")),
+    },
     maskedErrors: {
       // A query that fails an expected check (a role, a scope) says so with its code; any
       // other error stays masked.
@@ -126,11 +137,27 @@ export async function createApp(options: AppOptions): Promise<App> {
           const [first] = original.userErrors;
           return new GraphQLError(first!.message, { extensions: { code: first!.code, field: first!.field } });
         }
-        return maskError(error, message, isDev);
+        const masked = maskError(error, message, isDev);
+        if (masked === error) return masked; // a GraphQLError made on purpose: shown as is
+        // A bug: the client gets "Unexpected error." and the request id, the log gets the cause.
+        const requestId = currentRequestId();
+        logger.error({ requestId, err: original ?? error, path: (error as GraphQLError).path }, "internal error (masked)");
+        const shown = masked as GraphQLError;
+        return new GraphQLError(shown.message, {
+          nodes: shown.nodes,
+          source: shown.source,
+          positions: shown.positions,
+          path: shown.path,
+          extensions: { ...shown.extensions, requestId },
+        });
       },
     },
     context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      // Browsers may send "simple" cross-site requests without a preflight (a form POST, a GET):
+      // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
+      useOperationLog(logger),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
@@ -144,16 +171,27 @@ export async function createApp(options: AppOptions): Promise<App> {
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
   const server = createServer((request, response) => {
     if (bodyTooLarge(request, limits.maxBodyBytes, response)) return;
-    if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) pluginRouter(request, response);
-    else yoga(request, response);
+    const requestId = requestIdFrom(request.headers["x-request-id"]);
+    response.setHeader("x-request-id", requestId);
+    requestScope.run({ requestId }, () => {
+      if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) pluginRouter(request, response);
+      else yoga(request, response);
+    });
   });
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
   // Subscription ids open on each graphql-ws connection (the context is per connection).
   const openSubscriptions = new WeakMap<object, Set<string>>();
   const wsHandle = useServer<{ authorization?: string }>(
     {
-      execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+      // Each operation on a connection is a request of its own for logs and masked errors.
+      execute: (args) =>
+        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+          (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
+        ),
+      subscribe: (args) =>
+        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+          (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+        ),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
       onComplete: (ctx, id) => {
