@@ -4,6 +4,8 @@ import type { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { outboundUrlProblem } from "../outbound/index.js";
+import { recordAudit } from "./audit.js";
+import { isSecretKey } from "./secrets.js";
 import type { HookDispatch } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -20,10 +22,6 @@ export interface PluginInfo {
   version: string;
 }
 
-/** Settings keys that hold secrets: written through the API, never answered by it. */
-export function isSecretKey(key: string): boolean {
-  return /^(secret|token|password)$/i.test(key) || /(Secret|Token|Password)$/.test(key);
-}
 
 /** Settings keys that name a URL the platform calls (checked by src/outbound). */
 function isOutboundUrlKey(key: string): boolean {
@@ -69,7 +67,8 @@ export async function updatePluginSettings(
   viewer: Viewer | null,
   input: { shopId?: string | null; plugin: string; settings?: unknown },
 ) {
-  const shopId = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), input.shopId);
+  const caller = requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]);
+  const shopId = resolveShopId(caller, input.shopId);
   const plugin = host.plugins.get(input.plugin);
   if (!plugin) fail("NOT_FOUND", `No plugin ${input.plugin} is loaded`, ["input", "plugin"]);
   // PostgreSQL's jsonb cannot hold U+0000.
@@ -84,10 +83,13 @@ export async function updatePluginSettings(
     if (problem) fail("URL_NOT_ALLOWED", `${key}: ${problem}`, ["input", "settings", key]);
   }
   const settings = parsed.value as Prisma.InputJsonValue;
-  await db.prisma.pluginSetting.upsert({
-    where: { shopId_plugin: { shopId, plugin: plugin.name } },
-    create: { shopId, plugin: plugin.name, settings },
-    update: { settings },
+  await db.prisma.$transaction(async (tx) => {
+    await tx.pluginSetting.upsert({
+      where: { shopId_plugin: { shopId, plugin: plugin.name } },
+      create: { shopId, plugin: plugin.name, settings },
+      update: { settings },
+    });
+    await recordAudit(tx, caller, { shopId, action: "pluginSettings.update", targetType: "Plugin", targetId: plugin.name, details: { settings: parsed.value } });
   });
   return shown(plugin, parsed.value);
 }
