@@ -126,7 +126,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
       info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
       warn: (...args: unknown[]) => logger.warn({ requestId: currentRequestId() }, args.map(String).join(" ")),
-      error: (...args: unknown[]) => logger.error({ requestId: currentRequestId(), err: args.find((arg) => arg instanceof Error) }, args.map(String).join(" ")),
+      error: (...args: unknown[]) => {
+        const err = args.find((arg) => arg instanceof Error);
+        // yoga reports every error a resolver threw; a refused role or a missing row is expected.
+        const expected = (err as { originalError?: unknown } | undefined)?.originalError instanceof UserErrorsException;
+        logger[expected ? "debug" : "error"]({ requestId: currentRequestId(), err }, args.map(String).join(" "));
+      },
     },
     maskedErrors: {
       // A query that fails an expected check (a role, a scope) says so with its code; any
