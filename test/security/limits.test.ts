@@ -51,7 +51,8 @@ describe.each(backends)("limits on %s", (kind) => {
     expect(answer.data).toBeUndefined();
     expect(answer.errors?.[0]?.extensions?.code).toBe("MAX_TOKENS_EXCEEDED");
     expect(answer.errors?.[0]?.message).toMatch(/Token limit of 2000 exceeded/);
-    expect(statements).toEqual([]);
+    // Not even the token was looked up (the payment sweeper's own statements run meanwhile).
+    expect(statements.filter((sql) => /ApiToken|ReasonTag/.test(sql))).toEqual([]);
     expect(answer.extensions?.cost).toMatchObject({ requested: 0, actual: 0 });
   });
 
@@ -73,7 +74,7 @@ describe.each(backends)("limits on %s", (kind) => {
     expect(answer.data).toBeUndefined();
     expect(answer.errors?.[0]).toMatchObject({ extensions: { code: "MAX_DEPTH_EXCEEDED" } });
     expect(answer.errors?.[0]?.message).toMatch(`Query depth limit of ${DEFAULT_LIMITS.maxDepth} exceeded`);
-    expect(statements).toEqual([]);
+    expect(statements.filter((sql) => /ApiToken|ReasonTag/.test(sql))).toEqual([]);
   });
 
   it("refuses too many directives", async () => {
