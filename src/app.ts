@@ -184,8 +184,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   });
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
-  // Subscription ids open on each graphql-ws connection (the context is per connection).
-  const openSubscriptions = new WeakMap<object, Set<string>>();
   const wsHandle = useServer<{ authorization?: string }>(
     {
       // Each operation on a connection is a request of its own for logs and masked errors.
@@ -199,13 +197,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         ),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
-      onComplete: (ctx, id) => {
-        openSubscriptions.get(ctx)?.delete(id);
-      },
-      onSubscribe: async (ctx, id, params) => {
-        const open = openSubscriptions.get(ctx) ?? new Set<string>();
-        openSubscriptions.set(ctx, open);
-        if (open.size >= limits.maxSubscriptionsPerConnection) {
+      onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws keeps the connection's operations (this one included), updated as soon as
+        // a client completes one.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions may be open on one connection`, {
               extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
@@ -217,7 +212,6 @@ export async function createApp(options: AppOptions): Promise<App> {
         const errors = validate(envelopedSchema, document);
         if (errors.length > 0) return errors;
         const authorization = ctx.connectionParams?.authorization;
-        open.add(id);
         return {
           schema: envelopedSchema,
           operationName: params.operationName,
