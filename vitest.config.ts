@@ -10,6 +10,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
     include: ["test/**/*.test.ts"],
+    // Webhook receivers in tests listen on loopback, which outbound calls refuse unless allowed
+    // (src/outbound); test/security/outbound.test.ts checks the refusal without it.
+    env: { OUTBOUND_ALLOW_HOSTS: "127.0.0.1" },
     globalSetup: ["test/support/global-setup.ts"],
     // Separate processes: PGlite instances, Prisma clients and the schema engine's WebAssembly
     // stay per test file. The machines have 2 cores.

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError } from "graphql";
@@ -6,6 +6,12 @@ import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
+import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
+import { budgetKey, useCostControl } from "./limits/cost-control.js";
+import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
+import { useOperationLog } from "./observability/operation-log.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { UserErrorsException } from "./domain/errors.js";
@@ -55,7 +61,27 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
   timers?: { sweepIntervalMs?: number; minuteMs?: number; claimMs?: number };
+  /** Where structured logs go; default a pino logger on stdout at `logLevel`. */
+  logger?: Logger;
+  /** Query size, cost budget, body, batch and subscription limits; default DEFAULT_LIMITS. */
+  limits?: Partial<ApiLimits>;
 };
+
+/**
+ * Refuses a body over the limit before anything reads it: by Content-Length, and a chunked body
+ * (no length announced) is not accepted, since its size is known only after reading it all.
+ */
+function bodyTooLarge(request: IncomingMessage, maxBytes: number, response: import("node:http").ServerResponse): boolean {
+  const length = request.headers["content-length"];
+  const refuse = (status: number, message: string) => {
+    response.writeHead(status, { "content-type": "application/json", connection: "close" });
+    response.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 413 ? "BODY_TOO_LARGE" : "LENGTH_REQUIRED" } }] }));
+    return true;
+  };
+  if (length !== undefined && Number(length) > maxBytes) return refuse(413, `The request body may be at most ${maxBytes} bytes`);
+  if (length === undefined && request.headers["transfer-encoding"]) return refuse(411, "Send the request body with a Content-Length");
+  return false;
+}
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -94,20 +120,38 @@ export async function createApp(options: AppOptions): Promise<App> {
   const live = new LiveShutdown();
   hookDeliveries.start();
 
-  async function contextFor(authorization: string | null | undefined): Promise<GraphQLContext> {
+  const logger = options.logger ?? createLogger(options.logLevel);
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Shared by every process through Redis when there is one; otherwise each process has its own.
+  const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
+
+  async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
+    const base = { db, services, plugins, shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
-      return { db, services, plugins, viewer: await viewerFromAuthorization(db, authorization), authError: null, shutdown: live.signal };
+      const viewer = await viewerFromAuthorization(db, authorization);
+      return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
     } catch (error) {
       if (!(error instanceof UserErrorsException)) throw error;
-      return { db, services, plugins, viewer: null, authError: error.userErrors[0]!, shutdown: live.signal };
+      return { ...base, viewer: null, authError: error.userErrors[0]!, budgetKey: budgetKey(authorization, false, address) };
     }
   }
 
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  const yoga = createYoga<{ req?: IncomingMessage }, GraphQLContext>({
     schema,
+    batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
-    logging: options.logLevel,
+    logging: {
+      debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      warn: (...args: unknown[]) => logger.warn({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      error: (...args: unknown[]) => {
+        const err = args.find((arg) => arg instanceof Error);
+        // yoga reports every error a resolver threw; a refused role or a missing row is expected.
+        const expected = (err as { originalError?: unknown } | undefined)?.originalError instanceof UserErrorsException;
+        logger[expected ? "debug" : "error"]({ requestId: currentRequestId(), err }, args.map(String).join(" "));
+      },
+    },
     maskedErrors: {
       // A query that fails an expected check (a role, a scope) says so with its code; any
       // other error stays masked.
@@ -117,11 +161,28 @@ export async function createApp(options: AppOptions): Promise<App> {
           const [first] = original.userErrors;
           return new GraphQLError(first!.message, { extensions: { code: first!.code, field: first!.field } });
         }
-        return maskError(error, message, isDev);
+        const masked = maskError(error, message, isDev);
+        if (masked === error) return masked; // a GraphQLError made on purpose: shown as is
+        // A bug: the client gets "Unexpected error." and the request id, the log gets the cause.
+        const requestId = currentRequestId();
+        logger.error({ requestId, err: original ?? error, path: (error as GraphQLError).path }, "internal error (masked)");
+        const shown = masked as GraphQLError;
+        return new GraphQLError(shown.message, {
+          nodes: shown.nodes,
+          source: shown.source,
+          positions: shown.positions,
+          path: shown.path,
+          extensions: { ...shown.extensions, requestId },
+        });
       },
     },
-    context: ({ request }) => contextFor(request.headers.get("authorization")),
+    context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      // Browsers may send "simple" cross-site requests without a preflight (a form POST, a GET):
+      // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
+      useOperationLog(logger),
+      ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
         check: async () => (await pendingMigrations(db)).length === 0,
@@ -133,18 +194,39 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pluginRouter = createPluginRouter(plugins, pluginContext);
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
   const server = createServer((request, response) => {
-    if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) return pluginRouter(request, response);
-    if (isDashboardRequest(request.url)) return serveDashboard(request, response);
-    return yoga(request, response);
+    if (bodyTooLarge(request, limits.maxBodyBytes, response)) return;
+    const requestId = requestIdFrom(request.headers["x-request-id"]);
+    response.setHeader("x-request-id", requestId);
+    requestScope.run({ requestId }, () => {
+      if (request.url?.startsWith(PLUGIN_ROUTE_PREFIX)) pluginRouter(request, response);
+      else if (isDashboardRequest(request.url)) serveDashboard(request, response);
+      else yoga(request, response);
+    });
   });
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
   const wsHandle = useServer<{ authorization?: string }>(
     {
-      execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+      // Each operation on a connection is a request of its own for logs and masked errors.
+      execute: (args) =>
+        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+          (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
+        ),
+      subscribe: (args) =>
+        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+          (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+        ),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
       onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws keeps the connection's operations (this one included), updated as soon as
+        // a client completes one.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions may be open on one connection`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
+        }
         const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
         const document = parse(params.query);
         const errors = validate(envelopedSchema, document);
@@ -155,7 +237,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined),
+          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined, ctx.extra.request.socket.remoteAddress),
           rootValue: { execute, subscribe },
         };
       },
@@ -189,6 +271,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await hookDeliveries.stop();
       await shopConfig.close();
       await realtime.close();
+      await budget.close();
       await db.close();
     },
   };

@@ -22,6 +22,9 @@ export interface AppConfig {
   timerSweepMs?: number;
   /** How long a timer's minute lasts (60 000; tests and demos shorten it). */
   timerMinuteMs?: number;
+  /** Each caller's cost budget: its size and how many points it regains per second. */
+  costBudgetMax?: number;
+  costRefillPerSecond?: number;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -52,5 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerClaimMs: positiveNumber(env, "WORKER_CLAIM_MS"),
     timerSweepMs: positiveNumber(env, "TIMER_SWEEP_MS"),
     timerMinuteMs: positiveNumber(env, "TIMER_MINUTE_MS"),
+    costBudgetMax: positiveNumber(env, "COST_BUDGET_MAX"),
+    costRefillPerSecond: positiveNumber(env, "COST_REFILL_PER_SECOND"),
   };
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./config.js";
 import { seedDemoShop } from "./demo/demo-shop.js";
+import { DEFAULT_LIMITS } from "./limits/limits.js";
 
 const config = configFromEnv();
 const app = await createApp({
@@ -11,6 +12,12 @@ const app = await createApp({
   paymentClaimMs: config.workerClaimMs,
   hookDelivery: { retryBaseMs: config.pluginRetryBaseMs, claimMs: config.workerClaimMs },
   timers: { sweepIntervalMs: config.timerSweepMs, minuteMs: config.timerMinuteMs, claimMs: config.workerClaimMs },
+  limits: {
+    budget: {
+      max: config.costBudgetMax ?? DEFAULT_LIMITS.budget.max,
+      refillPerSecond: config.costRefillPerSecond ?? DEFAULT_LIMITS.budget.refillPerSecond,
+    },
+  },
 });
 
 if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {

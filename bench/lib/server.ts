@@ -52,6 +52,9 @@ export async function startServer(backend: Backend, plugins: PluginSet): Promise
     LOG_LEVEL: "error",
     BOOTSTRAP_ADMIN_TOKEN: adminToken,
     BENCH_COUNT_STATEMENTS: "1",
+    // The bench measures the engine, not the per-caller throttle (README "Limits").
+    COST_BUDGET_MAX: "100000000",
+    COST_REFILL_PER_SECOND: "100000000",
   };
   if (plugins === "none") env.PLUGINS = "none";
   let database: string | undefined;

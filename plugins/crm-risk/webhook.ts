@@ -1,4 +1,4 @@
-import { signPayload } from "../../src/plugin/index.js";
+import { outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { RiskLevel } from "./score.js";
 
 /** The JSON body POSTed to the shop's CRM when a customer's level changes. */
@@ -29,7 +29,7 @@ export async function pushRiskFlag(url: string, secret: string, idempotencyKey: 
   const body = JSON.stringify(payload);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outboundFetch(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -39,7 +39,6 @@ export async function pushRiskFlag(url: string, secret: string, idempotencyKey: 
         "idempotency-key": idempotencyKey,
       },
       body,
-      redirect: "manual",
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
   } catch (error) {

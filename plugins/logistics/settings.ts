@@ -6,7 +6,7 @@ export const logisticsSettings = z
     enabled: z.boolean().default(true),
     /**
      * Shared with the carrier (or the aggregator) to sign webhooks: `X-Logistics-Signature:
-     * sha256=<hex HMAC-SHA256 of the raw body>`. Without it the webhook refuses everything.
+     * t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Without it the webhook refuses everything.
      */
     webhookSecret: z.string().min(16, "use at least 16 characters").max(256).optional(),
     /** A return with no carrier event for this many days is flagged `NO_MOVEMENT_<n>_DAYS`. */

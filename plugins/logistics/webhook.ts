@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { verifySignature } from "../../src/plugin/index.js";
+import { signPayload, verifySignature } from "../../src/plugin/index.js";
 import type { LogisticsSettings } from "./settings.js";
 import { type LogisticsContext, TRACKING_STATUSES, applyTrackingEvent } from "./tracking.js";
 
@@ -16,6 +16,24 @@ const webhookBody = z.object({
 
 const json = (status: number, body: Record<string, unknown>) => Response.json(body, { status });
 
+/** How far a signature's timestamp may be from now, either way; older deliveries are replays. */
+export const REPLAY_WINDOW_SECONDS = 5 * 60;
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, as X-Refund-Signature has it. */
+export function signWebhook(secret: string, raw: string, at: Date = new Date()): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${signPayload(secret, `${t}.${raw}`)}`;
+}
+
+/** The signature's v1 part when it is valid for `raw` and recent, else null. */
+function verifiedSignature(secret: string, raw: string, header: string | null, now: Date): string | null {
+  const match = header ? /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim()) : null;
+  if (!match) return null;
+  const t = Number(match[1]);
+  if (Math.abs(now.getTime() / 1000 - t) > REPLAY_WINDOW_SECONDS) return null;
+  return verifySignature(secret, `${t}.${raw}`, match[2]!) ? match[2]! : null;
+}
+
 /**
  * `?shop=` takes the shop's Relay global ID, the `id` the GraphQL API shows for the shop
  * (`Shop:<uuid>` in base64); raw database ids are never shown to shops, so not accepted.
@@ -31,8 +49,8 @@ const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toSt
 
 /**
  * `POST /plugins/logistics/webhook?shop=<shop global id>`: one carrier event, signed with the
- * shop's `webhookSecret`. 401 for a missing or wrong signature (or no secret configured),
- * before the body is even parsed; 400 for a malformed event; 404 for a tracking number the
+ * shop's `webhookSecret` with a timestamp. 401 for a missing, wrong or expired signature (or no
+ * secret configured), before the body is even parsed; 409 for a signature seen before; 400 for a malformed event; 404 for a tracking number the
  * shop has no return under; 200 otherwise, also for a repeat (which changes nothing).
  */
 export async function handleWebhook(request: Request, ctx: LogisticsContext): Promise<Response> {
@@ -51,10 +69,18 @@ export async function handleWebhook(request: Request, ctx: LogisticsContext): Pr
 
   // An unknown shop has no secret: refused like a bad signature, so shops cannot be probed.
   const settings: LogisticsSettings = await ctx.settingsFor(shopId);
-  if (raw === null || !settings.webhookSecret || !verifySignature(settings.webhookSecret, raw, request.headers.get(SIGNATURE_HEADER))) {
-    return json(401, { error: "missing or invalid X-Logistics-Signature" });
+  const now = new Date();
+  const signature = raw === null || !settings.webhookSecret ? null : verifiedSignature(settings.webhookSecret, raw, request.headers.get(SIGNATURE_HEADER), now);
+  if (raw === null || signature === null) {
+    return json(401, { error: `missing, invalid or expired X-Logistics-Signature (t=<unix seconds>,v1=<HMAC>, within ${REPLAY_WINDOW_SECONDS} s)` });
   }
   if (!settings.enabled) return json(403, { error: "logistics is disabled for this shop" });
+
+  // A signature is accepted once: someone who captured a delivery cannot send it again within
+  // the window (after it, the timestamp refuses it). Receipts older than the window go.
+  await ctx.db.carrierWebhookReceipt.deleteMany({ where: { shopId, receivedAt: { lt: new Date(now.getTime() - REPLAY_WINDOW_SECONDS * 2000) } } });
+  const { count } = await ctx.db.carrierWebhookReceipt.createMany({ data: [{ shopId, signature }], skipDuplicates: true });
+  if (count === 0) return json(409, { error: "this signed delivery was received already (replay)" });
 
   let body: unknown;
   try {

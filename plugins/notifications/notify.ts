@@ -1,5 +1,5 @@
 import type { Notification } from "../../src/generated/prisma/client.js";
-import { type AfterTransitionContext, type AfterTransitionEvent, formatMoney, signPayload } from "../../src/plugin/index.js";
+import { type AfterTransitionContext, type AfterTransitionEvent, formatMoney, outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
   type TemplateVariables,
@@ -130,7 +130,7 @@ async function send(notification: Notification, event: AfterTransitionEvent, ctx
   await ctx.db.notification.update({ where: { id: notification.id }, data: { attempts: { increment: 1 } } });
   let failure: string | null = null;
   try {
-    const response = await fetch(url, {
+    const response = await outboundFetch(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -138,7 +138,6 @@ async function send(notification: Notification, event: AfterTransitionEvent, ctx
         "Idempotency-Key": ctx.idempotencyKey,
       },
       body,
-      redirect: "error",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     // Read the answer through so the connection is reused; its content does not matter.

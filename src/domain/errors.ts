@@ -37,6 +37,7 @@ export const USER_ERROR_CODES = [
   "TIMER_OUT_OF_RANGE",
   "AUTOMATION_RULE_CYCLE",
   "DUPLICATE_RULE_NAME",
+  "URL_NOT_ALLOWED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

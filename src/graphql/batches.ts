@@ -6,7 +6,7 @@ import type { RefundBatch, RefundBatchItem } from "../generated/prisma/client.js
 import { type BatchItemResult, MAX_BATCH_SIZE, batchTransitionRefunds } from "../services/batch-transition.js";
 import { STAFF_ROLES } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
-import { builder } from "./builder.js";
+import { MUTATION_COST, builder } from "./builder.js";
 import { RefundActionEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
 import { RefundFilterInput, RefundRef, RefundTransitionRef, refundFilterOf } from "./refund.js";
@@ -111,6 +111,8 @@ builder.mutationField("batchTransitionRefunds", (t) =>
       }),
     }),
     description: `One action on up to ${MAX_BATCH_SIZE} refunds: each refund succeeds or fails on its own, and the report is stored as a RefundBatch.`,
+    // Up to MAX_BATCH_SIZE transitions: priced as that many single mutations.
+    complexity: (args) => MUTATION_COST * (args.input.refundIds?.length ?? MAX_BATCH_SIZE),
     args: { input: t.arg({ type: BatchTransitionRefundsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {

@@ -12,6 +12,10 @@ export interface GraphQLContext {
   viewer: Viewer | null;
   /** Set when the Authorization header was present but unusable; mutations report it. */
   authError: UserError | null;
+  /** Names this request (or graphql-ws operation) in logs and in masked errors. */
+  requestId: string;
+  /** The leaky bucket this request's cost is taken from (src/limits/cost-control.ts budgetKey). */
+  budgetKey: string;
   /** Aborts when the server shuts down: subscriptions then complete instead of being cut off. */
   shutdown: AbortSignal;
 }

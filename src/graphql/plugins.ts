@@ -8,7 +8,8 @@ const PluginRef = builder.simpleObject("Plugin", {
   fields: (t) => ({
     name: t.string(),
     version: t.string(),
-    settings: t.field({ type: "JSON" }),
+    settings: t.field({ type: "JSON", description: "The settings, defaults filled in; secrets are never shown (see secretsSet)." }),
+    secretsSet: t.stringList({ description: "The secret settings that are set (e.g. webhookSecret). Secrets are write-only: an update that leaves one out keeps it, null removes it." }),
   }),
 });
 

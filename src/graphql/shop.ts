@@ -1,8 +1,9 @@
-import { createApiToken } from "../services/api-tokens.js";
+import { apiTokensQuery, createApiToken, revokeApiToken, rotateApiToken } from "../services/api-tokens.js";
+import { listAuditEntries } from "../services/audit.js";
 import { createShop } from "../services/shop-setup.js";
 import { updateShopSettings } from "../services/shop-settings.js";
 import { customerScope } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
 import { RoleEnum } from "./enums.js";
@@ -40,8 +41,69 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
     customer: t.relation("customer", { nullable: true }),
     staffMember: t.relation("staffMember", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true, description: "After this the token is refused; null: no expiry." }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true, description: "Last use, to the minute." }),
   }),
 });
+
+const AuditEntryRef = builder.prismaObject("AuditEntry", {
+  description: "One change to a shop's staff settings (tokens, plugin settings, reason tags, staff members, SLA policies).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    action: t.exposeString("action", { description: "e.g. apiToken.create, pluginSettings.update, reasonTag.update" }),
+    targetType: t.exposeString("targetType"),
+    targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed." }),
+    actorRole: t.expose("actorRole", { type: RoleEnum }),
+    actorName: t.exposeString("actorName", { nullable: true }),
+    details: t.expose("details", { type: "JSON", nullable: true, description: "What changed; secrets only as \"[set]\"." }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const RevokeApiTokenInput = builder.inputType("RevokeApiTokenInput", {
+  fields: (t) => ({ tokenId: t.id({ required: true }) }),
+});
+const RotateApiTokenInput = builder.inputType("RotateApiTokenInput", {
+  fields: (t) => ({
+    tokenId: t.id({ required: true }),
+    expiresAt: t.field({ type: "DateTime", description: "The new expiry; omitted: the old one stays." }),
+  }),
+});
+
+builder.mutationField("revokeApiToken", (t) =>
+  t.field({
+    type: builder.simpleObject("RevokeApiTokenPayload", {
+      fields: (p) => ({ apiToken: p.field({ type: ApiTokenRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    description: "The token stops working at once (SHOP_ADMIN for its shop's tokens).",
+    args: { input: t.arg({ type: RevokeApiTokenInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        apiToken: await revokeApiToken(ctx.db, viewer, { tokenId: parseGlobalId(input.tokenId, "ApiToken", ["input", "tokenId"]) }),
+      })),
+  }),
+);
+
+builder.mutationField("rotateApiToken", (t) =>
+  t.field({
+    type: builder.simpleObject("RotateApiTokenPayload", {
+      fields: (p) => ({
+        token: p.string({ nullable: true, description: "The new plaintext token, shown only in this answer; the old one no longer works." }),
+        apiToken: p.field({ type: ApiTokenRef, nullable: true }),
+        userErrors: p.field({ type: [UserErrorRef] }),
+      }),
+    }),
+    args: { input: t.arg({ type: RotateApiTokenInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, (viewer) =>
+        rotateApiToken(ctx.db, viewer, {
+          tokenId: parseGlobalId(input.tokenId, "ApiToken", ["input", "tokenId"]),
+          expiresAt: input.expiresAt,
+        }),
+      ),
+  }),
+);
 
 const CreateShopInput = builder.inputType("CreateShopInput", {
   fields: (t) => ({
@@ -68,6 +130,7 @@ const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
     customerId: t.id({ description: "Required for CUSTOMER tokens: the customer they act as." }),
     staffMemberId: t.id({ description: "Staff tokens: the active member of the shop they belong to, of the same role." }),
     label: t.string(),
+    expiresAt: t.field({ type: "DateTime", description: "After this the token is refused; omitted: no expiry." }),
   }),
 });
 
@@ -86,6 +149,7 @@ builder.mutationField("createApiToken", (t) =>
         createApiToken(ctx.db, viewer, {
           role: input.role,
           label: input.label,
+          expiresAt: input.expiresAt,
           shopId: parseShopIdInput(input.shopId),
           customerId: input.customerId ? parseGlobalId(input.customerId, "Customer", ["input", "customerId"]) : null,
           staffMemberId: input.staffMemberId ? parseGlobalId(input.staffMemberId, "StaffMember", ["input", "staffMemberId"]) : null,
@@ -95,6 +159,24 @@ builder.mutationField("createApiToken", (t) =>
 );
 
 builder.queryFields((t) => ({
+  apiTokens: t.prismaField({
+    type: ["ApiToken"],
+    description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
+    args: { shopId: t.arg.id() },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(async () => ctx.db.prisma.apiToken.findMany({ ...query, ...apiTokensQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
+    },
+  }),
+  auditEntries: t.field({
+    type: [AuditEntryRef],
+    description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
+    args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
+    resolve: (_root, { shopId, first }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(() => listAuditEntries(ctx.db, viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null, Math.min(Math.max(first ?? 50, 1), 200)));
+    },
+  }),
   shops: t.prismaField({
     type: ["Shop"],
     description: "The shops the caller can see: all for a platform admin, otherwise its own.",

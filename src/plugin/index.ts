@@ -2,6 +2,8 @@
 export { definePlugin } from "./define-plugin.js";
 export type * from "./types.js";
 export { signPayload, verifySignature } from "./signing.js";
+// Calls to URLs a shop configured: only public addresses unless OUTBOUND_ALLOW_HOSTS permits others.
+export { outboundFetch } from "../outbound/index.js";
 // Money as the API shows it (`Money.formatted`), for messages a plugin writes.
 export { formatMoney } from "../domain/money.js";
 // The refund vocabulary, for plugins that key settings by status or action.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
+import { recordAudit } from "./audit.js";
 import { activeMemberOf } from "./staff.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -13,6 +14,9 @@ export function hashToken(token: string): string {
 function newTokenValue(): string {
   return `rfp_${randomBytes(24).toString("base64url")}`;
 }
+
+/** How stale `lastUsedAt` may be: it is rewritten at most once per this per token. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{8,512})$/;
 
@@ -30,6 +34,16 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
     where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
   });
   if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
+  const now = new Date();
+  if (token.expiresAt && token.expiresAt <= now) fail("INVALID_TOKEN", "The API token has expired");
+  // Last use to the minute, not a write per request: only a stale stamp is rewritten, and the
+  // condition keeps concurrent requests (or processes) from writing it twice.
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.prisma.apiToken.updateMany({
+      where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
+      data: { lastUsedAt: now },
+    });
+  }
   return {
     tokenId: token.id,
     role: token.role,
@@ -47,6 +61,14 @@ export interface CreateApiTokenInput {
   /** A staff token may belong to one active member of the shop with the same role. */
   staffMemberId?: string | null;
   label?: string | null;
+  /** After this the token is refused; null: no expiry. */
+  expiresAt?: Date | null;
+}
+
+function checkedExpiry(expiresAt: Date | null | undefined): Date | null {
+  if (!expiresAt) return null;
+  if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) fail("INVALID_INPUT", "expiresAt must be in the future", ["input", "expiresAt"]);
+  return expiresAt;
 }
 
 export async function createApiToken(db: Database, viewer: Viewer | null, input: CreateApiTokenInput) {
@@ -73,11 +95,60 @@ export async function createApiToken(db: Database, viewer: Viewer | null, input:
     if (member.role !== input.role) fail("INVALID_INPUT", `${member.name} is ${member.role}: the token's role must be the same`, field);
     staffMemberId = member.id;
   }
+  const expiresAt = checkedExpiry(input.expiresAt);
   const token = newTokenValue();
-  const apiToken = await db.prisma.apiToken.create({
-    data: { shopId, role: input.role, customerId, staffMemberId, label: input.label ?? null, tokenHash: hashToken(token) },
+  const apiToken = await db.prisma.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { shopId, role: input.role, customerId, staffMemberId, label: input.label ?? null, tokenHash: hashToken(token), expiresAt },
+    });
+    await recordAudit(tx, caller, { shopId, action: "apiToken.create", targetType: "ApiToken", targetId: created.id, details: { role: input.role, label: created.label, expiresAt } });
+    return created;
   });
   return { token, apiToken };
+}
+
+/** A token the caller administers: its shop's (SHOP_ADMIN) or any (PLATFORM_ADMIN). */
+async function administeredToken(db: Database, caller: Viewer, tokenId: string) {
+  const token = await db.prisma.apiToken.findFirst({ where: { id: tokenId, ...(caller.role !== "PLATFORM_ADMIN" && { shopId: caller.shopId }) } });
+  if (!token) fail("NOT_FOUND", "No such API token", ["input", "tokenId"]);
+  // A shop admin does not manage platform tokens (they belong to no shop, so are not found above).
+  return token;
+}
+
+/** `revokeApiToken`: the token stops working at once; revoking twice changes nothing. */
+export async function revokeApiToken(db: Database, viewer: Viewer | null, input: { tokenId: string }) {
+  const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
+  const token = await administeredToken(db, caller, input.tokenId);
+  if (token.revokedAt) return token;
+  return db.prisma.$transaction(async (tx) => {
+    const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, caller, { shopId: token.shopId, action: "apiToken.revoke", targetType: "ApiToken", targetId: token.id });
+    return revoked;
+  });
+}
+
+/**
+ * `rotateApiToken`: a new secret for the same token (id, role, label, owner); the old one stops
+ * working at once. The new plaintext is answered once, like at creation.
+ */
+export async function rotateApiToken(db: Database, viewer: Viewer | null, input: { tokenId: string; expiresAt?: Date | null }) {
+  const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
+  const token = await administeredToken(db, caller, input.tokenId);
+  if (token.revokedAt) fail("INVALID_INPUT", "A revoked token cannot be rotated: create a new one", ["input", "tokenId"]);
+  const expiresAt = input.expiresAt === undefined ? token.expiresAt : checkedExpiry(input.expiresAt);
+  const plaintext = newTokenValue();
+  const apiToken = await db.prisma.$transaction(async (tx) => {
+    const rotated = await tx.apiToken.update({ where: { id: token.id }, data: { tokenHash: hashToken(plaintext), expiresAt, lastUsedAt: null } });
+    await recordAudit(tx, caller, { shopId: token.shopId, action: "apiToken.rotate", targetType: "ApiToken", targetId: token.id, details: { expiresAt } });
+    return rotated;
+  });
+  return { token: plaintext, apiToken };
+}
+
+/** The query of `apiTokens`: the shop's tokens, newest first, revoked ones included. */
+export function apiTokensQuery(viewer: Viewer, shopId: string | null) {
+  const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
+  return { where: { shopId: shop }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }] };
 }
 
 /** Makes `BOOTSTRAP_ADMIN_TOKEN` a valid PLATFORM_ADMIN token; running it again changes nothing. */

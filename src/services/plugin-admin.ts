@@ -3,6 +3,9 @@ import { fail } from "../domain/errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../db/tx.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { outboundUrlProblem } from "../outbound/index.js";
+import { recordAudit } from "./audit.js";
+import { isSecretKey } from "./secrets.js";
 import type { HookDispatch, ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -19,12 +22,43 @@ export interface PluginInfo {
   version: string;
 }
 
-/** A shop's settings of each loaded plugin, validated, defaults filled in. */
+
+/** Settings keys that name a URL the platform calls (checked by src/outbound). */
+function isOutboundUrlKey(key: string): boolean {
+  return /(^url|Url)$/.test(key);
+}
+
+/** What the API shows of a plugin's settings: the secrets left out, named in `secretsSet` when set. */
+function shown(plugin: PluginInfo, settings: unknown) {
+  const entries = Object.entries((settings ?? {}) as Record<string, unknown>);
+  return {
+    name: plugin.name,
+    version: plugin.version,
+    settings: Object.fromEntries(entries.filter(([key]) => !isSecretKey(key))),
+    secretsSet: entries.filter(([key, value]) => isSecretKey(key) && value !== undefined && value !== null && value !== "").map(([key]) => key),
+  };
+}
+
+/** A shop's settings of each loaded plugin, validated, defaults filled in, secrets left out. */
 export async function listPluginSettings(db: Database, host: PluginCatalog, viewer: Viewer, shopId: string | null) {
   const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
   const plugins = [...host.plugins.values()];
   const settings = await host.settingsOf(shop, plugins);
-  return plugins.map((plugin) => ({ name: plugin.name, version: plugin.version, settings: settings.get(plugin.name) }));
+  return plugins.map((plugin) => shown(plugin, settings.get(plugin.name)));
+}
+
+/**
+ * The settings to validate: a secret the update leaves out keeps its stored value (a console
+ * cannot send back what it was never shown); `null` removes it.
+ */
+function withKeptSecrets(input: unknown, stored: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const merged: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const [key, value] of Object.entries((stored ?? {}) as Record<string, unknown>)) {
+    if (isSecretKey(key) && !(key in merged)) merged[key] = value;
+  }
+  for (const [key, value] of Object.entries(merged)) if (isSecretKey(key) && value === null) delete merged[key];
+  return merged;
 }
 
 export async function updatePluginSettings(
@@ -34,22 +68,32 @@ export async function updatePluginSettings(
   viewer: Viewer | null,
   input: { shopId?: string | null; plugin: string; settings?: unknown },
 ) {
-  const shopId = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), input.shopId);
+  const caller = requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]);
+  const shopId = resolveShopId(caller, input.shopId);
   const plugin = host.plugins.get(input.plugin);
   if (!plugin) fail("NOT_FOUND", `No plugin ${input.plugin} is loaded`, ["input", "plugin"]);
   // PostgreSQL's jsonb cannot hold U+0000.
   if (JSON.stringify(input.settings ?? null).includes("\\u0000")) fail("INVALID_INPUT", "Settings must not contain the NUL character", ["input", "settings"]);
-  const parsed = host.parseSettings(plugin, input.settings);
-  if (!parsed.ok) fail("INVALID_INPUT", `Invalid settings: ${parsed.issues.join("; ")}`, ["input", "settings"]);
   if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
+  const stored = await db.prisma.pluginSetting.findUnique({ where: { shopId_plugin: { shopId, plugin: plugin.name } } });
+  const parsed = host.parseSettings(plugin, withKeptSecrets(input.settings, stored?.settings));
+  if (!parsed.ok) fail("INVALID_INPUT", `Invalid settings: ${parsed.issues.join("; ")}`, ["input", "settings"]);
+  for (const [key, value] of Object.entries((parsed.value ?? {}) as Record<string, unknown>)) {
+    if (!isOutboundUrlKey(key) || typeof value !== "string") continue;
+    const problem = await outboundUrlProblem(value);
+    if (problem) fail("URL_NOT_ALLOWED", `${key}: ${problem}`, ["input", "settings", key]);
+  }
   const settings = parsed.value as Prisma.InputJsonValue;
-  await db.prisma.pluginSetting.upsert({
-    where: { shopId_plugin: { shopId, plugin: plugin.name } },
-    create: { shopId, plugin: plugin.name, settings },
-    update: { settings },
+  await db.prisma.$transaction(async (tx) => {
+    await tx.pluginSetting.upsert({
+      where: { shopId_plugin: { shopId, plugin: plugin.name } },
+      create: { shopId, plugin: plugin.name, settings },
+      update: { settings },
+    });
+    await recordAudit(tx, caller, { shopId, action: "pluginSettings.update", targetType: "Plugin", targetId: plugin.name, details: { settings: parsed.value } });
   });
   config.changed(shopId);
-  return { name: plugin.name, version: plugin.version, settings: parsed.value };
+  return shown(plugin, parsed.value);
 }
 
 /** Dead letters: after-hooks that kept failing, for a shop admin to look at and retry. */

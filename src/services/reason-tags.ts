@@ -2,6 +2,7 @@ import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import { isSelectableReason, reasonCodeProblem, reasonLabelProblem, reasonParentProblem } from "../domain/reason-tags.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { recordAudit } from "./audit.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Reason tags: a shop's admins shape the tree; requests and lists read it. */
@@ -29,7 +30,9 @@ export async function createReasonTag(db: Database, viewer: Viewer | null, input
       fail("DUPLICATE_REASON_CODE", `The shop already has a reason tag ${input.code}`, ["input", "code"]);
     }
     const parentId = input.parentId ? await checkedParentId(tx, shopId, null, input.parentId) : null;
-    return tx.reasonTag.create({ data: { shopId, code: input.code, label, parentId } });
+    const tag = await tx.reasonTag.create({ data: { shopId, code: input.code, label, parentId } });
+    await recordAudit(tx, caller, { shopId, action: "reasonTag.create", targetType: "ReasonTag", targetId: tag.id, details: { code: input.code, label, parentId } });
+    return tag;
   });
 }
 
@@ -54,10 +57,10 @@ export async function updateReasonTag(db: Database, viewer: Viewer | null, input
     await lockShopTags(tx, found.shopId);
     const parentId =
       input.parentId === undefined ? undefined : input.parentId === null ? null : await checkedParentId(tx, found.shopId, input.id, input.parentId);
-    return tx.reasonTag.update({
-      where: { id: input.id },
-      data: { label, parentId, ...(input.archived != null && { archived: input.archived }) },
-    });
+    const data = { label, parentId, ...(input.archived != null && { archived: input.archived }) };
+    const tag = await tx.reasonTag.update({ where: { id: input.id }, data });
+    await recordAudit(tx, caller, { shopId: found.shopId, action: "reasonTag.update", targetType: "ReasonTag", targetId: input.id, details: data });
+    return tag;
   });
 }
 

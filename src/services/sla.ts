@@ -3,6 +3,8 @@ import { fail } from "../domain/errors.js";
 import { SLA_MAX_MINUTES, SLA_MIN_MINUTES } from "../domain/sla.js";
 import { TERMINAL_STATUSES, type RefundStatus } from "../domain/types.js";
 import type { ShopConfig } from "./unit-of-work.js";
+import type { Tx } from "../db/tx.js";
+import { recordAudit } from "./audit.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** `slaPolicies`: the shop's deadlines, for its staff. */
@@ -36,12 +38,14 @@ export async function setSlaPolicy(db: Database, config: Pick<ShopConfig, "chang
   }
   if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
   const key = { shopId_status: { shopId, status: input.status } };
-  if (minutes === 0) {
-    await db.prisma.slaPolicy.deleteMany({ where: { shopId, status: input.status } });
-    config.changed(shopId);
-    return null;
-  }
-  const policy = await db.prisma.slaPolicy.upsert({ where: key, create: { shopId, status: input.status, minutes }, update: { minutes } });
+  const policy = await db.prisma.$transaction(async (tx) => {
+    await recordAudit(tx, caller, { shopId, action: minutes === 0 ? "slaPolicy.remove" : "slaPolicy.set", targetType: "SlaPolicy", targetId: input.status, details: { minutes } });
+    if (minutes === 0) {
+      await tx.slaPolicy.deleteMany({ where: { shopId, status: input.status } });
+      return null;
+    }
+    return tx.slaPolicy.upsert({ where: key, create: { shopId, status: input.status, minutes }, update: { minutes } });
+  });
   config.changed(shopId);
   return policy;
 }

@@ -2,6 +2,7 @@ import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
 import type { Tx } from "../db/tx.js";
+import { recordAudit } from "./audit.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Roles a staff member can have: people of the shop (not order sync, not customers). */
@@ -26,7 +27,11 @@ export async function createStaffMember(db: Database, viewer: Viewer | null, inp
   const name = memberName(input.name);
   if (!MEMBER_ROLES.includes(input.role)) fail("INVALID_INPUT", `A staff member's role is one of ${MEMBER_ROLES.join(", ")}`, ["input", "role"]);
   if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
-  return db.prisma.staffMember.create({ data: { shopId, name, role: input.role } });
+  return db.prisma.$transaction(async (tx) => {
+    const member = await tx.staffMember.create({ data: { shopId, name, role: input.role } });
+    await recordAudit(tx, caller, { shopId, action: "staffMember.create", targetType: "StaffMember", targetId: member.id, details: { name, role: input.role } });
+    return member;
+  });
 }
 
 export interface UpdateStaffMemberInput {
@@ -46,9 +51,11 @@ export async function updateStaffMember(db: Database, viewer: Viewer | null, inp
   const name = input.name == null ? undefined : memberName(input.name);
   const member = await db.prisma.staffMember.findFirst({ where: { id: input.memberId, ...(caller.shopId && { shopId: caller.shopId }) } });
   if (!member) fail("NOT_FOUND", "No such staff member", ["input", "memberId"]);
-  return db.prisma.staffMember.update({
-    where: { id: member.id },
-    data: { ...(name !== undefined && { name }), ...(input.active != null && { active: input.active }) },
+  const data = { ...(name !== undefined && { name }), ...(input.active != null && { active: input.active }) };
+  return db.prisma.$transaction(async (tx) => {
+    const updated = await tx.staffMember.update({ where: { id: member.id }, data });
+    await recordAudit(tx, caller, { shopId: member.shopId, action: "staffMember.update", targetType: "StaffMember", targetId: member.id, details: data });
+    return updated;
   });
 }
 

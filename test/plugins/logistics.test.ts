@@ -11,7 +11,7 @@ import {
   type TrackingEvent,
 } from "../../plugins/logistics/index.js";
 import { pluginContexts } from "../../src/plugin/routes.js";
-import { signPayload } from "../../src/plugin/signing.js";
+import { REPLAY_WINDOW_SECONDS, signWebhook } from "../../plugins/logistics/webhook.js";
 import type { RouteContext } from "../../src/plugin/types.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
@@ -96,12 +96,16 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
     return result.refund;
   }
 
+  // Every delivery is signed anew, as a carrier's resend is: a timestamp of its own (a second
+  // apart, counting back), so that two sends of one event in one second are not one signature.
+  let deliveries = 0;
   async function postWebhook(body: unknown, options: { secret?: string | null; signature?: string; shopId?: string } = {}) {
     const raw = JSON.stringify(body);
+    const signedAt = new Date(Date.now() - (deliveries++ % 120) * 1000);
     const headers: Record<string, string> = { "content-type": "application/json" };
     const secret = options.secret === undefined ? SECRET : options.secret;
     if (options.signature !== undefined) headers["x-logistics-signature"] = options.signature;
-    else if (secret !== null) headers["x-logistics-signature"] = `sha256=${signPayload(secret, raw)}`;
+    else if (secret !== null) headers["x-logistics-signature"] = signWebhook(secret, raw, signedAt);
     const url = `${server.url.replace(/\/graphql$/, "")}/plugins/logistics/webhook?shop=${encodeURIComponent(options.shopId ?? shop.shopId)}`;
     const response = await fetch(url, { method: "POST", headers, body: raw });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -148,6 +152,17 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
     expect(await server.app.db.prisma.returnTracking.findUnique({ where: { refundId: rawId(refundId) } })).toEqual(rowBefore);
   });
 
+  it("refuses a replayed delivery (the same signature again) with 409 and changes nothing", async () => {
+    const { refundId, trackingNumber } = await returnInTransit("SF Express");
+    const scan = { carrier: "SF Express", trackingNumber, status: "IN_TRANSIT", occurredAt: new Date(Date.now() - 60_000).toISOString() };
+    const signature = signWebhook(SECRET, JSON.stringify(scan));
+    expect((await postWebhook(scan, { signature })).status).toBe(200);
+    const before = await view(refundId);
+    const replayed = await postWebhook(scan, { signature });
+    expect(replayed).toEqual({ status: 409, body: { error: expect.stringContaining("replay") } });
+    expect(await view(refundId)).toEqual(before);
+  });
+
   it("refuses a bad or missing signature with 401 and changes nothing", async () => {
     const { refundId, trackingNumber } = await returnInTransit("SF Express");
     const delivered = { carrier: "SF Express", trackingNumber, status: "DELIVERED", occurredAt: new Date().toISOString() };
@@ -158,12 +173,14 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
       await postWebhook(delivered, { secret: null }),
       await postWebhook(delivered, { signature: "sha256=zz" }),
       // Signed, but for another body.
-      await postWebhook(delivered, { signature: `sha256=${signPayload(SECRET, JSON.stringify({ ...delivered, trackingNumber: "OTHER" }))}` }),
+      await postWebhook(delivered, { signature: signWebhook(SECRET, JSON.stringify({ ...delivered, trackingNumber: "OTHER" })) }),
+      // Signed for this body, but longer ago than the window: a replay of an old delivery.
+      await postWebhook(delivered, { signature: signWebhook(SECRET, JSON.stringify(delivered), new Date(Date.now() - (REPLAY_WINDOW_SECONDS + 30) * 1000)) }),
     ];
     // A shop that never configured a secret refuses everything, whatever the signature.
     const other = await setupShop(server);
     refusals.push(await postWebhook(delivered, { shopId: other.shopId, secret: "" }));
-    for (const refusal of refusals) expect(refusal).toEqual({ status: 401, body: { error: "missing or invalid X-Logistics-Signature" } });
+    for (const refusal of refusals) expect(refusal).toEqual({ status: 401, body: { error: expect.stringContaining("missing, invalid or expired X-Logistics-Signature") } });
 
     const after = await view(refundId);
     expect(after).toEqual(before);

@@ -17,7 +17,10 @@ export interface TestServer {
 }
 
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
-export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers"> = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: DatabaseKind,
+  options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger"> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
   const app = await createApp({
@@ -31,6 +34,11 @@ export async function startTestServer(kind: DatabaseKind, options: Pick<AppOptio
     hookDelivery: options.hookDelivery,
     clock: options.clock,
     timers: options.timers,
+    redisUrl: options.redisUrl,
+    logger: options.logger,
+    // Tests fire requests far faster than a client would: a budget they cannot drain, unless a
+    // test is about the budget and passes its own.
+    limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },
   });
   const url = await app.listen();
   const client = (token?: string) => new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
