@@ -96,12 +96,17 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
     return result.refund;
   }
 
-  // Every delivery is signed anew, as a carrier's resend is: a timestamp of its own (a second
-  // apart, counting back), so that two sends of one event in one second are not one signature.
+  // Every delivery is signed anew, as a carrier's resend is: a timestamp of its own, a second
+  // apart counting back from when the suite started, so two sends are never one signature
+  // (counting back from "now" repeated a second whenever a step took one second).
   let deliveries = 0;
+  let firstSignedAt = 0;
+  beforeAll(() => {
+    firstSignedAt = Date.now();
+  });
   async function postWebhook(body: unknown, options: { secret?: string | null; signature?: string; shopId?: string } = {}) {
     const raw = JSON.stringify(body);
-    const signedAt = new Date(Date.now() - (deliveries++ % 120) * 1000);
+    const signedAt = new Date(firstSignedAt - deliveries++ * 1000);
     const headers: Record<string, string> = { "content-type": "application/json" };
     const secret = options.secret === undefined ? SECRET : options.secret;
     if (options.signature !== undefined) headers["x-logistics-signature"] = options.signature;
