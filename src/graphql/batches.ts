@@ -3,7 +3,8 @@ import { Repeater } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
 import { fail } from "../domain/errors.js";
 import type { RefundBatch, RefundBatchItem } from "../generated/prisma/client.js";
-import { type BatchItemResult, MAX_BATCH_SIZE, batchTransitionRefunds } from "../services/batch-transition.js";
+import { type BatchItemResult, batchTransitionRefunds } from "../services/batch-transition.js";
+import { MAX_BULK_REFUNDS } from "../services/refund-list.js";
 import { STAFF_ROLES } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
 import { MUTATION_COST, builder } from "./builder.js";
@@ -92,8 +93,8 @@ const BatchResultRef = builder.objectRef<BatchItemResult>("RefundBatchResult").i
 const BatchTransitionRefundsInput = builder.inputType("BatchTransitionRefundsInput", {
   fields: (t) => ({
     shopId: t.id({ description: "Platform admins: the shop whose refunds these are." }),
-    refundIds: t.idList({ description: `The refunds, at most ${MAX_BATCH_SIZE}. Give refundIds or filter, not both.` }),
-    filter: t.field({ type: RefundFilterInput, description: `The refunds the filter matches (at most ${MAX_BATCH_SIZE}, oldest first).` }),
+    refundIds: t.idList({ description: `The refunds, at most ${MAX_BULK_REFUNDS}. Give refundIds or filter, not both.` }),
+    filter: t.field({ type: RefundFilterInput, description: `The refunds the filter matches (at most ${MAX_BULK_REFUNDS}, oldest first).` }),
     action: t.field({ type: RefundActionEnum, required: true }),
     note: t.string(),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: the amount for every refund (minor units)." }),
@@ -110,9 +111,9 @@ builder.mutationField("batchTransitionRefunds", (t) =>
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
     }),
-    description: `One action on up to ${MAX_BATCH_SIZE} refunds: each refund succeeds or fails on its own, and the report is stored as a RefundBatch.`,
-    // Up to MAX_BATCH_SIZE transitions: priced as that many single mutations.
-    complexity: (args) => MUTATION_COST * (args.input.refundIds?.length ?? MAX_BATCH_SIZE),
+    description: `One action on up to ${MAX_BULK_REFUNDS} refunds: each refund succeeds or fails on its own, and the report is stored as a RefundBatch.`,
+    // Up to MAX_BULK_REFUNDS transitions: priced as that many single mutations.
+    complexity: (args) => MUTATION_COST * (args.input.refundIds?.length ?? MAX_BULK_REFUNDS),
     args: { input: t.arg({ type: BatchTransitionRefundsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {

@@ -1,5 +1,6 @@
 import { SLA_MAX_MINUTES } from "../domain/sla.js";
-import { ASSIGN_BATCH_LIMIT, assignRefunds } from "../services/assign-refunds.js";
+import { assignRefunds } from "../services/assign-refunds.js";
+import { MAX_BULK_REFUNDS } from "../services/refund-list.js";
 import { listSlaPolicies, setSlaPolicy } from "../services/sla.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -11,8 +12,8 @@ import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUs
 
 const AssignRefundsInput = builder.inputType("AssignRefundsInput", {
   fields: (t) => ({
-    refundIds: t.idList({ description: `At most ${ASSIGN_BATCH_LIMIT}.` }),
-    filter: t.field({ type: RefundFilterInput, description: `Instead of refundIds: every refund it matches, at most ${ASSIGN_BATCH_LIMIT}.` }),
+    refundIds: t.idList({ description: `At most ${MAX_BULK_REFUNDS}.` }),
+    filter: t.field({ type: RefundFilterInput, description: `Instead of refundIds: every refund it matches, at most ${MAX_BULK_REFUNDS}.` }),
     memberId: t.id({ description: "An active StaffMember of the shop; null unassigns." }),
   }),
 });

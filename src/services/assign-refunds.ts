@@ -1,12 +1,9 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import { TRANSACTION_OPTIONS } from "../db/tx.js";
-import { type RefundFilter, refundListWhere } from "./refund-list.js";
+import { MAX_BULK_REFUNDS, type RefundFilter, refundIdsChosenBy } from "./refund-list.js";
 import { activeMemberOf } from "./staff.js";
 import { type Viewer, requireRole } from "./viewer.js";
-
-/** A console acts on at most one page of a queue at once. */
-export const ASSIGN_BATCH_LIMIT = 50;
 
 export interface AssignRefundsInput {
   /** Row ids, in the order given; the caller decoded them. */
@@ -33,23 +30,14 @@ export async function assignRefunds(db: Database, viewer: Viewer | null, input: 
     let ids: string[];
     if (input.refundIds) {
       ids = [...new Set(input.refundIds)];
-      if (ids.length > ASSIGN_BATCH_LIMIT) fail("BATCH_TOO_LARGE", `At most ${ASSIGN_BATCH_LIMIT} refunds at once`, ["input", "refundIds"]);
+      if (ids.length > MAX_BULK_REFUNDS) fail("BATCH_TOO_LARGE", `At most ${MAX_BULK_REFUNDS} refunds at once`, ["input", "refundIds"]);
       const found = new Set(
         (await tx.refund.findMany({ where: { id: { in: ids }, shopId }, select: { id: true } })).map((refund) => refund.id),
       );
       const missing = input.refundIds.findIndex((id) => !found.has(id));
       if (missing >= 0) fail("NOT_FOUND", "No such refund", ["input", "refundIds", String(missing)]);
     } else {
-      const matched = input.filter
-        ? await tx.refund.findMany({
-            where: refundListWhere(caller, input.filter, now),
-            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-            take: ASSIGN_BATCH_LIMIT + 1,
-            select: { id: true },
-          })
-        : [];
-      if (matched.length > ASSIGN_BATCH_LIMIT) fail("BATCH_TOO_LARGE", `The filter matches more than ${ASSIGN_BATCH_LIMIT} refunds: narrow it`, ["input", "filter"]);
-      ids = matched.map((refund) => refund.id);
+      ids = input.filter ? await refundIdsChosenBy(tx, caller, shopId, input.filter, now) : [];
     }
     if (ids.length === 0) fail("BATCH_EMPTY", "No refund to assign", ["input", byIds ? "refundIds" : "filter"]);
 

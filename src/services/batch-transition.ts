@@ -4,12 +4,10 @@ import { REFUND_TRANSITIONS, type RefundAction, mayPerform } from "../domain/ref
 import type { TransitionRequest } from "../domain/transition-plan.js";
 import { Prisma, type Refund, type RefundBatch, type RefundTransition } from "../generated/prisma/client.js";
 import { type RefundChange, changeRefunds } from "./refund-change.js";
-import { type RefundFilter, refundListWhere } from "./refund-list.js";
+import { MAX_BULK_REFUNDS, type RefundFilter, refundIdsChosenBy } from "./refund-list.js";
 import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, requireRole, resolveShopId } from "./viewer.js";
 
-/** A console acts on at most this many refunds at once (the product's "up to 50"). */
-export const MAX_BATCH_SIZE = 50;
 
 export interface BatchTransitionInput {
   shopId?: string | null;
@@ -101,7 +99,7 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
 
 function checkIds(refunds: NonNullable<BatchTransitionInput["refunds"]>) {
   if (refunds.length === 0) fail("BATCH_EMPTY", "The batch names no refund", ["input", "refundIds"]);
-  if (refunds.length > MAX_BATCH_SIZE) fail("BATCH_TOO_LARGE", `A batch acts on at most ${MAX_BATCH_SIZE} refunds; ${refunds.length} were given`, ["input", "refundIds"]);
+  if (refunds.length > MAX_BULK_REFUNDS) fail("BATCH_TOO_LARGE", `A batch acts on at most ${MAX_BULK_REFUNDS} refunds; ${refunds.length} were given`, ["input", "refundIds"]);
   const seen = new Set<string>();
   for (const [index, refund] of refunds.entries()) {
     if (seen.has(refund.requestedId)) fail("INVALID_INPUT", "A refund is named twice in the batch", ["input", "refundIds", String(index)]);
@@ -111,17 +109,9 @@ function checkIds(refunds: NonNullable<BatchTransitionInput["refunds"]>) {
 }
 
 async function matchFilter(deps: RefundServiceDeps, caller: Viewer, shopId: string, filter: RefundFilter) {
-  const matched = await deps.db.prisma.refund.findMany({
-    where: { AND: [refundListWhere(caller, filter, deps.clock()), { shopId }] },
-    select: { id: true },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: MAX_BATCH_SIZE + 1,
-  });
-  if (matched.length === 0) fail("BATCH_EMPTY", "The filter matches no refund", ["input", "filter"]);
-  if (matched.length > MAX_BATCH_SIZE) {
-    fail("BATCH_TOO_LARGE", `The filter matches more than ${MAX_BATCH_SIZE} refunds: narrow it`, ["input", "filter"]);
-  }
-  return matched.map((refund) => ({ requestedId: null, refundId: refund.id }));
+  const ids = await refundIdsChosenBy(deps.db.prisma, caller, shopId, filter, deps.clock());
+  if (ids.length === 0) fail("BATCH_EMPTY", "The filter matches no refund", ["input", "filter"]);
+  return ids.map((refundId) => ({ requestedId: null, refundId }));
 }
 
 function notFound(): UserError {
@@ -148,7 +138,10 @@ async function storeReport(
     const code = item.userErrors[0]?.code;
     if (code) failuresByCode[code] = (failuresByCode[code] ?? 0) + 1;
   }
-  const shop = await tx.shop.findUniqueOrThrow({ where: { id: report.shopId }, select: { currency: true } });
+  // The shop's currency, from a refund the batch moved; read only when it moved none.
+  const currency =
+    items.find((item) => item.refund)?.refund!.currency ??
+    (await tx.shop.findUniqueOrThrow({ where: { id: report.shopId }, select: { currency: true } })).currency;
   const finishedAt = new Date();
   const batch = await tx.refundBatch.create({
     data: {
@@ -165,7 +158,7 @@ async function storeReport(
       succeeded: items.filter((item) => item.ok).length,
       failed: items.filter((item) => !item.ok).length,
       amountTotal: items.reduce((sum, item) => sum + (item.transition?.amount ?? 0), 0),
-      currency: shop.currency,
+      currency,
       failuresByCode,
       startedAt: report.startedAt,
       finishedAt,

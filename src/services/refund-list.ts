@@ -1,5 +1,7 @@
+import type { Tx } from "../db/tx.js";
+import { fail } from "../domain/errors.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { type Viewer, refundScope } from "./viewer.js";
 
 export interface RefundFilter {
@@ -63,4 +65,22 @@ export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}, now: 
     });
   }
   return { AND: and };
+}
+
+/** A console acts on at most one page of refunds at once (batches, assignments): the product's "up to 50". */
+export const MAX_BULK_REFUNDS = 50;
+
+/**
+ * The ids of the shop's refunds a filter chooses for a bulk action, oldest first; more than
+ * MAX_BULK_REFUNDS is BATCH_TOO_LARGE (the caller decides what an empty choice means).
+ */
+export async function refundIdsChosenBy(db: Tx | PrismaClient, viewer: Viewer, shopId: string, filter: RefundFilter, now: Date): Promise<string[]> {
+  const matched = await db.refund.findMany({
+    where: { AND: [refundListWhere(viewer, filter, now), { shopId }] },
+    select: { id: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: MAX_BULK_REFUNDS + 1,
+  });
+  if (matched.length > MAX_BULK_REFUNDS) fail("BATCH_TOO_LARGE", `The filter matches more than ${MAX_BULK_REFUNDS} refunds: narrow it`, ["input", "filter"]);
+  return matched.map((refund) => refund.id);
 }
