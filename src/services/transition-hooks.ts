@@ -55,8 +55,3 @@ export interface HookOutcome {
   veto?: { by: string; code: string; message: string };
   hold?: { by: string; reason: string };
 }
-
-export const NO_HOOKS: TransitionHooks = {
-  before: async () => ({}),
-  enqueueAfter: async () => [],
-};

@@ -78,8 +78,6 @@ export interface CommittedEffects {
   transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string }>;
   paymentAttemptIds: string[];
   hookDeliveryIds: string[];
-  /** Published after commit, after the transitions (batch progress). */
-  events: Array<() => void>;
 }
 
 /** One transaction of refund changes, with what it leaves to do after commit. */
@@ -112,7 +110,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
 }
 
 function noEffects(): CommittedEffects {
-  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], events: [] };
+  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [] };
 }
 
 function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects): void {
@@ -130,7 +128,6 @@ function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects)
       actorRole: transition.actorRole,
     });
   }
-  for (const publish of effects.events) publish();
   for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
   deps.hookDeliveries.dispatch(effects.hookDeliveryIds);
 }

@@ -11,7 +11,7 @@ import { refundMetrics } from "../../src/services/refund-metrics.js";
 import { randomUUID } from "node:crypto";
 import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
-import { NO_HOOKS } from "../../src/services/transition-hooks.js";
+import type { TransitionHooks } from "../../src/services/transition-hooks.js";
 import { ShopCache } from "../../src/services/shop-cache.js";
 import { policiesOfShops } from "../../src/services/shop-policies.js";
 import { openMigratedDatabase } from "../support/databases.js";
@@ -297,11 +297,12 @@ describe("seedDemoShop", () => {
   });
 
   it("leaves open refunds that the platform's transition service moves on", async () => {
-    // The unit of work's own change, in a transaction of its own; nothing listens for its effects here.
+    // The unit of work's own change, in a transaction of its own, with no plugin; nothing listens for its effects here.
+    const noHooks: TransitionHooks = { before: async () => ({}), enqueueAfter: async () => [] };
     const shopConfig = { policies: new ShopCache((client, shopIds) => policiesOfShops(client, shopIds)), changed: () => {} };
     const move = async (refundId: string, request: TransitionRequest, role: Role) => {
       const [result] = await db.prisma.$transaction((tx) =>
-        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], events: [] }, now: new Date(), newId: randomUUID, shopConfig }, NO_HOOKS, [
+        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [] }, now: new Date(), newId: randomUUID, shopConfig }, noHooks, [
           { refundId, request, actor: { kind: "USER", role, name: "test" } },
         ]),
       );
