@@ -14,6 +14,7 @@ import {
   type UserErrorView,
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { globalId, rawId } from "../support/ids.js";
 
 const CREATE_SHOP = /* GraphQL */ `
   mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } userErrors { code message field } } }
@@ -32,13 +33,6 @@ const UPSERT_ORDER = /* GraphQL */ `
 
 type Payload = { userErrors: UserErrorView[] } & Record<string, unknown>;
 
-function globalId(typename: string, id: string): string {
-  return Buffer.from(`${typename}:${id}`).toString("base64");
-}
-
-function rawId(id: string): string {
-  return Buffer.from(id, "base64").toString("utf8").split(":").slice(1).join(":");
-}
 
 describe.each(backends)("bad input on %s", (kind) => {
   let server: TestServer;

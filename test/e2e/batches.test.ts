@@ -10,6 +10,7 @@ import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type Trans
 import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
 import { collect, wsClient } from "../support/subscriptions.js";
+import { rawId } from "../support/ids.js";
 
 const BATCH = /* GraphQL */ `
   mutation ($input: BatchTransitionRefundsInput!) {
@@ -158,7 +159,7 @@ describe.each(backends)("refund batches on %s", (kind) => {
     expect((await batch(shop.staff.WAREHOUSE, { refundIds: ids, action: "APPROVE" })).userErrors[0]!.code).toBe("ACTION_NOT_PERMITTED");
     expect((await batch(customer.client, { refundIds: ids, action: "CANCEL" })).userErrors[0]!.code).toBe("FORBIDDEN");
     expect(await rowCounts()).toEqual(before);
-    const statuses = await server.app.db.prisma.refund.findMany({ where: { id: { in: ids.map((id) => Buffer.from(id, "base64").toString().split(":")[1]!) } } });
+    const statuses = await server.app.db.prisma.refund.findMany({ where: { id: { in: ids.map((id) => rawId(id)) } } });
     expect(statuses.map((refund) => refund.status)).toEqual(["PENDING_REVIEW", "PENDING_REVIEW", "PENDING_REVIEW"]);
   });
 
@@ -173,7 +174,7 @@ describe.each(backends)("refund batches on %s", (kind) => {
       [true, null],
       [false, "NOT_FOUND"],
     ]);
-    const untouched = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: Buffer.from(foreign, "base64").toString().split(":")[1]! } });
+    const untouched = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(foreign) } });
     expect(untouched).toMatchObject({ status: "PENDING_REVIEW", version: 2 });
   });
 
@@ -191,7 +192,7 @@ describe.each(backends)("refund batches on %s", (kind) => {
     for (const result of raced) expect(result.results!.every((item) => item.ok)).toBe(true);
     const [row] = await server.app.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "RefundTransition" WHERE action = 'APPROVE' AND "refundId" = ANY($1)`,
-      [ids.map((id) => Buffer.from(id, "base64").toString().split(":")[1]!)],
+      [ids.map((id) => rawId(id))],
     );
     expect(row!.n).toBe(4);
   });
@@ -212,7 +213,7 @@ describe.each(backends)("refund batches on %s", (kind) => {
     expect(result.results!.map((item) => item.refundId).sort()).toEqual([...held].sort());
     expect(result.results!.every((item) => item.ok)).toBe(true);
     const stillInReview = await server.app.db.prisma.refund.count({
-      where: { id: { in: shipped.map((id) => Buffer.from(id, "base64").toString().split(":")[1]!) }, status: "PENDING_REVIEW" },
+      where: { id: { in: shipped.map((id) => rawId(id)) }, status: "PENDING_REVIEW" },
     });
     expect(stillInReview).toBe(2);
   });

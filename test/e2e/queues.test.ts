@@ -13,6 +13,7 @@ import {
   type UserErrorView,
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { globalId, rawId } from "../support/ids.js";
 
 const CREATE_MEMBER = /* GraphQL */ `
   mutation ($input: CreateStaffMemberInput!) {
@@ -60,12 +61,6 @@ type RefundRow = { id: string; status: string; slaDueAt: string | null; slaBreac
 const T0 = new Date("2026-11-24T08:00:00.000Z");
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
-function rawId(id: string): string {
-  return Buffer.from(id, "base64").toString("utf8").split(":").slice(1).join(":");
-}
-function globalId(typename: string, id: string): string {
-  return Buffer.from(`${typename}:${id}`).toString("base64");
-}
 
 describe.each(backends)("work queues on %s", (kind) => {
   let server: TestServer;

@@ -12,6 +12,7 @@ import {
   type UserErrorView,
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { rawId } from "../support/ids.js";
 
 const VISIBLE = /* GraphQL */ `
   query ($refundId: ID!, $orderId: ID!, $customerId: ID!, $shopId: ID!, $transitionId: ID!, $reasonTagId: ID!) {
@@ -61,9 +62,6 @@ interface Owned {
   reasonTagId: string;
 }
 
-function rawId(id: string): string {
-  return Buffer.from(id, "base64").toString("utf8").split(":").slice(1).join(":");
-}
 
 const STAFF = ["SHOP_ADMIN", "AGENT", "WAREHOUSE", "FINANCE", "INTEGRATION"] as const;
 

@@ -8,6 +8,7 @@ import type { HookDeliveryWorker } from "../../src/plugin/delivery-worker.js";
 import { backends } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
 import { isLastUsedStamp } from "../support/statements.js";
+import { rawId } from "../support/ids.js";
 
 const APPROVE = /* GraphQL */ `
   mutation ($input: TransitionRefundInput!) { transitionRefund(input: $input) { refund { id status } userErrors { code } } }
@@ -89,7 +90,7 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
       });
       refundId = result.requestRefund.refund.id;
     });
-    const refund = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: Buffer.from(refundId, "base64").toString().split(":")[1]! } });
+    const refund = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } });
     expect(refund.status).toBe("REFUNDED");
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.automaticRefund);
   });

@@ -17,6 +17,7 @@ import {
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 import { isLastUsedStamp } from "../support/statements.js";
+import { rawId } from "../support/ids.js";
 
 const DEFAULTS = couponSettings.parse({});
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -298,6 +299,3 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
   });
 });
 
-function rawId(globalId: string): string {
-  return Buffer.from(globalId, "base64").toString("utf8").split(":").slice(1).join(":");
-}
