@@ -25,6 +25,7 @@ export const RULE_FIELDS = {
   customerTier: { type: { kind: "text" }, local: false, description: "the customer's tier" },
   riskLevel: { type: { kind: "enum", values: RISK_LEVELS }, local: false, description: "crm-risk's level of the customer; LOW when none is recorded" },
   hoursSincePayment: { type: { kind: "number" }, local: false, description: "whole hours since the order was paid" },
+  hoursSinceDelivery: { type: { kind: "number" }, local: false, description: "whole hours since the order was delivered; unknown (no condition met) while it has not been" },
   refundsLast30Days: { type: { kind: "number" }, local: false, description: "the customer's other refund requests of the last 30 days" },
 } as const satisfies Record<string, { type: FieldType; local: boolean; description: string }>;
 export type RuleField = keyof typeof RULE_FIELDS;
@@ -96,13 +97,20 @@ export interface RuleDraft {
 const NEVER_BY_RULE: ReadonlySet<RefundAction> = new Set(["REQUEST", "PAYMENT_SUCCEEDED", "PAYMENT_FAILED"]);
 
 /**
+ * Actions the platform takes only for a customer's silence: a timer may cancel a request the
+ * customer left waiting, a rule (which acts the moment a status is entered) may not.
+ */
+const ONLY_BY_TIMER: ReadonlySet<RefundAction> = new Set(["CANCEL"]);
+
+/**
  * Why the platform may not take `action` by itself from `status`, or null when it may: the row
  * must exist, be open to SYSTEM, and need no input a rule cannot give (a note it can: why it
  * matched).
  */
-export function automaticActionProblem(status: RefundStatus, action: RefundAction): string | null {
+export function automaticActionProblem(status: RefundStatus, action: RefundAction, by: "RULE" | "TIMER"): string | null {
   const row = findRule(status, action);
   if (!row || NEVER_BY_RULE.has(action)) return `${action} is never possible from ${status}`;
+  if (by === "RULE" && ONLY_BY_TIMER.has(action) && row.performers.includes("SYSTEM")) return `${action} is the customer's; the platform takes it only when the customer stays silent: use a timer`;
   if (!row.performers.includes("SYSTEM")) return `${action} from ${status} is the ${row.performers.join("/")}'s to take, not the platform's`;
   const { offerOptions, optionId, returnShipment } = row.inputs ?? {};
   if (offerOptions || optionId || returnShipment) return `${action} needs input only a person can give`;
@@ -134,7 +142,7 @@ export function validateRule(draft: RuleDraft, id: string): { ok: true; rule: Au
   if (draft.action.kind === "TRANSITION") {
     if (!draft.action.refundAction) errors.push(userError("INVALID_INPUT", "A TRANSITION action names the refundAction", [...actionField, "refundAction"]));
     else if (trigger) {
-      const problem = automaticActionProblem(triggerStatus(trigger), draft.action.refundAction);
+      const problem = automaticActionProblem(triggerStatus(trigger), draft.action.refundAction, "RULE");
       if (problem) errors.push(userError("ACTION_NOT_ALLOWED_FROM_TRIGGER", problem, [...actionField, "refundAction"]));
       else action = { kind: "TRANSITION", refundAction: draft.action.refundAction };
     }

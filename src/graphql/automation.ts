@@ -261,6 +261,7 @@ const SimulateInput = builder.inputType("SimulateAutomationRulesInput", {
           customerTier: f.string(),
           riskLevel: f.field({ type: RiskLevelEnum }),
           hoursSincePayment: f.int(),
+          hoursSinceDelivery: f.int({ description: "Leave out for an order not delivered (unknown)." }),
           refundsLast30Days: f.int(),
         }),
       }),

@@ -177,11 +177,11 @@ async function factsOf(
 export async function storedFacts(tx: Tx, refundIds: readonly string[], now: Date): Promise<Map<string, RefundFacts>> {
   const since = new Date(now.getTime() - 30 * 24 * 3_600_000);
   const rows = await tx.$queryRaw<
-    Array<{ id: string; amount: number; refundType: string; shippingStatus: string; reasonCode: string; parentReasonCode: string; customerTier: string; riskLevel: string; paidAt: Date; refundsLast30Days: number }>
+    Array<{ id: string; amount: number; refundType: string; shippingStatus: string; reasonCode: string; parentReasonCode: string; customerTier: string; riskLevel: string; paidAt: Date; deliveredAt: Date | null; refundsLast30Days: number }>
   >`
     SELECT r.id, r."requestedAmount" AS amount, r.type::text AS "refundType", o."shippingStatus"::text AS "shippingStatus",
       t.code AS "reasonCode", COALESCE(p.code, t.code) AS "parentReasonCode", c.tier AS "customerTier",
-      COALESCE(f.level, 'LOW') AS "riskLevel", o."paidAt",
+      COALESCE(f.level, 'LOW') AS "riskLevel", o."paidAt", o."deliveredAt",
       (SELECT count(*)::int FROM "Refund" x WHERE x."customerId" = r."customerId" AND x.id <> r.id AND x."createdAt" >= ${since}) AS "refundsLast30Days"
     FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
@@ -191,11 +191,22 @@ export async function storedFacts(tx: Tx, refundIds: readonly string[], now: Dat
       LEFT JOIN "CustomerRiskFlag" f ON f."customerId" = r."customerId"
     WHERE r.id IN (${Prisma.join([...refundIds])})`;
   return new Map(
-    rows.map(({ id, paidAt, ...row }) => [
+    rows.map(({ id, paidAt, deliveredAt, ...row }) => [
       id,
-      { ...row, amount: Number(row.amount), refundsLast30Days: Number(row.refundsLast30Days), hoursSincePayment: Math.floor((now.getTime() - new Date(paidAt).getTime()) / 3_600_000) },
+      {
+        ...row,
+        amount: Number(row.amount),
+        refundsLast30Days: Number(row.refundsLast30Days),
+        hoursSincePayment: hoursSince(paidAt, now),
+        // Left out while not delivered: an unknown fact meets no condition.
+        ...(deliveredAt && { hoursSinceDelivery: hoursSince(deliveredAt, now) }),
+      },
     ]),
   );
+}
+
+function hoursSince(at: Date, now: Date): number {
+  return Math.floor((now.getTime() - new Date(at).getTime()) / 3_600_000);
 }
 
 /** ASSIGN actions: one UPDATE per member; a member no longer active leaves the refund where it is. */

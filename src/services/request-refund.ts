@@ -105,6 +105,7 @@ async function createAndClassify(
     nextTimeoutAction: null,
     nextTimeoutName: null,
     timeoutClaimedUntil: null,
+    labels: [] as string[],
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });

@@ -58,6 +58,8 @@ export interface UpsertOrderInput {
   paidAmount: number;
   paidAt: Date;
   shippingStatus: ShippingStatus;
+  /** DELIVERED only; absent: kept from an earlier DELIVERED upsert, else now. */
+  deliveredAt?: Date | null;
   carrier?: string | null;
   trackingNumber?: string | null;
 }
@@ -71,6 +73,8 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) fail("INVALID_INPUT", "quantity must be a positive integer", ["input", "items", String(index), "quantity"]);
     if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) fail("INVALID_AMOUNT", "unitPrice must be a whole number of minor units", ["input", "items", String(index), "unitPrice"]);
   });
+  if (input.deliveredAt && input.shippingStatus !== "DELIVERED") fail("INVALID_INPUT", "deliveredAt goes with shippingStatus DELIVERED", ["input", "deliveredAt"]);
+  if (input.deliveredAt && input.deliveredAt < input.paidAt) fail("INVALID_INPUT", "deliveredAt must not be before paidAt", ["input", "deliveredAt"]);
   const shop = await db.prisma.shop.findUnique({ where: { id: shopId } });
   if (!shop) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
   const customer = await db.prisma.customer.findUnique({
@@ -88,6 +92,8 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
       paidAmount: input.paidAmount,
       paidAt: input.paidAt,
       shippingStatus: input.shippingStatus,
+      // The rules' hoursSinceDelivery counts from here: a re-sent DELIVERED keeps the first time.
+      deliveredAt: input.shippingStatus === "DELIVERED" ? (input.deliveredAt ?? existing?.deliveredAt ?? new Date()) : null,
       carrier: input.carrier ?? null,
       trackingNumber: input.trackingNumber ?? null,
     };
