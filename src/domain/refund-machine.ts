@@ -74,6 +74,7 @@ export interface TransitionRule {
 
 const SYSTEM_ONLY = ["SYSTEM"] as const;
 const CUSTOMER = ["CUSTOMER"] as const;
+const CUSTOMER_OR_SYSTEM = ["SYSTEM", "CUSTOMER"] as const;
 const AGENT = ["SYSTEM", "AGENT"] as const;
 const WAREHOUSE = ["SYSTEM", "WAREHOUSE"] as const;
 const FINANCE = ["SYSTEM", "FINANCE"] as const;
@@ -127,13 +128,22 @@ export const REFUND_TRANSITIONS: readonly TransitionRule[] = [
   { from: "REFUNDING", action: "PAYMENT_SUCCEEDED", performers: SYSTEM_ONLY, to: "REFUNDED" },
   { from: "REFUNDING", action: "PAYMENT_FAILED", performers: SYSTEM_ONLY, to: "REFUND_FAILED" },
   { from: "REFUND_FAILED", action: "RETRY_PAYMENT", performers: FINANCE, to: "REFUNDING" },
-  ...(["REQUESTED", "PENDING_REVIEW", "AWAITING_CUSTOMER", "AWAITING_WAREHOUSE", "AWAITING_RETURN"] as const).map(
+  ...(["REQUESTED", "PENDING_REVIEW", "AWAITING_WAREHOUSE"] as const).map(
     (from): TransitionRule => ({ from, action: "CANCEL", performers: CUSTOMER, to: "CANCELLED" }),
+  ),
+  // Where the next step is the customer's (accept an offer, ship the return) and the customer
+  // stays silent, the platform may withdraw the request in the customer's stead — a shop's
+  // timer, as Taobao closes WAIT_BUYER_RETURN_GOODS after 7 days. Staff still may not cancel
+  // (mayPerform: a row with no staff role is no staff action), and rules may not either
+  // (automation-rules.ts: only silence cancels).
+  ...(["AWAITING_CUSTOMER", "AWAITING_RETURN"] as const).map(
+    (from): TransitionRule => ({ from, action: "CANCEL", performers: CUSTOMER_OR_SYSTEM, to: "CANCELLED" }),
   ),
 ];
 
 /** Roles that act for the shop: SHOP_ADMIN and PLATFORM_ADMIN may take every staff action. */
 const SHOP_WIDE_ROLES: ReadonlySet<Role> = new Set(["SHOP_ADMIN", "PLATFORM_ADMIN"]);
+const STAFF_PERFORMERS: ReadonlySet<Performer> = new Set(["AGENT", "WAREHOUSE", "FINANCE"]);
 
 export function isTerminal(status: RefundStatus): boolean {
   return TERMINAL_STATUSES.has(status);
@@ -149,8 +159,9 @@ export function mayPerform(rule: TransitionRule, actor: Actor): boolean {
   const role = actor.role;
   if (!role) return false;
   if (rule.performers.includes(role)) return true;
-  // Staff actions are those the platform may take too; customer actions stay the customer's.
-  return SHOP_WIDE_ROLES.has(role) && rule.performers.includes("SYSTEM") && rule.performers.length > 1;
+  // Staff actions are those a staff role takes; customer actions stay the customer's, also
+  // those the platform may take in the customer's stead (a timer's CANCEL).
+  return SHOP_WIDE_ROLES.has(role) && rule.performers.some((performer) => STAFF_PERFORMERS.has(performer));
 }
 
 export function resolveTarget(rule: TransitionRule, facts: TransitionFacts): RefundStatus {

@@ -29,7 +29,7 @@ export function validateTimer(timer: TimerSetting): UserError[] {
   if (!(Number.isSafeInteger(timer.minutes) && timer.minutes >= TIMER_MIN_MINUTES && timer.minutes <= TIMER_MAX_MINUTES)) {
     errors.push(userError("TIMER_OUT_OF_RANGE", `minutes must be between ${TIMER_MIN_MINUTES} and ${TIMER_MAX_MINUTES} (60 days)`, ["input", "minutes"]));
   }
-  const problem = automaticActionProblem(timer.status, timer.action);
+  const problem = automaticActionProblem(timer.status, timer.action, "TIMER");
   if (problem) errors.push(userError("ACTION_NOT_ALLOWED_FROM_TRIGGER", problem, ["input", "action"]));
   return errors;
 }

@@ -32,16 +32,17 @@ const SPEC: Record<string, readonly ("SYSTEM" | Role)[]> = {
   "REFUND_FAILED RETRY_PAYMENT": ["SYSTEM", "FINANCE"],
   "REQUESTED CANCEL": ["CUSTOMER"],
   "PENDING_REVIEW CANCEL": ["CUSTOMER"],
-  "AWAITING_CUSTOMER CANCEL": ["CUSTOMER"],
+  // The platform (a shop's timer) withdraws a request when the customer stays silent.
+  "AWAITING_CUSTOMER CANCEL": ["SYSTEM", "CUSTOMER"],
   "AWAITING_WAREHOUSE CANCEL": ["CUSTOMER"],
-  "AWAITING_RETURN CANCEL": ["CUSTOMER"],
+  "AWAITING_RETURN CANCEL": ["SYSTEM", "CUSTOMER"],
 };
 
-/** Staff actions (the platform may take them) are open to SHOP_ADMIN and PLATFORM_ADMIN too. */
+/** Staff actions (a staff role's) are open to SHOP_ADMIN and PLATFORM_ADMIN too; a customer's are not. */
 function specAllows(performers: readonly ("SYSTEM" | Role)[], actor: Actor): boolean {
   if (actor.kind !== "USER") return performers.includes("SYSTEM");
   if (performers.includes(actor.role!)) return true;
-  const staffAction = performers.includes("SYSTEM") && performers.length > 1;
+  const staffAction = performers.some((performer) => performer === "AGENT" || performer === "WAREHOUSE" || performer === "FINANCE");
   return staffAction && (actor.role === "SHOP_ADMIN" || actor.role === "PLATFORM_ADMIN");
 }
 
@@ -112,5 +113,8 @@ describe("refund state machine", () => {
     expect(availableActions("REFUNDING", "SHOP_ADMIN")).toEqual([]);
     expect(availableActions("INSPECTING", "SHOP_ADMIN")).toEqual(["PASS_INSPECTION", "FAIL_INSPECTION"]);
     expect(availableActions("REFUNDED", "PLATFORM_ADMIN")).toEqual([]);
+    // The platform may cancel for a silent customer; staff still may not.
+    expect(availableActions("AWAITING_RETURN", "CUSTOMER")).toEqual(["SUBMIT_RETURN_SHIPMENT", "CANCEL"]);
+    expect(availableActions("AWAITING_RETURN", "SHOP_ADMIN")).toEqual([]);
   });
 });
