@@ -37,6 +37,11 @@ export const USER_ERROR_CODES = [
   "TIMER_OUT_OF_RANGE",
   "AUTOMATION_RULE_CYCLE",
   "DUPLICATE_RULE_NAME",
+  // Refund labels, and the staff inboxes of NOTIFY rules.
+  "INVALID_LABEL",
+  "TOO_MANY_LABELS",
+  "INVALID_RECIPIENT",
+  "INVALID_MESSAGE_TEMPLATE",
   "URL_NOT_ALLOWED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

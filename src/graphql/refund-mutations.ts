@@ -1,3 +1,5 @@
+import { MAX_LABEL_LENGTH, MAX_LABELS_PER_REFUND } from "../domain/labels.js";
+import { changeRefundLabels } from "../services/refund-labels.js";
 import { requestRefund } from "../services/request-refund.js";
 import { transitionRefund } from "../services/transition-refund.js";
 import { builder } from "./builder.js";
@@ -75,3 +77,38 @@ builder.mutationField("transitionRefund", (t) =>
       ),
   }),
 );
+
+const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
+  fields: (t) => ({
+    refundId: t.id({ required: true }),
+    labels: t.stringList({
+      required: true,
+      description: `Each up to ${MAX_LABEL_LENGTH} characters: letters, digits, spaces, '-', '_', ':' and '.'; stored trimmed and lower-cased.`,
+    }),
+  }),
+});
+
+const RefundLabelsPayload = builder.simpleObject("RefundLabelsPayload", {
+  fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+});
+
+builder.mutationFields((t) => ({
+  addRefundLabels: t.field({
+    type: RefundLabelsPayload,
+    description: `Labels a refund (shop staff), at most ${MAX_LABELS_PER_REFUND} per refund. Not a status change: no transition, \`version\` stays.`,
+    args: { input: t.arg({ type: RefundLabelsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        refund: await changeRefundLabels(ctx.db, viewer, { refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]), add: input.labels }),
+      })),
+  }),
+  removeRefundLabels: t.field({
+    type: RefundLabelsPayload,
+    description: "Takes labels off a refund (shop staff); a label it does not carry is ignored.",
+    args: { input: t.arg({ type: RefundLabelsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        refund: await changeRefundLabels(ctx.db, viewer, { refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]), remove: input.labels }),
+      })),
+  }),
+}));

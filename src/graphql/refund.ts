@@ -1,4 +1,5 @@
-import { fail } from "../domain/errors.js";
+import { UserErrorsException, fail } from "../domain/errors.js";
+import { validateLabels } from "../domain/labels.js";
 import { availableActions } from "../domain/refund-machine.js";
 import { REFUND_ORDERINGS, type RefundFilter, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
 import { STAFF_ROLES, type Viewer, refundScope } from "../services/viewer.js";
@@ -108,6 +109,10 @@ export const RefundRef = builder.prismaNode("Refund", {
       nullable: true,
       description: "When its current status is due: entry into the status plus the shop's SLA policy for it. null without a policy, and once terminal.",
     }),
+    labels: t.stringList({
+      description: "The shop's labels on it (staff only; a customer sees none): set by staff (`addRefundLabels`) or a TAG rule.",
+      resolve: (refund, _args, ctx) => (ctx.viewer && STAFF_ROLES.has(ctx.viewer.role) ? (refund.labels ?? []) : []),
+    }),
     slaBreached: t.boolean({
       description: "Past `slaDueAt`.",
       resolve: (refund, _args, ctx) => refund.slaDueAt !== null && refund.slaDueAt < ctx.services.clock(),
@@ -127,6 +132,7 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
     search: t.string({ description: "Order reference, customer name or reference, or description." }),
     assignedTo: t.string({ description: "`ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id." }),
     slaBreached: t.boolean({ description: "true: past their deadline; false: not (or no deadline)." }),
+    labels: t.stringList({ description: "Refunds carrying any of these labels (staff only)." }),
   }),
 });
 
@@ -135,7 +141,16 @@ export function refundFilterOf(viewer: Viewer, filter: typeof RefundFilterInput.
   if (!filter) return {};
   const customerId = filter.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
   if (filter.customerId && !customerId) return null;
-  return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]) };
+  return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]), labels: labelsOf(viewer, filter.labels, [...field, "labels"]) };
+}
+
+/** The labels to filter by, as stored; staff only, so a customer cannot probe its refunds' labels. */
+function labelsOf(viewer: Viewer, labels: readonly string[] | null | undefined, field: string[]): string[] | null {
+  if (!labels?.length) return null;
+  if (!STAFF_ROLES.has(viewer.role)) fail("FORBIDDEN", "Filtering by labels is for the shop's staff", field);
+  const checked = validateLabels(labels, field);
+  if (!checked.ok) throw new UserErrorsException(checked.errors);
+  return checked.labels;
 }
 
 /** `assignedTo` as an assignee id: undefined for anyone, null for no one. */

@@ -19,6 +19,8 @@ export interface RefundFilter {
   assigneeId?: string | null;
   /** Past their deadline (`slaDueAt` before now), or not (no deadline, or not yet). */
   slaBreached?: boolean | null;
+  /** Refunds carrying any of these labels (normalized: src/domain/labels.ts). */
+  labels?: readonly string[] | null;
 }
 
 export const REFUND_ORDERINGS = {
@@ -51,6 +53,7 @@ export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}, now: 
   if (filter.customerId) and.push({ customerId: filter.customerId });
   if (filter.assigneeId !== undefined) and.push({ assigneeId: filter.assigneeId });
   if (filter.slaBreached === true) and.push({ slaDueAt: { lt: now } });
+  if (filter.labels?.length) and.push({ labels: { hasSome: [...filter.labels] } });
   if (filter.slaBreached === false) and.push({ OR: [{ slaDueAt: null }, { slaDueAt: { gte: now } }] });
   const search = filter.search?.trim();
   if (search) {
