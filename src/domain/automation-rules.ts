@@ -1,4 +1,5 @@
 import { type UserError, userError } from "./errors.js";
+import { normalizeLabel } from "./labels.js";
 import { type RefundAction, findRule } from "./refund-machine.js";
 import { REFUND_STATUSES, REFUND_TYPES, type RefundStatus, SHIPPING_STATUSES } from "./types.js";
 
@@ -44,11 +45,31 @@ export interface RuleCondition {
   value: RuleValue;
 }
 
+/** Staff inboxes a NOTIFY rule may write to by role (a customer is told by plugins/notifications). */
+export const NOTIFY_ROLES = ["SHOP_ADMIN", "AGENT", "WAREHOUSE", "FINANCE"] as const;
+export type NotifyRole = (typeof NOTIFY_ROLES)[number];
+
+/** What a NOTIFY message may name; filled in when the rule runs. */
+export const MESSAGE_VARIABLES = ["rule", "status", "refundId"] as const;
+export const MAX_MESSAGE_LENGTH = 500;
+
 export type RuleActionDef =
   | { kind: "TRANSITION"; refundAction: RefundAction }
   /** Only on REQUESTED: no automatic refund at once; the refund goes to PENDING_REVIEW. */
   | { kind: "HOLD" }
-  | { kind: "ASSIGN"; memberId: string };
+  | { kind: "ASSIGN"; memberId: string }
+  /** Puts a label on the refund (src/domain/labels.ts), stored normalized. */
+  | { kind: "TAG"; label: string }
+  /**
+   * Leaves a message in a staff inbox: one member's (memberId) or every member's of a role;
+   * exactly one of the two is set. `message` may name MESSAGE_VARIABLES as `{{status}}`.
+   */
+  | { kind: "NOTIFY"; memberId: string | null; role: NotifyRole | null; message: string };
+
+/** Whether an action moves the refund (and so ends the rules of the status it leaves). */
+export function movesRefund(action: RuleActionDef): boolean {
+  return action.kind === "TRANSITION" || action.kind === "HOLD";
+}
 
 export type RuleTrigger = { trigger: "REQUESTED"; status: null } | { trigger: "ENTERS_STATUS"; status: RefundStatus };
 
@@ -87,7 +108,14 @@ export interface RuleDraft {
   status?: RefundStatus | null;
   match: "ALL" | "ANY";
   conditions: ReadonlyArray<{ field: string; operator: RuleOperator; value: unknown }>;
-  action: { kind: "TRANSITION" | "HOLD" | "ASSIGN"; refundAction?: RefundAction | null; memberId?: string | null };
+  action: {
+    kind: RuleActionDef["kind"];
+    refundAction?: RefundAction | null;
+    memberId?: string | null;
+    label?: string | null;
+    role?: string | null;
+    message?: string | null;
+  };
   priority: number;
   enabled: boolean;
   stopAfterMatch: boolean;
@@ -150,15 +178,49 @@ export function validateRule(draft: RuleDraft, id: string): { ok: true; rule: Au
     if (trigger && trigger.trigger !== "REQUESTED") {
       errors.push(userError("ACTION_NOT_ALLOWED_FROM_TRIGGER", "HOLD stops the refund at once of a new request: it needs the REQUESTED trigger", [...actionField, "kind"]));
     } else action = { kind: "HOLD" };
-  } else if (!draft.action.memberId) {
-    errors.push(userError("INVALID_INPUT", "An ASSIGN action names the staff member", [...actionField, "memberId"]));
-  } else action = { kind: "ASSIGN", memberId: draft.action.memberId };
+  } else if (draft.action.kind === "ASSIGN") {
+    if (!draft.action.memberId) errors.push(userError("INVALID_INPUT", "An ASSIGN action names the staff member", [...actionField, "memberId"]));
+    else action = { kind: "ASSIGN", memberId: draft.action.memberId };
+  } else if (draft.action.kind === "TAG") {
+    const checked = normalizeLabel(draft.action.label ?? "");
+    if ("problem" in checked) errors.push(userError("INVALID_LABEL", `A TAG action's label: ${checked.problem}`, [...actionField, "label"]));
+    else action = { kind: "TAG", label: checked.label };
+  } else {
+    const checked = validateNotify(draft.action, actionField);
+    if ("errors" in checked) errors.push(...checked.errors);
+    else action = checked.action;
+  }
 
   if (errors.length > 0 || !trigger || !action) return { ok: false, errors };
   return {
     ok: true,
     rule: { id, name, ...trigger, match: draft.match, conditions, action, priority: draft.priority, enabled: draft.enabled, stopAfterMatch: draft.stopAfterMatch },
   };
+}
+
+function validateNotify(draft: RuleDraft["action"], field: string[]): { action: RuleActionDef } | { errors: UserError[] } {
+  const errors: UserError[] = [];
+  const { memberId, role } = draft;
+  if (!memberId === !role) errors.push(userError("INVALID_RECIPIENT", "A NOTIFY action names one recipient: a staff member (memberId) or a role (recipientRole)", [...field, "memberId"]));
+  else if (role && !(NOTIFY_ROLES as readonly string[]).includes(role)) {
+    errors.push(userError("INVALID_RECIPIENT", `recipientRole is one of ${NOTIFY_ROLES.join(", ")}: the shop's staff inboxes`, [...field, "recipientRole"]));
+  }
+  const message = draft.message?.trim() ?? "";
+  if (!message || message.length > MAX_MESSAGE_LENGTH) {
+    errors.push(userError("INVALID_MESSAGE_TEMPLATE", `A NOTIFY action needs a message of at most ${MAX_MESSAGE_LENGTH} characters`, [...field, "message"]));
+  } else {
+    const unknown = [...message.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((match) => match[1]!).filter((name) => !(MESSAGE_VARIABLES as readonly string[]).includes(name));
+    if (unknown.length > 0) {
+      errors.push(userError("INVALID_MESSAGE_TEMPLATE", `Unknown ${unknown.map((name) => `{{${name}}}`).join(", ")}; a message may use ${MESSAGE_VARIABLES.map((name) => `{{${name}}}`).join(", ")}`, [...field, "message"]));
+    }
+  }
+  if (errors.length > 0) return { errors };
+  return { action: { kind: "NOTIFY", memberId: memberId ?? null, role: (role as NotifyRole | null) ?? null, message } };
+}
+
+/** A NOTIFY message with its variables filled in. */
+export function renderMessage(template: string, variables: Record<(typeof MESSAGE_VARIABLES)[number], string>): string {
+  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(variables, name) ? variables[name as keyof typeof variables] : whole));
 }
 
 function validateCondition(
@@ -268,7 +330,8 @@ export function rulesFor(rules: readonly AutomationRuleDef[], status: RefundStat
 
 /**
  * Runs the rules of `status` over a refund's facts, lowest priority first. A matched rule that
- * moves the refund (TRANSITION or HOLD) is the last one to run — the others belong to the
+ * moves the refund (TRANSITION or HOLD) is the last one to run (ASSIGN, TAG and NOTIFY rules
+ * before it all apply) — the others belong to the
  * status the refund is leaving — and so is any matched rule with stopAfterMatch.
  */
 export function evaluateRules(rules: readonly AutomationRuleDef[], status: RefundStatus, facts: RefundFacts): RulesEvaluation {
@@ -285,7 +348,7 @@ export function evaluateRules(rules: readonly AutomationRuleDef[], status: Refun
     explanations.push({ rule, matched, conditions });
     if (!matched) continue;
     applied.push(rule);
-    if (rule.stopAfterMatch || rule.action.kind !== "ASSIGN") stoppedBy = rule;
+    if (rule.stopAfterMatch || movesRefund(rule.action)) stoppedBy = rule;
   }
   return { explanations, applied };
 }
@@ -337,6 +400,10 @@ export function describeAction(action: RuleActionDef): string {
       return "HOLD for review (no refund at once)";
     case "ASSIGN":
       return `ASSIGN to staff member ${action.memberId}`;
+    case "TAG":
+      return `TAG with label "${action.label}"`;
+    case "NOTIFY":
+      return `NOTIFY ${action.memberId ? `staff member ${action.memberId}` : `every ${action.role}`}: ${action.message}`;
   }
 }
 

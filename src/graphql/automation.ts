@@ -1,5 +1,5 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { RISK_LEVELS, RULE_FIELDS, RULE_OPERATORS, describeCondition } from "../domain/automation-rules.js";
+import { MESSAGE_VARIABLES, NOTIFY_ROLES, RISK_LEVELS, RULE_FIELDS, RULE_OPERATORS, describeCondition } from "../domain/automation-rules.js";
 import { TIMER_MAX_MINUTES, TIMER_MIN_MINUTES } from "../domain/timers.js";
 import {
   type RuleInput,
@@ -10,10 +10,12 @@ import {
   listAutomationTimers,
   setAutomationTimer,
   simulateAutomationRules,
+  staffInboxWhere,
   updateAutomationRule,
 } from "../services/automation-admin.js";
 import { ruleFromRow } from "../services/shop-policies.js";
 import { queryViewer } from "./access.js";
+import { RefundRef } from "./refund.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum } from "./enums.js";
 import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
@@ -28,8 +30,13 @@ const AutomationActionKindEnum = builder.enumType("AutomationActionKind", {
     TRANSITION: { description: "Take `refundAction` in the rule's name." },
     HOLD: { description: "REQUESTED only: no refund at once, the request goes to review." },
     ASSIGN: { description: "Put the refund in a staff member's queue." },
+    TAG: { description: "Put `label` on the refund (`Refund.labels`)." },
+    NOTIFY: {
+      description: "Leave `message` in a staff inbox (`staffNotifications`): the member's (`memberId`) or every member's of `recipientRole`, committed with the transition that triggered the rule.",
+    },
   } as const,
 });
+const NotifyRoleEnum = builder.enumType("AutomationNotifyRole", { values: NOTIFY_ROLES });
 const RiskLevelEnum = builder.enumType("AutomationRiskLevel", { values: RISK_LEVELS });
 
 const ConditionRef = builder.simpleObject("AutomationCondition", {
@@ -44,7 +51,10 @@ const ActionRef = builder.simpleObject("AutomationAction", {
   fields: (t) => ({
     kind: t.field({ type: AutomationActionKindEnum }),
     refundAction: t.field({ type: RefundActionEnum, nullable: true }),
-    memberId: t.id({ nullable: true, description: "The StaffMember of an ASSIGN." }),
+    memberId: t.id({ nullable: true, description: "The StaffMember of an ASSIGN, or of a NOTIFY to one member." }),
+    label: t.string({ nullable: true, description: "TAG: the label put on the refund." }),
+    recipientRole: t.field({ type: NotifyRoleEnum, nullable: true, description: "NOTIFY: the role whose inbox gets the message." }),
+    message: t.string({ nullable: true, description: "NOTIFY: the message, with its variables as written." }),
   }),
 });
 
@@ -60,10 +70,14 @@ export const AutomationRuleRef = builder.prismaNode("AutomationRule", {
       type: ActionRef,
       resolve: (rule) => {
         const action = ruleFromRow(rule).action;
+        const memberId = action.kind === "ASSIGN" || action.kind === "NOTIFY" ? action.memberId : null;
         return {
           kind: action.kind,
           refundAction: action.kind === "TRANSITION" ? action.refundAction : null,
-          memberId: action.kind === "ASSIGN" ? encodeGlobalID("StaffMember", action.memberId) : null,
+          memberId: memberId ? encodeGlobalID("StaffMember", memberId) : null,
+          label: action.kind === "TAG" ? action.label : null,
+          recipientRole: action.kind === "NOTIFY" ? action.role : null,
+          message: action.kind === "NOTIFY" ? action.message : null,
         };
       },
     }),
@@ -117,7 +131,10 @@ const ActionInput = builder.inputType("AutomationActionInput", {
   fields: (t) => ({
     kind: t.field({ type: AutomationActionKindEnum, required: true }),
     refundAction: t.field({ type: RefundActionEnum }),
-    memberId: t.id(),
+    memberId: t.id({ description: "ASSIGN: the member whose queue; NOTIFY: the member whose inbox (or recipientRole)." }),
+    label: t.string({ description: "TAG: a label (src/domain/labels.ts rules: letters, digits, space, - _ : . ; up to 40)." }),
+    recipientRole: t.field({ type: NotifyRoleEnum, description: "NOTIFY: every member of this role (or memberId)." }),
+    message: t.string({ description: `NOTIFY: up to 500 characters; may use ${MESSAGE_VARIABLES.map((name) => `{{${name}}}`).join(", ")}.` }),
   }),
 });
 
@@ -146,7 +163,7 @@ type RuleInputValue = {
   status?: string | null;
   match?: "ALL" | "ANY" | null;
   conditions?: Array<{ field: string; operator: string; value: unknown }> | null;
-  action?: { kind: "TRANSITION" | "HOLD" | "ASSIGN"; refundAction?: string | null; memberId?: string | null } | null;
+  action?: { kind: string; refundAction?: string | null; memberId?: string | null; label?: string | null; recipientRole?: string | null; message?: string | null } | null;
   priority?: number | null;
   enabled?: boolean | null;
   stopAfterMatch?: boolean | null;
@@ -156,7 +173,16 @@ function ruleInput(input: RuleInputValue): RuleInput {
   const { action, ...rest } = input as RuleInputValue & object;
   return {
     ...rest,
-    ...(action && { action: { ...action, memberId: action.memberId ? parseGlobalId(action.memberId, "StaffMember", ["input", "action", "memberId"]) : null } }),
+    ...(action && {
+      action: {
+        kind: action.kind,
+        refundAction: action.refundAction,
+        memberId: action.memberId ? parseGlobalId(action.memberId, "StaffMember", ["input", "action", "memberId"]) : null,
+        label: action.label,
+        role: action.recipientRole,
+        message: action.message,
+      },
+    }),
   } as RuleInput;
 }
 
@@ -334,3 +360,35 @@ builder.queryFields((t) => ({
     resolve: (_root, { from, to, shopId }, ctx) => automationReport(ctx.db, queryViewer(ctx), { from, to, shopId: shopId ? decodeGlobalIdOf(shopId, "Shop") : null }),
   }),
 }));
+
+const StaffNotificationRef = builder.prismaObject("StaffNotification", {
+  description: "A message a NOTIFY rule left in a staff inbox.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    refund: t.field({
+      type: RefundRef,
+      nullable: true,
+      description: "The refund the rule ran on.",
+      resolve: (row, _args, ctx) => ctx.db.prisma.refund.findFirst({ where: { id: row.refundId, shopId: row.shopId } }),
+    }),
+    member: t.id({ nullable: true, description: "The StaffMember whose inbox, or null for a role's.", resolve: (row) => (row.memberId ? encodeGlobalID("StaffMember", row.memberId) : null) }),
+    role: t.field({ type: NotifyRoleEnum, nullable: true, description: "The role whose inbox, or null for a member's.", resolve: (row) => row.role as never }),
+    ruleName: t.exposeString("ruleName"),
+    message: t.exposeString("message"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.queryField("staffNotifications", (t) =>
+  t.prismaConnection({
+    type: StaffNotificationRef,
+    cursor: "id",
+    maxSize: 100,
+    defaultSize: 20,
+    description: "The caller's inbox of NOTIFY rules' messages, newest first: a SHOP_ADMIN sees the shop's every inbox, other staff their role's and their own.",
+    resolve: (query, _root, _args, ctx) => {
+      return ctx.db.prisma.staffNotification.findMany({ ...query, where: staffInboxWhere(queryViewer(ctx)), orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    },
+  }),
+);
+

@@ -8,6 +8,7 @@ import {
   describeAction,
   evaluateRules,
   findRuleCycle,
+  movesRefund,
   validateRule,
 } from "../domain/automation-rules.js";
 import { UserErrorsException, fail, userError } from "../domain/errors.js";
@@ -59,6 +60,10 @@ async function saveRule(db: Database, config: ConfigChanges, viewer: Viewer | nu
     if (rule.action.kind === "ASSIGN") {
       const member = await tx.staffMember.findFirst({ where: { id: rule.action.memberId, shopId, active: true } });
       if (!member) fail("NOT_FOUND", "No active staff member with that id in this shop", ["input", "action", "memberId"]);
+    }
+    if (rule.action.kind === "NOTIFY" && rule.action.memberId) {
+      const member = await tx.staffMember.findFirst({ where: { id: rule.action.memberId, shopId, active: true } });
+      if (!member) fail("INVALID_RECIPIENT", "No active staff member with that id in this shop", ["input", "action", "memberId"]);
     }
     const cycle = findRuleCycle([...existing.filter((other) => other.id !== ruleId).map(ruleFromRow), rule]);
     if (cycle) fail("AUTOMATION_RULE_CYCLE", `These rules would move a refund round in a circle with no person acting: ${cycle.join(" → ")}`, ["input", "action"]);
@@ -215,7 +220,7 @@ export async function simulateAutomationRules(db: Database, viewer: Viewer | nul
   const rows = await db.prisma.automationRule.findMany({ where: { shopId } });
   const evaluation = evaluateRules(rows.map(ruleFromRow), status, facts);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const move = evaluation.applied.find((rule) => rule.action.kind !== "ASSIGN");
+  const move = evaluation.applied.find((rule) => movesRefund(rule.action));
   return {
     status,
     facts,
@@ -243,4 +248,15 @@ export async function automationReport(db: Database, viewer: Viewer | null, inpu
   const resolved = Number(row?.resolved ?? 0);
   const untouched = Number(row?.untouched ?? 0);
   return { resolved, withoutStaff: untouched, share: resolved === 0 ? null : untouched / resolved };
+}
+
+/**
+ * Whose NOTIFY messages a staff caller reads (`staffNotifications`): a SHOP_ADMIN every inbox
+ * of the shop, others their role's inbox and, with a token of a staff member, that member's.
+ */
+export function staffInboxWhere(viewer: Viewer | null): Prisma.StaffNotificationWhereInput {
+  const caller = requireRole(viewer, [...STAFF_ROLES]);
+  if (caller.role === "PLATFORM_ADMIN") return {};
+  if (caller.role === "SHOP_ADMIN") return { shopId: caller.shopId! };
+  return { shopId: caller.shopId!, OR: [{ role: caller.role }, ...(caller.staffMemberId ? [{ memberId: caller.staffMemberId }] : [])] };
 }

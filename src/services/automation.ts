@@ -1,13 +1,17 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Tx } from "../db/tx.js";
 import {
   type AutomationRuleDef,
   type RefundFacts,
   type RuleExplanation,
   evaluateRules,
+  movesRefund,
   needsStoredFacts,
+  renderMessage,
   rulesFor,
   whyMatched,
 } from "../domain/automation-rules.js";
+import { MAX_LABELS_PER_REFUND } from "../domain/labels.js";
 import type { ShippingStatus } from "../domain/types.js";
 import { type Actor, SYSTEM_ACTOR } from "../domain/types.js";
 import { Prisma, type Refund } from "../generated/prisma/client.js";
@@ -26,8 +30,14 @@ import type { RefundAutomation, UnitOfWork, WrittenRefund } from "./unit-of-work
  * - a rule triggers: +1 for the facts of every refund of the batch, only when a condition
  *   needs more than the refund and its order's shipping status (tier, risk, reason, history);
  *   a matched TRANSITION is one more changeRefunds (its UPDATE, transition row and the hooks'
- *   outbox insert; no re-read of the refund or of the policies); an ASSIGN is one UPDATE; runs
- *   that left no transition (assignments, skips) are one insert.
+ *   outbox insert; no re-read of the refund or of the policies); an ASSIGN is one UPDATE per
+ *   member, a TAG one UPDATE per label, the NOTIFY messages of the step one insert; runs that
+ *   left no transition (assignments, tags, notifications, skips) are one insert.
+ *
+ * NOTIFY writes a StaffNotification row: a message in a staff member's or a role's inbox in
+ * the console (`staffNotifications`), committed with the transition that triggered the rule,
+ * so it exists exactly when the change does and never twice. Nothing leaves the platform, so
+ * it needs no outbox or worker; messages to the customer stay plugins/notifications' work.
  */
 
 /** A refund takes at most this many rule steps in one unit of work (a cycle that slipped past validation stops here). */
@@ -62,7 +72,7 @@ export class RuleAutomation implements RefundAutomation {
     stepsByUnit.set(unit, steps);
     const runs: RunRow[] = [];
     const changes: Array<RefundChange & { rule: AutomationRuleDef; entry: WrittenRefund }> = [];
-    const assignments: Array<{ rule: AutomationRuleDef; entry: WrittenRefund; memberId: string }> = [];
+    const sideActions: SideAction[] = [];
 
     for (const { entry, rules } of triggered) {
       const evaluation = evaluateRules(rules, entry.status, facts.get(entry.refundId) ?? {});
@@ -80,7 +90,7 @@ export class RuleAutomation implements RefundAutomation {
         }
         done.add(rule.id);
         const explanation = evaluation.explanations.find((candidate) => candidate.rule.id === rule.id)!;
-        if (rule.action.kind === "ASSIGN") assignments.push({ rule, entry, memberId: rule.action.memberId });
+        if (!movesRefund(rule.action)) sideActions.push({ rule, entry });
         else if (rule.action.kind === "TRANSITION") {
           changes.push({
             rule,
@@ -95,7 +105,7 @@ export class RuleAutomation implements RefundAutomation {
       }
     }
 
-    await assign(unit.tx, assignments, runs, latest);
+    const patches = await applySideActions(unit, sideActions, runs);
     if (changes.length > 0) {
       const results = await changeRefunds(unit, hooks, changes, { policies });
       results.forEach((result, index) => {
@@ -105,6 +115,13 @@ export class RuleAutomation implements RefundAutomation {
       });
     }
     await recordRuns(unit.tx, runs);
+    // The refunds as they end up: a transition's answer was planned from the row before the
+    // assignment or label of this step, so the step's patches go on top of it.
+    for (const { entry } of sideActions) {
+      const patch = patches.get(entry.refundId);
+      const base = latest.get(entry.refundId) ?? entry.loaded?.refund;
+      if (patch && base) latest.set(entry.refundId, { ...base, ...patch });
+    }
     return latest;
   }
 }
@@ -119,6 +136,8 @@ export interface RequestedDecision {
   actor: Actor;
   note?: string;
   hold?: string;
+  /** What the REQUESTED rules' ASSIGN and TAG changed on the refund just written. */
+  patch?: RefundPatch;
 }
 
 export const NO_RULE_REFUNDS_AT_ONCE = "No enabled automation rule refunds it at once";
@@ -140,17 +159,12 @@ export async function decideRequested(
   const evaluation = evaluateRules(rules, "REQUESTED", facts.get(refund.id) ?? {});
   const entry: WrittenRefund = { refundId: refund.id, shopId: refund.shopId, status: "REQUESTED", version: refund.version, loaded };
   const runs: RunRow[] = [];
-  await assign(
-    unit.tx,
-    evaluation.applied.flatMap((rule) => (rule.action.kind === "ASSIGN" ? [{ rule, entry, memberId: rule.action.memberId }] : [])),
-    runs,
-    new Map(),
-  );
+  const patch = (await applySideActions(unit, evaluation.applied.filter((rule) => !movesRefund(rule.action)).map((rule) => ({ rule, entry })), runs)).get(refund.id);
   await recordRuns(unit.tx, runs);
-  const move = evaluation.applied.find((rule) => rule.action.kind !== "ASSIGN");
-  if (!move) return { actor: SYSTEM_ACTOR, hold: NO_RULE_REFUNDS_AT_ONCE };
+  const move = evaluation.applied.find((rule) => movesRefund(rule.action));
+  if (!move) return { actor: SYSTEM_ACTOR, hold: NO_RULE_REFUNDS_AT_ONCE, ...(patch && { patch }) };
   const why = whyMatched(evaluation.explanations.find((explanation: RuleExplanation) => explanation.rule.id === move.id)!);
-  return move.action.kind === "HOLD" ? { actor: ruleActor(move), hold: why } : { actor: ruleActor(move), note: why };
+  return { actor: ruleActor(move), ...(move.action.kind === "HOLD" ? { hold: why } : { note: why }), ...(patch && { patch }) };
 }
 
 function localFacts(loaded: { refund: Refund; shippingStatus: ShippingStatus }): RefundFacts {
@@ -209,24 +223,70 @@ function hoursSince(at: Date, now: Date): number {
   return Math.floor((now.getTime() - new Date(at).getTime()) / 3_600_000);
 }
 
-/** ASSIGN actions: one UPDATE per member; a member no longer active leaves the refund where it is. */
-async function assign(
-  tx: Tx,
-  assignments: ReadonlyArray<{ rule: AutomationRuleDef; entry: WrittenRefund; memberId: string }>,
-  runs: RunRow[],
-  latest: Map<string, Refund>,
-): Promise<void> {
-  for (const memberId of new Set(assignments.map((assignment) => assignment.memberId))) {
-    const group = assignments.filter((assignment) => assignment.memberId === memberId);
+type SideAction = { rule: AutomationRuleDef; entry: WrittenRefund };
+type RefundPatch = Partial<Pick<Refund, "assigneeId" | "labels">>;
+
+/**
+ * The actions that leave the refund's status alone: ASSIGN (one UPDATE per member; a member no
+ * longer active leaves the refund where it is), TAG (one UPDATE per label; a refund that has
+ * the label, or the most labels, keeps its own) and NOTIFY (one insert for all). Answers what
+ * changed on each refund; every action is recorded as a run.
+ */
+async function applySideActions(unit: Pick<UnitOfWork, "tx" | "newId">, actions: readonly SideAction[], runs: RunRow[]): Promise<Map<string, RefundPatch>> {
+  const { tx } = unit;
+  const patches = new Map<string, RefundPatch>();
+  const patch = (refundId: string, change: RefundPatch) => patches.set(refundId, { ...patches.get(refundId), ...change });
+  const ofKind = <K extends AutomationRuleDef["action"]["kind"]>(kind: K) =>
+    actions.filter((action): action is SideAction & { rule: { action: Extract<AutomationRuleDef["action"], { kind: K }> } } => action.rule.action.kind === kind);
+
+  const assignments = ofKind("ASSIGN");
+  for (const memberId of new Set(assignments.map(({ rule }) => rule.action.memberId))) {
+    const group = assignments.filter(({ rule }) => rule.action.memberId === memberId);
     const applied = await tx.refund.updateMany({
       where: { id: { in: group.map(({ entry }) => entry.refundId) }, shop: { staffMembers: { some: { id: memberId, active: true } } } },
       data: { assigneeId: memberId },
     });
     for (const { rule, entry } of group) {
       runs.push(runRow(entry, rule, applied.count > 0 ? "APPLIED" : "SKIPPED", applied.count > 0 ? `assigned to ${memberId}` : `staff member ${memberId} is not active in the shop`));
-      if (applied.count > 0 && entry.loaded) latest.set(entry.refundId, { ...(latest.get(entry.refundId) ?? entry.loaded.refund), assigneeId: memberId });
+      if (applied.count > 0) patch(entry.refundId, { assigneeId: memberId });
     }
   }
+
+  const tags = ofKind("TAG");
+  for (const label of new Set(tags.map(({ rule }) => rule.action.label))) {
+    const group = tags.filter(({ rule }) => rule.action.label === label);
+    const labelled = await tx.$queryRaw<Array<{ id: string; labels: string[] }>>`
+      UPDATE "Refund" SET labels = array_append(COALESCE(labels, '{}'), ${label})
+       WHERE id = ANY(${group.map(({ entry }) => entry.refundId)}::text[])
+         AND NOT (COALESCE(labels, '{}') @> ARRAY[${label}]::text[]) AND cardinality(COALESCE(labels, '{}')) < ${MAX_LABELS_PER_REFUND}
+      RETURNING id, labels`;
+    const byId = new Map(labelled.map((row) => [row.id, row.labels]));
+    for (const { rule, entry } of group) {
+      const labels = byId.get(entry.refundId);
+      if (labels) patch(entry.refundId, { labels });
+      runs.push(runRow(entry, rule, labels ? "APPLIED" : "SKIPPED", labels ? `labelled "${label}"` : `the refund carries "${label}" already, or ${MAX_LABELS_PER_REFUND} labels`));
+    }
+  }
+
+  const notices = ofKind("NOTIFY");
+  if (notices.length > 0) {
+    await tx.staffNotification.createMany({
+      data: notices.map(({ rule, entry }) => ({
+        id: unit.newId(),
+        shopId: entry.shopId,
+        refundId: entry.refundId,
+        memberId: rule.action.memberId,
+        role: rule.action.role,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        message: renderMessage(rule.action.message, { rule: rule.name, status: entry.status, refundId: encodeGlobalID("Refund", entry.refundId) }),
+      })),
+    });
+    for (const { rule, entry } of notices) {
+      runs.push(runRow(entry, rule, "APPLIED", `notified ${rule.action.memberId ? `staff member ${rule.action.memberId}` : `every ${rule.action.role}`}`));
+    }
+  }
+  return patches;
 }
 
 function runRow(entry: WrittenRefund, rule: AutomationRuleDef, outcome: RunRow["outcome"], reason: string): RunRow {

@@ -5,7 +5,7 @@ import type { RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
 import { decideRequested } from "./automation.js";
-import { changeRefunds } from "./refund-change.js";
+import { type LoadedRefund, changeRefunds } from "./refund-change.js";
 import { NO_POLICIES } from "./shop-policies.js";
 import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
@@ -113,9 +113,10 @@ async function createAndClassify(
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] };
+  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
+  if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };
   const classify = { refundId: requested.id, request: { action: "CLASSIFY" as const, note: decision.note }, actor: decision.actor, hold: decision.hold, loaded };
   const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition], policies });
   if (!classified!.ok) throw new UserErrorsException(classified!.userErrors);
