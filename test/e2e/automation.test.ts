@@ -4,6 +4,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
+import { globalId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 
@@ -45,7 +46,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
   });
   afterAll(() => server?.stop());
 
-  async function request(shippingStatus: "NOT_SHIPPED" | "SHIPPED", paidAmount: number, type = "REFUND_ONLY") {
+  async function request(shippingStatus: "NOT_SHIPPED" | "SHIPPED" | "DELIVERED", paidAmount: number, type = "REFUND_ONLY") {
     customers += 1;
     const externalId = `c-auto-${customers}`;
     const customer = await shop.customer(externalId);
@@ -222,6 +223,15 @@ describe.each(backends)("automation rules on %s", (kind) => {
       [{ ...base, name: "Small amounts from good customers: approve" }, "DUPLICATE_RULE_NAME", ["input", "name"]],
       // A declined payment retried by a rule on every decline would never stop.
       [{ ...base, status: "REFUND_FAILED", action: { kind: "TRANSITION", refundAction: "RETRY_PAYMENT" } }, "AUTOMATION_RULE_CYCLE", ["input", "action"]],
+      [{ ...base, conditions: [{ field: "hoursSinceDelivery", operator: "IN", value: "soon" }] }, "INVALID_RULE_VALUE", ["input", "conditions", "0", "value"]],
+      [{ ...base, action: { kind: "TAG", label: "  " } }, "INVALID_LABEL", ["input", "action", "label"]],
+      [{ ...base, action: { kind: "TAG", label: "fraud<script>" } }, "INVALID_LABEL", ["input", "action", "label"]],
+      [{ ...base, action: { kind: "TAG" } }, "INVALID_LABEL", ["input", "action", "label"]],
+      [{ ...base, action: { kind: "NOTIFY", message: "look" } }, "INVALID_RECIPIENT", ["input", "action", "memberId"]],
+      [{ ...base, action: { kind: "NOTIFY", recipientRole: "AGENT", memberId: globalId("StaffMember", "00000000-0000-0000-0000-000000000000"), message: "look" } }, "INVALID_RECIPIENT", ["input", "action", "memberId"]],
+      [{ ...base, action: { kind: "NOTIFY", memberId: globalId("StaffMember", "00000000-0000-0000-0000-000000000000"), message: "look" } }, "INVALID_RECIPIENT", ["input", "action", "memberId"]],
+      [{ ...base, action: { kind: "NOTIFY", recipientRole: "AGENT", message: "see {{customerPhone}}" } }, "INVALID_MESSAGE_TEMPLATE", ["input", "action", "message"]],
+      [{ ...base, action: { kind: "NOTIFY", recipientRole: "AGENT", message: "" } }, "INVALID_MESSAGE_TEMPLATE", ["input", "action", "message"]],
     ];
     for (const [input, code, field] of cases) {
       const result = await admin.request<{ createAutomationRule: { rule: Rule | null; userErrors: UserErrors } }>(CREATE_RULE, { input });
@@ -274,6 +284,126 @@ describe.each(backends)("automation rules on %s", (kind) => {
       expect(left.transitions.map((t) => t.action)).toEqual(["REQUEST", "CLASSIFY", "REJECT"]);
     } finally {
       await shop.staff.SHOP_ADMIN.request(SET_TIMER, { input: { status: "PENDING_REVIEW", minutes: 0 } });
+    }
+  });
+  it("tags and notifies by rule in the request's own unit of work, and tests hours since delivery", async () => {
+    const admin = shop.staff.SHOP_ADMIN;
+    const tag = { name: "Large: fraud check", trigger: "ENTERS_STATUS", status: "PENDING_REVIEW", priority: 10, stopAfterMatch: false, conditions: [{ field: "amount", operator: "GTE", value: 10000 }], action: { kind: "TAG", label: " Fraud-Check " } };
+    const notify = {
+      name: "Delivered lately: tell agents",
+      trigger: "ENTERS_STATUS",
+      status: "PENDING_REVIEW",
+      priority: 20,
+      stopAfterMatch: false,
+      conditions: [{ field: "hoursSinceDelivery", operator: "LT", value: 72 }],
+      action: { kind: "NOTIFY", recipientRole: "AGENT", message: "{{rule}}: {{refundId}} is {{status}}" },
+    };
+    await withRule(admin, tag, (tagRule) =>
+      withRule(admin, notify, async (notifyRule) => {
+        expect(tagRule.action).toMatchObject({ kind: "TAG" });
+        expect(notifyRule.action).toMatchObject({ kind: "NOTIFY" });
+        const delivered = await request("DELIVERED", 15900);
+        const shipped = await request("SHIPPED", 15900);
+        expect(delivered.refund.status).toBe("PENDING_REVIEW");
+
+        const LABELS = `query ($id: ID!) { refund(id: $id) { labels version } }`;
+        const staffView = await shop.staff.AGENT.request<{ refund: { labels: string[]; version: number } }>(LABELS, { id: delivered.refund.id });
+        expect(staffView.refund).toEqual({ labels: ["fraud-check"], version: 2 });
+        // Labels are the shop's: the customer sees none and cannot filter by them.
+        expect((await delivered.customer.client.request<{ refund: { labels: string[] } }>(LABELS, { id: delivered.refund.id })).refund.labels).toEqual([]);
+        await expect(delivered.customer.client.request(`query { refunds(filter: { labels: ["fraud-check"] }) { edges { node { id } } } }`)).rejects.toThrow(/FORBIDDEN|staff/);
+        const listed = await shop.staff.AGENT.request<{ refunds: { edges: Array<{ node: { id: string } }> } }>(
+          `query { refunds(first: 50, filter: { labels: ["FRAUD-CHECK"] }) { edges { node { id } } } }`,
+        );
+        expect(listed.refunds.edges.map((edge) => edge.node.id).sort()).toEqual([delivered.refund.id, shipped.refund.id].sort());
+
+        // Only the delivered order's refund told the agents: a shipped order's delivery time is unknown.
+        const INBOX = `query { staffNotifications(first: 10) { edges { node { ruleName message role member refund { id } } } } }`;
+        type Inbox = { staffNotifications: { edges: Array<{ node: { ruleName: string; message: string; role: string | null; member: string | null; refund: { id: string } } }> } };
+        const agentInbox = (await shop.staff.AGENT.request<Inbox>(INBOX)).staffNotifications.edges.map((edge) => edge.node);
+        expect(agentInbox).toEqual([
+          { ruleName: notify.name, message: `${notify.name}: ${delivered.refund.id} is PENDING_REVIEW`, role: "AGENT", member: null, refund: { id: delivered.refund.id } },
+        ]);
+        expect((await admin.request<Inbox>(INBOX)).staffNotifications.edges).toHaveLength(1);
+        expect((await shop.staff.WAREHOUSE.request<Inbox>(INBOX)).staffNotifications.edges).toEqual([]);
+        await expect(delivered.customer.client.request(INBOX)).rejects.toThrow(/FORBIDDEN|roles/);
+
+        const runs = await server.app.db.prisma.automationRun.findMany({ where: { refundId: { in: [delivered.refund.id, shipped.refund.id].map((id) => decodeGlobalID(id).id) } }, orderBy: { name: "asc" } });
+        expect(runs.map((run) => [run.refundId === decodeGlobalID(delivered.refund.id).id ? "delivered" : "shipped", run.name, run.outcome, run.reason])).toEqual([
+          ["delivered", notify.name, "APPLIED", "notified every AGENT"],
+          ["delivered", tag.name, "APPLIED", 'labelled "fraud-check"'],
+          ["shipped", tag.name, "APPLIED", 'labelled "fraud-check"'],
+        ].sort((a, b) => a[1]!.localeCompare(b[1]!) || a[0]!.localeCompare(b[0]!)));
+
+        // The dry run says what each would do, and why the shipped one would not notify.
+        const dry = await shop.staff.AGENT.request<{ simulateAutomationRules: any }>(SIMULATE, { input: { refundId: shipped.refund.id } });
+        expect(dry.simulateAutomationRules.wouldDo).toEqual(['Large: fraud check: TAG with label "fraud-check"']);
+        expect(dry.simulateAutomationRules.rules[1].conditions[0].description).toBe("hoursSinceDelivery unknown < 72 ✗");
+        const wet = await shop.staff.AGENT.request<{ simulateAutomationRules: any }>(SIMULATE, { input: { refundId: delivered.refund.id } });
+        expect(wet.simulateAutomationRules.wouldDo).toEqual(['Large: fraud check: TAG with label "fraud-check"', `${notify.name}: NOTIFY every AGENT: ${notify.action.message}`]);
+      }),
+    );
+  });
+
+  it("lets staff add and remove labels, refusing bad ones with nothing saved", async () => {
+    const { refund, customer } = await request("SHIPPED", 12900);
+    const ADD = `mutation ($input: RefundLabelsInput!) { addRefundLabels(input: $input) { refund { labels version } userErrors { code field } } }`;
+    const REMOVE = `mutation ($input: RefundLabelsInput!) { removeRefundLabels(input: $input) { refund { labels } userErrors { code field } } }`;
+    type Added = { addRefundLabels: { refund: { labels: string[]; version: number } | null; userErrors: UserErrors } };
+    const added = await shop.staff.AGENT.request<Added>(ADD, { input: { refundId: refund.id, labels: ["VIP", "vip", "待复核"] } });
+    expect(added.addRefundLabels).toEqual({ refund: { labels: ["vip", "待复核"], version: refund.version }, userErrors: [] });
+    const removed = await shop.staff.FINANCE.request<{ removeRefundLabels: { refund: { labels: string[] } } }>(REMOVE, { input: { refundId: refund.id, labels: ["VIP", "absent"] } });
+    expect(removed.removeRefundLabels.refund.labels).toEqual(["待复核"]);
+
+    const bad: Array<[unknown, string, string[]]> = [
+      [{ refundId: refund.id, labels: [] }, "INVALID_LABEL", ["input", "labels"]],
+      [{ refundId: refund.id, labels: ["ok", "-leading"] }, "INVALID_LABEL", ["input", "labels", "1"]],
+      [{ refundId: refund.id, labels: ["x".repeat(41)] }, "INVALID_LABEL", ["input", "labels", "0"]],
+      [{ refundId: refund.id, labels: Array.from({ length: 21 }, (_, index) => `l${index}`) }, "INVALID_LABEL", ["input", "labels"]],
+      [{ refundId: refund.id, labels: Array.from({ length: 20 }, (_, index) => `l${index}`) }, "TOO_MANY_LABELS", ["input", "labels"]],
+    ];
+    for (const [input, code, field] of bad) {
+      const result = await shop.staff.AGENT.request<Added>(ADD, { input });
+      expect(result.addRefundLabels.refund, JSON.stringify(input)).toBeNull();
+      expect(result.addRefundLabels.userErrors.map((error) => [error.code, error.field]), JSON.stringify(input)).toEqual([[code, field]]);
+    }
+    // A customer may not label its own refund.
+    const forbidden = await customer.client.request<Added>(ADD, { input: { refundId: refund.id, labels: ["mine"] } });
+    expect(forbidden.addRefundLabels.userErrors.map((error) => error.code)).toEqual(["FORBIDDEN"]);
+    const row = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: decodeGlobalID(refund.id).id } });
+    expect(row.labels).toEqual(["待复核"]);
+  });
+
+  it("cancels a return the customer never shipped by a CANCEL timer, and leaves a shipped one alone", async () => {
+    const set = await shop.staff.SHOP_ADMIN.request<{ setAutomationTimer: { timer: unknown; userErrors: UserErrors } }>(SET_TIMER, {
+      input: { status: "AWAITING_RETURN", minutes: 20, action: "CANCEL", name: "No return shipment within 20 min: cancel" },
+    });
+    expect(set.setAutomationTimer.userErrors).toEqual([]);
+    try {
+      const silent = await request("SHIPPED", 15900, "RETURN_AND_REFUND");
+      const shipping = await request("SHIPPED", 15900, "RETURN_AND_REFUND");
+      for (const { refund } of [silent, shipping]) {
+        const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: refund.id, action: "APPROVE" } });
+        expect(approved.transitionRefund.refund!.status).toBe("AWAITING_RETURN");
+      }
+      // Staff still may not cancel for the customer.
+      expect((await shop.staff.SHOP_ADMIN.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: silent.refund.id, action: "CANCEL" } })).transitionRefund.userErrors.map((e) => e.code)).toEqual(["ACTION_NOT_PERMITTED"]);
+      const shipped = await shipping.customer.client.request<TransitionRefundResult>(TRANSITION_REFUND, {
+        input: { refundId: shipping.refund.id, action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF Express", trackingNumber: "SF100" },
+      });
+      expect(shipped.transitionRefund.refund!.status).toBe("RETURN_IN_TRANSIT");
+
+      // 20 timer minutes of 150 ms: 3 s.
+      await waitForStatus(shop.staff.AGENT, silent.refund.id, "CANCELLED", 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // several more sweeps
+      const transitions = await namesOf(silent.refund.id);
+      expect(transitions.filter((t) => t.action === "CANCEL")).toHaveLength(1);
+      expect(transitions.at(-1)).toMatchObject({ action: "CANCEL", actor: { kind: "RULE", name: "No return shipment within 20 min: cancel" } });
+      const left = await history(shipping.refund.id);
+      expect(left.status).toBe("RETURN_IN_TRANSIT");
+      expect(left.transitions.map((t) => t.action)).toEqual(["REQUEST", "CLASSIFY", "APPROVE", "SUBMIT_RETURN_SHIPMENT"]);
+    } finally {
+      await shop.staff.SHOP_ADMIN.request(SET_TIMER, { input: { status: "AWAITING_RETURN", minutes: 0 } });
     }
   });
 });
