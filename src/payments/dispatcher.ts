@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
-import { BackgroundWork } from "../services/background-work.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import { changeRefunds } from "../services/refund-change.js";
 import { type PaymentDispatch, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import type { PaymentProvider } from "./provider.js";
@@ -9,10 +10,11 @@ import type { PaymentProvider } from "./provider.js";
  * Sends pending payment attempts to the provider and records the answer as the refund's
  * PAYMENT_SUCCEEDED / PAYMENT_FAILED transition.
  *
- * Written here rather than on a job-queue library because the attempt row itself is the
- * outbox entry: it is written in the transition's transaction, and claiming it is one
- * conditional UPDATE that works the same on PostgreSQL and PGlite. A process that dies
- * mid-call leaves a claim that expires; the next claim resends the same idempotency key.
+ * A job of src/jobs over the attempt rows, which the transition writes in its transaction (the
+ * attempt is its own outbox entry). A process that dies mid-call leaves a lease that expires;
+ * the next claim resends the same idempotency key. An unreachable provider is retried with
+ * backoff for as long as it takes — no dead letter: the refund is owed, and it waits in
+ * REFUNDING where finance sees it.
  */
 export interface PaymentDispatcherOptions {
   /** How long a claim holds before another process may take the attempt. */
@@ -21,63 +23,69 @@ export interface PaymentDispatcherOptions {
   sweepIntervalMs?: number;
 }
 
+type ClaimedAttempt = { id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; deliveries: number; orderReference: string };
+
+/** Provider down: 2 s after the first call, doubling, at most a minute apart; never dead. */
+const PROVIDER_RETRY: RetryPolicy = { baseMs: 2_000, maxMs: 60_000, maxAttempts: Number.POSITIVE_INFINITY };
+
 export class PaymentDispatcher implements PaymentDispatch {
-  private readonly work = new BackgroundWork("payment dispatch");
+  private readonly jobs: JobQueue<ClaimedAttempt>;
   private deps: RefundServiceDeps | undefined;
-  private readonly claimMs: number;
-  private readonly sweepIntervalMs: number;
 
   constructor(
     private readonly db: Database,
     private readonly provider: PaymentProvider,
     options: PaymentDispatcherOptions = {},
   ) {
-    this.claimMs = options.claimMs ?? 30_000;
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+    this.jobs = new JobQueue<ClaimedAttempt>(db.prisma, {
+      name: "payment dispatch",
+      table: {
+        table: "PaymentRefundAttempt",
+        leaseColumn: "lockedUntil",
+        attemptsColumn: "deliveries",
+        due: () => Prisma.sql`j.status = 'PENDING'`,
+        orderBy: "createdAt",
+        // The order's reference rides along: claim and read in one statement.
+        returning: Prisma.sql`j.id, j."refundId", j."idempotencyKey", j.amount, j.currency, j.deliveries,
+          (SELECT o."externalId" FROM "Refund" r JOIN "Order" o ON o.id = r."orderId" WHERE r.id = j."refundId") AS "orderReference"`,
+      },
+      handle: async (attempts) => {
+        for (const attempt of attempts) await this.call(attempt);
+      },
+      leaseMs: options.claimMs ?? 30_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
+      // Each one is a provider call made under the sweep's lease: few at a time, so the last
+      // is called well before its lease ends.
+      sweepLimit: 10,
+    });
   }
 
   /** Binds the services that publish the outcome; sweeping starts here. */
   start(deps: RefundServiceDeps): void {
     this.deps = deps;
-    this.work.every(this.sweepIntervalMs, () => this.sweep());
+    this.jobs.start();
   }
 
   dispatch(attemptId: string): void {
-    this.work.run(() => this.settle(attemptId));
+    this.jobs.dispatch([attemptId]);
   }
 
   /** Resolves when every payment call started so far has been recorded. */
   drain(): Promise<void> {
-    return this.work.drain();
+    return this.jobs.drain();
   }
 
   stop(): Promise<void> {
-    return this.work.stop();
-  }
-
-  private async sweep(): Promise<void> {
-    const due = await this.db.prisma.paymentRefundAttempt.findMany({
-      where: { status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: new Date() } }] },
-      select: { id: true },
-      orderBy: { createdAt: "asc" },
-      take: 100,
-    });
-    for (const attempt of due) await this.settle(attempt.id);
+    return this.jobs.stop();
   }
 
   /** Claims one attempt, calls the provider, records the outcome. Safe to call twice. */
   async settle(attemptId: string): Promise<void> {
-    const now = new Date();
-    // Claim and read in one statement: the attempt with its order's reference.
-    const [attempt] = await this.db.prisma.$queryRaw<
-      Array<{ id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; deliveries: number; orderReference: string }>
-    >`
-      UPDATE "PaymentRefundAttempt" a SET "lockedUntil" = ${new Date(now.getTime() + this.claimMs)}, deliveries = a.deliveries + 1
-        FROM "Refund" r JOIN "Order" o ON o.id = r."orderId"
-       WHERE a.id = ${attemptId} AND a.status = 'PENDING' AND (a."lockedUntil" IS NULL OR a."lockedUntil" < ${now}) AND r.id = a."refundId"
-      RETURNING a.id, a."refundId", a."idempotencyKey", a.amount, a.currency, a.deliveries, o."externalId" AS "orderReference"`;
-    if (!attempt) return;
+    await this.jobs.run([attemptId]);
+  }
 
+  private async call(attempt: ClaimedAttempt): Promise<void> {
+    const attemptId = attempt.id;
     let outcome;
     try {
       outcome = await this.provider.refund({
@@ -87,11 +95,12 @@ export class PaymentDispatcher implements PaymentDispatch {
         orderReference: attempt.orderReference,
       });
     } catch {
-      // Unreachable provider: keep the attempt pending and retry with backoff, same key.
-      const backoffMs = Math.min(60_000, 1_000 * 2 ** Math.min(attempt.deliveries, 6));
+      // Unreachable provider: the attempt stays pending, its lease set to the retry time; a
+      // sweep takes it then, with the same key.
+      const retry = retryAfter(PROVIDER_RETRY, attempt.deliveries);
       await this.db.prisma.paymentRefundAttempt.update({
         where: { id: attemptId },
-        data: { lockedUntil: new Date(Date.now() + backoffMs) },
+        data: { lockedUntil: new Date(Date.now() + (retry.dead ? 0 : retry.delayMs)) },
       });
       return;
     }

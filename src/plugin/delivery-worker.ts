@@ -1,12 +1,15 @@
 import type { Database } from "../db/database.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { HookDispatch } from "../services/unit-of-work.js";
-import { BackgroundWork } from "../services/background-work.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import { PluginHost } from "./host.js";
 
 export interface HookDeliveryOptions {
   /** First retry after this long, doubling each time. */
   retryBaseMs?: number;
+  /** Retries are at most this far apart. */
+  retryMaxMs?: number;
   /** After this many failed calls the delivery is dead: listed for SHOP_ADMIN to retry. */
   maxAttempts?: number;
   /** How long a claim holds before another process may take the delivery over. */
@@ -14,58 +17,55 @@ export interface HookDeliveryOptions {
   sweepIntervalMs?: number;
 }
 
+type ClaimedDelivery = { id: string; plugin: string; shopId: string; transitionId: string; attempts: number };
+
 /**
  * Runs after-transition hooks from their outbox rows (PluginDelivery), at least once, with
- * backoff, and keeps the ones that keep failing as dead letters.
- *
- * Written here rather than on pg-boss because the rows are written by Prisma inside the
- * transition's interactive transaction, which a queue library's own connection cannot join,
- * and because the same conditional-UPDATE claim serves PostgreSQL and the embedded PGlite.
+ * backoff, and keeps the ones that keep failing as dead letters: a job of src/jobs over the
+ * delivery rows, which the transition writes in its transaction.
  */
 export class HookDeliveryWorker implements HookDispatch {
-  private readonly work = new BackgroundWork("plugin hook delivery");
-  private readonly retryBaseMs: number;
-  private readonly maxAttempts: number;
-  private readonly claimMs: number;
-  private readonly sweepIntervalMs: number;
+  private readonly jobs: JobQueue<ClaimedDelivery>;
+  private readonly retry: RetryPolicy;
 
   constructor(
     private readonly db: Database,
     private readonly host: PluginHost,
     options: HookDeliveryOptions = {},
   ) {
-    this.retryBaseMs = options.retryBaseMs ?? 1_000;
-    this.maxAttempts = options.maxAttempts ?? 6;
-    this.claimMs = options.claimMs ?? 30_000;
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+    this.retry = { baseMs: options.retryBaseMs ?? 1_000, maxMs: options.retryMaxMs ?? 10 * 60_000, maxAttempts: options.maxAttempts ?? 6 };
+    this.jobs = new JobQueue<ClaimedDelivery>(db.prisma, {
+      name: "plugin hook delivery",
+      table: {
+        table: "PluginDelivery",
+        leaseColumn: "lockedUntil",
+        attemptsColumn: "attempts",
+        due: (now) => Prisma.sql`j.status = 'PENDING' AND j."availableAt" <= ${now}`,
+        orderBy: "createdAt",
+        returning: Prisma.sql`j.id, j.plugin, j."shopId", j."transitionId", j.attempts`,
+      },
+      handle: (claimed) => this.handle(claimed),
+      leaseMs: options.claimMs ?? 30_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
+      sweepLimit: 100,
+    });
   }
 
   start(): void {
-    this.work.every(this.sweepIntervalMs, () => this.sweep());
+    this.jobs.start();
   }
 
   /** Delivers the deliveries one commit queued, together: one claim and one load for all. */
   dispatch(deliveryIds: readonly string[]): void {
-    if (deliveryIds.length > 0) this.work.run(() => this.deliver(deliveryIds));
+    this.jobs.dispatch(deliveryIds);
   }
 
   drain(): Promise<void> {
-    return this.work.drain();
+    return this.jobs.drain();
   }
 
   stop(): Promise<void> {
-    return this.work.stop();
-  }
-
-  private async sweep(): Promise<void> {
-    const now = new Date();
-    const due = await this.db.prisma.pluginDelivery.findMany({
-      where: { status: "PENDING", availableAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      select: { id: true },
-      orderBy: { createdAt: "asc" },
-      take: 100,
-    });
-    if (due.length > 0) await this.deliver(due.map((delivery) => delivery.id));
+    return this.jobs.stop();
   }
 
   /**
@@ -75,23 +75,24 @@ export class HookDeliveryWorker implements HookDispatch {
    * to call twice: a delivery another call holds is not claimed again.
    */
   async deliver(deliveryIds: readonly string[]): Promise<void> {
-    const now = new Date();
-    const claimed = await this.db.prisma.$queryRaw<Array<{ id: string; plugin: string; shopId: string; transitionId: string; attempts: number }>>`
-      UPDATE "PluginDelivery" SET "lockedUntil" = ${new Date(now.getTime() + this.claimMs)}, attempts = attempts + 1
-       WHERE id = ANY(${[...deliveryIds]}::text[]) AND status = 'PENDING' AND "availableAt" <= ${now}
-         AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-      RETURNING id, plugin, "shopId", "transitionId", attempts`;
-    if (claimed.length === 0) return;
-    const order = new Map(deliveryIds.map((id, index) => [id, index]));
-    claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    await this.jobs.run(deliveryIds);
+  }
+
+  private async handle(claimed: ClaimedDelivery[]): Promise<void> {
     const transitions = await this.db.prisma.refundTransition.findMany({
       where: { id: { in: [...new Set(claimed.map((delivery) => delivery.transitionId))] } },
       include: { refund: true },
     });
     const transitionOf = new Map(transitions.map((transition) => [transition.id, transition]));
+    // A claim answers in no particular order: hooks run in the order of the transitions (a
+    // refund's by version; one transaction's share their time).
+    const ordered = [...claimed].sort((a, b) => {
+      const [x, y] = [transitionOf.get(a.transitionId)!, transitionOf.get(b.transitionId)!];
+      return x.createdAt.getTime() - y.createdAt.getTime() || x.version - y.version;
+    });
 
     const delivered: string[] = [];
-    for (const delivery of claimed) {
+    for (const delivery of ordered) {
       const plugin = this.host.plugins.get(delivery.plugin);
       if (!plugin?.hooks?.afterTransition) {
         await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
@@ -134,8 +135,9 @@ export class HookDeliveryWorker implements HookDispatch {
   }
 
   private async fail(deliveryId: string, attempts: number, message: string, permanent: boolean): Promise<void> {
-    const dead = permanent || attempts >= this.maxAttempts;
-    const delayMs = this.retryBaseMs * 2 ** (attempts - 1);
+    const retry = retryAfter(this.retry, attempts);
+    const dead = permanent || retry.dead;
+    const delayMs = retry.dead ? 0 : retry.delayMs;
     await this.db.prisma.pluginDelivery.update({
       where: { id: deliveryId },
       data: {
@@ -145,6 +147,6 @@ export class HookDeliveryWorker implements HookDispatch {
         availableAt: new Date(Date.now() + (dead ? 0 : delayMs)),
       },
     });
-    if (!dead) this.work.after(delayMs, () => this.deliver([deliveryId]));
+    if (!dead) this.jobs.retryLater(deliveryId, delayMs);
   }
 }

@@ -1,5 +1,6 @@
 import { type RefundAction } from "../domain/refund-machine.js";
-import { BackgroundWork } from "./background-work.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { JobQueue } from "../jobs/job-queue.js";
 import { recordRuns } from "./automation.js";
 import { changeRefunds } from "./refund-change.js";
 import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
@@ -11,53 +12,56 @@ export interface TimerWorkerOptions {
   claimMs?: number;
 }
 
+type DueTimer = { id: string; version: number; action: string; name: string };
+
 /**
  * Applies the refunds' due timers (`Refund.nextTimeoutAt`, written with the transition that
- * started them) in the timer's name, once: any process may claim a due timer with one
- * conditional UPDATE (FOR UPDATE SKIP LOCKED, so two processes never take the same refund),
- * and the change carries `expectedVersion` = the version that started the timer, so a late or
- * duplicate run, or one after a person acted, changes nothing.
- *
- * Our own rather than pg-boss or graphile-worker: the due time must commit with the status
- * that starts it, inside Prisma's interactive transaction, which a queue library's own
- * connection cannot join; and the same claim runs on PostgreSQL and the embedded PGlite.
+ * started them) in the timer's name, once: a job of src/jobs over the Refund rows themselves
+ * (the lease is `timeoutClaimedUntil`), and the change carries `expectedVersion` = the version
+ * that started the timer, so a late or duplicate run, or one after a person acted, changes
+ * nothing. No retry policy: a refused timer is recorded and ended, and a run that failed
+ * (the database went away) is taken again when its lease ends.
  */
 export class TimerWorker {
-  private readonly work = new BackgroundWork("automation timers");
-  private readonly sweepIntervalMs: number;
-  private readonly claimMs: number;
+  private readonly jobs: JobQueue<DueTimer>;
 
   constructor(
     private readonly deps: RefundServiceDeps,
     options: TimerWorkerOptions = {},
   ) {
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
-    this.claimMs = options.claimMs ?? 30_000;
+    this.jobs = new JobQueue<DueTimer>(deps.db.prisma, {
+      name: "automation timers",
+      table: {
+        table: "Refund",
+        leaseColumn: "timeoutClaimedUntil",
+        due: (now) => Prisma.sql`j."nextTimeoutAt" <= ${now}`,
+        orderBy: "nextTimeoutAt",
+        returning: Prisma.sql`j.id, j.version, j."nextTimeoutAction" AS action, j."nextTimeoutName" AS name`,
+      },
+      handle: async (timers) => {
+        for (const timer of timers) await this.apply(timer);
+      },
+      leaseMs: options.claimMs ?? 30_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
+      sweepLimit: 50,
+      now: deps.clock,
+    });
   }
 
   start(): void {
-    this.work.every(this.sweepIntervalMs, () => this.sweep());
+    this.jobs.start();
   }
 
   stop(): Promise<void> {
-    return this.work.stop();
+    return this.jobs.stop();
   }
 
   /** Claims up to 50 due timers and applies each in its own unit of work. */
-  async sweep(): Promise<void> {
-    const now = this.deps.clock();
-    const claimed = await this.deps.db.prisma.$queryRaw<Array<{ id: string; version: number; action: string; name: string }>>`
-      UPDATE "Refund" SET "timeoutClaimedUntil" = ${new Date(now.getTime() + this.claimMs)}
-      WHERE id IN (
-        SELECT id FROM "Refund"
-        WHERE "nextTimeoutAt" <= ${now} AND ("timeoutClaimedUntil" IS NULL OR "timeoutClaimedUntil" < ${now})
-        ORDER BY "nextTimeoutAt" LIMIT 50
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, version, "nextTimeoutAction" AS action, "nextTimeoutName" AS name`;
-    for (const timer of claimed) await this.apply(timer);
+  sweep(): Promise<void> {
+    return this.jobs.sweep();
   }
 
-  private async apply(timer: { id: string; version: number; action: string; name: string }): Promise<void> {
+  private async apply(timer: DueTimer): Promise<void> {
     await inUnitOfWork(this.deps, async (unit) => {
       const [result] = await changeRefunds(unit, this.deps.hooks, [
         {

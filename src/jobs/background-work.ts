@@ -1,6 +1,6 @@
 /**
- * Work a process does after a response has gone (payments, hook deliveries): started without
- * being awaited, logged when it fails, and awaited all together on shutdown.
+ * Work a process does after a response has gone (the job queues of job-queue.ts run on it):
+ * started without being awaited, logged when it fails, and awaited all together on shutdown.
  */
 export class BackgroundWork {
   private readonly inFlight = new Set<Promise<void>>();
