@@ -15,7 +15,6 @@ import {
 } from "../services/automation-admin.js";
 import { ruleFromRow } from "../services/shop-policies.js";
 import { queryViewer } from "./access.js";
-import { RefundRef } from "./refund.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum } from "./enums.js";
 import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
@@ -365,12 +364,7 @@ const StaffNotificationRef = builder.prismaObject("StaffNotification", {
   description: "A message a NOTIFY rule left in a staff inbox.",
   fields: (t) => ({
     id: t.exposeID("id"),
-    refund: t.field({
-      type: RefundRef,
-      nullable: true,
-      description: "The refund the rule ran on.",
-      resolve: (row, _args, ctx) => ctx.db.prisma.refund.findFirst({ where: { id: row.refundId, shopId: row.shopId } }),
-    }),
+    refund: t.relation("refund", { description: "The refund the rule ran on." }),
     member: t.id({ nullable: true, description: "The StaffMember whose inbox, or null for a role's.", resolve: (row) => (row.memberId ? encodeGlobalID("StaffMember", row.memberId) : null) }),
     role: t.field({ type: NotifyRoleEnum, nullable: true, description: "The role whose inbox, or null for a member's.", resolve: (row) => row.role as never }),
     ruleName: t.exposeString("ruleName"),

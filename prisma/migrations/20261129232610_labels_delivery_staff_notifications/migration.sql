@@ -27,3 +27,6 @@ CREATE INDEX "StaffNotification_refundId_idx" ON "StaffNotification"("refundId")
 
 -- CreateIndex
 CREATE INDEX "Refund_labels_idx" ON "Refund" USING GIN ("labels");
+
+-- AddForeignKey
+ALTER TABLE "StaffNotification" ADD CONSTRAINT "StaffNotification_refundId_fkey" FOREIGN KEY ("refundId") REFERENCES "Refund"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
