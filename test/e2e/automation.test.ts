@@ -406,4 +406,61 @@ describe.each(backends)("automation rules on %s", (kind) => {
       await shop.staff.SHOP_ADMIN.request(SET_TIMER, { input: { status: "AWAITING_RETURN", minutes: 0 } });
     }
   });
+  it("notifies one member's inbox, and counts hours since delivery from the order's deliveredAt", async () => {
+    const admin = shop.staff.SHOP_ADMIN;
+    const created = await admin.request<{ createStaffMember: { staffMember: { id: string } } }>(
+      `mutation ($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { staffMember { id } } }`,
+      { input: { name: "Ming", role: "FINANCE" } },
+    );
+    const memberId = created.createStaffMember.staffMember.id;
+    const token = await admin.request<{ createApiToken: { token: string } }>(
+      `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`,
+      { input: { role: "FINANCE", staffMemberId: memberId, label: "ming" } },
+    );
+    const ming = server.client(token.createApiToken.token);
+    const INBOX = `query { staffNotifications(first: 10) { edges { node { message member role } } } }`;
+    type Inbox = { staffNotifications: { edges: Array<{ node: { message: string; member: string | null; role: string | null } }> } };
+    await withRule(
+      admin,
+      { name: "Late return: tell Ming", trigger: "ENTERS_STATUS", status: "PENDING_REVIEW", stopAfterMatch: false, conditions: [{ field: "hoursSinceDelivery", operator: "GTE", value: 48 }], action: { kind: "NOTIFY", memberId, message: "{{refundId}} came late" } },
+      async () => {
+        customers += 1;
+        const externalId = `c-auto-${customers}`;
+        const customer = await shop.customer(externalId);
+        const paidAt = new Date(Date.now() - 10 * 24 * 3_600_000);
+        const UPSERT = `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id deliveredAt } userErrors { code field } } }`;
+        const order = (deliveredAt: Date | null, shippingStatus = "DELIVERED") => ({
+          externalId: `late-${customers}`,
+          customerExternalId: externalId,
+          items: [{ sku: "S", name: "鞋", quantity: 1, unitPrice: 9900 }],
+          paidAmount: 9900,
+          paidAt: paidAt.toISOString(),
+          shippingStatus,
+          ...(deliveredAt && { deliveredAt: deliveredAt.toISOString() }),
+        });
+        type Upserted = { upsertOrder: { order: { id: string; deliveredAt: string | null } | null; userErrors: UserErrors } };
+        // A delivery time needs a delivered order, after its payment.
+        for (const input of [order(new Date(), "SHIPPED"), order(new Date(paidAt.getTime() - 1_000))]) {
+          const refused = await shop.staff.INTEGRATION.request<Upserted>(UPSERT, { input });
+          expect(refused.upsertOrder.userErrors.map((error) => [error.code, error.field])).toEqual([["INVALID_INPUT", ["input", "deliveredAt"]]]);
+        }
+        const deliveredAt = new Date(Date.now() - 72 * 3_600_000);
+        const upserted = await shop.staff.INTEGRATION.request<Upserted>(UPSERT, { input: order(deliveredAt) });
+        expect(upserted.upsertOrder.order!.deliveredAt).toBe(deliveredAt.toISOString());
+        // Sent again as DELIVERED with no time, it keeps the first.
+        const again = await shop.staff.INTEGRATION.request<Upserted>(UPSERT, { input: order(null) });
+        expect(again.upsertOrder.order!.deliveredAt).toBe(deliveredAt.toISOString());
+
+        const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId: upserted.upsertOrder.order!.id, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND" } });
+        const refundId = requested.requestRefund.refund!.id;
+        expect((await ming.request<Inbox>(INBOX)).staffNotifications.edges.map((edge) => edge.node)).toEqual([{ message: `${refundId} came late`, member: memberId, role: null }]);
+        // Another FINANCE token, not Ming's, does not see Ming's inbox.
+        expect((await shop.staff.FINANCE.request<Inbox>(INBOX)).staffNotifications.edges).toEqual([]);
+        const dry = await shop.staff.AGENT.request<{ simulateAutomationRules: any }>(SIMULATE, { input: { refundId } });
+        expect(dry.simulateAutomationRules.rules[0].conditions[0]).toMatchObject({ field: "hoursSinceDelivery", actual: 72, met: true });
+        // A label filter is checked like a label.
+        await expect(shop.staff.AGENT.request(`query { refunds(filter: { labels: ["no/slash"] }) { edges { node { id } } } }`)).rejects.toThrow(/INVALID_LABEL|label/);
+      },
+    );
+  });
 });
