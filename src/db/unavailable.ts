@@ -20,5 +20,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 // Node sockets: refused, reset, broken, timed out.
 const UNAVAILABLE_CODES = /^(P1001|P1002|P1017|08[0-9A-Z]{3}|57P0[123]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)$/;
 
-// node-postgres reports a lost connection by message only.
-const CONNECTION_LOST = ["Connection terminated", "Client has encountered a connection error and is not queryable"];
+// node-postgres reports a lost connection by message only; Prisma's P2028 stands for several
+// transaction errors, and only this one means "no connection free in time" (an overloaded or
+// recovering pool), which a retry a moment later answers.
+const CONNECTION_LOST = [
+  "Connection terminated",
+  "Client has encountered a connection error and is not queryable",
+  "Unable to start a transaction in the given time",
+];
