@@ -30,6 +30,7 @@ export interface TransitionRow {
   actorKind: Actor["kind"];
   actorRole: NonNullable<Actor["role"]> | null;
   actorName: string | null;
+  actorMemberId: string | null;
   note: string | null;
   amount: number | null;
   createdAt: Date;
@@ -149,5 +150,5 @@ export function requestTransitionRow(
 }
 
 function actorColumns(actor: Actor) {
-  return { actorKind: actor.kind, actorRole: actor.role ?? null, actorName: actor.name ?? null };
+  return { actorKind: actor.kind, actorRole: actor.role ?? null, actorName: actor.name ?? null, actorMemberId: actor.memberId ?? null };
 }
