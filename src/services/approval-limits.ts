@@ -2,16 +2,17 @@ import type { Database } from "../db/database.js";
 import { LIMITED_ROLES, type LimitSubject, limitAmountProblem, limitSubjectKey } from "../domain/approval-limits.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
+import type { Prisma } from "../generated/prisma/client.js";
 import { recordAudit } from "./audit.js";
 import type { ShopConfig } from "./unit-of-work.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** `approvalLimits`: the shop's discretion limits, for its staff (a platform admin names the shop). */
-export async function listApprovalLimits(db: Database, viewer: Viewer | null, shopId: string | null) {
+export async function listApprovalLimits(db: Database, viewer: Viewer | null, shopId: string | null, query: { include?: Prisma.ApprovalLimitInclude; select?: Prisma.ApprovalLimitSelect } = {}) {
   const caller = requireRole(viewer, [...STAFF_ROLES]);
   const shop = caller.role === "PLATFORM_ADMIN" ? shopId : caller.shopId;
   if (!shop) return [];
-  return db.prisma.approvalLimit.findMany({ where: { shopId: shop }, orderBy: [{ subject: "asc" }] });
+  return db.prisma.approvalLimit.findMany({ ...query, where: { shopId: shop }, orderBy: [{ subject: "asc" }] });
 }
 
 export interface SetApprovalLimitInput {

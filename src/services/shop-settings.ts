@@ -2,7 +2,7 @@ import type { Database } from "../db/database.js";
 import { type OverLimit } from "../domain/approval-limits.js";
 import { fail } from "../domain/errors.js";
 import { recordAudit } from "./audit.js";
-import { MAX_CARE_DAYS } from "./care-list.js";
+import { MAX_CARE_DAYS } from "../domain/care.js";
 import { isSupportedTimeZone } from "./refund-metrics.js";
 import type { ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
