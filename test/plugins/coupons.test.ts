@@ -26,17 +26,18 @@ describe("coupon rules", () => {
   it("has settings with sensible defaults, filled in around what a shop sets", () => {
     expect(DEFAULTS).toEqual({
       enabled: true,
-      refundCoupon: { enabled: true, value: 1000, minimumSpend: 9900, validityDays: 30 },
+      refundCoupon: { enabled: true, value: 1000, minimumSpend: 9900, validityDays: 30, onlyOnCareList: false },
       reorderCoupon: {
         enabled: true,
         value: 2000,
         minimumSpend: 0,
         validityDays: 30,
+        onlyOnCareList: false,
         reasonCodes: ["ORDERED_BY_MISTAKE"],
         sizeKeywords: ["尺码", "码数", "尺寸", "大小", "偏大", "偏小", "size"],
       },
     });
-    expect(couponSettings.parse({ refundCoupon: { value: 500 } }).refundCoupon).toEqual({ enabled: true, value: 500, minimumSpend: 9900, validityDays: 30 });
+    expect(couponSettings.parse({ refundCoupon: { value: 500 } }).refundCoupon).toEqual({ enabled: true, value: 500, minimumSpend: 9900, validityDays: 30, onlyOnCareList: false });
     for (const invalid of [
       { refundCoupon: { value: 0 } },
       { refundCoupon: { value: 20_000 } }, // more than its ¥99 minimum spend
@@ -283,7 +284,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
     const custom = await setupShop(server);
     const updated = await updateSettings(custom, { refundCoupon: { value: 500, minimumSpend: 5000, validityDays: 7 } });
     expect(updated.userErrors).toEqual([]);
-    expect(updated.plugin!.settings).toMatchObject({ enabled: true, refundCoupon: { enabled: true, value: 500, minimumSpend: 5000, validityDays: 7 } });
+    expect(updated.plugin!.settings).toMatchObject({ enabled: true, refundCoupon: { enabled: true, value: 500, minimumSpend: 5000, validityDays: 7, onlyOnCareList: false } });
     const other = await unshippedRefund(custom, "c-custom");
     const [coupon] = await waitForCoupons(other.customer.client, other.refund.id, 1);
     expect(coupon).toMatchObject({ value: { amount: 500 }, minimumSpend: { amount: 5000 } });
