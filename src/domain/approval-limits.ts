@@ -98,9 +98,9 @@ export function checkApprovalLimit(
     return { ok: false, error: userError("APPROVAL_LIMIT_EXCEEDED", `${over}: ask someone with a higher limit`, ["input", plan.rule.action === "OFFER_RESOLUTION" ? "offerOptions" : "amount"]) };
   }
   const note = [plan.note, `${over}: sent on to finance`].filter(Boolean).join(" — ");
-  if (plan.to === "AWAITING_RETURN" || plan.to === "PENDING_FINANCE") return { ok: true, plan: { ...plan, note } };
+  if (plan.to === "AWAITING_RETURN" || plan.to === "PENDING_FINANCE") return { ok: true, plan: { ...plan, note, escalated: true } };
   // Finance decides this amount now (a compensation: the customer keeps the item), no options go out.
-  return { ok: true, plan: { ...plan, to: "PENDING_FINANCE", approvedAmount: amount, amount, newOptions: undefined, note } };
+  return { ok: true, plan: { ...plan, to: "PENDING_FINANCE", approvedAmount: amount, amount, newOptions: undefined, note, escalated: true } };
 }
 
 /** A limit's amount as stored, for the limits of one shop. */

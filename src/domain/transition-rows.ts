@@ -17,6 +17,8 @@ export interface RefundRowKey {
   shopId: string;
   currency: string;
   version: number;
+  /** The deadline of the status it leaves, if any: a transition after it is past due. */
+  slaDueAt?: Date | null;
 }
 
 export interface TransitionRow {
@@ -31,6 +33,8 @@ export interface TransitionRow {
   actorRole: NonNullable<Actor["role"]> | null;
   actorName: string | null;
   actorMemberId: string | null;
+  escalated: boolean;
+  pastDue: boolean;
   note: string | null;
   amount: number | null;
   createdAt: Date;
@@ -100,6 +104,8 @@ export function transitionRowsFor(
       toStatus: plan.to,
       action: plan.rule.action,
       ...actorColumns(actor),
+      escalated: plan.escalated ?? false,
+      pastDue: refund.slaDueAt != null && refund.slaDueAt.getTime() < at.getTime(),
       note: plan.note,
       amount: plan.amount,
       createdAt: at,
@@ -143,6 +149,8 @@ export function requestTransitionRow(
     toStatus: "REQUESTED",
     action: "REQUEST",
     ...actorColumns(actor),
+    escalated: false,
+    pastDue: false,
     note: refund.description,
     amount: refund.requestedAmount,
     createdAt: at,

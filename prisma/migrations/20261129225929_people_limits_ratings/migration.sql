@@ -2,7 +2,9 @@
 CREATE TYPE "ApprovalOverLimit" AS ENUM ('REFUSE', 'SEND_TO_FINANCE');
 
 -- AlterTable
-ALTER TABLE "RefundTransition" ADD COLUMN     "actorMemberId" TEXT;
+ALTER TABLE "RefundTransition" ADD COLUMN     "actorMemberId" TEXT,
+ADD COLUMN     "escalated" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "pastDue" BOOLEAN NOT NULL DEFAULT false;
 
 -- AlterTable
 ALTER TABLE "Shop" ADD COLUMN     "careDays" INTEGER NOT NULL DEFAULT 30,
