@@ -15,8 +15,8 @@ export type OverLimit = (typeof OVER_LIMIT_ACTIONS)[number];
 /** Roles a shop may limit; a platform admin acts for the platform and is never limited. */
 export const LIMITED_ROLES: readonly Role[] = ["SHOP_ADMIN", "AGENT", "WAREHOUSE", "FINANCE"];
 
-/** Far above any real refund, far below where integer minor units lose precision. */
-export const MAX_LIMIT_AMOUNT = 1_000_000_000_00;
+/** 1,000,000.00 in a two-digit currency: far above any refund a person settles alone. */
+export const MAX_LIMIT_AMOUNT = 100_000_000;
 
 export interface ApprovalLimits {
   byRole: Partial<Record<Role, number>>;
