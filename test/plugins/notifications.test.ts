@@ -282,7 +282,7 @@ describe.each(backends)("notifications plugin on %s", (kind) => {
       (refund) => refund.notifications.length === 2,
     );
     expect(messages.notifications.map((n) => n.message).sort()).toEqual([
-      `Sorry, your refund request for order ${reviewed.orderExternalId} was declined: The tag was removed and the shirt was worn. If you have questions, please contact customer service.`,
+      `Sorry, your refund request for order ${reviewed.orderExternalId} was declined: The tag was removed and the shirt was worn. If you have questions, please contact customer service. Please rate how we handled it (1–5) within 30 days.`,
       `We have received your refund request for order ${reviewed.orderExternalId} (¥89.00); customer service will review it within 24 hours.`,
     ]);
   });
