@@ -1,6 +1,6 @@
 import { type UserError, userError } from "./errors.js";
 import { formatMoney } from "./money.js";
-import type { TransitionPlan } from "./transition-plan.js";
+import { type RefundSnapshot, type TransitionPlan, holdForReview } from "./transition-plan.js";
 import type { Actor, Role } from "./types.js";
 
 /**
@@ -45,10 +45,12 @@ export function limitAmountProblem(maxAmount: number): string | null {
 /**
  * The amount an action commits the shop to, which a limit governs: what APPROVE and
  * PASS_INSPECTION approve, the largest option OFFER_RESOLUTION puts before the customer, what
- * FINANCE_APPROVE pays. null for every other action.
+ * FINANCE_APPROVE pays, what a CLASSIFY refunds at once. null for every other action.
  */
 export function limitedAmount(plan: TransitionPlan): number | null {
   switch (plan.rule.action) {
+    case "CLASSIFY":
+      return plan.paymentAmount ?? null;
     case "APPROVE":
     case "PASS_INSPECTION":
       return plan.approvedAmount;
@@ -79,10 +81,13 @@ export function limitFor(actor: Actor, limits: ApprovalLimits): { maxAmount: num
  * second person (FINANCE) pays or rejects it. An approved return still waits for its parcel
  * (AWAITING_RETURN): it reaches finance after inspection. Rules, timers and finance itself are
  * always refused over their limit (there is no second person to send them to), and so is an
- * offer that includes a return (finance cannot take the customer's choice for them).
+ * offer that includes a return (finance cannot take the customer's choice for them). A rule's
+ * refund at once (CLASSIFY into REFUNDING) over the rules' limit is held for review instead: a
+ * new request must go somewhere, and a person decides.
  */
 export function checkApprovalLimit(
   plan: TransitionPlan,
+  refund: RefundSnapshot,
   actor: Actor,
   limits: ApprovalLimits,
   currency: string,
@@ -92,6 +97,7 @@ export function checkApprovalLimit(
   const limit = limitFor(actor, limits);
   if (!limit || amount <= limit.maxAmount) return { ok: true, plan };
   const over = `${plan.rule.action} of ${formatMoney(amount, currency)} is over ${limit.whose} limit of ${formatMoney(limit.maxAmount, currency)}`;
+  if (plan.rule.action === "CLASSIFY") return { ok: true, plan: holdForReview(plan, refund, `${over}: held for review`) };
   const offersReturn = plan.newOptions?.some((option) => option.kind === "RETURN_WITH_FULL_REFUND") ?? false;
   const toFinance = limits.overLimit === "SEND_TO_FINANCE" && actor.kind === "USER" && plan.rule.action !== "FINANCE_APPROVE" && !offersReturn;
   if (!toFinance) {

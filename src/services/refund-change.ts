@@ -105,7 +105,7 @@ export async function changeRefunds(
     if (change.hold) plan = holdForReview(plan, refund, change.hold);
     const shop = policies.get(refund.shopId) ?? NO_POLICIES;
     // The shop's discretion limits come with its cached policies: 0 statements per transition.
-    const limited = checkApprovalLimit(plan, actor, shop.limits, refund.currency);
+    const limited = checkApprovalLimit(plan, refund, actor, shop.limits, refund.currency);
     if (!limited.ok) {
       refused([limited.error]);
       continue;

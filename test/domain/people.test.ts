@@ -40,39 +40,55 @@ describe("discretion limits", () => {
 
   it("lets ¥20 through a ¥20 limit and refuses ¥21", () => {
     const within = plan(compensation(2000));
-    expect(checkApprovalLimit(within, ann, limits, "CNY")).toEqual({ ok: true, plan: within });
-    expect(checkApprovalLimit(plan(compensation(2100)), ann, limits, "CNY")).toEqual({
+    expect(checkApprovalLimit(within, reviewing, ann, limits, "CNY")).toEqual({ ok: true, plan: within });
+    expect(checkApprovalLimit(plan(compensation(2100)), reviewing, ann, limits, "CNY")).toEqual({
       ok: false,
       error: { code: "APPROVAL_LIMIT_EXCEEDED", message: "OFFER_RESOLUTION of ¥21.00 is over Ann's limit of ¥20.00: ask someone with a higher limit", field: ["input", "offerOptions"] },
     });
-    expect(checkApprovalLimit(plan({ action: "APPROVE" }), ann, limits, "CNY")).toMatchObject({ ok: false, error: { field: ["input", "amount"] } });
+    expect(checkApprovalLimit(plan({ action: "APPROVE" }), reviewing, ann, limits, "CNY")).toMatchObject({ ok: false, error: { field: ["input", "amount"] } });
     // Actions that commit no amount are never limited.
-    expect(checkApprovalLimit(plan({ action: "REJECT", note: "no" }), ann, { ...limits, byMember: { "m-ann": 0 } }, "CNY").ok).toBe(true);
+    expect(checkApprovalLimit(plan({ action: "REJECT", note: "no" }), reviewing, ann, { ...limits, byMember: { "m-ann": 0 } }, "CNY").ok).toBe(true);
   });
 
   it("sends a person's over-limit action on to PENDING_FINANCE when the shop says so, but never a rule's", () => {
     const toFinance = { ...limits, overLimit: "SEND_TO_FINANCE" as const };
-    const sent = checkApprovalLimit(plan(compensation(2100)), ann, toFinance, "CNY");
+    const sent = checkApprovalLimit(plan(compensation(2100)), reviewing, ann, toFinance, "CNY");
     expect(sent).toMatchObject({
       ok: true,
       plan: { to: "PENDING_FINANCE", approvedAmount: 2100, amount: 2100, newOptions: undefined, escalated: true, note: "OFFER_RESOLUTION of ¥21.00 is over Ann's limit of ¥20.00: sent on to finance" },
     });
-    const approved = checkApprovalLimit(plan({ action: "APPROVE", amount: 5000 }), ann, toFinance, "CNY");
+    const approved = checkApprovalLimit(plan({ action: "APPROVE", amount: 5000 }), reviewing, ann, toFinance, "CNY");
     expect(approved).toMatchObject({ ok: true, plan: { to: "PENDING_FINANCE", approvedAmount: 5000, escalated: true } });
     // A return still comes back first; it reaches finance after inspection.
     const returning = plan({ action: "APPROVE" }, ann, { ...reviewing, type: "RETURN_AND_REFUND" });
-    expect(checkApprovalLimit(returning, ann, toFinance, "CNY")).toMatchObject({ ok: true, plan: { to: "AWAITING_RETURN", escalated: true } });
+    expect(checkApprovalLimit(returning, reviewing, ann, toFinance, "CNY")).toMatchObject({ ok: true, plan: { to: "AWAITING_RETURN", escalated: true } });
     const withReturn = plan({ action: "OFFER_RESOLUTION", offerOptions: [{ kind: "RETURN_WITH_FULL_REFUND" }] });
-    expect(checkApprovalLimit(withReturn, ann, toFinance, "CNY").ok).toBe(false);
-    expect(checkApprovalLimit(plan({ action: "APPROVE" }, rule), rule, toFinance, "CNY").ok).toBe(false);
+    expect(checkApprovalLimit(withReturn, reviewing, ann, toFinance, "CNY").ok).toBe(false);
+    expect(checkApprovalLimit(plan({ action: "APPROVE" }, rule), reviewing, rule, toFinance, "CNY").ok).toBe(false);
   });
 
   it("limits finance's payment and the rules' too", () => {
     const finance: Actor = { kind: "USER", role: "FINANCE" };
     const pending: RefundSnapshot = { ...reviewing, status: "PENDING_FINANCE", approvedAmount: 4000 };
     const pay = plan({ action: "FINANCE_APPROVE" }, finance, pending);
-    expect(checkApprovalLimit(pay, finance, { ...limits, byRole: { FINANCE: 3999 }, overLimit: "SEND_TO_FINANCE" }, "CNY")).toMatchObject({ ok: false, error: { code: "APPROVAL_LIMIT_EXCEEDED" } });
-    expect(checkApprovalLimit(pay, finance, { ...limits, byRole: { FINANCE: 4000 } }, "CNY").ok).toBe(true);
+    expect(checkApprovalLimit(pay, pending, finance, { ...limits, byRole: { FINANCE: 3999 }, overLimit: "SEND_TO_FINANCE" }, "CNY")).toMatchObject({ ok: false, error: { code: "APPROVAL_LIMIT_EXCEEDED" } });
+    expect(checkApprovalLimit(pay, pending, finance, { ...limits, byRole: { FINANCE: 4000 } }, "CNY").ok).toBe(true);
+  });
+
+  it("holds a rule's refund at once over the rules' limit for review, and lets one within it through", () => {
+    const requested: RefundSnapshot = { status: "REQUESTED", type: "REFUND_ONLY", requestedAmount: 4000, approvedAmount: null, version: 1 };
+    const unshipped = { ...around, shippingStatus: "NOT_SHIPPED" as const };
+    const classify = (refund: RefundSnapshot) => {
+      const planned = planTransition(refund, { action: "CLASSIFY" }, rule, unshipped);
+      if (!planned.ok) throw new Error("no plan");
+      return planned.plan;
+    };
+    expect(checkApprovalLimit(classify(requested), requested, rule, limits, "CNY")).toMatchObject({
+      ok: true,
+      plan: { to: "PENDING_REVIEW", paymentAmount: undefined, note: "CLASSIFY of ¥40.00 is over the automation rules' limit of ¥30.00: held for review" },
+    });
+    const small = { ...requested, requestedAmount: 3000 };
+    expect(checkApprovalLimit(classify(small), small, rule, limits, "CNY")).toMatchObject({ ok: true, plan: { to: "REFUNDING", paymentAmount: 3000 } });
   });
 
   it("refuses negative, fractional and absurd amounts", () => {

@@ -203,6 +203,16 @@ describe.each(backends)("people around a refund on %s", (kind) => {
       expect((await shop.staff.AGENT.request<{ refund: { status: string } }>(ASSIGNEE, { id: larger.refundId })).refund.status).toBe("PENDING_REVIEW");
       const run = await server.app.db.prisma.automationRun.findFirstOrThrow({ where: { refundId: rawId(larger.refundId) } });
       expect(run).toMatchObject({ outcome: "SKIPPED", reason: "APPROVAL_LIMIT_EXCEEDED: APPROVE of ¥40.00 is over the automation rules' limit of ¥30.00: ask someone with a higher limit" });
+      // The built-in "refund at once" rule is bound too: above the limit a person looks first.
+      const customer = await shop.customer("rule-unshipped");
+      const request = async (paidAmount: number) => {
+        const orderId = await shop.order("rule-unshipped", { paidAmount, shippingStatus: "NOT_SHIPPED" });
+        return (await customer.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" } })).requestRefund.refund!;
+      };
+      const held = await request(6000);
+      expect(held.status).toBe("PENDING_REVIEW");
+      expect(held.transitions.at(-1)).toMatchObject({ action: "CLASSIFY", to: "PENDING_REVIEW", note: "CLASSIFY of ¥60.00 is over the automation rules' limit of ¥30.00: held for review" });
+      expect((await request(3000)).status).toBe("REFUNDING");
       await shop.staff.SHOP_ADMIN.request(`mutation ($input: UpdateAutomationRuleInput!) { updateAutomationRule(input: $input) { userErrors { code } } }`, {
         input: { ruleId: (await shop.staff.SHOP_ADMIN.request<{ automationRules: Array<{ id: string; name: string }> }>(`{ automationRules { id name } }`)).automationRules.find((r) => r.name === "Small: approve")!.id, enabled: false },
       });
