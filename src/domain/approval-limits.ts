@@ -109,17 +109,18 @@ export function checkApprovalLimit(
   return { ok: true, plan: { ...plan, to: "PENDING_FINANCE", approvedAmount: amount, amount, newOptions: undefined, note, escalated: true } };
 }
 
-/** A limit's amount as stored, for the limits of one shop. */
+/** A shop's limits from its stored rows (ApprovalLimit) and its over-limit setting. */
 export function approvalLimitsFrom(
   rows: ReadonlyArray<{ role: Role | null; staffMemberId: string | null; subject: string; maxAmount: number }>,
   overLimit: OverLimit,
 ): ApprovalLimits {
-  const limits: ApprovalLimits = { byRole: {}, byMember: {}, rules: null, overLimit };
+  const byRole: Partial<Record<Role, number>> = {};
   const byMember: Record<string, number> = {};
+  let rules: number | null = null;
   for (const row of rows) {
     if (row.staffMemberId) byMember[row.staffMemberId] = row.maxAmount;
-    else if (row.role) limits.byRole[row.role] = row.maxAmount;
-    else if (row.subject === "RULES") limits.rules = row.maxAmount;
+    else if (row.role) byRole[row.role] = row.maxAmount;
+    else if (row.subject === "RULES") rules = row.maxAmount;
   }
-  return { ...limits, byMember };
+  return { byRole, byMember, rules, overLimit };
 }
