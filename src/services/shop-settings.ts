@@ -1,5 +1,5 @@
 import type { Database } from "../db/database.js";
-import { type OverLimit } from "../domain/approval-limits.js";
+import type { OverLimit } from "../domain/approval-limits.js";
 import { fail } from "../domain/errors.js";
 import { recordAudit } from "./audit.js";
 import { MAX_CARE_DAYS } from "../domain/care.js";
