@@ -38,6 +38,11 @@ export const USER_ERROR_CODES = [
   "AUTOMATION_RULE_CYCLE",
   "DUPLICATE_RULE_NAME",
   "URL_NOT_ALLOWED",
+  // People: discretion limits and the customer's rating.
+  "APPROVAL_LIMIT_EXCEEDED",
+  "REFUND_NOT_ENDED",
+  "ALREADY_RATED",
+  "RATING_WINDOW_CLOSED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
