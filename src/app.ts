@@ -14,6 +14,7 @@ import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScop
 import { useOperationLog } from "./observability/operation-log.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
 import { buildSchema } from "./graphql/schema.js";
@@ -84,6 +85,25 @@ function bodyTooLarge(request: IncomingMessage, maxBytes: number, response: impo
 }
 
 /** How long shutdown waits for subscriptions to complete, then for connections to close. */
+/** Seconds a client is asked to wait when the database cannot be reached (a restart takes a few). */
+const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/** The answer while the database cannot be reached: HTTP 503 with Retry-After, and a code to retry on. */
+function databaseUnavailable(error: GraphQLError): GraphQLError {
+  return new GraphQLError(`The database cannot be reached for the moment (a restart or failover): retry in ${UNAVAILABLE_RETRY_AFTER_S} s.`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: {
+      code: "SERVICE_UNAVAILABLE",
+      retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_S,
+      requestId: currentRequestId(),
+      http: { status: 503, headers: { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_S) } },
+    },
+  });
+}
+
 const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
@@ -147,8 +167,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       warn: (...args: unknown[]) => logger.warn({ requestId: currentRequestId() }, args.map(String).join(" ")),
       error: (...args: unknown[]) => {
         const err = args.find((arg) => arg instanceof Error);
-        // yoga reports every error a resolver threw; a refused role or a missing row is expected.
-        const expected = (err as { originalError?: unknown } | undefined)?.originalError instanceof UserErrorsException;
+        // yoga reports every error a resolver threw; a refused role, a missing row or an outage
+        // (maskError logs it as a warning) is expected.
+        const original = (err as { originalError?: unknown } | undefined)?.originalError;
+        const expected = original instanceof UserErrorsException || isDatabaseUnavailable(original ?? err);
         logger[expected ? "debug" : "error"]({ requestId: currentRequestId(), err }, args.map(String).join(" "));
       },
     },
@@ -163,6 +185,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         }
         const masked = maskError(error, message, isDev);
         if (masked === error) return masked; // a GraphQLError made on purpose: shown as is
+        if (isDatabaseUnavailable(original ?? error)) {
+          // An outage, not a bug: the client is told to come back, and the log says which.
+          logger.warn({ requestId: currentRequestId(), err: original ?? error }, "database unavailable");
+          return databaseUnavailable(error as GraphQLError);
+        }
         // A bug: the client gets "Unexpected error." and the request id, the log gets the cause.
         const requestId = currentRequestId();
         logger.error({ requestId, err: original ?? error, path: (error as GraphQLError).path }, "internal error (masked)");

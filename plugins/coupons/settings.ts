@@ -12,6 +12,8 @@ function couponTerms(defaults: { value: number; minimumSpend: number; validityDa
     minimumSpend: z.number().int().min(0).max(MAX_AMOUNT).default(defaults.minimumSpend),
     /** Valid for this many days from issue. */
     validityDays: z.number().int().min(1).max(3650).default(defaults.validityDays),
+    /** Only for customers on the shop's care list when the trigger happens (Customer.care). */
+    onlyOnCareList: z.boolean().default(false),
   };
 }
 

@@ -93,25 +93,26 @@ export const DEFAULT_TEMPLATES: Templates = {
     "zh-CN": "我们已重新为您发起退款 {{amount}}，将在 {{workingDays}} 个工作日内原路退回。",
     en: "We have sent your refund of {{amount}} again; it will reach your original payment account within {{workingDays}} working days.",
   },
+  // A refund that ended invites the customer's rating (rateRefund: 1–5, within 30 days).
   REFUNDED: {
-    "zh-CN": "退款 {{amount}} 已原路退回，请注意查收。感谢您的耐心。",
-    en: "{{amount}} has been refunded to your original payment account. Thank you for your patience.",
+    "zh-CN": "退款 {{amount}} 已原路退回，请注意查收。感谢您的耐心。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "{{amount}} has been refunded to your original payment account. Thank you for your patience. Please rate how we handled it (1–5) within 30 days.",
   },
   REFUND_FAILED: {
     "zh-CN": "退款 {{amount}} 暂未成功退回原支付账户，我们正在处理，稍后将重新发起，无需您操作。",
     en: "Refunding {{amount}} to your original payment account did not go through yet; we are on it and will send it again, nothing for you to do.",
   },
   REJECTED: {
-    "zh-CN": "很抱歉，您对订单 {{orderRef}} 的退款申请未通过：{{note}}。如有疑问，请联系客服。",
-    en: "Sorry, your refund request for order {{orderRef}} was declined: {{note}}. If you have questions, please contact customer service.",
+    "zh-CN": "很抱歉，您对订单 {{orderRef}} 的退款申请未通过：{{note}}。如有疑问，请联系客服。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "Sorry, your refund request for order {{orderRef}} was declined: {{note}}. If you have questions, please contact customer service. Please rate how we handled it (1–5) within 30 days.",
   },
   "FAIL_INSPECTION:REJECTED": {
-    "zh-CN": "很抱歉，您退回的商品未通过验货：{{note}}。如有疑问，请联系客服。",
-    en: "Sorry, the item you sent back did not pass inspection: {{note}}. If you have questions, please contact customer service.",
+    "zh-CN": "很抱歉，您退回的商品未通过验货：{{note}}。如有疑问，请联系客服。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "Sorry, the item you sent back did not pass inspection: {{note}}. If you have questions, please contact customer service. Please rate how we handled it (1–5) within 30 days.",
   },
   CANCELLED: {
-    "zh-CN": "您已撤销订单 {{orderRef}} 的退款申请。",
-    en: "You have cancelled your refund request for order {{orderRef}}.",
+    "zh-CN": "您已撤销订单 {{orderRef}} 的退款申请。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "You have cancelled your refund request for order {{orderRef}}. Please rate how we handled it (1–5) within 30 days.",
   },
 };
 

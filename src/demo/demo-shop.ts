@@ -453,6 +453,8 @@ interface SeedContext {
   rng: Rng;
   shopId: string;
   rows: Rows;
+  /** The staff members the demo's people act as (staffMetrics and its dashboard table), by name. */
+  members: Map<string, { id: string; role: Role }>;
 }
 
 function roundFen(amount: number): number {
@@ -541,13 +543,14 @@ function stepTimes(rng: Rng, steps: readonly Step[], createdAt: number, endsAt: 
   return times;
 }
 
-function actorFor(rng: Rng, status: RefundStatus, action: RefundAction, customer: CustomerDraft): Actor {
+function actorFor(rng: Rng, members: SeedContext["members"], status: RefundStatus, action: RefundAction, customer: CustomerDraft): Actor {
   const rule = findRule(status, action);
   if (!rule) throw new Error(`demo seed: no transition ${action} from ${status}`);
   const role = rule.performers.find((performer): performer is Role => performer !== "SYSTEM");
   if (!role) return SYSTEM_ACTOR;
   const name = role === "CUSTOMER" ? customer.name : rng.pick(STAFF[role] ?? [role.toLowerCase()]);
-  return { kind: "USER", role, name };
+  const memberId = members.get(name)?.id;
+  return memberId ? { kind: "USER", role, name, memberId } : { kind: "USER", role, name };
 }
 
 interface RefundPlanInput {
@@ -604,7 +607,7 @@ function addRefund(ctx: SeedContext, input: RefundPlanInput): { id: string; stat
     }
     if (step.action === "SUBMIT_RETURN_SHIPMENT") Object.assign(request, trackingNumber(rng));
 
-    const actor = actorFor(rng, snapshot.status, step.action, customer);
+    const actor = actorFor(rng, ctx.members, snapshot.status, step.action, customer);
     const planned = planTransition(snapshot, request, actor, {
       shippingStatus: order.shippingStatus,
       refundBeforeReceipt: customer.refundBeforeReceipt,
@@ -689,6 +692,7 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
     rng,
     shopId,
     rows: { customers: [], orders: [], items: [], refunds: [], transitions: [], shipments: [], options: [], attempts: [] },
+    members: new Map(Object.entries(STAFF).flatMap(([role, names]) => names!.map((name) => [name, { id: randomUUID(), role: role as Role }] as const))),
   };
 
   // Customers: ~12% VIPs who are refunded when their return ships.
@@ -818,6 +822,7 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
           reasonTags: {
             create: DEFAULT_REASON_TAGS.map((tag) => ({ id: tagIds.get(tag.code)!, ...tag, createdAt: new Date(shopCreatedAt) })),
           },
+          staffMembers: { create: [...ctx.members].map(([name, { id, role }]) => ({ id, name, role, createdAt: new Date(shopCreatedAt) })) },
           // Requests made in the demo are classified by the rules a new shop gets.
           automationRules: { create: defaultRuleRows() },
         },

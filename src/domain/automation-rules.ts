@@ -28,6 +28,7 @@ export const RULE_FIELDS = {
   hoursSincePayment: { type: { kind: "number" }, local: false, description: "whole hours since the order was paid" },
   hoursSinceDelivery: { type: { kind: "number" }, local: false, description: "whole hours since the order was delivered; unknown (no condition met) while it has not been" },
   refundsLast30Days: { type: { kind: "number" }, local: false, description: "the customer's other refund requests of the last 30 days" },
+  onCareList: { type: { kind: "enum", values: ["YES", "NO"] }, local: false, description: "YES while the customer is on the shop's care list (a refund of theirs ended within the shop's careDays)" },
 } as const satisfies Record<string, { type: FieldType; local: boolean; description: string }>;
 export type RuleField = keyof typeof RULE_FIELDS;
 

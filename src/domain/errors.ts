@@ -43,6 +43,11 @@ export const USER_ERROR_CODES = [
   "INVALID_RECIPIENT",
   "INVALID_MESSAGE_TEMPLATE",
   "URL_NOT_ALLOWED",
+  // People: discretion limits and the customer's rating.
+  "APPROVAL_LIMIT_EXCEEDED",
+  "REFUND_NOT_ENDED",
+  "ALREADY_RATED",
+  "RATING_WINDOW_CLOSED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

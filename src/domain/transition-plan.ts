@@ -60,6 +60,8 @@ export interface TransitionPlan {
   returnReceived?: boolean;
   /** Set when the refund enters REFUNDING: what the payment provider is asked to pay. */
   paymentAmount?: number;
+  /** Over the actor's approval limit, sent on to finance (approval-limits.ts). */
+  escalated?: boolean;
 }
 
 const DENIAL_MESSAGES: Record<TransitionDenial, string> = {

@@ -17,6 +17,8 @@ export interface RefundRowKey {
   shopId: string;
   currency: string;
   version: number;
+  /** The deadline of the status it leaves, if any: a transition after it is past due. */
+  slaDueAt?: Date | null;
 }
 
 export interface TransitionRow {
@@ -30,6 +32,9 @@ export interface TransitionRow {
   actorKind: Actor["kind"];
   actorRole: NonNullable<Actor["role"]> | null;
   actorName: string | null;
+  actorMemberId: string | null;
+  escalated: boolean;
+  pastDue: boolean;
   note: string | null;
   amount: number | null;
   createdAt: Date;
@@ -99,6 +104,8 @@ export function transitionRowsFor(
       toStatus: plan.to,
       action: plan.rule.action,
       ...actorColumns(actor),
+      escalated: plan.escalated ?? false,
+      pastDue: refund.slaDueAt != null && refund.slaDueAt.getTime() < at.getTime(),
       note: plan.note,
       amount: plan.amount,
       createdAt: at,
@@ -142,6 +149,8 @@ export function requestTransitionRow(
     toStatus: "REQUESTED",
     action: "REQUEST",
     ...actorColumns(actor),
+    escalated: false,
+    pastDue: false,
     note: refund.description,
     amount: refund.requestedAmount,
     createdAt: at,
@@ -149,5 +158,5 @@ export function requestTransitionRow(
 }
 
 function actorColumns(actor: Actor) {
-  return { actorKind: actor.kind, actorRole: actor.role ?? null, actorName: actor.name ?? null };
+  return { actorKind: actor.kind, actorRole: actor.role ?? null, actorName: actor.name ?? null, actorMemberId: actor.memberId ?? null };
 }

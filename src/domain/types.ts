@@ -48,6 +48,8 @@ export interface Actor {
   /** Set for USER actors: the role of the token that acted. */
   role?: Role;
   name?: string;
+  /** Set for USER actors whose token belongs to a staff member: whose limit binds, whose work it is. */
+  memberId?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { kind: "SYSTEM", name: "platform" };

@@ -1,8 +1,18 @@
+import { careOf } from "../domain/care.js";
+import { customersWhere } from "../services/care-list.js";
 import { upsertCustomer } from "../services/shop-setup.js";
 import { customerScope } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
-import { UserErrorRef, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
+
+const CareRef = builder.simpleObject("Care", {
+  description: "Why and until when a customer is on the shop's care list.",
+  fields: (t) => ({
+    until: t.field({ type: "DateTime", description: "The customer leaves the list then, by the clock (nothing is written)." }),
+    reason: t.string(),
+  }),
+});
 
 export const CustomerRef = builder.prismaNode("Customer", {
   id: { field: "id" },
@@ -18,8 +28,53 @@ export const CustomerRef = builder.prismaNode("Customer", {
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     refunds: t.relatedConnection("refunds", { cursor: "id", query: { orderBy: { createdAt: "desc" } } }),
+    care: t.field({
+      type: CareRef,
+      nullable: true,
+      description: "Set while the customer is on the care list: a refund of theirs ended less than the shop's `careDays` ago.",
+      // Read with the customer (the latest ended refund and the shop's setting), not one query per customer.
+      select: {
+        shop: { select: { careDays: true } },
+        refunds: { where: { resolvedAt: { not: null } }, orderBy: [{ resolvedAt: "desc" }], take: 1, select: { status: true, resolvedAt: true } },
+      },
+      resolve: (customer, _args, ctx) => {
+        const latest = customer.refunds[0];
+        return latest?.resolvedAt ? careOf({ status: latest.status, resolvedAt: latest.resolvedAt }, customer.shop.careDays, ctx.services.clock()) : null;
+      },
+    }),
   }),
 });
+
+const CustomerFilter = builder.inputType("CustomerFilter", {
+  fields: (t) => ({
+    inCare: t.boolean({ description: "true: on the care list now; false: not on it." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  customers: t.prismaConnection({
+    type: "Customer",
+    cursor: "id",
+    maxSize: 100,
+    defaultSize: 20,
+    description: "The shop's customers, newest first (staff only).",
+    args: {
+      shopId: t.arg.id({ description: "For platform admins: whose customers." }),
+      filter: t.arg({ type: CustomerFilter }),
+    },
+    resolve: (query, _root, { shopId, filter }, ctx) =>
+      queryService(async () => {
+        const where = await customersWhere(
+          ctx.db,
+          queryViewer(ctx),
+          { shopId: shopId ? decodeGlobalIdOf(shopId, "Shop") : null, inCare: filter?.inCare },
+          ctx.services.clock(),
+        );
+        if (!where) return [];
+        return ctx.db.prisma.customer.findMany({ ...query, where, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      }),
+  }),
+}));
 
 const UpsertCustomerInput = builder.inputType("UpsertCustomerInput", {
   fields: (t) => ({

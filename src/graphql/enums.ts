@@ -1,3 +1,4 @@
+import { OVER_LIMIT_ACTIONS } from "../domain/approval-limits.js";
 import { REFUND_ACTIONS } from "../domain/refund-machine.js";
 import { REFUND_STATUSES, REFUND_TYPES, RESOLUTION_KINDS, ROLES, SHIPPING_STATUSES } from "../domain/types.js";
 import { builder } from "./builder.js";
@@ -10,3 +11,7 @@ export const RefundActionEnum = builder.enumType("RefundAction", { values: REFUN
 export const OrderShippingStatusEnum = builder.enumType("OrderShippingStatus", { values: SHIPPING_STATUSES });
 export const ResolutionKindEnum = builder.enumType("ResolutionKind", { values: RESOLUTION_KINDS });
 export const ActorKindEnum = builder.enumType("ActorKind", { values: ["SYSTEM", "RULE", "PLUGIN", "USER"] as const });
+export const OverLimitEnum = builder.enumType("ApprovalOverLimit", {
+  values: OVER_LIMIT_ACTIONS,
+  description: "Over a person's approval limit: REFUSE with APPROVAL_LIMIT_EXCEEDED, or SEND_TO_FINANCE (the refund goes to PENDING_FINANCE with that amount, for a second person).",
+});

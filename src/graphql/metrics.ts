@@ -8,12 +8,14 @@ import {
   type ReasonShareRow,
   refundMetrics,
 } from "../services/refund-metrics.js";
+import { type StaffMemberMetrics, type StaffMetrics, staffMetrics } from "../services/staff-metrics.js";
 import { FORECAST_HORIZON_DAYS, FORECAST_MIN_DAYS, type RefundRateForecast } from "../services/refund-rate-forecast.js";
 import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { RefundStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
 import { ReasonTagRef } from "./reason-tags.js";
+import { StaffMemberRef } from "./staff.js";
 import { parseGlobalId } from "./user-errors.js";
 
 const COHORT = "the refunds requested (created) in [from, to)";
@@ -201,6 +203,63 @@ builder.queryField("refundMetrics", (t) =>
       const viewer = queryViewer(ctx);
       return queryService(() =>
         refundMetrics(ctx.db, ctx.services.clock, viewer, {
+          shopId: args.shopId ? parseGlobalId(args.shopId, "Shop", ["shopId"]) : null,
+          from: args.from,
+          to: args.to,
+          timeZone: args.timeZone,
+        }),
+      );
+    },
+  }),
+);
+
+const StaffMemberMetricsRef = builder.objectRef<StaffMemberMetrics>("StaffMemberMetrics").implement({
+  description: "One staff member's refund handling over the period (transitions made with a token that belongs to the member).",
+  fields: (t) => ({
+    member: t.field({ type: StaffMemberRef, resolve: (m) => m.member }),
+    refundsHandled: t.exposeInt("refundsHandled", { description: "Refunds the member made a transition on in the period." }),
+    firstResponse: t.field({
+      type: DurationStatsRef,
+      description: "Refunds requested in the period whose first staff transition was the member's: from the request to it.",
+      resolve: (m) => m.firstResponse,
+    }),
+    handlingTime: t.field({ type: DurationStatsRef, description: "The refunds handled that have ended: from the request to the end.", resolve: (m) => m.handlingTime }),
+    escalatedCount: t.exposeInt("escalatedCount", { description: "Refunds handled that the member sent on to finance over its approval limit." }),
+    reopenedCount: t.exposeInt("reopenedCount", { description: "Refunds handled that ended and whose order got a new refund request afterwards." }),
+    reopenedOrEscalatedShare: t.exposeFloat("reopenedOrEscalatedShare", { description: "(reopened or escalated) ÷ handled, 0..1." }),
+    deadlineBreaches: t.exposeInt("deadlineBreaches", { description: "The member's transitions in the period that left a status after its deadline (`slaDueAt`)." }),
+    ratingCount: t.exposeInt("ratingCount", { description: "Customer ratings of the refunds handled." }),
+    averageRating: t.exposeFloat("averageRating", { nullable: true, description: "Their average score (1–5); null without ratings." }),
+  }),
+});
+
+const StaffMetricsRef = builder.objectRef<StaffMetrics>("StaffMetrics").implement({
+  fields: (t) => ({
+    from: t.expose("from", { type: "DateTime" }),
+    to: t.expose("to", { type: "DateTime" }),
+    timeZone: t.exposeString("timeZone", { description: "The zone the period is shown in (the shop's unless asked otherwise)." }),
+    members: t.field({
+      type: [StaffMemberMetricsRef],
+      description: "Every active member, and an inactive one that acted in the period, by name.",
+      resolve: (m) => m.members,
+    }),
+  }),
+});
+
+builder.queryField("staffMetrics", (t) =>
+  t.field({
+    type: StaffMetricsRef,
+    description: `Refund handling per staff member over [from, to) (staff only), counted by the database. \`from\` after \`to\`, a period over ${MAX_STATS_PERIOD_DAYS} days or an unknown time zone fail with INVALID_INPUT.`,
+    args: {
+      from: t.arg({ type: "DateTime", required: true, description: "Start of the period, included." }),
+      to: t.arg({ type: "DateTime", required: true, description: "End of the period, excluded." }),
+      timeZone: t.arg.string({ description: "IANA time zone the period is shown in; default the shop's `timeZone`." }),
+      shopId: t.arg.id({ description: "Required for platform admins: whose staff." }),
+    },
+    resolve: (_root, args, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(() =>
+        staffMetrics(ctx.db, viewer, {
           shopId: args.shopId ? parseGlobalId(args.shopId, "Shop", ["shopId"]) : null,
           from: args.from,
           to: args.to,

@@ -97,6 +97,7 @@ export const RefundRef = builder.prismaNode("Refund", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
+    rating: t.relation("rating", { nullable: true, description: "The customer's verdict once the refund ended (`rateRefund`); null until rated." }),
     assignee: t.field({
       type: StaffMemberRef,
       nullable: true,
@@ -132,6 +133,10 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
     search: t.string({ description: "Order reference, customer name or reference, or description." }),
     assignedTo: t.string({ description: "`ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id." }),
     slaBreached: t.boolean({ description: "true: past their deadline; false: not (or no deadline)." }),
+    ratingMin: t.int({ description: "Rated at least this score (1–5); only rated refunds match." }),
+    ratingMax: t.int({ description: "Rated at most this score (1–5), e.g. ratingMax: 2 for the unhappy ones; only rated refunds match." }),
+    ratedAfter: t.field({ type: "DateTime", description: "Rated at or after this time." }),
+    ratedBefore: t.field({ type: "DateTime", description: "Rated before this time." }),
     labels: t.stringList({ description: "Refunds carrying any of these labels (staff only)." }),
   }),
 });

@@ -14,6 +14,7 @@ import "./refund-mutations.js";
 import "./batches.js";
 import "./queues.js";
 import "./automation.js";
+import "./people.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

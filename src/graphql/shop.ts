@@ -6,7 +6,8 @@ import { customerScope } from "../services/viewer.js";
 import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
-import { RoleEnum } from "./enums.js";
+import { OverLimitEnum, RoleEnum } from "./enums.js";
+import { MAX_CARE_DAYS } from "../domain/care.js";
 import { StaffMemberRef } from "./staff.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
@@ -22,6 +23,8 @@ export const ShopRef = builder.prismaNode("Shop", {
     currency: t.exposeString("currency"),
     timeZone: t.exposeString("timeZone", { description: "IANA zone whose midnights split `refundMetrics` days (default Asia/Shanghai)." }),
     industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The industry refund rate (0..1) `refundMetrics` compares with; null when not set." }),
+    overLimit: t.expose("overLimit", { type: OverLimitEnum, description: "What happens to an action over a person's approval limit." }),
+    careDays: t.exposeInt("careDays", { description: "Days a customer whose refund ended stays on the care list (0: no care list)." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     reasonTags: t.relation("reasonTags", { query: { orderBy: { createdAt: "asc" } } }),
   }),
@@ -216,6 +219,8 @@ const UpdateShopSettingsInput = builder.inputType("UpdateShopSettingsInput", {
     shopId: t.id({ description: "Needed for platform admins; shop admins act on their own shop." }),
     timeZone: t.string({ description: "IANA time zone, e.g. Asia/Shanghai; absent leaves it." }),
     industryRefundRate: t.float({ description: "0..1 (0.08 = 8%); null clears it, absent leaves it." }),
+    overLimit: t.field({ type: OverLimitEnum, description: "REFUSE (APPROVAL_LIMIT_EXCEEDED) or SEND_TO_FINANCE; absent leaves it." }),
+    careDays: t.int({ description: `0 (no care list) to ${MAX_CARE_DAYS}; absent leaves it.` }),
   }),
 });
 
@@ -224,11 +229,12 @@ builder.mutationField("updateShopSettings", (t) =>
     type: builder.simpleObject("UpdateShopSettingsPayload", {
       fields: (p) => ({ shop: p.field({ type: ShopRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
-    description: "The settings `refundMetrics` reads: the shop's time zone and industry refund rate (SHOP_ADMIN).",
+    description:
+      "The shop's settings (SHOP_ADMIN): the time zone and industry refund rate `refundMetrics` reads, what happens over an approval limit, and how long the care list keeps a customer (these two audited).",
     args: { input: t.arg({ type: UpdateShopSettingsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        shop: await updateShopSettings(ctx.db, viewer, { ...input, shopId: parseShopIdInput(input.shopId) }),
+        shop: await updateShopSettings(ctx.db, ctx.services.shopConfig, viewer, { ...input, shopId: parseShopIdInput(input.shopId) }),
       })),
   }),
 );

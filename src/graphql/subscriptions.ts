@@ -2,7 +2,7 @@ import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
 import type { RefundTransitionEvent } from "../realtime/refund-events.js";
 import { CoalescedReads } from "../realtime/coalesced-reads.js";
-import { refundTransitionStream } from "../realtime/refund-stream.js";
+import { type StreamedTransition, refundTransitionStream } from "../realtime/refund-stream.js";
 import { untilShutdown } from "../realtime/shutdown.js";
 import { STAFF_ROLES, refundScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
@@ -52,7 +52,15 @@ builder.subscriptionField("refundStatusChanged", (t) =>
       return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version, ctx.shutdown);
     },
     // Loaded fresh for every event, once for all the subscribers that select the same fields.
-    resolve: (query, transitionId, _args, ctx) => loadTransition(ctx, query, transitionId as unknown as string),
+    // A load that fails ends the subscription after its error (see refundTransitionStream).
+    resolve: (query, value, _args, ctx) => {
+      const { transitionId, stream } = value as unknown as StreamedTransition;
+      if (stream.failure) throw stream.failure.error;
+      return loadTransition(ctx, query, transitionId).catch((error: unknown) => {
+        stream.undelivered(error);
+        throw error;
+      });
+    },
   }),
 );
 

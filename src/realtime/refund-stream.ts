@@ -10,15 +10,37 @@ import type { RefundPubSub } from "./refund-events.js";
  * A Repeater rather than an async generator: unsubscribing ends it at once, even while it
  * waits for the next event. So does `shutdown`: the stream then completes, and the client
  * reconnects (to another process) with the last version it saw.
+ *
+ * Each value names a transition for the resolver to load. When a load fails (the database is
+ * unreachable), the subscriber got an error in place of that version: the resolver calls
+ * `undelivered`, which ends the stream and fails any later value already queued, so the client
+ * resumes from the last version it has rather than going on past a hole.
  */
+export interface StreamedTransition {
+  transitionId: string;
+  stream: {
+    /** Set once a value could not be delivered: later ones must not be either. */
+    failure: { error: unknown } | null;
+    undelivered(error: unknown): void;
+  };
+}
+
 export function refundTransitionStream(
   db: Database,
   pubsub: RefundPubSub,
   refund: { id: string; shopId: string },
   afterVersion: number,
   shutdown: AbortSignal,
-): Repeater<string> {
-  return new Repeater<string>(async (push, stop) => {
+): Repeater<StreamedTransition> {
+  return new Repeater<StreamedTransition>(async (pushValue, stop) => {
+    const stream: StreamedTransition["stream"] = {
+      failure: null,
+      undelivered(error) {
+        stream.failure ??= { error };
+        stop();
+      },
+    };
+    const push = (transitionId: string) => pushValue({ transitionId, stream });
     if (shutdown.aborted) return stop();
     const live = pubsub.subscribe("refund:transition", refund.shopId)[Symbol.asyncIterator]();
     const end = () => stop();

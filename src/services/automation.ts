@@ -191,12 +191,17 @@ async function factsOf(
 export async function storedFacts(tx: Tx, refundIds: readonly string[], now: Date): Promise<Map<string, RefundFacts>> {
   const since = new Date(now.getTime() - 30 * 24 * 3_600_000);
   const rows = await tx.$queryRaw<
-    Array<{ id: string; amount: number; refundType: string; shippingStatus: string; reasonCode: string; parentReasonCode: string; customerTier: string; riskLevel: string; paidAt: Date; deliveredAt: Date | null; refundsLast30Days: number }>
+    Array<{ id: string; amount: number; refundType: string; shippingStatus: string; reasonCode: string; parentReasonCode: string; customerTier: string; riskLevel: string; paidAt: Date; deliveredAt: Date | null; refundsLast30Days: number; onCareList: string }>
   >`
     SELECT r.id, r."requestedAmount" AS amount, r.type::text AS "refundType", o."shippingStatus"::text AS "shippingStatus",
       t.code AS "reasonCode", COALESCE(p.code, t.code) AS "parentReasonCode", c.tier AS "customerTier",
       COALESCE(f.level, 'LOW') AS "riskLevel", o."paidAt", o."deliveredAt",
-      (SELECT count(*)::int FROM "Refund" x WHERE x."customerId" = r."customerId" AND x.id <> r.id AND x."createdAt" >= ${since}) AS "refundsLast30Days"
+      (SELECT count(*)::int FROM "Refund" x WHERE x."customerId" = r."customerId" AND x.id <> r.id AND x."createdAt" >= ${since}) AS "refundsLast30Days",
+      -- The care list (src/domain/care.ts), by the clock: a refund of the customer's ended within the shop's careDays.
+      CASE WHEN EXISTS (SELECT 1 FROM "Refund" e JOIN "Shop" s ON s.id = r."shopId"
+                         WHERE e."customerId" = r."customerId" AND s."careDays" > 0
+                           AND e."resolvedAt" > ${now}::timestamp - make_interval(days => s."careDays"))
+           THEN 'YES' ELSE 'NO' END AS "onCareList"
     FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"

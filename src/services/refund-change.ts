@@ -1,3 +1,4 @@
+import { checkApprovalLimit } from "../domain/approval-limits.js";
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
 import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
@@ -102,6 +103,14 @@ export async function changeRefunds(
     let { plan } = planning;
     let actor = change.actor;
     if (change.hold) plan = holdForReview(plan, refund, change.hold);
+    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
+    // The shop's discretion limits come with its cached policies: 0 statements per transition.
+    const limited = checkApprovalLimit(plan, refund, actor, shop.limits, refund.currency);
+    if (!limited.ok) {
+      refused([limited.error]);
+      continue;
+    }
+    plan = limited.plan;
     const outcome: HookOutcome = await hooks.before(tx, {
       refund,
       action: change.request.action,
@@ -122,7 +131,6 @@ export async function changeRefunds(
         actor = { kind: "PLUGIN", name: outcome.hold.by };
       }
     }
-    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
     const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers);
     planned.push({ index, change, current, rows, actor });
   }

@@ -19,6 +19,12 @@ export interface RefundFilter {
   assigneeId?: string | null;
   /** Past their deadline (`slaDueAt` before now), or not (no deadline, or not yet). */
   slaBreached?: boolean | null;
+  /** The customer's rating, from this score up / down to it (inclusive); either matches only rated refunds. */
+  ratingMin?: number | null;
+  ratingMax?: number | null;
+  /** Rated in [ratedAfter, ratedBefore). */
+  ratedAfter?: Date | null;
+  ratedBefore?: Date | null;
   /** Refunds carrying any of these labels (normalized: src/domain/labels.ts). */
   labels?: readonly string[] | null;
 }
@@ -53,8 +59,13 @@ export function refundListWhere(viewer: Viewer, filter: RefundFilter = {}, now: 
   if (filter.customerId) and.push({ customerId: filter.customerId });
   if (filter.assigneeId !== undefined) and.push({ assigneeId: filter.assigneeId });
   if (filter.slaBreached === true) and.push({ slaDueAt: { lt: now } });
-  if (filter.labels?.length) and.push({ labels: { hasSome: [...filter.labels] } });
   if (filter.slaBreached === false) and.push({ OR: [{ slaDueAt: null }, { slaDueAt: { gte: now } }] });
+  if (filter.labels?.length) and.push({ labels: { hasSome: [...filter.labels] } });
+  const score = { ...(filter.ratingMin != null && { gte: filter.ratingMin }), ...(filter.ratingMax != null && { lte: filter.ratingMax }) };
+  const ratedAt = { ...(filter.ratedAfter && { gte: filter.ratedAfter }), ...(filter.ratedBefore && { lt: filter.ratedBefore }) };
+  if (Object.keys(score).length + Object.keys(ratedAt).length > 0) {
+    and.push({ rating: { is: { ...(Object.keys(score).length > 0 && { score }), ...(Object.keys(ratedAt).length > 0 && { createdAt: ratedAt }) } } });
+  }
   const search = filter.search?.trim();
   if (search) {
     const contains = { contains: search, mode: "insensitive" } as const;

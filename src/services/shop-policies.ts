@@ -1,18 +1,20 @@
 import type { Tx } from "../db/tx.js";
+import { type ApprovalLimits, type OverLimit, NO_LIMITS, approvalLimitsFrom } from "../domain/approval-limits.js";
 import type { AutomationRuleDef } from "../domain/automation-rules.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { TimerSchedule } from "../domain/timers.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
-/** What a shop decided about its refunds' next steps: deadlines, timers and enabled rules. */
+/** What a shop decided about its refunds' next steps: deadlines, timers, enabled rules and discretion limits. */
 export interface ShopPolicies {
   sla: SlaMinutesByStatus;
   timers: TimerSchedule;
   /** Enabled rules only: what runs. */
   rules: AutomationRuleDef[];
+  limits: ApprovalLimits;
 }
 
-export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [] };
+export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS };
 
 /** A stored rule (a Prisma row or its JSON) as the domain's evaluator takes it. */
 export function ruleFromRow(row: {
@@ -33,22 +35,24 @@ export function ruleFromRow(row: {
 
 /**
  * The shops' policies in ONE statement, the one changeRefunds already made for the SLA
- * deadlines: timers and rules ride along in the same row per shop, so a transition pays no
- * statement for them, and every server process sees a rule the moment it commits (no cache
+ * deadlines: timers, rules and approval limits ride along in the same row per shop, so a
+ * transition pays no statement for them (a limit check costs 0 statements per transition), and every server process sees a rule the moment it commits (no cache
  * to invalidate). `minuteMs` is how long a timer's minute lasts (tests shorten it).
  */
 export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[], minuteMs = 60_000): Promise<Map<string, ShopPolicies>> {
   const policies = new Map<string, ShopPolicies>();
   if (shopIds.length === 0) return policies;
-  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown }>>`
-    SELECT s.id AS "shopId",
+  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit }>>`
+    SELECT s.id AS "shopId", s."overLimit"::text AS "overLimit",
       (SELECT COALESCE(json_agg(json_build_object('status', p.status, 'minutes', p.minutes)), '[]'::json)
          FROM "SlaPolicy" p WHERE p."shopId" = s.id) AS sla,
       (SELECT COALESCE(json_agg(json_build_object('status', t.status, 'minutes', t.minutes, 'action', t.action, 'name', t.name)), '[]'::json)
          FROM "AutomationTimer" t WHERE t."shopId" = s.id) AS timers,
       (SELECT COALESCE(json_agg(json_build_object('id', r.id, 'name', r.name, 'trigger', r.trigger, 'status', r.status, 'match', r.match,
                 'conditions', r.conditions, 'action', r.action, 'priority', r.priority, 'enabled', r.enabled, 'stopAfterMatch', r."stopAfterMatch")), '[]'::json)
-         FROM "AutomationRule" r WHERE r."shopId" = s.id AND r.enabled) AS rules
+         FROM "AutomationRule" r WHERE r."shopId" = s.id AND r.enabled) AS rules,
+      (SELECT COALESCE(json_agg(json_build_object('subject', l.subject, 'role', l.role, 'staffMemberId', l."staffMemberId", 'maxAmount', l."maxAmount")), '[]'::json)
+         FROM "ApprovalLimit" l WHERE l."shopId" = s.id) AS limits
     FROM "Shop" s WHERE s.id IN (${Prisma.join([...shopIds])})`;
   for (const row of rows) {
     const parse = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
@@ -58,7 +62,12 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
     for (const timer of parse<Array<{ status: keyof TimerSchedule; minutes: number; action: string; name: string }>>(row.timers)) {
       timers[timer.status] = { action: timer.action, name: timer.name, ms: timer.minutes * minuteMs };
     }
-    policies.set(row.shopId, { sla, timers, rules: parse<Parameters<typeof ruleFromRow>[0][]>(row.rules).map(ruleFromRow) });
+    policies.set(row.shopId, {
+      sla,
+      timers,
+      rules: parse<Parameters<typeof ruleFromRow>[0][]>(row.rules).map(ruleFromRow),
+      limits: approvalLimitsFrom(parse<Parameters<typeof approvalLimitsFrom>[0]>(row.limits), row.overLimit),
+    });
   }
   return policies;
 }

@@ -18,7 +18,8 @@ export interface Viewer {
 export const STAFF_ROLES: ReadonlySet<Role> = new Set(["PLATFORM_ADMIN", "SHOP_ADMIN", "AGENT", "WAREHOUSE", "FINANCE"]);
 
 export function actorOf(viewer: Viewer): Actor {
-  return { kind: "USER", role: viewer.role, name: viewer.label ?? viewer.role.toLowerCase() };
+  const actor: Actor = { kind: "USER", role: viewer.role, name: viewer.label ?? viewer.role.toLowerCase() };
+  return viewer.staffMemberId ? { ...actor, memberId: viewer.staffMemberId } : actor;
 }
 
 export function requireViewer(viewer: Viewer | null): Viewer {

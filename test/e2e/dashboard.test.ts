@@ -75,6 +75,18 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     expect(drawn.forecast).toBe(15); // the last actual day, then 14 forecast days
     expect(drawn.canvases).toBe(3);
 
+    // The per-agent table: one row per member staffMetrics answers, with its figures.
+    const { staffMetrics } = await admin.request<{ staffMetrics: { members: Array<{ member: { id: string; name: string }; refundsHandled: number }> } }>(
+      `query ($from: DateTime!, $to: DateTime!) { staffMetrics(from: $from, to: $to) { members { member { id name } refundsHandled } } }`,
+      period,
+    );
+    expect(staffMetrics.members.length).toBeGreaterThan(0);
+    expect(staffMetrics.members.some((row) => row.refundsHandled > 0)).toBe(true);
+    const table = await page.$$eval("#staff-table tbody tr", (rows) => rows.map((row) => [row.getAttribute("data-member-id"), ...[...row.children].slice(0, 2).map((cell) => cell.textContent)]));
+    expect(table.map(([memberId, name, handled]) => [memberId, name!.replace(/ \(\w+\)$/, ""), Number(handled)])).toEqual(
+      staffMetrics.members.map((row) => [row.member.id, row.member.name, row.refundsHandled]),
+    );
+
     // A transition made elsewhere shows up on the open page.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const agent = server.client(tokens.AGENT);

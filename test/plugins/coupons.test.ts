@@ -26,17 +26,18 @@ describe("coupon rules", () => {
   it("has settings with sensible defaults, filled in around what a shop sets", () => {
     expect(DEFAULTS).toEqual({
       enabled: true,
-      refundCoupon: { enabled: true, value: 1000, minimumSpend: 9900, validityDays: 30 },
+      refundCoupon: { enabled: true, value: 1000, minimumSpend: 9900, validityDays: 30, onlyOnCareList: false },
       reorderCoupon: {
         enabled: true,
         value: 2000,
         minimumSpend: 0,
         validityDays: 30,
+        onlyOnCareList: false,
         reasonCodes: ["ORDERED_BY_MISTAKE"],
         sizeKeywords: ["尺码", "码数", "尺寸", "大小", "偏大", "偏小", "size"],
       },
     });
-    expect(couponSettings.parse({ refundCoupon: { value: 500 } }).refundCoupon).toEqual({ enabled: true, value: 500, minimumSpend: 9900, validityDays: 30 });
+    expect(couponSettings.parse({ refundCoupon: { value: 500 } }).refundCoupon).toEqual({ enabled: true, value: 500, minimumSpend: 9900, validityDays: 30, onlyOnCareList: false });
     for (const invalid of [
       { refundCoupon: { value: 0 } },
       { refundCoupon: { value: 20_000 } }, // more than its ¥99 minimum spend
@@ -165,11 +166,11 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
   }
 
   /** A delivered order returned for `reasonCode`, approved and shipped back by the customer. */
-  async function shippedBackReturn(externalId: string, reasonCode: string, description: string) {
-    const customer = await shop.customer(externalId);
-    const orderId = await shop.order(externalId, { paidAmount: 39900, shippingStatus: "DELIVERED", itemName: "跑步鞋 42码" });
+  async function shippedBackReturn(externalId: string, reasonCode: string, description: string, target: TestShop = shop, known?: { id: string; client: GraphQLClient }) {
+    const customer = known ?? (await target.customer(externalId));
+    const orderId = await target.order(externalId, { paidAmount: 39900, shippingStatus: "DELIVERED", itemName: "跑步鞋 42码" });
     const refund = await request(customer.client, { orderId, type: "RETURN_AND_REFUND", reasonCode, description });
-    expect((await act(shop.staff.AGENT, refund.id, { action: "APPROVE" })).status).toBe("AWAITING_RETURN");
+    expect((await act(target.staff.AGENT, refund.id, { action: "APPROVE" })).status).toBe("AWAITING_RETURN");
     const shipped = await act(customer.client, refund.id, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF Express", trackingNumber: "SF1234567890" });
     expect(shipped.status).toBe("RETURN_IN_TRANSIT");
     return { customer, refundId: refund.id };
@@ -283,11 +284,24 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
     const custom = await setupShop(server);
     const updated = await updateSettings(custom, { refundCoupon: { value: 500, minimumSpend: 5000, validityDays: 7 } });
     expect(updated.userErrors).toEqual([]);
-    expect(updated.plugin!.settings).toMatchObject({ enabled: true, refundCoupon: { enabled: true, value: 500, minimumSpend: 5000, validityDays: 7 } });
+    expect(updated.plugin!.settings).toMatchObject({ enabled: true, refundCoupon: { enabled: true, value: 500, minimumSpend: 5000, validityDays: 7, onlyOnCareList: false } });
     const other = await unshippedRefund(custom, "c-custom");
     const [coupon] = await waitForCoupons(other.customer.client, other.refund.id, 1);
     expect(coupon).toMatchObject({ value: { amount: 500 }, minimumSpend: { amount: 5000 } });
     expect(Date.parse(coupon!.expiresAt) - Date.parse(coupon!.createdAt)).toBe(7 * DAY_MS);
+  });
+
+  it("gives the re-order coupon only to customers on the care list when the shop says so", async () => {
+    const caring = await setupShop(server);
+    expect((await updateSettings(caring, { reorderCoupon: { onlyOnCareList: true } })).userErrors).toEqual([]);
+    // On the list: an earlier refund of theirs ended (the shop's default 30 days).
+    const returning = await unshippedRefund(caring, "c-cared");
+    const cared = await shippedBackReturn("c-cared", "ORDERED_BY_MISTAKE", "尺码偏小", caring, returning.customer);
+    expect((await waitForCoupons(cared.customer.client, cared.refundId, 1)).map((c) => c.kind)).toEqual(["REORDER"]);
+    // Not on it: a first-time customer's wrong-size return earns nothing here.
+    const first = await shippedBackReturn("c-first", "ORDERED_BY_MISTAKE", "尺码偏小", caring);
+    await hooksSettled(first.refundId);
+    expect(await refundCoupons(first.customer.client, first.refundId)).toEqual([]);
   });
 
   it("refuses invalid settings with INVALID_INPUT", async () => {

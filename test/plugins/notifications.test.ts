@@ -219,7 +219,7 @@ describe.each(backends)("notifications plugin on %s", (kind) => {
       lastError: null,
     });
     expect(byAction("CLASSIFY").sentAt).not.toBeNull();
-    expect(byAction("PAYMENT_SUCCEEDED").message).toBe("退款 ¥89.00 已原路退回，请注意查收。感谢您的耐心。");
+    expect(byAction("PAYMENT_SUCCEEDED").message).toBe("退款 ¥89.00 已原路退回，请注意查收。感谢您的耐心。欢迎在 30 天内为本次售后服务评分（1–5 分）。");
 
     const calls = receiver.callsTo("/zh").filter((call) => call.body.refundId === refundId);
     expect(calls).toHaveLength(2);
@@ -269,7 +269,7 @@ describe.each(backends)("notifications plugin on %s", (kind) => {
     ]);
     expect(seen.notifications.map((n) => n.message).sort()).toEqual([
       "Your refund was approved automatically; ¥89.00 will reach your original payment account within 1–3 working days.",
-      "¥89.00 has been refunded to your original payment account. Thank you for your patience.",
+      "¥89.00 has been refunded to your original payment account. Thank you for your patience. Please rate how we handled it (1–5) within 30 days.",
     ]);
 
     const reviewed = await requestRefund(shop, { shippingStatus: "DELIVERED" });
@@ -282,7 +282,7 @@ describe.each(backends)("notifications plugin on %s", (kind) => {
       (refund) => refund.notifications.length === 2,
     );
     expect(messages.notifications.map((n) => n.message).sort()).toEqual([
-      `Sorry, your refund request for order ${reviewed.orderExternalId} was declined: The tag was removed and the shirt was worn. If you have questions, please contact customer service.`,
+      `Sorry, your refund request for order ${reviewed.orderExternalId} was declined: The tag was removed and the shirt was worn. If you have questions, please contact customer service. Please rate how we handled it (1–5) within 30 days.`,
       `We have received your refund request for order ${reviewed.orderExternalId} (¥89.00); customer service will review it within 24 hours.`,
     ]);
   });

@@ -14,6 +14,8 @@ const TEXT = {
     buckets: ["< 24 小时", "1–3 天", "3–7 天", "> 7 天"], vsIndustry: "行业 {0}，{1}", better: "优于行业", worse: "高于行业",
     ofOrders: "{0} 笔订单", resolved: "{0} / {1} 已结束", p90: "P90 {0}", noToken: "请输入 API 令牌", loading: "加载中…",
     liveOn: "实时连接中", liveOff: "实时连接断开，正在重连…", none: "暂无数据", seconds: "秒", minutes: "分钟", hours: "小时", dayUnit: "天",
+    staff: "客服质量", member: "成员", handled: "处理数", responseP50: "首次响应 P50", responseP90: "首次响应 P90",
+    handlingAvg: "平均处理时长", reopened: "重开/升级", memberBreaches: "超时", rating: "平均评分",
   },
   en: {
     title: "Refund dashboard", token: "API token", period: "Period", days: "days", load: "Load", switch: "中文",
@@ -24,6 +26,8 @@ const TEXT = {
     buckets: ["< 24 h", "1–3 d", "3–7 d", "> 7 d"], vsIndustry: "industry {0}, {1}", better: "better", worse: "worse",
     ofOrders: "of {0} orders", resolved: "{0} of {1} ended", p90: "p90 {0}", noToken: "Enter an API token", loading: "Loading…",
     liveOn: "Live", liveOff: "Live connection lost, reconnecting…", none: "No data", seconds: "s", minutes: "min", hours: "h", dayUnit: "d",
+    staff: "Quality per agent", member: "Member", handled: "Handled", responseP50: "First response p50", responseP90: "First response p90",
+    handlingAvg: "Avg. handling", reopened: "Reopened / escalated", memberBreaches: "Late", rating: "Avg. rating",
   },
 };
 
@@ -42,11 +46,18 @@ const METRICS = `query ($from: DateTime!, $to: DateTime!) {
     trend { date orders refunds refundRate }
     forecast { method library points { date refundRate } unavailableReason }
   }
+  staffMetrics(from: $from, to: $to) {
+    members {
+      member { id name role } refundsHandled reopenedOrEscalatedShare deadlineBreaches ratingCount averageRating
+      firstResponse { count p50Seconds p90Seconds } handlingTime { count averageSeconds }
+    }
+  }
 }`;
 const EVENTS = `subscription { refundEvents { id version from to action createdAt actor { kind role name } refund { id } } }`;
 
 let lang = localStorage.getItem(STORE.lang) === "en" ? "en" : "zh";
 let metrics = null;
+let staff = [];
 let stopLive = null;
 let refreshTimer = null;
 const charts = {};
@@ -83,6 +94,7 @@ async function loadMetrics() {
   const from = new Date(to.getTime() - days * 86_400_000);
   const data = await graphql(METRICS, { from: from.toISOString(), to: to.toISOString() });
   metrics = data.refundMetrics;
+  staff = data.staffMetrics.members;
   render();
   // The period shown, for whoever checks the page's figures against the API.
   Object.assign(document.body.dataset, { from: from.toISOString(), to: to.toISOString(), loadedAt: String(Date.now()) });
@@ -111,6 +123,32 @@ function render() {
   tile("repurchase", percent(m.repurchase.rate), `${m.repurchase.repurchasedCount} / ${m.repurchase.endedCount}`);
   tile("breaches", String(m.deadlineBreaches.count));
   drawCharts(m, industry);
+  drawStaff();
+}
+
+/** The per-agent table; text only (names are the shop's input). */
+function drawStaff() {
+  const body = $("#staff-table tbody");
+  body.replaceChildren(...staff.map((row) => {
+    const line = document.createElement("tr");
+    line.dataset.memberId = row.member.id;
+    const cells = [
+      `${row.member.name} (${row.member.role})`,
+      String(row.refundsHandled),
+      row.firstResponse.count ? duration(row.firstResponse.p50Seconds) : "—",
+      row.firstResponse.count ? duration(row.firstResponse.p90Seconds) : "—",
+      row.handlingTime.count ? duration(row.handlingTime.averageSeconds) : "—",
+      percent(row.reopenedOrEscalatedShare),
+      String(row.deadlineBreaches),
+      row.averageRating === null ? "—" : `${row.averageRating.toFixed(1)} (${row.ratingCount})`,
+    ];
+    for (const text of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      line.append(cell);
+    }
+    return line;
+  }));
 }
 
 function chart(id) {
