@@ -22,7 +22,7 @@ import type { Database } from "../db/database.js";
 import { DEFAULT_RULE_NAMES } from "../domain/automation-rules.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
-import { type RefundStatus, type RefundType, type ResolutionKind, type Role, ROLES, type ShippingStatus, TERMINAL_STATUSES } from "../domain/types.js";
+import { type RefundStatus, type RefundType, type ResolutionKind, type Role, ROLES, type ShippingStatus } from "../domain/types.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { PaymentDispatcher } from "../payments/dispatcher.js";
 import { SandboxPaymentProvider } from "../payments/sandbox.js";
@@ -701,10 +701,6 @@ class DemoSimulation {
     this.payments.start(this.deps);
     this.timers = new TimerWorker(this.deps);
     this.closing.push(() => this.payments.stop(), () => shopConfig.close(), () => realtime.close());
-  }
-
-  get now(): Date {
-    return new Date(this.time);
   }
 
   async close(): Promise<void> {

@@ -37,12 +37,12 @@ describe.each(backends)("query cost on %s", (kind) => {
     // simulated clock, in the past) while it is seeded.
     server = await startTestServer(kind, { paymentSweepIntervalMs: 600_000, hookDelivery: { sweepIntervalMs: 600_000 }, timers: { sweepIntervalMs: 600_000 } });
     // A shop with over a hundred refunds and their histories, played by the demo seeder
-    // through the services in-process: seconds, where as many requests over HTTP took half a
-    // minute on a loaded machine.
+    // through the services in-process (about 1,900 statements): seconds on an idle machine,
+    // where as many requests over HTTP took half a minute on a loaded one.
     const demo = await seedDemoShop(server.app.db, { refunds: 101 });
     agentToken = demo.tokens.AGENT;
     total = await server.app.db.prisma.refund.count({ where: { shopId: demo.shopId } });
-  });
+  }, 120_000);
   afterAll(() => server?.stop());
 
   it("answers a page of 100 refunds with their relations in a handful of statements", async () => {
