@@ -238,6 +238,8 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
           expect(step.actorKind, where).toBe("USER");
           expect(rule!.performers, where).toContain(step.actorRole);
           expect(mayPerform(rule!, { kind: "USER", role: step.actorRole as Role }), where).toBe(true);
+          // Staff act as the shop's staff members (staffMetrics counts their work).
+          if (step.actorRole !== "CUSTOMER") expect(step.actorMemberId, where).toBeTruthy();
         }
         if (rule!.inputs?.note === "required") expect(step.note, where).toBeTruthy();
       }
