@@ -3,10 +3,30 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { applyMigrations } from "./db/migrate.js";
 import { seedDemoShop } from "./demo/demo-shop.js";
 import { DEFAULT_LIMITS } from "./limits/limits.js";
 
 const config = configFromEnv();
+
+// The demo shop is seeded before the app starts its workers: its history is played on a
+// simulated clock, and a timer sweep on the real clock would take up its timers out of turn.
+if (config.demoData && !config.databaseUrl) {
+  const db = await openDatabase(config);
+  try {
+    await applyMigrations(db);
+    if ((await db.prisma.shop.count()) === 0) {
+      const started = Date.now();
+      const demo = await seedDemoShop(db);
+      console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
+      for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
 const app = await createApp({
   ...config,
   paymentClaimMs: config.workerClaimMs,
@@ -19,13 +39,6 @@ const app = await createApp({
     },
   },
 });
-
-if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {
-  const started = Date.now();
-  const demo = await seedDemoShop(app.db);
-  console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
-  for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
-}
 
 // Bench aid (BENCHMARKS.md), off unless asked for: GET /debug/statements answers how many SQL
 // statements Prisma has sent since start, so `npm run bench` can report statements per operation.

@@ -1,41 +1,51 @@
 /**
- * The demo shop `npm start` puts into a fresh embedded database: a CNY shop with customers,
- * orders and three months of refund history shaped like the merchant's figures in
- * shared/DESIGN.md (reason shares; 85% with no human touch, settled in seconds; the handling-time
- * shares among the refunds people acted on), plus a
- * handful of open refunds so that every console has work, and one API token per role.
+ * The demo shop `npm start` puts into a fresh embedded database: a CNY shop set up like any
+ * other (createShop: the default reason tags and automation rules), configured with the rules
+ * and timers a merchant would set, then three months of refund requests played through the
+ * platform's own services on a simulated clock, plus a handful of refunds still open in every
+ * queue, and one API token per role.
  *
- * Every refund's history is produced by the domain's own planner (`planTransition`), step by
- * step, exactly as the transition service would have written it; the rows are then written
- * with bulk `createMany` in one transaction, so seeding 500 refunds takes a moment on PGlite.
+ * Nothing of the history is written by hand: generated customers request refunds through
+ * requestRefund, people act through transitionRefund, the shop's rules act inside those units
+ * of work, due timers are applied by the TimerWorker and payments are settled by the
+ * PaymentDispatcher with the sandbox provider. A discrete-event simulation orders it all: a
+ * queue of due actions by time; the clock jumps to the next one, and each step (its payment, its
+ * timer sweep) completes before the clock moves on. How many refunds end with no human touch,
+ * and how long the others take, is measured afterwards (refundMetrics), not written here: the
+ * figures follow from the mix of flows below and the delays each side takes in them.
+ *
+ * Plugins are off while seeding (the history would otherwise send three months of
+ * notifications and CRM calls at once); the server loads them when it starts.
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
-import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
-import { findRule, type RefundAction } from "../domain/refund-machine.js";
-import { type OfferedOption, type RefundSnapshot, type TransitionRequest, planTransition } from "../domain/transition-plan.js";
-import { type TransitionRow, requestTransitionRow, transitionRowsFor } from "../domain/transition-rows.js";
-import { defaultRuleRows } from "../domain/automation-rules.js";
-import {
-  type Actor,
-  type RefundStatus,
-  type RefundType,
-  type ResolutionKind,
-  type Role,
-  ROLES,
-  type ShippingStatus,
-  SYSTEM_ACTOR,
-  TERMINAL_STATUSES,
-} from "../domain/types.js";
+import { DEFAULT_RULE_NAMES } from "../domain/automation-rules.js";
+import type { RefundAction } from "../domain/refund-machine.js";
+import type { TransitionRequest } from "../domain/transition-plan.js";
+import { type RefundStatus, type RefundType, type ResolutionKind, type Role, ROLES, type ShippingStatus } from "../domain/types.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { issueApiToken } from "../services/api-tokens.js";
+import { PaymentDispatcher } from "../payments/dispatcher.js";
+import { SandboxPaymentProvider } from "../payments/sandbox.js";
+import { PluginHost } from "../plugin/host.js";
+import { createRefundPubSub } from "../realtime/refund-events.js";
+import { issueApiToken, viewerFromAuthorization } from "../services/api-tokens.js";
+import { createAutomationRule, setAutomationTimer, updateAutomationRule } from "../services/automation-admin.js";
+import { RuleAutomation } from "../services/automation.js";
+import { requestRefund } from "../services/request-refund.js";
+import { createShopConfig } from "../services/shop-config.js";
+import { createShop } from "../services/shop-setup.js";
+import { createStaffMember } from "../services/staff.js";
+import { TimerWorker } from "../services/timer-worker.js";
+import { transitionRefund } from "../services/transition-refund.js";
+import type { RefundServiceDeps } from "../services/unit-of-work.js";
+import type { Viewer } from "../services/viewer.js";
 
 export const DEMO_SHOP_NAME = "链动小铺 Demo";
 export const DEMO_CURRENCY = "CNY";
 /** Seed of the default PRNG: the same demo data on every fresh start. */
 export const DEMO_SEED = 20_261_124;
 
-/** The merchant's 500-refund sample (percent), by reason code. */
+/** The merchant's 500-refund sample (percent), by reason code: what customers give as their reason. */
 export const DEMO_REASON_SHARES: ReadonlyArray<{ code: string; percent: number }> = [
   { code: "ORDERED_BY_MISTAKE", percent: 38 },
   { code: "NOT_AS_DESCRIBED", percent: 22 },
@@ -44,25 +54,9 @@ export const DEMO_REASON_SHARES: ReadonlyArray<{ code: string; percent: number }
   { code: "OTHER", percent: 7 },
 ];
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const MINUTE = 60_000;
-
-/** The dashboard's handling-time buckets (createdAt → resolvedAt) and the merchant's shares. */
-export const DEMO_HANDLING_TIME_SHARES: ReadonlyArray<{ label: string; percent: number; minMs: number; maxMs: number }> = [
-  { label: "< 24 h", percent: 42, minMs: 0, maxMs: DAY },
-  { label: "1–3 d", percent: 35, minMs: DAY, maxMs: 3 * DAY },
-  { label: "3–7 d", percent: 18, minMs: 3 * DAY, maxMs: 7 * DAY },
-  { label: "> 7 d", percent: 5, minMs: 7 * DAY, maxMs: Number.POSITIVE_INFINITY },
-];
-
-/** Durations actually drawn inside each bucket, clear of the bucket edges. */
-const BUCKET_DRAW: ReadonlyArray<readonly [number, number]> = [
-  [8 * MINUTE, 23 * HOUR],
-  [25 * HOUR, 71 * HOUR],
-  [73 * HOUR, 167 * HOUR],
-  [169 * HOUR, 13 * DAY],
-];
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 const HISTORY_DAYS = 90;
 const CUSTOMER_COUNT = 150;
@@ -84,6 +78,7 @@ export interface DemoShop {
   /** Plaintext API token per role (shown once; only their hashes are stored). */
   tokens: Record<Role, string>;
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
@@ -223,7 +218,7 @@ const GIVEN_NAMES = [
   "诗涵", "一鸣", "可馨", "嘉懿", "晨曦", "若汐", "天佑", "梦瑶",
 ];
 
-const STAFF: Partial<Record<Role, readonly string[]>> = {
+const STAFF: Record<"AGENT" | "WAREHOUSE" | "FINANCE", readonly string[]> = {
   AGENT: ["客服-小雅", "客服-阿杰", "客服-小林", "客服-木子"],
   WAREHOUSE: ["仓库-老周", "仓库-小陈"],
   FINANCE: ["财务-李会计", "财务-赵姐"],
@@ -258,170 +253,264 @@ const NOTES = {
   confirmNotReceived: ["快递确认丢件，仓库未收到退回"],
 };
 
-// ---------------------------------------------------------------------------------------------
-// Flows: the walks of the state machine the demo refunds take
 
-interface Step {
+// ---------------------------------------------------------------------------------------------
+// What the merchant sets up, through the same services as the GraphQL mutations
+
+/** A rule the demo merchant adds besides the defaults: finance need not look at small refunds. */
+const FINANCE_RULE = {
+  name: "Small refunds: finance approves",
+  trigger: "ENTERS_STATUS",
+  status: "PENDING_FINANCE",
+  match: "ALL",
+  conditions: [{ field: "amount", operator: "LT", value: 10_000 }],
+  action: { kind: "TRANSITION", refundAction: "FINANCE_APPROVE" },
+  priority: 100,
+  enabled: true,
+  stopAfterMatch: true,
+} as const;
+
+/** Timers, as on the big marketplaces: when one side stays silent, the platform takes the step. */
+const DEMO_TIMERS: ReadonlyArray<{ status: RefundStatus; minutes: number; action: RefundAction; name: string }> = [
+  { status: "PENDING_REVIEW", minutes: 48 * 60, action: "APPROVE", name: "No review within 48 h: approve" },
+  { status: "AWAITING_WAREHOUSE", minutes: 72 * 60, action: "CONFIRM_NOT_RECEIVED", name: "Warehouse silent for 72 h: parcel not received" },
+  { status: "RETURN_IN_TRANSIT", minutes: 10 * 24 * 60, action: "RECEIVE_RETURN", name: "Return not confirmed within 10 days: received" },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Flows: how the people around a refund behave, status by status
+
+type Hours = readonly [number, number];
+
+/** What a person does once a refund has waited `after` hours (drawn uniformly) in a status. */
+interface Act {
+  role: "AGENT" | "WAREHOUSE" | "FINANCE" | "CUSTOMER";
   action: RefundAction;
+  after: Hours;
   /** APPROVE / PASS_INSPECTION with a partial amount (a slight defect). */
   partial?: boolean;
   /** ACCEPT_OFFER: which option the customer takes. */
   accept?: ResolutionKind;
   notes?: readonly string[];
-  /** Share of the refund's duration this step waits, relative to the other steps. */
-  wait: number;
 }
+
+/** Per status: an act, or "wait" (nobody acts: a timer, or nothing, moves the refund on). */
+type Behaviour = Partial<Record<RefundStatus, Act | "wait">>;
+
+const act = (role: Act["role"], action: RefundAction, after: Hours, extra: Omit<Act, "role" | "action" | "after"> = {}): Act => ({ role, action, after, ...extra });
+
+/** How the shop's people and customers usually act, where a flow says nothing else. */
+const USUAL: Behaviour = {
+  PENDING_REVIEW: act("AGENT", "APPROVE", [2, 20]),
+  AWAITING_WAREHOUSE: act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [4, 30], { notes: NOTES.confirmNotReceived }),
+  AWAITING_RETURN: act("CUSTOMER", "SUBMIT_RETURN_SHIPMENT", [12, 36]),
+  RETURN_IN_TRANSIT: act("WAREHOUSE", "RECEIVE_RETURN", [40, 72]),
+  INSPECTING: act("WAREHOUSE", "PASS_INSPECTION", [3, 20]),
+  PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [3, 16]),
+  AWAITING_CUSTOMER: act("CUSTOMER", "ACCEPT_OFFER", [10, 30], { accept: "KEEP_ITEM_WITH_COMPENSATION" }),
+  REFUND_FAILED: act("FINANCE", "RETRY_PAYMENT", [1, 8]),
+};
 
 interface Flow {
   key: string;
+  /** The order had shipped when the refund was requested. */
   shipped: boolean;
   type: RefundType;
-  /** The customer's refund-before-receipt must be this (walks through SUBMIT_RETURN_SHIPMENT). */
+  /**
+   * The requested amount: "small" under ¥50 (the approve-small rule's bound), "large" from ¥100
+   * (past both rules, so people decide); any amount otherwise.
+   */
+  amount?: "small" | "large";
+  /** The customer's refund-before-receipt (a VIP); returns default to ordinary customers. */
   refundBeforeReceipt?: boolean;
-  steps: readonly Step[];
-  /** Expected final status (checked after the walk). */
-  ends: RefundStatus;
-  /** Shortest handling-time bucket the walk can plausibly fit in (a return parcel takes days). */
-  minBucket?: number;
-  /** Preference over the handling-time buckets (closed refunds). */
-  bucketBias?: readonly number[];
+  /** The parcel is lost or late: the order is still SHIPPED more often than DELIVERED. */
+  inTransit?: boolean;
   /** Preference over the reasons, in DEMO_REASON_SHARES order. */
   reasonBias?: readonly number[];
-  /** Flows where the parcel is lost or late keep the order SHIPPED more often. */
-  inTransit?: boolean;
+  /** How many payment calls the provider declines first. */
+  declines?: number;
+  acts: Behaviour;
 }
 
-const s = (action: RefundAction, wait: number, extra: Omit<Step, "action" | "wait"> = {}): Step => ({ action, wait, ...extra });
-const CLASSIFY = s("CLASSIFY", 0);
-const PAID = s("PAYMENT_SUCCEEDED", 1);
-const REVIEW_APPROVE = s("APPROVE", 2);
-const RETURN_LEG = [s("SUBMIT_RETURN_SHIPMENT", 3), s("RECEIVE_RETURN", 5)] as const;
-const FINANCE_PAY = [s("FINANCE_APPROVE", 1.5), PAID] as const;
+interface ClosedFlow extends Flow {
+  /** Count in a 500-refund history. */
+  weight: number;
+  /** Longest the flow can take, timers included: its requests are placed so that it ends before now. */
+  maxDays: number;
+}
+
 const LOGISTICS_PREF = [0.1, 0.2, 5, 0.1, 0.3];
 const QUALITY_PREF = [0.6, 4, 0.3, 1.5, 0.6];
-const LONG = [1, 2, 4, 5];
-const SHORT = [4, 2, 1, 0.5];
+const OFFER = (after: Hours) => act("AGENT", "OFFER_RESOLUTION", after, { notes: NOTES.offer });
+/** A return's usual course after approval, with the given pace of the customer's shipment. */
+const RETURN_COURSE = (ship: Hours): Behaviour => ({
+  AWAITING_RETURN: act("CUSTOMER", "SUBMIT_RETURN_SHIPMENT", ship),
+  RETURN_IN_TRANSIT: act("WAREHOUSE", "RECEIVE_RETURN", [48, 72]),
+  INSPECTING: act("WAREHOUSE", "PASS_INSPECTION", [4, 20]),
+  PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [4, 16]),
+});
 
-/** Closed refunds; `weight` is the count in a 500-refund history. */
-const CLOSED_FLOWS: ReadonlyArray<Flow & { weight: number }> = [
-  { key: "auto", weight: 428, shipped: false, type: "REFUND_ONLY", steps: [CLASSIFY, PAID], ends: "REFUNDED" },
+/**
+ * Closed refunds. Which handling-time bucket a flow lands in follows from its delays and the
+ * shop's rules and timers (in brackets); nothing sets a refund's duration.
+ */
+const CLOSED_FLOWS: readonly ClosedFlow[] = [
+  // Unshipped: the default rule refunds at once; the provider answers in seconds.
+  { key: "unshipped", weight: 407, maxDays: 0.01, shipped: false, type: "REFUND_ONLY", acts: {} },
+  // A declined payment that finance retries [< 24 h].
+  { key: "payment-retry", weight: 2, maxDays: 1, shipped: false, type: "REFUND_ONLY", declines: 1, acts: {} },
+  // A lost cheap parcel: the approve-small rule, the warehouse timer and the finance rule end it with no person [3–5 d].
   {
-    key: "payment-retry", weight: 2, shipped: false, type: "REFUND_ONLY", ends: "REFUNDED",
-    steps: [CLASSIFY, s("PAYMENT_FAILED", 0.3), s("RETRY_PAYMENT", 1), PAID],
+    key: "lost-parcel-automatic", weight: 12, maxDays: 6, shipped: true, type: "REFUND_ONLY", amount: "small", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: { PENDING_REVIEW: "wait", AWAITING_WAREHOUSE: "wait" },
+  },
+  // [< 24 h]
+  {
+    key: "cancel-early", weight: 12, maxDays: 1, shipped: true, type: "RETURN_AND_REFUND", reasonBias: [1, 0.5, 1, 1.5, 0.5],
+    acts: { PENDING_REVIEW: act("CUSTOMER", "CANCEL", [0.5, 16], { notes: NOTES.cancel }), AWAITING_RETURN: act("CUSTOMER", "CANCEL", [0.5, 16], { notes: NOTES.cancel }) },
   },
   {
-    key: "refund-only", weight: 12, shipped: true, type: "REFUND_ONLY", ends: "REFUNDED", inTransit: true,
-    steps: [CLASSIFY, REVIEW_APPROVE, s("CONFIRM_NOT_RECEIVED", 3, { notes: NOTES.confirmNotReceived }), ...FINANCE_PAY],
-    bucketBias: LONG, reasonBias: LOGISTICS_PREF,
+    key: "reject-review", weight: 9, maxDays: 1, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: [0.5, 1, 0.3, 1.5, 1],
+    acts: { PENDING_REVIEW: act("AGENT", "REJECT", [1, 18], { notes: NOTES.rejectReview }) },
   },
   {
-    key: "return", weight: 12, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false, ends: "REFUNDED",
-    steps: [CLASSIFY, REVIEW_APPROVE, ...RETURN_LEG, s("PASS_INSPECTION", 1), ...FINANCE_PAY],
-    minBucket: 1, bucketBias: LONG, reasonBias: QUALITY_PREF,
+    key: "refund-before-receipt", weight: 5, maxDays: 1, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: true, reasonBias: [1, 2, 0.2, 1, 0.5],
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [1, 8]), AWAITING_RETURN: act("CUSTOMER", "SUBMIT_RETURN_SHIPMENT", [1, 10]), PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [1, 4]) },
   },
   {
-    key: "return-partial-inspection", weight: 4, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false, ends: "REFUNDED",
-    steps: [CLASSIFY, REVIEW_APPROVE, ...RETURN_LEG, s("PASS_INSPECTION", 1, { partial: true, notes: NOTES.partialInspection }), ...FINANCE_PAY],
-    minBucket: 1, bucketBias: LONG, reasonBias: QUALITY_PREF,
+    key: "refund-only-quick", weight: 6, maxDays: 1, shipped: true, type: "REFUND_ONLY", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: {
+      PENDING_REVIEW: act("AGENT", "APPROVE", [1, 6]),
+      AWAITING_WAREHOUSE: act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [1, 8], { notes: NOTES.confirmNotReceived }),
+      PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [1, 6]),
+    },
+  },
+  // [1–3 d]
+  {
+    key: "refund-only", weight: 10, maxDays: 3, shipped: true, type: "REFUND_ONLY", amount: "large", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: {
+      PENDING_REVIEW: act("AGENT", "APPROVE", [8, 20]),
+      AWAITING_WAREHOUSE: act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [18, 36], { notes: NOTES.confirmNotReceived }),
+      PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [4, 14]),
+    },
   },
   {
-    key: "return-partial-approve", weight: 2, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false, ends: "REFUNDED",
-    steps: [CLASSIFY, s("APPROVE", 2, { partial: true, notes: NOTES.partialApprove }), ...RETURN_LEG, s("PASS_INSPECTION", 1), ...FINANCE_PAY],
-    minBucket: 1, bucketBias: LONG, reasonBias: [0, 1, 0, 0, 0.2],
+    key: "dispute-keep-item", weight: 3, maxDays: 3, shipped: true, type: "REFUND_ONLY", amount: "large", reasonBias: [0, 1, 0, 0, 0],
+    acts: {
+      PENDING_REVIEW: OFFER([6, 20]),
+      AWAITING_CUSTOMER: act("CUSTOMER", "ACCEPT_OFFER", [14, 30], { accept: "KEEP_ITEM_WITH_COMPENSATION" }),
+      PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [6, 16]),
+    },
   },
   {
-    key: "refund-before-receipt", weight: 5, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: true, ends: "REFUNDED",
-    steps: [CLASSIFY, REVIEW_APPROVE, s("SUBMIT_RETURN_SHIPMENT", 3), ...FINANCE_PAY],
-    bucketBias: [3, 3, 1, 0.3], reasonBias: [1, 2, 0.2, 1, 0.5],
+    key: "reject-warehouse", weight: 4, maxDays: 3, shipped: true, type: "REFUND_ONLY", amount: "large", reasonBias: [0, 0, 1, 0, 0],
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [6, 20]), AWAITING_WAREHOUSE: act("WAREHOUSE", "REJECT", [20, 40], { notes: NOTES.rejectWarehouse }) },
   },
   {
-    key: "dispute-keep-item", weight: 2, shipped: true, type: "REFUND_ONLY", ends: "REFUNDED",
-    steps: [CLASSIFY, s("OFFER_RESOLUTION", 2, { notes: NOTES.offer }), s("ACCEPT_OFFER", 2, { accept: "KEEP_ITEM_WITH_COMPENSATION" }), ...FINANCE_PAY],
-    bucketBias: LONG, reasonBias: [0, 1, 0, 0, 0],
+    key: "cancel-awaiting-return", weight: 6, maxDays: 3, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: [1, 0.5, 0.2, 1.5, 0.5],
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 16]), AWAITING_RETURN: act("CUSTOMER", "CANCEL", [24, 48], { notes: NOTES.cancel }) },
+  },
+  // Nobody reviews: the 48 h timer approves.
+  {
+    key: "review-timer", weight: 3, maxDays: 3, shipped: true, type: "REFUND_ONLY", amount: "large", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: {
+      PENDING_REVIEW: "wait",
+      AWAITING_WAREHOUSE: act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [2, 16], { notes: NOTES.confirmNotReceived }),
+      PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [2, 6]),
+    },
   },
   {
-    key: "dispute-return", weight: 1, shipped: true, type: "REFUND_ONLY", refundBeforeReceipt: false, ends: "REFUNDED",
-    steps: [
-      CLASSIFY, s("OFFER_RESOLUTION", 2, { notes: NOTES.offer }), s("ACCEPT_OFFER", 2, { accept: "RETURN_WITH_FULL_REFUND" }),
-      ...RETURN_LEG, s("PASS_INSPECTION", 1), ...FINANCE_PAY,
-    ],
-    minBucket: 1, bucketBias: LONG, reasonBias: [0, 1, 0, 0, 0],
+    key: "cancel-awaiting-customer", weight: 1, maxDays: 3, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: [0, 1, 0, 0, 0.2],
+    acts: { PENDING_REVIEW: OFFER([6, 20]), AWAITING_CUSTOMER: act("CUSTOMER", "CANCEL", [20, 40], { notes: NOTES.cancel }) },
   },
   {
-    key: "reject-review", weight: 9, shipped: true, type: "RETURN_AND_REFUND", ends: "REJECTED",
-    steps: [CLASSIFY, s("REJECT", 1, { notes: NOTES.rejectReview })], bucketBias: SHORT, reasonBias: [0.5, 1, 0.3, 1.5, 1],
+    key: "reject-finance", weight: 2, maxDays: 3, shipped: true, type: "REFUND_ONLY", amount: "large", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: {
+      PENDING_REVIEW: act("AGENT", "APPROVE", [6, 16]),
+      AWAITING_WAREHOUSE: act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [12, 24]),
+      PENDING_FINANCE: act("FINANCE", "FINANCE_REJECT", [6, 20], { notes: NOTES.financeReject }),
+    },
+  },
+  // Returns: the parcel travels for days [3–7 d].
+  {
+    key: "return", weight: 5, maxDays: 7, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: QUALITY_PREF,
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12]), ...RETURN_COURSE([18, 36]) },
   },
   {
-    key: "reject-warehouse", weight: 4, shipped: true, type: "REFUND_ONLY", ends: "REJECTED", inTransit: false,
-    steps: [CLASSIFY, REVIEW_APPROVE, s("REJECT", 3, { notes: NOTES.rejectWarehouse })], reasonBias: [0, 0, 1, 0, 0],
+    key: "return-partial-inspection", weight: 2, maxDays: 7, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: QUALITY_PREF,
+    acts: {
+      PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12]),
+      ...RETURN_COURSE([18, 36]),
+      INSPECTING: act("WAREHOUSE", "PASS_INSPECTION", [4, 20], { partial: true, notes: NOTES.partialInspection }),
+    },
   },
   {
-    key: "reject-inspection", weight: 3, shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false, ends: "REJECTED",
-    steps: [CLASSIFY, REVIEW_APPROVE, ...RETURN_LEG, s("FAIL_INSPECTION", 1, { notes: NOTES.failInspection })],
-    minBucket: 1, bucketBias: LONG, reasonBias: [0.2, 1, 0, 1, 0.3],
+    key: "return-partial-approve", weight: 2, maxDays: 7, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: [0, 1, 0, 0, 0.2],
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12], { partial: true, notes: NOTES.partialApprove }), ...RETURN_COURSE([18, 36]) },
   },
   {
-    key: "reject-finance", weight: 2, shipped: true, type: "REFUND_ONLY", ends: "REJECTED", inTransit: true,
-    steps: [CLASSIFY, REVIEW_APPROVE, s("CONFIRM_NOT_RECEIVED", 3), s("FINANCE_REJECT", 1.5, { notes: NOTES.financeReject })],
-    reasonBias: LOGISTICS_PREF,
+    key: "dispute-return", weight: 1, maxDays: 7, shipped: true, type: "REFUND_ONLY", amount: "large", reasonBias: [0, 1, 0, 0, 0],
+    acts: {
+      PENDING_REVIEW: OFFER([4, 10]),
+      AWAITING_CUSTOMER: act("CUSTOMER", "ACCEPT_OFFER", [8, 16], { accept: "RETURN_WITH_FULL_REFUND" }),
+      ...RETURN_COURSE([12, 24]),
+    },
   },
   {
-    key: "cancel-review", weight: 7, shipped: true, type: "REFUND_ONLY", ends: "CANCELLED",
-    steps: [CLASSIFY, s("CANCEL", 1, { notes: NOTES.cancel })], bucketBias: SHORT, reasonBias: [1, 0.5, 1, 1, 0.5],
+    key: "reject-inspection", weight: 3, maxDays: 7, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: [0.2, 1, 0, 1, 0.3],
+    acts: {
+      PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12]),
+      ...RETURN_COURSE([18, 36]),
+      INSPECTING: act("WAREHOUSE", "FAIL_INSPECTION", [4, 20], { notes: NOTES.failInspection }),
+    },
+  },
+  // The warehouse never answers: its 72 h timer confirms the loss.
+  {
+    key: "lost-parcel-timer", weight: 1, maxDays: 7, shipped: true, type: "REFUND_ONLY", amount: "large", inTransit: true, reasonBias: LOGISTICS_PREF,
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 20]), AWAITING_WAREHOUSE: "wait", PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [4, 20]) },
+  },
+  // [> 7 d] A slow customer; and a return nobody confirms, received by the 10-day timer.
+  {
+    key: "return-slow-customer", weight: 2, maxDays: 12, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: QUALITY_PREF,
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12]), ...RETURN_COURSE([110, 150]) },
   },
   {
-    key: "cancel-awaiting-return", weight: 6, shipped: true, type: "RETURN_AND_REFUND", ends: "CANCELLED",
-    steps: [CLASSIFY, REVIEW_APPROVE, s("CANCEL", 3)], reasonBias: [1, 0.5, 0.2, 1.5, 0.5],
-  },
-  {
-    key: "cancel-awaiting-customer", weight: 1, shipped: true, type: "RETURN_AND_REFUND", ends: "CANCELLED",
-    steps: [CLASSIFY, s("OFFER_RESOLUTION", 2, { notes: NOTES.offer }), s("CANCEL", 2, { notes: NOTES.cancel })],
-    reasonBias: [0, 1, 0, 0, 0.2],
+    key: "return-receipt-timer", weight: 2, maxDays: 18, shipped: true, type: "RETURN_AND_REFUND", amount: "large", reasonBias: QUALITY_PREF,
+    acts: { PENDING_REVIEW: act("AGENT", "APPROVE", [4, 12]), ...RETURN_COURSE([72, 120]), RETURN_IN_TRANSIT: "wait" },
   },
 ];
 
-/** Open refunds, by the status they wait in; cycled through in this order. */
-const OPEN_FLOWS: readonly Flow[] = (() => {
-  const review: Flow = { key: "open-review", shipped: true, type: "RETURN_AND_REFUND", steps: [CLASSIFY], ends: "PENDING_REVIEW" };
-  const reviewRefundOnly: Flow = { ...review, key: "open-review-refund-only", type: "REFUND_ONLY", inTransit: true };
-  const warehouse: Flow = {
-    key: "open-warehouse", shipped: true, type: "REFUND_ONLY", steps: [CLASSIFY, REVIEW_APPROVE], ends: "AWAITING_WAREHOUSE",
-    inTransit: true, reasonBias: LOGISTICS_PREF,
-  };
-  const awaitingReturn: Flow = {
-    key: "open-awaiting-return", shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false,
-    steps: [CLASSIFY, REVIEW_APPROVE], ends: "AWAITING_RETURN", reasonBias: QUALITY_PREF,
-  };
-  const inTransit: Flow = {
-    key: "open-return-in-transit", shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false,
-    steps: [CLASSIFY, REVIEW_APPROVE, RETURN_LEG[0]], ends: "RETURN_IN_TRANSIT", reasonBias: QUALITY_PREF,
-  };
-  const inspecting: Flow = {
-    key: "open-inspecting", shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false,
-    steps: [CLASSIFY, REVIEW_APPROVE, ...RETURN_LEG], ends: "INSPECTING", reasonBias: QUALITY_PREF,
-  };
-  const financeAfterInspection: Flow = {
-    key: "open-finance-return", shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: false,
-    steps: [CLASSIFY, REVIEW_APPROVE, ...RETURN_LEG, s("PASS_INSPECTION", 1)], ends: "PENDING_FINANCE", reasonBias: QUALITY_PREF,
-  };
-  const financeNotReceived: Flow = {
-    key: "open-finance-not-received", shipped: true, type: "REFUND_ONLY", inTransit: true,
-    steps: [CLASSIFY, REVIEW_APPROVE, s("CONFIRM_NOT_RECEIVED", 3)], ends: "PENDING_FINANCE", reasonBias: LOGISTICS_PREF,
-  };
-  const financeBeforeReceipt: Flow = {
-    key: "open-finance-before-receipt", shipped: true, type: "RETURN_AND_REFUND", refundBeforeReceipt: true,
-    steps: [CLASSIFY, REVIEW_APPROVE, RETURN_LEG[0]], ends: "PENDING_FINANCE",
-  };
-  const awaitingCustomer: Flow = {
-    key: "open-awaiting-customer", shipped: true, type: "RETURN_AND_REFUND",
-    steps: [CLASSIFY, s("OFFER_RESOLUTION", 2, { notes: NOTES.offer })], ends: "AWAITING_CUSTOMER",
-    reasonBias: [0, 1, 0, 0, 0],
-  };
-  const paymentFailed: Flow = {
-    key: "open-refund-failed", shipped: true, type: "REFUND_ONLY", inTransit: true,
-    steps: [CLASSIFY, REVIEW_APPROVE, s("CONFIRM_NOT_RECEIVED", 3), s("FINANCE_APPROVE", 1.5), s("PAYMENT_FAILED", 0.3)],
-    ends: "REFUND_FAILED", reasonBias: LOGISTICS_PREF,
-  };
+/** Open refunds: each waits where its flow stops, requested `ageHours` before now; cycled through in this order. */
+const OPEN_FLOWS: ReadonlyArray<Flow & { ageHours: Hours }> = (() => {
+  const approve = act("AGENT", "APPROVE", [1, 8]);
+  const ship = act("CUSTOMER", "SUBMIT_RETURN_SHIPMENT", [4, 24]);
+  const receive = act("WAREHOUSE", "RECEIVE_RETURN", [24, 48]);
+  const confirm = act("WAREHOUSE", "CONFIRM_NOT_RECEIVED", [4, 20], { notes: NOTES.confirmNotReceived });
+  const returns = { shipped: true, type: "RETURN_AND_REFUND", amount: "large", refundBeforeReceipt: false, reasonBias: QUALITY_PREF } as const;
+  const refundOnly = { shipped: true, type: "REFUND_ONLY", amount: "large", inTransit: true, reasonBias: LOGISTICS_PREF } as const;
+  // Ages keep every step before the wait inside them, and the waits short of their timers.
+  const review = { ...returns, key: "open-review", ageHours: [2, 40], acts: { PENDING_REVIEW: "wait" } } as const;
+  const reviewRefundOnly = { ...refundOnly, key: "open-review-refund-only", ageHours: [2, 40], acts: { PENDING_REVIEW: "wait" } } as const;
+  const warehouse = { ...refundOnly, key: "open-warehouse", ageHours: [10, 60], acts: { PENDING_REVIEW: approve, AWAITING_WAREHOUSE: "wait" } } as const;
+  const awaitingReturn = { ...returns, key: "open-awaiting-return", ageHours: [10, 96], acts: { PENDING_REVIEW: approve, AWAITING_RETURN: "wait" } } as const;
+  const inTransit = { ...returns, key: "open-return-in-transit", ageHours: [34, 120], acts: { PENDING_REVIEW: approve, AWAITING_RETURN: ship, RETURN_IN_TRANSIT: "wait" } } as const;
+  const inspecting = {
+    ...returns, key: "open-inspecting", ageHours: [82, 150], acts: { PENDING_REVIEW: approve, AWAITING_RETURN: ship, RETURN_IN_TRANSIT: receive, INSPECTING: "wait" },
+  } as const;
+  const financeAfterInspection = {
+    ...returns, key: "open-finance-return", ageHours: [92, 200],
+    acts: { PENDING_REVIEW: approve, AWAITING_RETURN: ship, RETURN_IN_TRANSIT: receive, INSPECTING: act("WAREHOUSE", "PASS_INSPECTION", [2, 10]), PENDING_FINANCE: "wait" },
+  } as const;
+  const financeNotReceived = { ...refundOnly, key: "open-finance-not-received", ageHours: [30, 100], acts: { PENDING_REVIEW: approve, AWAITING_WAREHOUSE: confirm, PENDING_FINANCE: "wait" } } as const;
+  const financeBeforeReceipt = {
+    ...returns, key: "open-finance-before-receipt", refundBeforeReceipt: true, reasonBias: undefined, ageHours: [34, 100],
+    acts: { PENDING_REVIEW: approve, AWAITING_RETURN: ship, PENDING_FINANCE: "wait" },
+  } as const;
+  const awaitingCustomer = { ...returns, key: "open-awaiting-customer", reasonBias: [0, 1, 0, 0, 0], ageHours: [12, 60], acts: { PENDING_REVIEW: OFFER([2, 10]), AWAITING_CUSTOMER: "wait" } } as const;
+  const paymentFailed = {
+    ...refundOnly, key: "open-refund-failed", declines: 1, ageHours: [40, 100],
+    acts: { PENDING_REVIEW: approve, AWAITING_WAREHOUSE: confirm, PENDING_FINANCE: act("FINANCE", "FINANCE_APPROVE", [2, 10]), REFUND_FAILED: "wait" },
+  } as const;
   return [
     review, warehouse, awaitingReturn, inTransit, inspecting, financeAfterInspection,
     reviewRefundOnly, awaitingCustomer, awaitingReturn, financeNotReceived, review, inTransit,
@@ -430,7 +519,7 @@ const OPEN_FLOWS: readonly Flow[] = (() => {
 })();
 
 // ---------------------------------------------------------------------------------------------
-// Drafts: rows built in memory, written in bulk
+// Customers and orders: the input, as the shop's order sync would have imported it
 
 interface CustomerDraft {
   id: string;
@@ -442,19 +531,13 @@ interface Rows {
   customers: Prisma.CustomerCreateManyInput[];
   orders: Prisma.OrderCreateManyInput[];
   items: Prisma.OrderItemCreateManyInput[];
-  refunds: Prisma.RefundCreateManyInput[];
-  transitions: Prisma.RefundTransitionCreateManyInput[];
-  shipments: Prisma.ReturnShipmentCreateManyInput[];
-  options: Prisma.ResolutionOptionCreateManyInput[];
-  attempts: Prisma.PaymentRefundAttemptCreateManyInput[];
 }
 
-interface SeedContext {
-  rng: Rng;
-  shopId: string;
-  rows: Rows;
-  /** The staff members the demo's people act as (staffMetrics and its dashboard table), by name. */
-  members: Map<string, { id: string; role: Role }>;
+interface OrderDraft {
+  order: Prisma.OrderCreateManyInput & { id: string };
+  items: Prisma.OrderItemCreateManyInput[];
+  paidAmount: number;
+  itemTotals: number[];
 }
 
 function roundFen(amount: number): number {
@@ -471,16 +554,8 @@ function dateStamp(time: number): string {
   return `${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, "0")}${String(date.getUTCDate()).padStart(2, "0")}`;
 }
 
-/** Adds an order with 1–3 items; returns what a refund needs from it. */
-function addOrder(
-  ctx: SeedContext,
-  customerId: string,
-  paidAt: number,
-  shippingStatus: ShippingStatus,
-  updatedAt: number,
-  maxItems: number,
-): { id: string; paidAmount: number; itemTotals: number[] } {
-  const { rng } = ctx;
+/** An order with 1–3 items (numbered later, in time order). */
+function draftOrder(rng: Rng, shopId: string, customerId: string, paidAt: number, shippingStatus: ShippingStatus, updatedAt: number, maxItems: number): OrderDraft {
   const id = randomUUID();
   const count = Math.min(maxItems, rng.weighted([0, 70, 22, 8]));
   const lines: Array<{ sku: string; name: string; quantity: number; unitPrice: number }> = [];
@@ -505,348 +580,422 @@ function addOrder(
   // The shop's usual "满299减30" on larger baskets.
   const paidAmount = gross >= 29900 && lines.length > 1 ? gross - 3000 : gross;
   const shipped = shippingStatus !== "NOT_SHIPPED" ? trackingNumber(rng) : null;
-  ctx.rows.orders.push({
-    id,
-    shopId: ctx.shopId,
-    customerId,
-    externalId: "", // numbered in time order once every order exists
+  return {
+    order: {
+      id,
+      shopId,
+      customerId,
+      externalId: "", // numbered in time order once every order exists
+      paidAmount,
+      currency: DEMO_CURRENCY,
+      paidAt: new Date(paidAt),
+      shippingStatus,
+      carrier: shipped?.carrier ?? null,
+      trackingNumber: shipped?.trackingNumber ?? null,
+      createdAt: new Date(paidAt),
+      updatedAt: new Date(Math.max(paidAt, updatedAt)),
+    },
+    items: lines.map((line) => ({ id: randomUUID(), orderId: id, ...line })),
     paidAmount,
-    currency: DEMO_CURRENCY,
-    paidAt: new Date(paidAt),
-    shippingStatus,
-    carrier: shipped?.carrier ?? null,
-    trackingNumber: shipped?.trackingNumber ?? null,
-    createdAt: new Date(paidAt),
-    updatedAt: new Date(Math.max(paidAt, updatedAt)),
-  });
-  for (const line of lines) ctx.rows.items.push({ id: randomUUID(), orderId: id, ...line });
-  return { id, paidAmount, itemTotals };
+    itemTotals,
+  };
 }
 
-/** Step times: the request, classification seconds later, then the rest split by the steps' waits. */
-function stepTimes(rng: Rng, steps: readonly Step[], createdAt: number, endsAt: number): number[] {
-  const times = [createdAt];
-  const classifiedAt = createdAt + rng.int(1_000, 6_000);
-  times.push(classifiedAt);
-  const later = steps.slice(1);
-  if (later.length === 0) return times;
-  const weights = later.map((step) => step.wait * rng.between(0.5, 1.5) + 0.01);
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const span = Math.max(later.length * 1_000, endsAt - classifiedAt - later.length * 1_000);
-  let at = classifiedAt;
-  for (const weight of weights) {
-    at += 1_000 + Math.round((span * weight) / total);
-    times.push(at);
-  }
-  // Rounding may leave the last step a few ms off; the handling time is what the bucket says.
-  if (endsAt > times[times.length - 2]!) times[times.length - 1] = endsAt;
-  return times;
+function fitsAmount(amount: number, wanted: Flow["amount"]): boolean {
+  if (wanted === "small") return amount < 5_000;
+  if (wanted === "large") return amount >= 10_000;
+  return true;
 }
 
-function actorFor(rng: Rng, members: SeedContext["members"], status: RefundStatus, action: RefundAction, customer: CustomerDraft): Actor {
-  const rule = findRule(status, action);
-  if (!rule) throw new Error(`demo seed: no transition ${action} from ${status}`);
-  const role = rule.performers.find((performer): performer is Role => performer !== "SYSTEM");
-  if (!role) return SYSTEM_ACTOR;
-  const name = role === "CUSTOMER" ? customer.name : rng.pick(STAFF[role] ?? [role.toLowerCase()]);
-  const memberId = members.get(name)?.id;
-  return memberId ? { kind: "USER", role, name, memberId } : { kind: "USER", role, name };
-}
-
-interface RefundPlanInput {
+/** A refund request a customer will make, at `at`. */
+interface RequestPlan {
+  at: number;
   flow: Flow;
   customer: CustomerDraft;
-  order: { id: string; shippingStatus: ShippingStatus };
-  reasonTagId: string;
-  requestedAmount: number;
+  orderId: string;
+  amount: number;
+  reasonCode: string;
   description: string;
-  times: number[];
 }
 
-/** Walks the flow through the domain planner and records every row the service would write. */
-function addRefund(ctx: SeedContext, input: RefundPlanInput): { id: string; status: RefundStatus; customerId: string } {
-  const { rng, rows } = ctx;
-  const { flow, customer, order, times } = input;
-  const refundId = randomUUID();
-  const snapshot: RefundSnapshot = {
-    status: "REQUESTED",
-    type: flow.type,
-    requestedAmount: input.requestedAmount,
-    approvedAmount: null,
-    version: 1,
-  };
-  const refundKey = { id: refundId, shopId: ctx.shopId, currency: DEMO_CURRENCY };
-  const transitions: TransitionRow[] = [
-    requestTransitionRow(
-      { ...refundKey, requestedAmount: input.requestedAmount, description: input.description },
-      { kind: "USER", role: "CUSTOMER", name: customer.name },
-      new Date(times[0]!),
-      randomUUID,
-    ),
-  ];
-  const offered: Array<OfferedOption & { row: Prisma.ResolutionOptionCreateManyInput }> = [];
-  let shipment: Prisma.ReturnShipmentCreateManyInput | null = null;
-  let attempt: Prisma.PaymentRefundAttemptCreateManyInput | null = null;
+// ---------------------------------------------------------------------------------------------
+// The simulation
 
-  for (const [index, step] of flow.steps.entries()) {
-    const at = times[index + 1]!;
-    const request: TransitionRequest = { action: step.action };
-    if (step.notes) request.note = rng.pick(step.notes);
-    if (step.partial && (step.action === "APPROVE" || step.action === "PASS_INSPECTION") && snapshot.requestedAmount >= 400) {
-      const ceiling = snapshot.approvedAmount ?? snapshot.requestedAmount;
+/** A refund as the simulation last saw it (from a service's answer or a re-read). */
+interface Tracked {
+  id: string;
+  flow: Flow;
+  customer: CustomerDraft;
+  status: RefundStatus;
+  version: number;
+  requestedAmount: number;
+  approvedAmount: number | null;
+  /** When its current timer is due, if it has one. */
+  dueAt: number | null;
+  /** Payment calls the provider still declines for it. */
+  declines: number;
+}
+
+type SimEvent = { at: number; seq: number } & (
+  | { kind: "request"; plan: RequestPlan }
+  | { kind: "act"; refund: Tracked; version: number; act: Act }
+  | { kind: "settle"; attemptId: string; refund: Tracked | null }
+  | { kind: "sweep" }
+);
+type NewEvent = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, "seq"> : never) : never;
+
+const REFUND_STATE = { id: true, status: true, version: true, requestedAmount: true, approvedAmount: true, nextTimeoutAt: true } as const;
+type RefundState = { id: string; status: RefundStatus; version: number; requestedAmount: number; approvedAmount: number | null; nextTimeoutAt: Date | null };
+
+interface People {
+  customer: Viewer;
+  staff: Record<"AGENT" | "WAREHOUSE" | "FINANCE", Viewer[]>;
+}
+
+/**
+ * A discrete-event simulation over the platform's services: a queue of due actions ordered
+ * by time (then by when they were planned, so equal times run in a fixed order); the clock
+ * the services read jumps to each action's time, and every action — with the payment it
+ * starts and the timers that come due — completes before the next one starts.
+ */
+class DemoSimulation {
+  private time: number;
+  /** Pending events, latest first: the next one is at the end. */
+  private readonly events: SimEvent[] = [];
+  private seq = 0;
+  private readonly refunds = new Map<string, Tracked>();
+  private readonly sweepsAt = new Set<number>();
+  /** Payment attempts the service call in progress committed. */
+  private queued: string[] = [];
+  private readonly sandbox = new SandboxPaymentProvider();
+  private readonly payments: PaymentDispatcher;
+  private readonly timers: TimerWorker;
+  readonly deps: RefundServiceDeps;
+  private readonly closing: Array<() => Promise<void>> = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly rng: Rng,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.time = start;
+    const realtime = createRefundPubSub();
+    const automation = new RuleAutomation();
+    const shopConfig = createShopConfig(realtime.pubsub, () => {}, automation.timerMinuteMs);
+    // The dispatcher's own sweep runs on the real clock; here every attempt is settled at its
+    // simulated time instead, so that sweep is put off past the end of seeding.
+    this.payments = new PaymentDispatcher(db, this.sandbox, { sweepIntervalMs: 2_147_483_647 });
+    this.deps = {
+      db,
+      pubsub: realtime.pubsub,
+      // Committed attempts wait for the provider's simulated latency (settle events below).
+      payments: { dispatch: (attemptId) => this.queued.push(attemptId) },
+      // No plugin while seeding: no before-hook, and no after-hook delivery is ever queued.
+      hooks: new PluginHost([], db.prisma),
+      hookDeliveries: { dispatch: () => {} },
+      clock: () => new Date(this.time),
+      automation,
+      shopConfig: shopConfig.config,
+    };
+    this.payments.start(this.deps);
+    this.timers = new TimerWorker(this.deps);
+    this.closing.push(() => this.payments.stop(), () => shopConfig.close(), () => realtime.close());
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closing) await close();
+  }
+
+  plan(request: RequestPlan): void {
+    this.push({ kind: "request", at: request.at, plan: request });
+  }
+
+  /** Runs every event due up to the end; what would come later is left undone (open refunds). */
+  async run(people: People): Promise<void> {
+    for (let next = this.events.at(-1); next && next.at <= this.end; next = this.events.at(-1)) {
+      this.events.pop();
+      this.time = Math.max(this.time, next.at);
+      await this.handle(next, people);
+    }
+  }
+
+  tracked(): Tracked[] {
+    return [...this.refunds.values()];
+  }
+
+  private push(event: NewEvent): void {
+    const entry = { ...event, seq: (this.seq += 1) } as SimEvent;
+    const earlier = (a: SimEvent, b: SimEvent) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+    let low = 0;
+    let high = this.events.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (earlier(this.events[middle]!, entry)) high = middle;
+      else low = middle + 1;
+    }
+    this.events.splice(low, 0, entry);
+  }
+
+  private async handle(event: SimEvent, people: People): Promise<void> {
+    switch (event.kind) {
+      case "request": {
+        const { plan } = event;
+        const refund: Tracked = {
+          id: "",
+          flow: plan.flow,
+          customer: plan.customer,
+          status: "REQUESTED",
+          version: 0,
+          requestedAmount: plan.amount,
+          approvedAmount: null,
+          dueAt: null,
+          declines: plan.flow.declines ?? 0,
+        };
+        const viewer = { ...people.customer, customerId: plan.customer.id, label: plan.customer.name };
+        const row = await this.call(refund, () =>
+          requestRefund(this.deps, viewer, { orderId: plan.orderId, type: plan.flow.type, reasonCode: plan.reasonCode, amount: plan.amount, description: plan.description }),
+        );
+        refund.id = row.id;
+        this.refunds.set(row.id, refund);
+        this.update(refund, row);
+        return;
+      }
+      case "act": {
+        const { refund, act: next } = event;
+        if (refund.version !== event.version) return; // a timer or a rule took the step first
+        const viewer =
+          next.role === "CUSTOMER"
+            ? { ...people.customer, customerId: refund.customer.id, label: refund.customer.name }
+            : this.rng.pick(people.staff[next.role]);
+        const request = await this.requestFor(refund, next);
+        const { refund: row } = await this.call(refund, () => transitionRefund(this.deps, viewer, { refundId: refund.id, expectedVersion: refund.version, ...request }));
+        this.update(refund, row);
+        return;
+      }
+      case "settle": {
+        if (event.refund && event.refund.declines > 0) {
+          event.refund.declines -= 1;
+          this.sandbox.declineNext();
+        }
+        await this.call(event.refund, () => this.payments.settle(event.attemptId));
+        const row = await this.db.prisma.refund.findFirstOrThrow({ where: { paymentAttempts: { some: { id: event.attemptId } } }, select: REFUND_STATE });
+        this.update(this.refunds.get(row.id)!, row);
+        return;
+      }
+      case "sweep": {
+        await this.call(null, () => this.timers.sweep());
+        const due = this.tracked().filter((refund) => refund.dueAt !== null && refund.dueAt <= this.time);
+        if (due.length === 0) return;
+        const rows = await this.db.prisma.refund.findMany({ where: { id: { in: due.map((refund) => refund.id) } }, select: REFUND_STATE });
+        for (const row of rows) this.update(this.refunds.get(row.id)!, row);
+      }
+    }
+  }
+
+  /** Runs one service call; the payments it committed are settled a few seconds later, as the sandbox provider answers. */
+  private async call<T>(refund: Tracked | null, work: () => Promise<T>): Promise<T> {
+    this.queued = [];
+    const result = await work();
+    for (const attemptId of this.queued) this.push({ kind: "settle", at: this.time + this.rng.int(2_000, 9_000), attemptId, refund });
+    this.queued = [];
+    return result;
+  }
+
+  /** Takes in what the platform answered; a refund that moved gets its next person's act, and its timer a sweep. */
+  private update(refund: Tracked, row: RefundState): void {
+    const moved = row.version !== refund.version;
+    refund.status = row.status;
+    refund.version = row.version;
+    refund.requestedAmount = row.requestedAmount;
+    refund.approvedAmount = row.approvedAmount;
+    refund.dueAt = row.nextTimeoutAt?.getTime() ?? null;
+    if (refund.dueAt !== null && !this.sweepsAt.has(refund.dueAt)) {
+      this.sweepsAt.add(refund.dueAt);
+      this.push({ kind: "sweep", at: refund.dueAt });
+    }
+    if (!moved) return;
+    const next = refund.flow.acts[refund.status] ?? USUAL[refund.status];
+    if (!next || next === "wait") return;
+    const [min, max] = next.after;
+    this.push({ kind: "act", at: this.time + Math.round(this.rng.between(min, max) * HOUR), refund, version: refund.version, act: next });
+  }
+
+  /** What the person types in: notes, a partial amount, the options offered or taken, a tracking number. */
+  private async requestFor(refund: Tracked, next: Act): Promise<TransitionRequest> {
+    const { rng } = this;
+    const request: TransitionRequest = { action: next.action };
+    if (next.notes) request.note = rng.pick(next.notes);
+    if (next.partial && refund.requestedAmount >= 400) {
+      const ceiling = refund.approvedAmount ?? refund.requestedAmount;
       request.amount = Math.min(ceiling - 100, roundFen(ceiling * rng.between(0.6, 0.85)));
     }
-    if (step.action === "OFFER_RESOLUTION") {
-      request.offerOptions = [
-        { kind: "RETURN_WITH_FULL_REFUND" },
-        { kind: "KEEP_ITEM_WITH_COMPENSATION", amount: Math.min(snapshot.requestedAmount, roundFen(snapshot.requestedAmount * rng.between(0.15, 0.35))) },
-      ];
+    if (next.action === "OFFER_RESOLUTION") {
+      const compensation = Math.min(refund.requestedAmount, roundFen(refund.requestedAmount * rng.between(0.15, 0.35)));
+      request.offerOptions = [{ kind: "RETURN_WITH_FULL_REFUND" }, { kind: "KEEP_ITEM_WITH_COMPENSATION", amount: compensation }];
     }
-    if (step.action === "ACCEPT_OFFER") {
-      request.optionId = offered.find((option) => option.kind === step.accept)?.id ?? null;
+    if (next.action === "ACCEPT_OFFER") {
+      const options = await this.db.prisma.resolutionOption.findMany({ where: { refundId: refund.id, accepted: false }, select: { id: true, kind: true } });
+      request.optionId = options.find((option) => option.kind === next.accept)?.id ?? null;
     }
-    if (step.action === "SUBMIT_RETURN_SHIPMENT") Object.assign(request, trackingNumber(rng));
-
-    const actor = actorFor(rng, ctx.members, snapshot.status, step.action, customer);
-    const planned = planTransition(snapshot, request, actor, {
-      shippingStatus: order.shippingStatus,
-      refundBeforeReceipt: customer.refundBeforeReceipt,
-      offeredOptions: offered.filter((option) => !option.row.accepted),
-      acceptedOption: offered.find((option) => option.row.accepted)?.kind ?? null,
-    });
-    if (!planned.ok) {
-      throw new Error(`demo seed: ${flow.key} cannot ${step.action} from ${snapshot.status}: ${planned.errors.map((e) => e.message).join("; ")}`);
-    }
-    // The same rows the transition service writes, from the same builder.
-    const stepRows = transitionRowsFor(planned.plan, { ...refundKey, version: snapshot.version }, actor, new Date(at), randomUUID);
-    for (const option of stepRows.replaceOptions ?? []) {
-      offered.push({ id: option.id, kind: option.kind, amount: option.amount, row: { ...option, accepted: false } });
-    }
-    if (stepRows.acceptOptionId) offered.find((option) => option.id === stepRows.acceptOptionId)!.row.accepted = true;
-    if (stepRows.returnShipment) shipment = { ...stepRows.returnShipment };
-    if (stepRows.returnReceivedAt && shipment) shipment.receivedAt = stepRows.returnReceivedAt;
-    if (stepRows.paymentAttempt) {
-      attempt = { ...stepRows.paymentAttempt, status: "PENDING" };
-      rows.attempts.push(attempt);
-    }
-    if ((step.action === "PAYMENT_SUCCEEDED" || step.action === "PAYMENT_FAILED") && attempt) {
-      // The provider's answer, as the payment dispatcher records it.
-      const succeeded = step.action === "PAYMENT_SUCCEEDED";
-      attempt.status = succeeded ? "SUCCEEDED" : "FAILED";
-      attempt.reference = succeeded ? `sandbox_${randomUUID()}` : null;
-      attempt.failureReason = succeeded ? null : "sandbox: refund declined (原支付账户状态异常)";
-      attempt.deliveries = 1;
-      attempt.completedAt = new Date(at);
-    }
-    transitions.push(stepRows.transition);
-    snapshot.status = stepRows.refund.status;
-    snapshot.type = stepRows.refund.type;
-    snapshot.approvedAmount = stepRows.refund.approvedAmount;
-    snapshot.version = stepRows.refund.version;
+    if (next.action === "SUBMIT_RETURN_SHIPMENT") Object.assign(request, trackingNumber(rng));
+    return request;
   }
-
-  if (snapshot.status !== flow.ends) {
-    throw new Error(`demo seed: ${flow.key} ended in ${snapshot.status}, not ${flow.ends}`);
-  }
-  const last = transitions[transitions.length - 1]!;
-  const lastAt = last.createdAt as Date;
-  const terminal = TERMINAL_STATUSES.has(snapshot.status);
-  rows.refunds.push({
-    id: refundId,
-    shopId: ctx.shopId,
-    orderId: order.id,
-    customerId: customer.id,
-    reasonTagId: input.reasonTagId,
-    type: snapshot.type,
-    status: snapshot.status,
-    requestedAmount: snapshot.requestedAmount,
-    approvedAmount: snapshot.approvedAmount,
-    refundedAmount: snapshot.status === "REFUNDED" ? (last.amount ?? 0) : 0,
-    currency: DEMO_CURRENCY,
-    description: input.description,
-    version: snapshot.version,
-    createdAt: new Date(times[0]!),
-    updatedAt: lastAt,
-    resolvedAt: terminal ? lastAt : null,
-  });
-  rows.transitions.push(...transitions);
-  rows.options.push(...offered.map((option) => option.row));
-  if (shipment) rows.shipments.push(shipment);
-  return { id: refundId, status: snapshot.status, customerId: customer.id };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 /**
  * Creates the demo shop with its history and one API token per role. Meant for a fresh
- * database (`npm start` with the embedded default), but safe to call on any: it only adds.
+ * database (`npm start` with the embedded default) with no background workers running yet: the
+ * simulation's timers and payments fall due in its simulated past, which a worker on the real
+ * clock would take up out of turn. It only adds: other shops are left alone.
  */
 export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = {}): Promise<DemoShop> {
   const historical = Math.max(0, Math.floor(options.refunds ?? 500));
   const openCount = Math.min(20, Math.ceil(historical / 25));
   const now = (options.now ?? new Date()).getTime();
   const rng = new Rng(options.random ?? seededRandom(DEMO_SEED));
-  const shopId = randomUUID();
-  const shopCreatedAt = now - 400 * DAY;
-  const ctx: SeedContext = {
-    rng,
-    shopId,
-    rows: { customers: [], orders: [], items: [], refunds: [], transitions: [], shipments: [], options: [], attempts: [] },
-    members: new Map(Object.entries(STAFF).flatMap(([role, names]) => names!.map((name) => [name, { id: randomUUID(), role: role as Role }] as const))),
-  };
+  const start = now - HISTORY_DAYS * DAY;
 
-  // Customers: ~12% VIPs who are refunded when their return ships.
-  const vipFlags = rng.shuffle(Array.from({ length: CUSTOMER_COUNT }, (_, index) => index < Math.round((CUSTOMER_COUNT * VIP_PERCENT) / 100)));
-  const customers: CustomerDraft[] = vipFlags.map((vip, index) => {
-    const customer = { id: randomUUID(), name: `${rng.pick([...SURNAMES])}${rng.pick(GIVEN_NAMES)}`, refundBeforeReceipt: vip };
-    ctx.rows.customers.push({
-      id: customer.id,
-      shopId,
-      externalId: `C${String(10001 + index)}`,
-      name: customer.name,
-      tier: vip ? "VIP" : "STANDARD",
-      refundBeforeReceipt: vip,
-      createdAt: new Date(Math.round(shopCreatedAt + rng.between(0, 250) * DAY)),
-    });
-    return customer;
-  });
-  /** Some customers refund far more than others (what the CRM's risk marking is for). */
-  const pickCustomer = (refundBeforeReceipt?: boolean): CustomerDraft => {
-    for (;;) {
-      const customer = customers[Math.floor(CUSTOMER_COUNT * rng.next() ** 1.7)]!;
-      if (refundBeforeReceipt === undefined || customer.refundBeforeReceipt === refundBeforeReceipt) return customer;
-    }
-  };
-
-  const tagIds = new Map(DEFAULT_REASON_TAGS.map((tag) => [tag.code, randomUUID()]));
-  const reasonCodes = DEMO_REASON_SHARES.map((share) => share.code);
-  const reasonWeights = DEMO_REASON_SHARES.map((share) => share.percent);
-
-  const addRefundWithOrder = (flow: Flow, reasonIndex: number, createdAt: number, endsAt: number) => {
-    const customer = pickCustomer(flow.refundBeforeReceipt);
-    let shippingStatus: ShippingStatus = "NOT_SHIPPED";
-    let paidAt = Math.round(createdAt - rng.between(10 * MINUTE, 30 * HOUR));
-    if (flow.shipped) {
-      shippingStatus = rng.chance(flow.inTransit ? 0.7 : 0.15) ? "SHIPPED" : "DELIVERED";
-      paidAt = Math.round(createdAt - rng.between(2 * DAY, 12 * DAY));
-    }
-    const order = addOrder(ctx, customer.id, paidAt, shippingStatus, endsAt, flow.shipped ? 2 : 3);
-    // Usually the whole order; on a basket, sometimes just one line of it.
-    const requestedAmount =
-      order.itemTotals.length > 1 && rng.chance(0.4) ? Math.min(order.paidAmount, rng.pick(order.itemTotals)) : order.paidAmount;
-    const code = reasonCodes[reasonIndex]!;
-    const times = stepTimes(rng, flow.steps, createdAt, endsAt);
-    return addRefund(ctx, {
-      flow,
-      customer,
-      order: { id: order.id, shippingStatus },
-      reasonTagId: tagIds.get(code)!,
-      requestedAmount,
-      description: rng.pick(DESCRIPTIONS[code] ?? DESCRIPTIONS.OTHER!),
-      times,
-    });
-  };
-
-  // Closed history: flows, reasons and handling times each allocated exactly, then matched up.
-  const flowCounts = allocateLargestRemainder(historical, CLOSED_FLOWS.map((flow) => flow.weight));
-  const closedFlows = rng.shuffle(CLOSED_FLOWS.flatMap((flow, index) => Array.from({ length: flowCounts[index]! }, () => flow)));
-  // Walks with a preference take their pick first; the automatic ones take what is left.
-  closedFlows.sort((a, b) => Number(b.key !== "auto") - Number(a.key !== "auto") || (b.minBucket ?? 0) - (a.minBucket ?? 0));
-  const reasonPool = new Pool(allocateLargestRemainder(historical, reasonWeights));
-  // The automatic path settles in seconds, as the sandbox provider does; the merchant's
-  // handling-time shares are those of the refunds people acted on, the other flows.
-  const handled = closedFlows.filter((flow) => flow.key !== "auto").length;
-  const bucketPool = new Pool(allocateLargestRemainder(handled, DEMO_HANDLING_TIME_SHARES.map((bucket) => bucket.percent)));
-  for (const flow of closedFlows) {
-    const reasonIndex = reasonPool.take(rng, flow.reasonBias);
-    let duration = rng.between(8_000, 40_000);
-    if (flow.key !== "auto") {
-      const minBucket = flow.minBucket ?? 0;
-      const bias = (flow.bucketBias ?? [1, 1, 1, 1]).map((weight, index) => (index < minBucket ? 0 : weight));
-      const bucket = bucketPool.take(rng, bias);
-      const [minMs, maxMs] = BUCKET_DRAW[bucket]!;
-      // Quick refunds are mostly quick: skew the draw toward the bucket's short end.
-      duration = minMs + (maxMs - minMs) * rng.next() ** (bucket === 0 ? 1.6 : 1.2);
-    }
-    // Over the last 90 days, a little busier lately; resolved at least an hour ago.
-    const latestStart = now - duration - HOUR;
-    const earliestStart = now - HISTORY_DAYS * DAY;
-    const createdAt = Math.round(Math.max(earliestStart, latestStart - (latestStart - earliestStart) * rng.next() ** 1.15));
-    addRefundWithOrder(flow, reasonIndex, createdAt, createdAt + Math.round(duration));
-  }
-
-  // Open refunds from the last few days, waiting in every queue.
-  const openReasons = new Pool(allocateLargestRemainder(openCount, reasonWeights));
-  const openRefunds: Array<{ id: string; status: RefundStatus; customerId: string }> = [];
-  for (let index = 0; index < openCount; index += 1) {
-    const flow = OPEN_FLOWS[index % OPEN_FLOWS.length]!;
-    const age = rng.between(2 * HOUR, (1 + flow.steps.length) * DAY);
-    const createdAt = Math.round(now - age);
-    const endsAt = createdAt + Math.round(age * rng.between(0.3, 0.9));
-    openRefunds.push(addRefundWithOrder(flow, openReasons.take(rng, flow.reasonBias), createdAt, endsAt));
-  }
-
-  // The CUSTOMER token belongs to someone with a return to send back, and with a fresh,
-  // unshipped order on which a new refund request takes the automatic path.
-  const tokenCustomerId =
-    openRefunds.find((refund) => refund.status === "AWAITING_RETURN")?.customerId ??
-    openRefunds[0]?.customerId ??
-    ctx.rows.refunds[0]?.customerId ??
-    customers[0]!.id;
-  const justPaid = now - Math.round(rng.between(20 * MINUTE, 3 * HOUR));
-  addOrder(ctx, tokenCustomerId, justPaid, "NOT_SHIPPED", justPaid, 2);
-
-  // Orders without refunds: the refund rate the dashboard shows is about 1 in 4.
-  const extraOrders = Math.max(0, (historical + openCount) * (ORDERS_PER_REFUND - 1));
-  for (let index = 0; index < extraOrders; index += 1) {
-    const paidAt = Math.round(now - rng.between(5 * MINUTE, (HISTORY_DAYS + 5) * DAY));
-    const age = now - paidAt;
-    const shippingStatus: ShippingStatus =
-      age < 12 * HOUR ? "NOT_SHIPPED" : age < 4 * DAY ? (rng.chance(0.85) ? "SHIPPED" : "NOT_SHIPPED") : rng.chance(0.97) ? "DELIVERED" : "SHIPPED";
-    addOrder(ctx, pickCustomer().id, paidAt, shippingStatus, paidAt + Math.round(Math.min(age, rng.between(HOUR, 4 * DAY))), 3);
-  }
-  ctx.rows.orders.sort((a, b) => (a.paidAt as Date).getTime() - (b.paidAt as Date).getTime());
-  ctx.rows.orders.forEach((order, index) => {
-    order.externalId = `LD${dateStamp((order.paidAt as Date).getTime())}${String(100_001 + index)}`;
-  });
-
-  const { rows } = ctx;
-  await db.prisma.$transaction(
-    async (tx) => {
-      await tx.shop.create({
-        data: {
-          id: shopId,
-          name: DEMO_SHOP_NAME,
-          currency: DEMO_CURRENCY,
-          createdAt: new Date(shopCreatedAt),
-          reasonTags: {
-            create: DEFAULT_REASON_TAGS.map((tag) => ({ id: tagIds.get(tag.code)!, ...tag, createdAt: new Date(shopCreatedAt) })),
-          },
-          staffMembers: { create: [...ctx.members].map(([name, { id, role }]) => ({ id, name, role, createdAt: new Date(shopCreatedAt) })) },
-          // Requests made in the demo are classified by the rules a new shop gets.
-          automationRules: { create: defaultRuleRows() },
-        },
-      });
-      await insertChunked(rows.customers, (data) => tx.customer.createMany({ data }));
-      await insertChunked(rows.orders, (data) => tx.order.createMany({ data }));
-      await insertChunked(rows.items, (data) => tx.orderItem.createMany({ data }));
-      await insertChunked(rows.refunds, (data) => tx.refund.createMany({ data }));
-      await insertChunked(rows.transitions, (data) => tx.refundTransition.createMany({ data }));
-      await insertChunked(rows.shipments, (data) => tx.returnShipment.createMany({ data }));
-      await insertChunked(rows.options, (data) => tx.resolutionOption.createMany({ data }));
-      await insertChunked(rows.attempts, (data) => tx.paymentRefundAttempt.createMany({ data }));
-    },
-    { maxWait: 30_000, timeout: 120_000 },
-  );
-
+  // The shop, set up as any shop is, and the merchant's rules and timers.
   const tokens = {} as Record<Role, string>;
+  const label = (role: Role) => `demo ${role.toLowerCase().replaceAll("_", " ")}`;
+  tokens.PLATFORM_ADMIN = await issueApiToken(db, { shopId: null, role: "PLATFORM_ADMIN", label: label("PLATFORM_ADMIN") });
+  const viewerOf = async (role: Role) => (await viewerFromAuthorization(db, `Bearer ${tokens[role]}`))!;
+  const shop = await createShop(db, await viewerOf("PLATFORM_ADMIN"), { name: DEMO_SHOP_NAME, currency: DEMO_CURRENCY });
+  const shopId = shop.id;
   for (const role of ROLES) {
-    tokens[role] = await issueApiToken(db, {
-      shopId: role === "PLATFORM_ADMIN" ? null : shopId,
-      role,
-      ...(role === "CUSTOMER" && { customerId: tokenCustomerId }),
-      label: `demo ${role.toLowerCase().replaceAll("_", " ")}`,
+    if (role !== "PLATFORM_ADMIN" && role !== "CUSTOMER") tokens[role] = await issueApiToken(db, { shopId, role, label: label(role) });
+  }
+  const sim = new DemoSimulation(db, rng, start, now);
+  try {
+    const admin = await viewerOf("SHOP_ADMIN");
+    const approveSmall = await db.prisma.automationRule.findFirstOrThrow({ where: { shopId, name: DEFAULT_RULE_NAMES.approveSmall } });
+    await updateAutomationRule(db, sim.deps.shopConfig, admin, approveSmall.id, { enabled: true });
+    await createAutomationRule(db, sim.deps.shopConfig, admin, { ...FINANCE_RULE, conditions: [...FINANCE_RULE.conditions] });
+    for (const timer of DEMO_TIMERS) await setAutomationTimer(db, sim.deps.shopConfig, admin, timer);
+
+    // Customers: ~12% VIPs who are refunded when their return ships.
+    const rows: Rows = { customers: [], orders: [], items: [] };
+    const vipFlags = rng.shuffle(Array.from({ length: CUSTOMER_COUNT }, (_, index) => index < Math.round((CUSTOMER_COUNT * VIP_PERCENT) / 100)));
+    const customers: CustomerDraft[] = vipFlags.map((vip, index) => {
+      const customer = { id: randomUUID(), name: `${rng.pick([...SURNAMES])}${rng.pick(GIVEN_NAMES)}`, refundBeforeReceipt: vip };
+      rows.customers.push({
+        ...customer,
+        shopId,
+        externalId: `C${String(10001 + index)}`,
+        tier: vip ? "VIP" : "STANDARD",
+        createdAt: new Date(Math.round(now - rng.between(150, 400) * DAY)),
+      });
+      return customer;
     });
+    /** Some customers ask for refunds far more than others (what the CRM's risk marking is for). */
+    const pickCustomer = (refundBeforeReceipt?: boolean): CustomerDraft => {
+      for (;;) {
+        const customer = customers[Math.floor(CUSTOMER_COUNT * rng.next() ** 1.7)]!;
+        if (refundBeforeReceipt === undefined || customer.refundBeforeReceipt === refundBeforeReceipt) return customer;
+      }
+    };
+    const addOrder = (draft: OrderDraft) => {
+      rows.orders.push(draft.order);
+      rows.items.push(...draft.items);
+    };
+
+    // The requests: each customer's order, paid before it, and what the customer asks for.
+    const reasonCodes = DEMO_REASON_SHARES.map((share) => share.code);
+    const reasonWeights = DEMO_REASON_SHARES.map((share) => share.percent);
+    const plans: RequestPlan[] = [];
+    const planRequest = (flow: Flow, reasonIndex: number, at: number) => {
+      const customer = pickCustomer(flow.refundBeforeReceipt ?? (flow.type === "RETURN_AND_REFUND" ? false : undefined));
+      let draft: OrderDraft;
+      let amount: number;
+      // The customer's basket fits the flow (a lost cheap parcel, a reviewed expensive one).
+      for (let attempt = 0; ; attempt += 1) {
+        let shippingStatus: ShippingStatus = "NOT_SHIPPED";
+        let paidAt = Math.round(at - rng.between(10 * MINUTE, 30 * HOUR));
+        if (flow.shipped) {
+          shippingStatus = rng.chance(flow.inTransit ? 0.7 : 0.15) ? "SHIPPED" : "DELIVERED";
+          paidAt = Math.round(at - rng.between(2 * DAY, 12 * DAY));
+        }
+        draft = draftOrder(rng, shopId, customer.id, paidAt, shippingStatus, at, flow.amount === "small" ? 1 : flow.shipped ? 2 : 3);
+        // Usually the whole order; on a basket, sometimes just one line of it.
+        amount = draft.itemTotals.length > 1 && rng.chance(0.4) ? Math.min(draft.paidAmount, rng.pick(draft.itemTotals)) : draft.paidAmount;
+        if (fitsAmount(amount, flow.amount) || attempt >= 500) break;
+      }
+      addOrder(draft);
+      const code = reasonCodes[reasonIndex]!;
+      const plan = { at, flow, customer, orderId: draft.order.id, amount, reasonCode: code, description: rng.pick(DESCRIPTIONS[code] ?? DESCRIPTIONS.OTHER!) };
+      plans.push(plan);
+      return plan;
+    };
+
+    // Closed history: the flows and the reasons customers give, each in the merchant's proportions.
+    const flowCounts = allocateLargestRemainder(historical, CLOSED_FLOWS.map((flow) => flow.weight));
+    const closedFlows = rng.shuffle(CLOSED_FLOWS.flatMap((flow, index) => Array.from({ length: flowCounts[index]! }, () => flow)));
+    // Flows with a preferred reason take their pick first; the others take what is left.
+    closedFlows.sort((a, b) => Number(b.reasonBias !== undefined) - Number(a.reasonBias !== undefined));
+    const reasonPool = new Pool(allocateLargestRemainder(historical, reasonWeights));
+    for (const flow of closedFlows) {
+      // Over the last 90 days, a little busier lately; ended (at the latest) an hour before now.
+      const latest = now - flow.maxDays * DAY - HOUR;
+      const at = Math.round(Math.max(start, latest - (latest - start) * rng.next() ** 1.15));
+      planRequest(flow, reasonPool.take(rng, flow.reasonBias), at);
+    }
+    // Open refunds from the last days, each stopping where its flow waits.
+    const openReasons = new Pool(allocateLargestRemainder(openCount, reasonWeights));
+    const openPlans = Array.from({ length: openCount }, (_, index) => {
+      const flow = OPEN_FLOWS[index % OPEN_FLOWS.length]!;
+      return planRequest(flow, openReasons.take(rng, flow.reasonBias), Math.round(now - rng.between(...flow.ageHours) * HOUR));
+    });
+
+    // The CUSTOMER token belongs to someone with a return to send back, and with a fresh,
+    // unshipped order on which a new refund request takes the automatic path.
+    const tokenCustomer = (openPlans.find((plan) => plan.flow.acts.AWAITING_RETURN === "wait") ?? openPlans[0] ?? plans[0])?.customer ?? customers[0]!;
+    const justPaid = now - Math.round(rng.between(20 * MINUTE, 3 * HOUR));
+    addOrder(draftOrder(rng, shopId, tokenCustomer.id, justPaid, "NOT_SHIPPED", justPaid, 2));
+
+    // Orders without refunds: the refund rate the dashboard shows is about 1 in 4.
+    const extraOrders = Math.max(0, (historical + openCount) * (ORDERS_PER_REFUND - 1));
+    for (let index = 0; index < extraOrders; index += 1) {
+      const paidAt = Math.round(now - rng.between(5 * MINUTE, (HISTORY_DAYS + 5) * DAY));
+      const age = now - paidAt;
+      const shippingStatus: ShippingStatus =
+        age < 12 * HOUR ? "NOT_SHIPPED" : age < 4 * DAY ? (rng.chance(0.85) ? "SHIPPED" : "NOT_SHIPPED") : rng.chance(0.97) ? "DELIVERED" : "SHIPPED";
+      addOrder(draftOrder(rng, shopId, pickCustomer().id, paidAt, shippingStatus, paidAt + Math.round(Math.min(age, rng.between(HOUR, 4 * DAY))), 3));
+    }
+    rows.orders.sort((a, b) => (a.paidAt as Date).getTime() - (b.paidAt as Date).getTime());
+    rows.orders.forEach((order, index) => {
+      order.externalId = `LD${dateStamp((order.paidAt as Date).getTime())}${String(100_001 + index)}`;
+    });
+    // Customers and orders arrive as the order sync's import, in bulk: they are the input of
+    // the simulation, not its history.
+    await db.prisma.$transaction(
+      async (tx) => {
+        await insertChunked(rows.customers, (data) => tx.customer.createMany({ data }));
+        await insertChunked(rows.orders, (data) => tx.order.createMany({ data }));
+        await insertChunked(rows.items, (data) => tx.orderItem.createMany({ data }));
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+
+    tokens.CUSTOMER = await issueApiToken(db, { shopId, role: "CUSTOMER", customerId: tokenCustomer.id, label: label("CUSTOMER") });
+    // The shop's people, added by its admin; each acts as the staff member it is (staffMetrics).
+    const staffViewers = async (role: "AGENT" | "WAREHOUSE" | "FINANCE") => {
+      const viewer = await viewerOf(role);
+      const members = [];
+      for (const name of STAFF[role]) members.push(await createStaffMember(db, admin, { name, role }));
+      return members.map((member) => ({ ...viewer, label: member.name, staffMemberId: member.id }));
+    };
+    // The storefront acts for each customer as that customer.
+    const people: People = {
+      customer: await viewerOf("CUSTOMER"),
+      staff: { AGENT: await staffViewers("AGENT"), WAREHOUSE: await staffViewers("WAREHOUSE"), FINANCE: await staffViewers("FINANCE") },
+    };
+    for (const plan of plans) sim.plan(plan);
+    await sim.run(people);
+  } finally {
+    await sim.close();
   }
   return { shopId, tokens };
 }

@@ -6,8 +6,8 @@ import type { TransitionPlan } from "./transition-plan.js";
 import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
 
 /**
- * The rows a transition writes, from its plan: pure, so the transition service and the demo
- * seeder (which writes history in bulk) produce exactly the same rows. Ids are made here (by
+ * The rows a transition writes, from its plan: pure, so what a change writes is decided apart
+ * from the I/O that writes it. Ids are made here (by
  * the caller's `newId`) so that every row can go out in one multi-row insert with no
  * RETURNING round trip.
  */

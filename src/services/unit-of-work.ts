@@ -88,7 +88,7 @@ export interface UnitOfWork {
   now: Date;
   newId(): string;
   shopConfig: ShopConfig;
-  /** Absent only where history is written in bulk with no rules (the demo seeder's checks). */
+  /** Absent only where a change is made with no rules (the demo test moves its open refunds on by hand). */
   automation?: RefundAutomation;
 }
 

@@ -1,5 +1,6 @@
-// The demo shop `npm start` seeds: its history must look like the merchant's figures in
-// shared/DESIGN.md and be a history the platform itself could have written.
+// The demo shop `npm start` seeds: its history is played through the platform's own services,
+// rules and timers on a simulated clock; what it measures must look like the merchant's figures
+// in shared/DESIGN.md, and every refund's history must be one the platform wrote itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { seedDemoShop } from "../../src/demo/demo-shop.js";
@@ -14,7 +15,7 @@ import { changeRefunds } from "../../src/services/refund-change.js";
 import type { TransitionHooks } from "../../src/services/transition-hooks.js";
 import { ShopCache } from "../../src/services/shop-cache.js";
 import { policiesOfShops } from "../../src/services/shop-policies.js";
-import { openMigratedDatabase } from "../support/databases.js";
+import { backends, openMigratedDatabase } from "../support/databases.js";
 
 const HISTORICAL = 500;
 const HOUR = 3_600_000;
@@ -28,22 +29,10 @@ const REASON_PERCENT: Record<string, number> = {
   OTHER: 7,
 };
 const HANDLING_PERCENT = [42, 35, 18, 5]; // < 24 h, 1–3 d, 3–7 d, > 7 d
-const SYSTEM_ACTIONS = new Set<string>(["CLASSIFY", "PAYMENT_SUCCEEDED", "PAYMENT_FAILED"]);
-const STAFF_ROLES = new Set<string>(["AGENT", "WAREHOUSE", "FINANCE", "SHOP_ADMIN", "PLATFORM_ADMIN"]);
-
-function handlingBucket(ms: number): number {
-  if (ms < 24 * HOUR) return 0;
-  if (ms < 72 * HOUR) return 1;
-  if (ms < 168 * HOUR) return 2;
-  return 3;
-}
-
-let db: Database;
-let drop: () => Promise<void>;
-let seeded: Awaited<ReturnType<typeof seedDemoShop>>;
+const PAYMENT_ACTIONS = new Set<string>(["PAYMENT_SUCCEEDED", "PAYMENT_FAILED"]);
 const now = new Date("2026-11-24T08:00:00Z");
 
-async function loadRefunds(shopId: string) {
+async function loadRefunds(db: Database, shopId: string) {
   return db.prisma.refund.findMany({
     where: { shopId },
     include: {
@@ -58,19 +47,33 @@ async function loadRefunds(shopId: string) {
     orderBy: { createdAt: "asc" },
   });
 }
-let refunds: Awaited<ReturnType<typeof loadRefunds>>;
 
-beforeAll(async () => {
-  ({ db, drop } = await openMigratedDatabase("pglite"));
-  seeded = await seedDemoShop(db, { now });
-  refunds = await loadRefunds(seeded.shopId);
-}, 60_000);
+describe.each(backends)("seedDemoShop on %s", (kind) => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let seeded: Awaited<ReturnType<typeof seedDemoShop>>;
+  let refunds: Awaited<ReturnType<typeof loadRefunds>>;
+  /** The names rules and timers act under (actor RULE). */
+  let automationNames: { rules: Set<string>; timers: Set<string> };
 
-afterAll(async () => {
-  await drop?.();
-});
+  beforeAll(async () => {
+    ({ db, drop } = await openMigratedDatabase(kind));
+    seeded = await seedDemoShop(db, { now });
+    refunds = await loadRefunds(db, seeded.shopId);
+    const [rules, timers] = await Promise.all([
+      db.prisma.automationRule.findMany({ where: { shopId: seeded.shopId, enabled: true } }),
+      db.prisma.automationTimer.findMany({ where: { shopId: seeded.shopId } }),
+    ]);
+    automationNames = { rules: new Set(rules.map((rule) => rule.name)), timers: new Set(timers.map((timer) => timer.name)) };
+  }, 300_000);
 
-describe("seedDemoShop", () => {
+  afterAll(async () => {
+    await drop?.();
+  });
+
+  /** No person (staff or customer) acted after the request: what refundMetrics counts as automated. */
+  const untouched = (refund: (typeof refunds)[number]) => refund.transitions.every((step) => step.version === 1 || step.actorKind !== "USER");
+
   it("creates the CNY demo shop with the default reason tags, customers and orders", async () => {
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: seeded.shopId }, include: { reasonTags: true } });
     expect(shop.name).toBe("链动小铺 Demo");
@@ -125,18 +128,42 @@ describe("seedDemoShop", () => {
     }
   });
 
-  it("settles the automatic refunds in seconds, and the others follow the merchant's handling-time shares, within one refund", () => {
-    const closed = refunds.filter((refund) => isTerminal(refund.status));
-    const handled = closed.filter((refund) => refund.transitions.some((step) => step.version > 1 && step.actorKind === "USER"));
-    for (const refund of closed.filter((candidate) => !handled.includes(candidate))) {
-      expect(refund.resolvedAt!.getTime() - refund.createdAt.getTime(), refund.id).toBeLessThan(60_000);
+  it("refunds an unshipped order by the shop's rule and settles it within seconds of the request", () => {
+    const unshipped = refunds.filter((refund) => refund.order.shippingStatus === "NOT_SHIPPED");
+    expect(unshipped.length).toBeGreaterThan(0.7 * refunds.length);
+    for (const refund of unshipped) {
+      const [, classify, payment] = refund.transitions;
+      expect(classify, refund.id).toMatchObject({ action: "CLASSIFY", toStatus: "REFUNDING", actorKind: "RULE", actorName: "Unshipped: refund at once" });
+      expect(classify!.createdAt.getTime(), refund.id).toBe(refund.createdAt.getTime());
+      expect(payment!.action, refund.id).toMatch(/^PAYMENT_(SUCCEEDED|FAILED)$/);
+      // The sandbox provider answers in seconds; the instant refund's handling time is seconds, not days.
+      const settledIn = payment!.createdAt.getTime() - refund.createdAt.getTime();
+      expect(settledIn, refund.id).toBeGreaterThanOrEqual(1_000);
+      expect(settledIn, refund.id).toBeLessThan(10_000);
+      if (untouched(refund)) expect(refund.resolvedAt!.getTime() - refund.createdAt.getTime(), refund.id).toBeLessThan(10_000);
     }
-    const counts = [0, 0, 0, 0];
-    for (const refund of handled) counts[handlingBucket(refund.resolvedAt!.getTime() - refund.createdAt.getTime())]! += 1;
-    HANDLING_PERCENT.forEach((percent, bucket) => {
-      const target = (handled.length * percent) / 100;
-      expect(Math.abs(counts[bucket]! - target), `bucket ${bucket}: ${counts[bucket]} vs ${target}`).toBeLessThanOrEqual(1);
-    });
+  });
+
+  it("records the rules and timers that moved refunds as RULE actors with their names, and they leave most refunds untouched", () => {
+    const closed = refunds.filter((refund) => isTerminal(refund.status));
+    const automated = closed.filter(untouched);
+    expect(automated.length / closed.length).toBeGreaterThanOrEqual(0.8);
+    for (const refund of automated) {
+      for (const step of refund.transitions.slice(1)) {
+        const where = `${refund.id} v${step.version} ${step.action}`;
+        if (PAYMENT_ACTIONS.has(step.action) || (step.action === "CLASSIFY" && step.actorKind === "SYSTEM")) {
+          expect(step.actorKind, where).toBe("SYSTEM");
+        } else {
+          expect(step.actorKind, where).toBe("RULE");
+          expect([...automationNames.rules, ...automationNames.timers], where).toContain(step.actorName);
+        }
+      }
+    }
+    // Every rule and timer the demo merchant set took part.
+    const names = new Set(refunds.flatMap((refund) => refund.transitions.filter((step) => step.actorKind === "RULE").map((step) => step.actorName)));
+    expect(names).toEqual(new Set([...automationNames.rules, ...automationNames.timers]));
+    // Shipped refunds ended by rules and timers alone, not only the unshipped ones.
+    expect(automated.some((refund) => refund.order.shippingStatus !== "NOT_SHIPPED")).toBe(true);
   });
 
   it("shows the merchant's shapes in refundMetrics, within a few points", async () => {
@@ -148,12 +175,14 @@ describe("seedDemoShop", () => {
       const share = metrics.parentReasons.find((row) => row.reason.code === code)?.share ?? 0;
       expect(points(share, percent), `${code}: ${(share * 100).toFixed(1)}%`).toBeLessThanOrEqual(3);
     }
+    // Measured on what the people, rules and timers did: the refunds people acted on take the
+    // merchant's handling times; the automatic ones (seconds) are the median refund.
     metrics.manualHandlingTime.buckets.forEach((bucket, index) => {
-      expect(points(bucket.share, HANDLING_PERCENT[index]!), `${bucket.key}: ${(bucket.share * 100).toFixed(1)}%`).toBeLessThanOrEqual(3);
+      expect(points(bucket.share, HANDLING_PERCENT[index]!), `${bucket.key}: ${(bucket.share * 100).toFixed(1)}%`).toBeLessThanOrEqual(4);
     });
-    // 85% with no human touch, each settled within seconds of its request.
-    expect(metrics.automation.share).toBeGreaterThan(0.8);
-    expect(metrics.automation.share).toBeLessThan(0.9);
+    // Issue #10: on the demo data, produced by the rules, at least 80% with no human touch.
+    expect(metrics.automation.share).toBeGreaterThanOrEqual(0.8);
+    expect(metrics.automation.resolvedCount).toBe(HISTORICAL);
     expect(metrics.handlingTime.p50Seconds).toBeLessThan(60);
     expect(metrics.refundRate).toBeGreaterThan(0.2);
     expect(metrics.refundRate).toBeLessThan(0.3);
@@ -175,6 +204,7 @@ describe("seedDemoShop", () => {
         shopId: refund.shopId,
       });
       expect(first!.createdAt.getTime(), label).toBe(refund.createdAt.getTime());
+      expect(first!.actorName, label).toBe(refund.customer.name);
 
       const accepted = refund.resolutionOptions.find((option) => option.accepted);
       const facts = {
@@ -189,18 +219,27 @@ describe("seedDemoShop", () => {
         const where = `${label} v${step.version} ${step.action}`;
         expect(step.version, where).toBe(previous.version + 1);
         expect(step.fromStatus, where).toBe(previous.toStatus);
-        expect(step.createdAt.getTime(), where).toBeGreaterThan(previous.createdAt.getTime());
+        // A rule acts in the unit of work of the step that triggered it, at the same time; a
+        // person, a timer or the payment provider comes later.
+        const sameUnit = step.actorKind === "RULE" && !automationNames.timers.has(step.actorName ?? "");
+        if (sameUnit || (step.action === "CLASSIFY" && step.actorKind === "SYSTEM")) expect(step.createdAt.getTime(), where).toBe(previous.createdAt.getTime());
+        else expect(step.createdAt.getTime(), where).toBeGreaterThan(previous.createdAt.getTime());
         expect(REFUND_ACTIONS, where).toContain(step.action);
         const rule = findRule(step.fromStatus!, step.action as RefundAction);
         expect(rule, where).toBeDefined();
         expect(step.toStatus, where).toBe(resolveTarget(rule!, facts));
-        if (SYSTEM_ACTIONS.has(step.action)) {
-          expect(step.actorKind, where).toBe("SYSTEM");
+        if (PAYMENT_ACTIONS.has(step.action) || (step.action === "CLASSIFY" && step.actorKind === "SYSTEM")) {
+          expect(step.actorRole, where).toBeNull();
+        } else if (step.actorKind === "RULE") {
+          expect(rule!.performers, where).toContain("SYSTEM");
+          expect([...automationNames.rules, ...automationNames.timers], where).toContain(step.actorName);
           expect(step.actorRole, where).toBeNull();
         } else {
           expect(step.actorKind, where).toBe("USER");
           expect(rule!.performers, where).toContain(step.actorRole);
           expect(mayPerform(rule!, { kind: "USER", role: step.actorRole as Role }), where).toBe(true);
+          // Staff act as the shop's staff members (staffMetrics counts their work).
+          if (step.actorRole !== "CUSTOMER") expect(step.actorMemberId, where).toBeTruthy();
         }
         if (rule!.inputs?.note === "required") expect(step.note, where).toBeTruthy();
       }
@@ -243,12 +282,8 @@ describe("seedDemoShop", () => {
 
   it("ends most in REFUNDED with no human touch, and includes partial refunds, rejections, cancellations and a settled dispute", () => {
     const closed = refunds.filter((refund) => isTerminal(refund.status));
-    const untouched = closed.filter(
-      (refund) => refund.status === "REFUNDED" && refund.transitions.every((step) => !STAFF_ROLES.has(step.actorRole ?? "") && step.action !== "CANCEL" && step.version <= 3),
-    );
-    expect(untouched.length / closed.length).toBeGreaterThan(0.8);
-    expect(untouched.length / closed.length).toBeLessThan(0.9);
-    expect(untouched.every((refund) => refund.order.shippingStatus === "NOT_SHIPPED")).toBe(true);
+    const automated = closed.filter(untouched);
+    expect(automated.filter((refund) => refund.status === "REFUNDED").length / closed.length).toBeGreaterThanOrEqual(0.8);
     expect(closed.filter((refund) => refund.status === "REJECTED").length).toBeGreaterThan(5);
     expect(closed.filter((refund) => refund.status === "CANCELLED").length).toBeGreaterThan(5);
     const partial = closed.filter((refund) => refund.status === "REFUNDED" && refund.refundedAmount < refund.requestedAmount);
@@ -327,22 +362,33 @@ describe("seedDemoShop", () => {
     }
   });
 
+});
+
+describe("seedDemoShop on a fresh database", () => {
   it("is deterministic by default and scales down", async () => {
-    const project = async (shopId: string) =>
-      (await loadRefunds(shopId)).map((refund) => [
+    const project = async (db: Database, shopId: string) =>
+      (await loadRefunds(db, shopId)).map((refund) => [
         refund.reason.code,
         refund.status,
         refund.type,
         refund.requestedAmount,
         refund.refundedAmount,
         refund.createdAt.toISOString(),
-        refund.transitions.map((step) => `${step.action}@${step.createdAt.toISOString()}`).join(","),
+        refund.transitions.map((step) => `${step.action}@${step.createdAt.toISOString()}/${step.actorKind}:${step.actorName}`).join(","),
       ]);
-    const first = await seedDemoShop(db, { refunds: 30, now });
-    const second = await seedDemoShop(db, { refunds: 30, now });
-    const a = await project(first.shopId);
-    const b = await project(second.shopId);
-    expect(a.filter((row) => isTerminal(row[1] as never))).toHaveLength(30);
+    // Each on a database of its own, as every fresh `npm start` is.
+    const runs = [];
+    for (let run = 0; run < 2; run += 1) {
+      const { db, drop } = await openMigratedDatabase("pglite");
+      try {
+        const demo = await seedDemoShop(db, { refunds: 30, now });
+        runs.push(await project(db, demo.shopId));
+      } finally {
+        await drop();
+      }
+    }
+    const [a, b] = runs;
+    expect(a!.filter((row) => isTerminal(row[1] as never))).toHaveLength(30);
     expect(a).toEqual(b);
-  });
+  }, 120_000);
 });

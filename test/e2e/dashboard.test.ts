@@ -31,7 +31,9 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
   let tokens: Awaited<ReturnType<typeof seedDemoShop>>["tokens"];
 
   beforeAll(async () => {
-    server = await startTestServer("pglite");
+    // The demo's history is played on a simulated clock whose timers fall due in the past:
+    // the server's own sweeps (real clock) stay out of the way until it is seeded.
+    server = await startTestServer("pglite", { paymentSweepIntervalMs: 600_000, timers: { sweepIntervalMs: 600_000 } });
     ({ tokens } = await seedDemoShop(server.app.db, { refunds: 200 }));
     base = server.url.replace(/\/graphql$/, "");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
