@@ -9,6 +9,7 @@ import pg from "pg";
 import { openDatabase } from "../src/db/database.js";
 import { applyMigrations } from "../src/db/migrate.js";
 import { REFUND_METRICS_SQL, refundMetrics } from "../src/services/refund-metrics.js";
+import { rebuildRefundMetricsFacts } from "../src/services/refund-metrics-facts.js";
 
 const PG_URL = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REFUNDS = Number(process.env.REFUNDS ?? 1_000_000);
@@ -102,7 +103,11 @@ async function main() {
   try {
     await applyMigrations(db);
     let started = performance.now();
-    if (!reuse) for (const statement of SEED) await db.query(statement);
+    if (!reuse) {
+      for (const statement of SEED) await db.query(statement);
+      // A bulk writer: refundMetrics' per-refund facts and hourly order counts, from the rows just written.
+      await rebuildRefundMetricsFacts(db);
+    }
     await db.executeScript("VACUUM ANALYZE");
     const counts = (await db.query<{ refunds: number; orders: number; transitions: number }>(
       `SELECT (SELECT count(*) FROM "Refund")::int AS refunds, (SELECT count(*) FROM "Order")::int AS orders, (SELECT count(*) FROM "RefundTransition")::int AS transitions`,
@@ -123,7 +128,7 @@ async function main() {
     console.log(`runs (ms): ${times.map((time) => time.toFixed(0)).join(", ")}`);
     console.log(`median: ${median(times).toFixed(0)} ms (goal < 300 ms)`);
 
-    const params = { totals: [], followUps: [], reasons: [], days: ["Asia/Shanghai"], breaches: [NOW.toISOString()] } as const;
+    const params = { totals: [], reasons: [], days: ["Asia/Shanghai"], breaches: [NOW.toISOString()] } as const;
     for (const [key, sql] of Object.entries(REFUND_METRICS_SQL)) {
       const plan = await db.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, [
         "bench-shop", from.toISOString(), to.toISOString(), ...params[key as keyof typeof params],

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./config.js";
 import { seedDemoShop } from "./demo/demo-shop.js";
+import { rebuildRefundMetricsFacts } from "./services/refund-metrics-facts.js";
 import { DEFAULT_LIMITS } from "./limits/limits.js";
 
 const config = configFromEnv();
@@ -23,6 +24,8 @@ const app = await createApp({
 if (config.demoData && !config.databaseUrl && (await app.db.prisma.shop.count()) === 0) {
   const started = Date.now();
   const demo = await seedDemoShop(app.db);
+  // The seeder writes its history in bulk: derive refundMetrics' facts from it.
+  await rebuildRefundMetricsFacts(app.db, demo.shopId);
   console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
   for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
 }

@@ -8,6 +8,7 @@ import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, re
 import { ROLES, type Role } from "../../src/domain/types.js";
 import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
 import { refundMetrics } from "../../src/services/refund-metrics.js";
+import { rebuildRefundMetricsFacts } from "../../src/services/refund-metrics-facts.js";
 import { randomUUID } from "node:crypto";
 import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
@@ -63,6 +64,8 @@ let refunds: Awaited<ReturnType<typeof loadRefunds>>;
 beforeAll(async () => {
   ({ db, drop } = await openMigratedDatabase("pglite"));
   seeded = await seedDemoShop(db, { now });
+  // The seeder writes its history in bulk, as src/main.ts runs it: then refundMetrics' facts are derived from it.
+  await rebuildRefundMetricsFacts(db, seeded.shopId);
   refunds = await loadRefunds(seeded.shopId);
 }, 60_000);
 
