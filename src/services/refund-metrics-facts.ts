@@ -16,6 +16,9 @@ import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
  *   refunds: 1 statement more per order written (not on the transition path).
  * Anything that writes history in bulk (the demo seeder, the benchmark, tests writing back-dated
  * rows) calls rebuildRefundMetricsFacts afterwards, which derives all of it from the base rows.
+ * Known gaps, both repaired by a rebuild: a request is a repeat of the customer's earlier ones
+ * as they stand when it is made, so of two requests of one customer stamped in the same
+ * millisecond the one with the greater id is not marked; and see recordOrderPaid's race.
  */
 
 const WINDOW = Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`);
