@@ -66,8 +66,8 @@ function hourOf(at: Date): number {
  */
 export async function rebuildRefundMetricsFacts(db: Database, shopId: string | null = null): Promise<void> {
   const shop = (column: Prisma.Sql) => (shopId === null ? Prisma.sql`TRUE` : Prisma.sql`${column} = ${shopId}`);
-  await db.prisma.$transaction([
-    db.prisma.$executeRaw`
+  // One statement, atomic by itself, however long a large shop takes (an interactive transaction would time out).
+  await db.prisma.$executeRaw`
       UPDATE "Refund" r
          SET "personActed" = f.person_acted, "firstStaffResponseAt" = f.first_staff_at, "repeatRequest" = f.repeat, "repurchased" = f.repurchased
         FROM (
@@ -82,10 +82,15 @@ export async function rebuildRefundMetricsFacts(db: Database, shopId: string | n
             FROM "Refund" e WHERE ${shop(Prisma.sql`e."shopId"`)}
         ) f
        WHERE r.id = f.id
-         AND (r."personActed", r."firstStaffResponseAt", r."repeatRequest", r."repurchased") IS DISTINCT FROM (f.person_acted, f.first_staff_at, f.repeat, f.repurchased)`,
-    db.prisma.$executeRaw`DELETE FROM "OrderPaidHour" WHERE ${shop(Prisma.sql`"shopId"`)}`,
-    db.prisma.$executeRaw`
-      INSERT INTO "OrderPaidHour" ("shopId", hour, orders)
-      SELECT "shopId", date_trunc('hour', "paidAt"), count(*)::int FROM "Order" WHERE ${shop(Prisma.sql`"shopId"`)} GROUP BY 1, 2`,
-  ]);
+         AND (r."personActed", r."firstStaffResponseAt", r."repeatRequest", r."repurchased") IS DISTINCT FROM (f.person_acted, f.first_staff_at, f.repeat, f.repurchased)`;
+  // Readers see the old counts or the new ones, never none; counting millions of orders takes seconds.
+  await db.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`DELETE FROM "OrderPaidHour" WHERE ${shop(Prisma.sql`"shopId"`)}`;
+      await tx.$executeRaw`
+        INSERT INTO "OrderPaidHour" ("shopId", hour, orders)
+        SELECT "shopId", date_trunc('hour', "paidAt"), count(*)::int FROM "Order" WHERE ${shop(Prisma.sql`"shopId"`)} GROUP BY 1, 2`;
+    },
+    { maxWait: 15_000, timeout: 10 * 60_000 },
+  );
 }
