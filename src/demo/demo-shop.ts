@@ -29,6 +29,7 @@ import { SandboxPaymentProvider } from "../payments/sandbox.js";
 import { PluginHost } from "../plugin/host.js";
 import { createRefundPubSub } from "../realtime/refund-events.js";
 import { issueApiToken, viewerFromAuthorization } from "../services/api-tokens.js";
+import { rebuildRefundMetricsFacts } from "../services/refund-metrics-facts.js";
 import { createAutomationRule, setAutomationTimer, updateAutomationRule } from "../services/automation-admin.js";
 import { RuleAutomation } from "../services/automation.js";
 import { requestRefund } from "../services/request-refund.js";
@@ -994,6 +995,9 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
     };
     for (const plan of plans) sim.plan(plan);
     await sim.run(people);
+    // The orders came in bulk, past upsertOrder: refundMetrics' orders per hour (and, to be
+    // sure, the refunds' facts the services kept) are derived from the rows.
+    await rebuildRefundMetricsFacts(db, shopId);
   } finally {
     await sim.close();
   }

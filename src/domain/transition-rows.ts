@@ -19,6 +19,8 @@ export interface RefundRowKey {
   version: number;
   /** The deadline of the status it leaves, if any: a transition after it is past due. */
   slaDueAt?: Date | null;
+  /** When staff first acted on it (refundMetrics' first response); absent: not yet. */
+  firstStaffResponseAt?: Date | null;
 }
 
 export interface TransitionRow {
@@ -50,6 +52,9 @@ export interface TransitionRows {
     version: number;
     refundedAmount?: number;
     resolvedAt?: Date;
+    /** refundMetrics' facts (schema.prisma): a person acted after the request; staff's first action. */
+    personActed?: true;
+    firstStaffResponseAt?: Date;
     /** The shop's deadline for the new status, counted from now (null: none). */
     slaDueAt: Date | null;
     /** The shop's timer for the new status (null: none); any earlier timer ends with its status. */
@@ -88,6 +93,9 @@ export function transitionRowsFor(
       version,
       ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
       ...(isTerminal(plan.to) && { resolvedAt: at }),
+      // Every transition here comes after the request (version ≥ 2).
+      ...(actor.kind === "USER" && { personActed: true as const }),
+      ...(actor.kind === "USER" && actor.role && actor.role !== "CUSTOMER" && !refund.firstStaffResponseAt && { firstStaffResponseAt: at }),
       slaDueAt: slaDueAt(slaMinutes, plan.to, at),
       nextTimeoutAt: timeout?.at ?? null,
       nextTimeoutAction: timeout?.action ?? null,

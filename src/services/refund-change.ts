@@ -5,6 +5,7 @@ import { type TransitionRequest, holdForReview, planTransition } from "../domain
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import { repurchasedBy } from "./refund-metrics-facts.js";
 import { type ShopPolicies, NO_POLICIES } from "./shop-policies.js";
 import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
@@ -32,6 +33,8 @@ export interface LoadedRefund {
   shippingStatus: ShippingStatus;
   refundBeforeReceipt: boolean;
   options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
+  /** The customer's first order paid after the unit's `now`: whether a refund ending now counts as repurchased. */
+  nextOrderAt: Date | null;
 }
 
 export type RefundChangeResult =
@@ -164,7 +167,7 @@ async function writeRows(
   const { tx } = unit;
   const written: typeof planned[number][] = [];
   for (const entry of planned) {
-    const { fromVersion, ...update } = entry.rows.refund;
+    const { fromVersion, update } = refundUpdate(entry);
     // The version in the WHERE is the optimistic lock: a concurrent transition that committed
     // first leaves no row to update here (the row lock makes this statement wait for it).
     const applied = await tx.refund.updateMany({ where: { id: entry.change.refundId, version: fromVersion }, data: update });
@@ -192,13 +195,25 @@ async function writeRows(
     unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
   }
 
-  for (const [position, { index, current, rows }] of written.entries()) {
-    const { fromVersion: _fromVersion, ...update } = rows.refund;
+  for (const [position, entry] of written.entries()) {
+    const { index, current } = entry;
+    const { update } = refundUpdate(entry);
     const transition = transitions[position]! as RefundTransition;
     unit.effects.transitions.push({ ...transition, customerId: current.refund.customerId });
     results[index] = { ok: true, refund: { ...current.refund, ...update }, transition, replayed: false };
   }
   return written;
+}
+
+/**
+ * The refund's version-checked update: the planned columns, and — when it ends now — whether
+ * its customer has already paid an order in the following 30 days (refundMetrics' repurchase;
+ * orders paid later set it from upsertOrder). Read with the refund, so it costs no statement.
+ */
+function refundUpdate(entry: { current: LoadedRefund; rows: TransitionRows }) {
+  const { fromVersion, ...planned } = entry.rows.refund;
+  const update = planned.resolvedAt ? { ...planned, repurchased: repurchasedBy(planned.resolvedAt, entry.current.nextOrderAt) } : planned;
+  return { fromVersion, update };
 }
 
 /**
@@ -242,16 +257,18 @@ async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): 
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
   if (missing.length === 0) return loaded;
-  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options">>>`
+  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt">>>`
     SELECT r.*, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
            COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'kind', ro.kind, 'amount', ro.amount, 'accepted', ro.accepted) ORDER BY ro.position)
-                       FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options
+                       FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options,
+           (SELECT min(n."paidAt") FROM "Order" n
+             WHERE n."customerId" = r."customerId" AND n."paidAt" > (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
      WHERE r.id = ANY(${missing}::text[])`;
-  for (const { shippingStatus, refundBeforeReceipt, options, ...refund } of rows) {
-    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options });
+  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, ...refund } of rows) {
+    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt });
   }
   return loaded;
 }

@@ -1,11 +1,12 @@
 import { UserErrorsException, fail } from "../domain/errors.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow } from "../domain/transition-rows.js";
-import type { RefundType, ShippingStatus } from "../domain/types.js";
+import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
 import { decideRequested } from "./automation.js";
 import { type LoadedRefund, changeRefunds } from "./refund-change.js";
+import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
 import { NO_POLICIES } from "./shop-policies.js";
 import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
@@ -72,17 +73,15 @@ async function createAndClassify(
     }
   }
 
-  const refunds = await tx.refund.findMany({
-    where: { orderId: order.id },
-    select: { status: true, requestedAmount: true, refundedAmount: true },
-  });
+  const id = unit.newId();
+  const { refunds, repeatRequest, nextOrderAt } = (await customerHistory(unit, order, id))[0]!;
   const refundable = refundableAmount(order.paidAmount, refunds);
   const amount = input.amount ?? refundable;
   if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
 
   const requested = {
-    id: unit.newId(),
+    id,
     shopId: order.shopId,
     orderId: order.id,
     customerId: order.customerId,
@@ -105,6 +104,10 @@ async function createAndClassify(
     nextTimeoutAction: null,
     nextTimeoutName: null,
     timeoutClaimedUntil: null,
+    personActed: false,
+    firstStaffResponseAt: null,
+    repeatRequest,
+    repurchased: false,
     labels: [] as string[],
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
@@ -113,7 +116,7 @@ async function createAndClassify(
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [] };
+  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };
@@ -121,6 +124,28 @@ async function createAndClassify(
   const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition], policies });
   if (!classified!.ok) throw new UserErrorsException(classified!.userErrors);
   return classified!.refund;
+}
+
+/**
+ * In one statement, under the order's lock: the order's refunds (what is left to refund), and
+ * for refundMetrics whether the customer requested another refund in the 30 days before this
+ * one (ordered by createdAt, then id, as rebuildRefundMetricsFacts orders them) and the
+ * customer's first order paid after now.
+ */
+async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId: string) {
+  const now = unit.now.toISOString();
+  return unit.tx.$queryRaw<
+    Array<{ refunds: Array<{ status: RefundStatus; requestedAmount: number; refundedAmount: number }>; repeatRequest: boolean; nextOrderAt: Date | null }>
+  >`
+    SELECT
+      COALESCE((SELECT json_agg(json_build_object('status', r.status, 'requestedAmount', r."requestedAmount", 'refundedAmount', r."refundedAmount"))
+                  FROM "Refund" r WHERE r."orderId" = ${order.id}), '[]'::json) AS refunds,
+      EXISTS (SELECT 1 FROM "Refund" e
+               WHERE e."customerId" = ${order.customerId}
+                 AND e."createdAt" >= (${now}::timestamptz AT TIME ZONE 'UTC') - ${Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`)}
+                 AND (e."createdAt", e.id) < ((${now}::timestamptz AT TIME ZONE 'UTC'), ${refundId})) AS "repeatRequest",
+      (SELECT min(o."paidAt") FROM "Order" o
+        WHERE o."customerId" = ${order.customerId} AND o."paidAt" > (${now}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"`;
 }
 
 interface OrderToRefund {

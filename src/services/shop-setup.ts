@@ -4,6 +4,7 @@ import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
 import { defaultRuleRows } from "../domain/automation-rules.js";
 import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
 import type { ShippingStatus } from "../domain/types.js";
+import { recordOrderPaid } from "./refund-metrics-facts.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Shops, customers and orders: what a shop and its order sync set up before refunds. */
@@ -98,11 +99,10 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
       trackingNumber: input.trackingNumber ?? null,
     };
     const items = { create: input.items.map((item) => ({ ...item })) };
-    if (existing) {
-      return tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } });
-    }
-    return tx.order.create({
-      data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items },
-    });
+    const order = existing
+      ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } })
+      : await tx.order.create({ data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items } });
+    await recordOrderPaid(tx, order, existing?.paidAt ?? null);
+    return order;
   });
 }

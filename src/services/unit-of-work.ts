@@ -34,6 +34,7 @@ export interface WrittenRefund {
     shippingStatus: ShippingStatus;
     refundBeforeReceipt: boolean;
     options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
+    nextOrderAt: Date | null;
   } | null;
 }
 

@@ -2,10 +2,11 @@
 // fixed data set: customers, orders, a sub-reason and one automatic refund go through the API
 // (the app's clock fixed, so the refund lands on a known day); the back-dated history that
 // spans days (staff handling, rejections, a cancellation, an overdue review) is written
-// directly, as the unit of work would have recorded it.
+// directly, as the unit of work would have recorded it, then refundMetrics' facts rebuilt from it.
 import { ClientError, type GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma } from "../../src/generated/prisma/client.js";
+import { rebuildRefundMetricsFacts } from "../../src/services/refund-metrics-facts.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
@@ -160,6 +161,8 @@ describe.each(backends)("refundMetrics on %s", (kind) => {
     await insert({ customer: "C", order: "O6", reason: "LOGISTICS", createdAt: "2026-11-03T12:00:00Z", slaDueAt: "2026-11-03T12:05:00Z", steps: [[1000, "CLASSIFY", "PENDING_REVIEW", "SYSTEM"]] });
     // R6: at `to` exactly, so outside the period (and overdue too).
     await insert({ customer: "A", order: "O7", reason: "LOGISTICS", createdAt: TO, slaDueAt: "2026-11-03T16:05:00Z", steps: [[1000, "CLASSIFY", "PENDING_REVIEW", "SYSTEM"]] });
+    // Written in bulk around the services: refundMetrics' per-refund facts are derived from the rows, as any bulk writer does.
+    await rebuildRefundMetricsFacts(server.app.db, shopId);
     now = at("2026-11-20T00:00:00Z");
   }, 60_000);
 
