@@ -137,9 +137,9 @@ describe.each(backends)("automation rules on %s", (kind) => {
     // The unit of work, from the refund's load to COMMIT, background sweeps left out: the load
     // (one statement), the UPDATE, the transition insert and COMMIT. The shop's rules, timers and
     // deadlines come from the per-shop cache the earlier requests filled: no statement at all.
-    // The sweeps' claims are left out before the load is looked for: the payment claim reads
-    // the order's reference `FROM "Refund" r` too, and a sweep may land first.
-    const foreground = statements.filter((sql) => !/timeoutClaimedUntil" = \$1|PaymentRefundAttempt|PluginDelivery/.test(sql));
+    // The sweeps' claims (src/jobs: `FOR UPDATE SKIP LOCKED`) are left out before the load is
+    // looked for: the payment claim reads the order's reference `FROM "Refund" r` too.
+    const foreground = statements.filter((sql) => !/SKIP LOCKED|PaymentRefundAttempt|PluginDelivery/.test(sql));
     const first = foreground.findIndex((sql) => sql.includes('FROM "Refund" r'));
     const unit = foreground.slice(first, foreground.findIndex((sql, index) => index > first && /COMMIT/.test(sql)) + 1);
     expect(unit, unit.join("\n")).toHaveLength(4);
