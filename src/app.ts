@@ -2,7 +2,7 @@ import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError } from "graphql";
-import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
+import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
@@ -106,6 +106,25 @@ function databaseUnavailable(error: GraphQLError): GraphQLError {
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+let graphiqlPage: Promise<string> | undefined;
+
+/**
+ * GraphiQL with its scripts, styles and editor workers inlined from the installed
+ * `@graphql-yoga/render-graphiql` (yoga's default page loads them from a CDN, blank offline).
+ * The bundle is 9 MB: loaded on the first page view, not at start, and rendered once, since the
+ * options are the same for every request.
+ */
+function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  graphiqlPage ??= import("@graphql-yoga/render-graphiql").then(({ renderGraphiQL }) => renderGraphiQL(options));
+  return graphiqlPage;
+}
+
+/** What GraphiQL shows first: where the token goes. */
+const GRAPHIQL_OPTIONS: GraphiQLOptions = {
+  title: "Refund platform GraphiQL",
+  headers: JSON.stringify({ Authorization: "Bearer <token>" }, null, 2),
+};
+
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
   const db = await openDatabase(options);
@@ -161,6 +180,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
+    graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
       info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
