@@ -233,7 +233,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
-        check: async () => (await pendingMigrations(db)).length === 0,
+        // Probes read the status (200 or 503); people and scripts read the small JSON body.
+        check: async ({ fetchAPI }) => {
+          const answer = (status: number, body: Record<string, unknown>) =>
+            new fetchAPI.Response(JSON.stringify({ database: db.kind, ...body }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+          let pending: string[];
+          try {
+            pending = await pendingMigrations(db);
+          } catch (error) {
+            logger.warn({ err: error }, "not ready: the database cannot be reached");
+            return answer(503, { ready: false, reason: "The database cannot be reached" });
+          }
+          if (pending.length > 0) return answer(503, { ready: false, reason: `${pending.length} migration(s) not applied`, pendingMigrations: pending });
+          return answer(200, { ready: true });
+        },
       }),
     ],
   });

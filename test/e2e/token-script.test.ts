@@ -41,6 +41,8 @@ describe.each(backends)("npm run token (%s)", (kind) => {
       PLUGINS: "none",
     };
     server = await startServerProcess(env);
+    const ready = await fetch(server.url.replace(/\/graphql$/, "/ready"));
+    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { database: kind, ready: true } });
     const shopName = `Token shop ${randomBytes(3).toString("hex")}`;
     const admin = new GraphQLClient(server.url, { headers: { authorization: `Bearer ${adminToken}` } });
     const created = await admin.request<{ createShop: { userErrors: unknown[] } }>(`mutation ($name: String!) { createShop(input: { name: $name, currency: "CNY" }) { userErrors { code } } }`, { name: shopName });
