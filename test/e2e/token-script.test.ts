@@ -63,6 +63,11 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     expect(agent.stdout).toMatch(/^rfp_[A-Za-z0-9_-]+\n$/);
     const shopAdmin = await runToken(env, ["--shop", shopName, "--role", "shop_admin"]);
     expect(shopAdmin.code).toBe(0);
+    const platform = await runToken(env, ["--role", "PLATFORM_ADMIN"]);
+    expect(platform.code).toBe(0);
+    const noCustomer = await runToken(env, ["--shop", shopName, "--role", "CUSTOMER", "--customer", "c-nobody"]);
+    expect(noCustomer).toMatchObject({ code: 1, stdout: "" });
+    expect(noCustomer.stderr).toContain(`NOT_FOUND: No customer with external id "c-nobody" in this shop`);
     const unknown = await runToken(env, ["--shop", "No such shop", "--role", "AGENT"]);
     expect(unknown).toMatchObject({ code: 1, stdout: "" });
     expect(unknown.stderr).toContain(`NOT_FOUND: No shop named "No such shop"; shops: "${shopName}"`);
@@ -70,6 +75,8 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     if (kind === "pglite") server = await startServerProcess(env);
     const asAgent = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${agent.stdout.trim()}` } });
     expect(await asAgent.request(VIEWER)).toEqual({ viewer: { role: "AGENT", shop: { name: shopName } } });
+    const asPlatform = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${platform.stdout.trim()}` } });
+    expect(await asPlatform.request(VIEWER)).toEqual({ viewer: { role: "PLATFORM_ADMIN", shop: null } });
     const asShopAdmin = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${shopAdmin.stdout.trim()}` } });
     // Made through createApiToken: audited like a token made over the API, by "npm run token".
     const { auditEntries } = await asShopAdmin.request<{ auditEntries: Array<{ action: string; actorName: string; actorRole: string }> }>(
