@@ -2,7 +2,7 @@ import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError } from "graphql";
-import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
+import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
@@ -106,6 +106,25 @@ function databaseUnavailable(error: GraphQLError): GraphQLError {
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+let graphiqlPage: Promise<string> | undefined;
+
+/**
+ * GraphiQL with its scripts, styles and editor workers inlined from the installed
+ * `@graphql-yoga/render-graphiql` (yoga's default page loads them from a CDN, blank offline).
+ * The bundle is 9 MB: loaded on the first page view, not at start, and rendered once, since the
+ * options are the same for every request.
+ */
+function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  graphiqlPage ??= import("@graphql-yoga/render-graphiql").then(({ renderGraphiQL }) => renderGraphiQL(options));
+  return graphiqlPage;
+}
+
+/** What GraphiQL shows first: where the token goes. */
+const GRAPHIQL_OPTIONS: GraphiQLOptions = {
+  title: "Refund platform GraphiQL",
+  headers: JSON.stringify({ Authorization: "Bearer <token>" }, null, 2),
+};
+
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
   const db = await openDatabase(options);
@@ -161,6 +180,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
+    graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
       info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
@@ -212,7 +233,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
-        check: async () => (await pendingMigrations(db)).length === 0,
+        // Probes read the status (200 or 503); people and scripts read the small JSON body.
+        check: async ({ fetchAPI }) => {
+          const answer = (status: number, body: Record<string, unknown>) =>
+            new fetchAPI.Response(JSON.stringify({ database: db.kind, ...body }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+          let pending: string[];
+          try {
+            pending = await pendingMigrations(db);
+          } catch (error) {
+            logger.warn({ err: error }, "not ready: the database cannot be reached");
+            return answer(503, { ready: false, reason: "The database cannot be reached" });
+          }
+          if (pending.length > 0) return answer(503, { ready: false, reason: `${pending.length} migration(s) not applied`, pendingMigrations: pending });
+          return answer(200, { ready: true });
+        },
       }),
     ],
   });

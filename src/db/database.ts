@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -78,10 +78,23 @@ function openPostgres(connectionString: string, max: number): Database {
   };
 }
 
+const pgliteDir = (dataDir: string) => path.resolve(dataDir, "pglite");
+
+/**
+ * Whether the embedded database in `dataDir` exists, and whether a process has it open. PGlite
+ * takes no lock: two processes writing one folder would corrupt it. It keeps `postmaster.pid`
+ * there while open and removes it on close, so the file is the sign (left behind too by a
+ * killed server).
+ */
+export function embeddedDatabaseState(dataDir: string): "absent" | "open" | "closed" {
+  if (!existsSync(pgliteDir(dataDir))) return "absent";
+  return existsSync(path.join(pgliteDir(dataDir), "postmaster.pid")) ? "open" : "closed";
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir, "pglite"));
+  const pglite = new PGlite(inMemory ? dataDir : pgliteDir(dataDir));
   await pglite.waitReady;
   const listeners: QueryListeners = new Set();
   const prisma = createPrisma(new PrismaPGlite(pglite), listeners);

@@ -1,61 +1,76 @@
 /**
- * Stable codes of the `userErrors` every mutation returns. Clients switch on `code`; the
- * message is for people and may change.
+ * Stable codes of the `userErrors` every mutation returns, each with its meaning. Clients switch
+ * on `code`; the message is for people and may change. This record is the one list: the
+ * GraphQL enum `UserErrorCode` is generated from it (meanings as the values' descriptions), and
+ * `UserError.code` accepts nothing else, so the type checker refuses a code missing here.
  */
-export const USER_ERROR_CODES = [
-  "UNAUTHENTICATED",
-  "INVALID_TOKEN",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "INVALID_INPUT",
-  "INVALID_CURRENCY",
-  "INVALID_AMOUNT",
-  "AMOUNT_EXCEEDS_REFUNDABLE",
-  "UNKNOWN_REASON_CODE",
-  "REFUND_TERMINAL",
-  "ACTION_NOT_ALLOWED_IN_STATUS",
-  "ACTION_NOT_PERMITTED",
-  "VERSION_CONFLICT",
-  "NOTE_REQUIRED",
-  "OFFER_OPTIONS_REQUIRED",
-  "OPTION_NOT_FOUND",
-  "RETURN_SHIPMENT_REQUIRED",
-  "IDEMPOTENCY_KEY_REUSED",
-  "CUSTOMER_REQUIRED",
-  "BATCH_EMPTY",
-  "BATCH_TOO_LARGE",
-  "REASON_ARCHIVED",
-  "DUPLICATE_REASON_CODE",
-  "REASON_TAG_CYCLE",
-  "REASON_TAG_TOO_DEEP",
-  "STAFF_MEMBER_INACTIVE",
+export const USER_ERROR_CODES = {
+  UNAUTHENTICATED: "No API token was sent: send `Authorization: Bearer <token>`.",
+  INVALID_TOKEN: "The token is malformed, unknown, revoked or expired, or its staff member is inactive.",
+  FORBIDDEN: "The token's role (or shop) may not do this.",
+  NOT_FOUND: "The id names nothing this token may see (another shop's data answers this too).",
+  INVALID_INPUT: "A value of the input is malformed or out of range; `field` says which.",
+  INVALID_CURRENCY: "Not an ISO-4217 currency code, or not the shop's currency.",
+  INVALID_AMOUNT: "An amount is not a positive whole number of minor units.",
+  AMOUNT_EXCEEDS_REFUNDABLE: "More than what is left to refund on the order (paid minus what other refunds hold).",
+  UNKNOWN_REASON_CODE: "The reason code is not one of the shop's `reasonTags`.",
+  REFUND_TERMINAL: "The refund has ended (refunded, rejected or cancelled): nothing more can be done.",
+  ACTION_NOT_ALLOWED_IN_STATUS: "The refund's status does not allow this action (see `availableActions`).",
+  ACTION_NOT_PERMITTED: "The token's role may not take this action.",
+  VERSION_CONFLICT: "The refund changed since the `expectedVersion` given: reload it and decide again.",
+  NOTE_REQUIRED: "The action needs a note saying why.",
+  OFFER_OPTIONS_REQUIRED: "OFFER_RESOLUTION needs at least one option.",
+  OPTION_NOT_FOUND: "The option is not one offered on this refund.",
+  RETURN_SHIPMENT_REQUIRED: "A return shipment needs a carrier and a tracking number.",
+  IDEMPOTENCY_KEY_REUSED: "The idempotency key was used already for a different request.",
+  CUSTOMER_REQUIRED: "The request must name the customer it is for.",
+  BATCH_EMPTY: "The batch (or its filter) names no refund.",
+  BATCH_TOO_LARGE: "The batch (or its filter) names more refunds than one batch may act on.",
+  REASON_ARCHIVED: "The reason tag (or its parent) is archived: choose a live one.",
+  DUPLICATE_REASON_CODE: "The shop has a reason tag with this code already.",
+  REASON_TAG_CYCLE: "The move would make a reason tag its own ancestor.",
+  REASON_TAG_TOO_DEEP: "Reason tags are two levels deep at most.",
+  STAFF_MEMBER_INACTIVE: "The staff member is no longer active.",
   // Automation rules and timers.
-  "UNKNOWN_RULE_FIELD",
-  "OPERATOR_NOT_FOR_FIELD",
-  "INVALID_RULE_VALUE",
-  "ACTION_NOT_ALLOWED_FROM_TRIGGER",
-  "TIMER_OUT_OF_RANGE",
-  "AUTOMATION_RULE_CYCLE",
-  "DUPLICATE_RULE_NAME",
+  UNKNOWN_RULE_FIELD: "A rule condition names a field rules do not know.",
+  OPERATOR_NOT_FOR_FIELD: "The operator does not apply to the condition's field.",
+  INVALID_RULE_VALUE: "The condition's value does not fit its field and operator.",
+  ACTION_NOT_ALLOWED_FROM_TRIGGER: "The rule's or timer's action cannot be taken from its trigger's status.",
+  TIMER_OUT_OF_RANGE: "A timer's minutes are outside 1 minute to 60 days.",
+  AUTOMATION_RULE_CYCLE: "Enabled rules could move a refund round in a circle with no person acting.",
+  DUPLICATE_RULE_NAME: "The shop has a rule with this name already.",
   // Refund labels, and the staff inboxes of NOTIFY rules.
-  "INVALID_LABEL",
-  "TOO_MANY_LABELS",
-  "INVALID_RECIPIENT",
-  "INVALID_MESSAGE_TEMPLATE",
-  "URL_NOT_ALLOWED",
+  INVALID_LABEL: "A label is empty, too long or has characters labels may not have (letters, digits, space, - _ : . up to 40), or more than 20 are given.",
+  TOO_MANY_LABELS: "The refund would carry more than 20 labels: remove some first.",
+  INVALID_RECIPIENT: "A NOTIFY action needs exactly one recipient: an active staff member of the shop, or a staff role.",
+  INVALID_MESSAGE_TEMPLATE: "A NOTIFY message is empty, too long, or names a variable other than {{rule}}, {{status}}, {{refundId}}.",
+  URL_NOT_ALLOWED: "An outbound URL is not allowed (a private address, or not http(s)).",
   // People: discretion limits and the customer's rating.
-  "APPROVAL_LIMIT_EXCEEDED",
-  "REFUND_NOT_ENDED",
-  "ALREADY_RATED",
-  "RATING_WINDOW_CLOSED",
-] as const;
-export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+  APPROVAL_LIMIT_EXCEEDED: "The amount is above what this person may approve: someone with a higher limit must.",
+  REFUND_NOT_ENDED: "A refund can be rated only once it has ended.",
+  ALREADY_RATED: "The refund was rated already; a rating cannot be changed.",
+  RATING_WINDOW_CLOSED: "The time to rate this refund has passed.",
+  // Plugins.
+  PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
+} as const satisfies Record<string, string>;
+export type UserErrorCode = keyof typeof USER_ERROR_CODES;
+
+export function isUserErrorCode(code: string): code is UserErrorCode {
+  return Object.hasOwn(USER_ERROR_CODES, code);
+}
 
 export interface UserError {
-  /** One of USER_ERROR_CODES, or a code a plugin's before-hook vetoed with. */
-  code: UserErrorCode | (string & {});
+  code: UserErrorCode;
   message: string;
   field?: string[];
+}
+
+/**
+ * The code of a stored userError (a batch item's): a code that is no longer one of
+ * USER_ERROR_CODES can only be a plugin's own veto code from before the list was closed.
+ */
+export function storedUserErrorCode(code: string): UserErrorCode {
+  return isUserErrorCode(code) ? code : "PLUGIN_VETO";
 }
 
 export function userError(code: UserErrorCode, message: string, field?: string[]): UserError {

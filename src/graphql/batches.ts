@@ -1,7 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { Repeater } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
-import { fail } from "../domain/errors.js";
+import { fail, storedUserErrorCode } from "../domain/errors.js";
 import type { RefundBatch, RefundBatchItem } from "../generated/prisma/client.js";
 import { type BatchItemResult, batchTransitionRefunds } from "../services/batch-transition.js";
 import { MAX_BULK_REFUNDS } from "../services/refund-list.js";
@@ -75,7 +75,7 @@ const RefundBatchItemRef = builder.prismaObject("RefundBatchItem", {
     transition: t.relation("transition", { nullable: true }),
     userErrors: t.field({
       type: [UserErrorRef],
-      resolve: (item) => (item.errorCode ? [{ code: item.errorCode, message: item.errorMessage ?? "", field: item.errorField }] : []),
+      resolve: (item) => (item.errorCode ? [{ code: storedUserErrorCode(item.errorCode), message: item.errorMessage ?? "", field: item.errorField }] : []),
     }),
   }),
 });

@@ -1,14 +1,20 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { type UserError, UserErrorsException, fail, userError } from "../domain/errors.js";
+import { USER_ERROR_CODES, type UserError, type UserErrorCode, UserErrorsException, fail, userError } from "../domain/errors.js";
 import { isStorableText, unstorableTextErrors } from "../domain/text.js";
 import type { Viewer } from "../services/viewer.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 
+/** Generated from USER_ERROR_CODES: the codes and their meanings are written once, in the domain. */
+export const UserErrorCodeEnum = builder.enumType("UserErrorCode", {
+  description: "The stable code of a `UserError`: clients switch on it. The list only grows; a code is never renamed.",
+  values: Object.fromEntries(Object.entries(USER_ERROR_CODES).map(([code, meaning]) => [code, { value: code as UserErrorCode, description: meaning }])),
+});
+
 export const UserErrorRef = builder.objectRef<UserError>("UserError").implement({
   description: "An expected failure of a mutation. Switch on `code`; `message` is for people.",
   fields: (t) => ({
-    code: t.exposeString("code"),
+    code: t.expose("code", { type: UserErrorCodeEnum }),
     message: t.exposeString("message"),
     field: t.stringList({ nullable: true, resolve: (error) => error.field ?? null }),
   }),

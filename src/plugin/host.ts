@@ -1,9 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/tx.js";
+import { type UserErrorCode, isUserErrorCode } from "../domain/errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
 import type { BeforeTransitionEvent, CommittedTransition, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
 import type { AnyRefundPlugin } from "./types.js";
+
+/**
+ * A veto as the client gets it. Clients switch over a closed list of codes, so a code that is not
+ * one of USER_ERROR_CODES (a plugin in plain JavaScript, or written before the list was closed)
+ * is PLUGIN_VETO, with the plugin's own code kept at the start of the message.
+ */
+function vetoAsUserError(veto: { code?: string; message: string }): { code: UserErrorCode; message: string } {
+  if (veto.code === undefined) return { code: "PLUGIN_VETO", message: veto.message };
+  return isUserErrorCode(veto.code) ? { code: veto.code, message: veto.message } : { code: "PLUGIN_VETO", message: `${veto.code}: ${veto.message}` };
+}
 
 /**
  * The only code that knows how plugins run: it validates their settings, runs before-hooks
@@ -89,7 +100,7 @@ export class PluginHost implements TransitionHooks {
       if (!PluginHost.isEnabled(pluginSettings)) continue;
       const decision = await plugin.hooks!.beforeTransition!(event, { shopId: event.refund.shopId, settings: pluginSettings, db: tx });
       if (!decision) continue;
-      if ("veto" in decision) return { veto: { by: plugin.name, ...decision.veto } };
+      if ("veto" in decision) return { veto: { by: plugin.name, ...vetoAsUserError(decision.veto) } };
       if ("holdForReview" in decision) outcome.hold ??= { by: plugin.name, reason: decision.holdForReview.reason };
     }
     return outcome;

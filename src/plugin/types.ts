@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { UserErrorCode } from "../domain/errors.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -10,13 +11,13 @@ export type { BeforeTransitionEvent, HookRefund };
 
 /**
  * What a before-hook may answer: nothing (go on), a veto (the action fails with this userError
- * and nothing is written), or, on the automatic path (CLASSIFY into REFUNDING), a hold that
+ * and nothing is written: `code` one of USER_ERROR_CODES, default PLUGIN_VETO), or, on the automatic path (CLASSIFY into REFUNDING), a hold that
  * sends the refund to PENDING_REVIEW for a person to look at.
  */
 export type BeforeTransitionDecision =
   | void
   | undefined
-  | { veto: { code: string; message: string } }
+  | { veto: { code?: UserErrorCode; message: string } }
   | { holdForReview: { reason: string } };
 
 export interface BeforeTransitionContext<Settings> {

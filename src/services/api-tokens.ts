@@ -160,6 +160,38 @@ export async function ensureBootstrapAdminToken(db: Database, token: string): Pr
   });
 }
 
+/**
+ * Who acts for `npm run token`: a person with a shell on the server and the database's
+ * credentials, who could write any row anyway. Named in the audit entry of each token it makes.
+ */
+export const CONSOLE_OPERATOR: Viewer = { tokenId: "console", role: "PLATFORM_ADMIN", shopId: null, customerId: null, label: "npm run token" };
+
+/**
+ * `npm run token`: a new token for the shop named (by its name or row id), through
+ * createApiToken, so the same checks and the same audit entry apply as over the API. A CUSTOMER
+ * token names its customer by the shop's external id.
+ */
+export async function createTokenFromConsole(db: Database, input: { shop?: string; role: Role; label?: string; customerExternalId?: string }) {
+  let shopId: string | null = null;
+  if (input.role !== "PLATFORM_ADMIN") {
+    if (!input.shop) fail("INVALID_INPUT", `A ${input.role} token belongs to a shop: pass --shop <name>`, ["shop"]);
+    const shops = await db.prisma.shop.findMany({ where: { OR: [{ name: input.shop }, { id: input.shop }] }, select: { id: true, name: true }, take: 10 });
+    if (shops.length === 0) {
+      const names = (await db.prisma.shop.findMany({ select: { name: true }, orderBy: { createdAt: "asc" }, take: 20 })).map((shop) => shop.name);
+      fail("NOT_FOUND", `No shop named "${input.shop}"; shops: ${names.length ? names.map((name) => `"${name}"`).join(", ") : "none"}`, ["shop"]);
+    }
+    if (shops.length > 1) fail("INVALID_INPUT", `${shops.length} shops are named "${input.shop}": pass one's id (${shops.map((shop) => shop.id).join(", ")})`, ["shop"]);
+    shopId = shops[0]!.id;
+  }
+  let customerId: string | null = null;
+  if (input.customerExternalId) {
+    const customer = shopId ? await db.prisma.customer.findFirst({ where: { shopId, externalId: input.customerExternalId }, select: { id: true } }) : null;
+    if (!customer) fail("NOT_FOUND", `No customer with external id "${input.customerExternalId}" in this shop`, ["customer"]);
+    customerId = customer.id;
+  }
+  return createApiToken(db, CONSOLE_OPERATOR, { shopId, role: input.role, customerId, label: input.label ?? `${input.role.toLowerCase()} (npm run token)` });
+}
+
 /** Issues a token without a caller (demo data and tests set up through this). */
 export async function issueApiToken(db: Database, data: { shopId: string | null; role: Role; customerId?: string; label: string }) {
   const token = newTokenValue();

@@ -1,5 +1,5 @@
 import type { Tx } from "../db/tx.js";
-import { fail, type UserError } from "../domain/errors.js";
+import { fail, storedUserErrorCode, type UserError } from "../domain/errors.js";
 import { REFUND_TRANSITIONS, type RefundAction, mayPerform } from "../domain/refund-machine.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
 import { Prisma, type Refund, type RefundBatch, type RefundTransition } from "../generated/prisma/client.js";
@@ -174,7 +174,7 @@ async function storeReport(
       refundId: item.refundId,
       ok: item.ok,
       transitionId: item.transition?.id ?? null,
-      errorCode: item.userErrors[0] ? String(item.userErrors[0].code) : null,
+      errorCode: item.userErrors[0] ? item.userErrors[0].code : null,
       errorMessage: item.userErrors[0]?.message ?? null,
       errorField: item.userErrors[0]?.field ?? [],
     })),
@@ -197,7 +197,7 @@ async function replay(deps: RefundServiceDeps, batch: RefundBatch) {
     ok: item.ok,
     refund: refunds.find((refund) => refund.id === item.refundId) ?? null,
     transition: transitions.find((transition) => transition.id === item.transitionId) ?? null,
-    userErrors: item.errorCode ? [{ code: item.errorCode, message: item.errorMessage ?? "", field: item.errorField }] : [],
+    userErrors: item.errorCode ? [{ code: storedUserErrorCode(item.errorCode), message: item.errorMessage ?? "", field: item.errorField }] : [],
   }));
   return { batch, items };
 }

@@ -1,4 +1,5 @@
 import type { Tx } from "../db/tx.js";
+import type { UserErrorCode } from "../domain/errors.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 
@@ -52,6 +53,6 @@ export interface BeforeTransitionEvent {
 
 /** The before-hooks' verdict: go on (empty), veto with a userError, or hold for review. */
 export interface HookOutcome {
-  veto?: { by: string; code: string; message: string };
+  veto?: { by: string; code: UserErrorCode; message: string };
   hold?: { by: string; reason: string };
 }

@@ -111,6 +111,22 @@ describe.runIf(postgresAvailable)("PostgreSQL out of reach", () => {
     expect(await again.json()).toEqual({ data: { refund: { status: "PENDING_REVIEW" } }, extensions: expect.anything() });
   });
 
+  it("answers /ready with a small JSON body: 503 while the database is out of reach, 200 after", async () => {
+    const ready = async () => {
+      const response = await fetch(server.url.replace(/\/graphql$/, "/ready"));
+      expect(response.headers.get("content-type")).toContain("application/json");
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true } });
+    await proxy.cut();
+    try {
+      expect(await ready()).toEqual({ status: 503, body: { database: "postgres", ready: false, reason: "The database cannot be reached" } });
+    } finally {
+      await proxy.restore();
+    }
+    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true } });
+  });
+
   it("ends a live subscription whose next event cannot be loaded, and a resubscription from the last version catches up", async () => {
     const { customer, refundId } = await requestShippedRefund(shop, "c-unavailable-live");
     const refundRowId = rawId(refundId);

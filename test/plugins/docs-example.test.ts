@@ -71,7 +71,7 @@ describe.each(backends)("the plugin guide's example on %s", (kind) => {
       expect((await client.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action } })).transitionRefund.userErrors).toEqual([]);
     }
     const vetoed = await shop.staff.FINANCE.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "FINANCE_APPROVE" } });
-    expect(vetoed.transitionRefund.userErrors.map((e) => e.code)).toEqual(["NEEDS_SHOP_ADMIN"]);
+    expect(vetoed.transitionRefund.userErrors.map((e) => e.code)).toEqual(["APPROVAL_LIMIT_EXCEEDED"]);
     const admitted = await shop.staff.SHOP_ADMIN.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "FINANCE_APPROVE" } });
     expect(admitted.transitionRefund.userErrors).toEqual([]);
     await waitForStatus(customer.client, refundId, "REFUNDED");

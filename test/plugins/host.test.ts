@@ -2,7 +2,7 @@
 // inside the transaction; after-hooks run from the outbox, retried, once in effect, and kept
 // as dead letters that a shop admin can retry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { definePlugin } from "../../src/plugin/index.js";
+import { type BeforeTransitionDecision, definePlugin } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
@@ -32,7 +32,9 @@ const vetoAndHold = definePlugin({
   version: "1.0.0",
   hooks: {
     beforeTransition(event) {
-      if (event.action === "APPROVE" && event.note === "forbidden") return { veto: { code: "POLICY_FORBIDS", message: "Policy says no" } };
+      if (event.action === "APPROVE" && event.note === "forbidden") return { veto: { message: "Policy says no" } };
+      // A plugin in plain JavaScript may still name a code of its own.
+      if (event.action === "APPROVE" && event.note === "own code") return { veto: { code: "POLICY_FORBIDS", message: "Policy says no" } } as unknown as BeforeTransitionDecision;
       if (event.action === "CLASSIFY" && event.refund.requestedAmount === 6_666) return { holdForReview: { reason: "suspicious amount" } };
     },
   },
@@ -95,7 +97,10 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const before = await shop.staff.AGENT.request<GetRefundResult>(GET_REFUND, { id: refund.id });
     const deliveriesBefore = await server.app.db.prisma.pluginDelivery.count();
     const vetoed = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: refund.id, action: "APPROVE", note: "forbidden" } });
-    expect(vetoed.transitionRefund.userErrors).toEqual([{ code: "POLICY_FORBIDS", message: "Policy says no (policy)", field: ["input", "action"] }]);
+    expect(vetoed.transitionRefund.userErrors).toEqual([{ code: "PLUGIN_VETO", message: "Policy says no (policy)", field: ["input", "action"] }]);
+    // A code outside the closed list reaches the client as PLUGIN_VETO, the plugin's code in the message.
+    const ownCode = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: refund.id, action: "APPROVE", note: "own code" } });
+    expect(ownCode.transitionRefund.userErrors).toEqual([{ code: "PLUGIN_VETO", message: "POLICY_FORBIDS: Policy says no (policy)", field: ["input", "action"] }]);
     expect(vetoed.transitionRefund.refund).toBeNull();
     const after = await shop.staff.AGENT.request<GetRefundResult>(GET_REFUND, { id: refund.id });
     expect(after).toEqual(before);
