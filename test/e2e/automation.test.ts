@@ -7,6 +7,7 @@ import { backends } from "../support/databases.js";
 import { globalId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { isBackgroundWork } from "../support/statements.js";
 
 const RULE_FIELDS = `id name trigger status match priority enabled stopAfterMatch conditions { field operator value } action { kind refundAction }`;
 const RULES = `query { automationRules { ${RULE_FIELDS} } }`;
@@ -139,7 +140,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
     // deadlines come from the per-shop cache the earlier requests filled: no statement at all.
     // The sweeps' claims (src/jobs: `FOR UPDATE SKIP LOCKED`) are left out before the load is
     // looked for: the payment claim reads the order's reference `FROM "Refund" r` too.
-    const foreground = statements.filter((sql) => !/SKIP LOCKED|PaymentRefundAttempt|PluginDelivery/.test(sql));
+    const foreground = statements.filter((sql) => !isBackgroundWork(sql));
     const first = foreground.findIndex((sql) => sql.includes('FROM "Refund" r'));
     const unit = foreground.slice(first, foreground.findIndex((sql, index) => index > first && /COMMIT/.test(sql)) + 1);
     expect(unit, unit.join("\n")).toHaveLength(4);

@@ -16,7 +16,7 @@ import {
   type UserErrorView,
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isLastUsedStamp } from "../support/statements.js";
+import { isBackgroundWork } from "../support/statements.js";
 import { rawId } from "../support/ids.js";
 
 const DEFAULTS = couponSettings.parse({});
@@ -208,7 +208,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
       } finally {
         stop();
       }
-      return statements.filter((sql) => !/"(PaymentRefundAttempt|PluginDelivery)"/.test(sql) && !isLastUsedStamp(sql));
+      return statements.filter((sql) => !isBackgroundWork(sql));
     };
     const plain = await count(`query { refunds(first: 50) { edges { node { id customer { id } } } } }`);
     const withCoupons = await count(`query { refunds(first: 50) { edges { node { coupons { code } customer { coupons { code } } } } } }`);

@@ -12,7 +12,7 @@ import { verifySignature } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, type UserErrorView } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isLastUsedStamp } from "../support/statements.js";
+import { isBackgroundWork } from "../support/statements.js";
 
 const DEFAULTS = crmRiskSettings.parse({});
 
@@ -197,7 +197,7 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
     } finally {
       stop();
     }
-    return statements.filter((sql) => !/"(PaymentRefundAttempt|PluginDelivery)"/.test(sql) && !isLastUsedStamp(sql));
+    return statements.filter((sql) => !isBackgroundWork(sql));
   }
 
   /** Polls GraphQL until `check` holds for the customer's risk. */
