@@ -165,13 +165,13 @@ async function writeRows(
   alsoWrite: readonly TransitionRow[],
 ) {
   const { tx } = unit;
-  const written: typeof planned[number][] = [];
+  const written: Array<typeof planned[number] & { update: ReturnType<typeof refundUpdate>["update"] }> = [];
   for (const entry of planned) {
     const { fromVersion, update } = refundUpdate(entry);
     // The version in the WHERE is the optimistic lock: a concurrent transition that committed
     // first leaves no row to update here (the row lock makes this statement wait for it).
     const applied = await tx.refund.updateMany({ where: { id: entry.change.refundId, version: fromVersion }, data: update });
-    if (applied.count === 1) written.push(entry);
+    if (applied.count === 1) written.push({ ...entry, update });
   }
   const transitions = written.map(({ rows, change }) => ({ ...rows.transition, idempotencyKey: change.idempotencyKey ?? null }));
   if (transitions.length + alsoWrite.length > 0) await tx.refundTransition.createMany({ data: [...alsoWrite, ...transitions] });
@@ -195,9 +195,7 @@ async function writeRows(
     unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
   }
 
-  for (const [position, entry] of written.entries()) {
-    const { index, current } = entry;
-    const { update } = refundUpdate(entry);
+  for (const [position, { index, current, update }] of written.entries()) {
     const transition = transitions[position]! as RefundTransition;
     unit.effects.transitions.push({ ...transition, customerId: current.refund.customerId });
     results[index] = { ok: true, refund: { ...current.refund, ...update }, transition, replayed: false };
