@@ -62,6 +62,8 @@ export interface ActionInputs {
   offerOptions?: "required";
   optionId?: "required";
   returnShipment?: "required";
+  /** Per-item inspection results (a refund with line items). */
+  itemResults?: "optional";
 }
 
 export interface TransitionRule {
@@ -121,7 +123,7 @@ export const REFUND_TRANSITIONS: readonly TransitionRule[] = [
     inputs: { returnShipment: "required" },
   },
   { from: "RETURN_IN_TRANSIT", action: "RECEIVE_RETURN", performers: WAREHOUSE, to: "INSPECTING" },
-  { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "PENDING_FINANCE", inputs: { amount: "optional" } },
+  { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "PENDING_FINANCE", inputs: { amount: "optional", itemResults: "optional" } },
   { from: "INSPECTING", action: "FAIL_INSPECTION", performers: WAREHOUSE, to: "REJECTED", inputs: { note: "required" } },
   { from: "PENDING_FINANCE", action: "FINANCE_APPROVE", performers: FINANCE, to: "REFUNDING" },
   { from: "PENDING_FINANCE", action: "FINANCE_REJECT", performers: FINANCE, to: "REJECTED", inputs: { note: "required" } },

@@ -70,6 +70,8 @@ export interface TransitionRows {
   acceptOptionId?: string;
   returnShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shopPaysShipping: boolean; submittedAt: Date };
   returnReceivedAt?: Date;
+  /** PASS_INSPECTION per item: each line's result, written onto its RefundItem. */
+  itemInspections?: Array<{ id: string; passedQuantity: number; note: string | null }>;
   paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
 }
 
@@ -125,6 +127,9 @@ export function transitionRowsFor(
   if (plan.acceptedOptionId) rows.acceptOptionId = plan.acceptedOptionId;
   if (plan.returnShipment) rows.returnShipment = { id: newId(), refundId: refund.id, ...plan.returnShipment, submittedAt: at };
   if (plan.returnReceived) rows.returnReceivedAt = at;
+  if (plan.itemInspections) {
+    rows.itemInspections = plan.itemInspections.map((inspection) => ({ id: inspection.refundItemId, passedQuantity: inspection.passedQuantity, note: inspection.note }));
+  }
   if (plan.paymentAmount != null) {
     rows.paymentAttempt = {
       id: newId(),
