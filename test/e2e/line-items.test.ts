@@ -362,4 +362,54 @@ describe.each(backends)("line items on %s", (kind) => {
       expect((await stranger.customer.client.request<{ node: unknown }>(NODE, { id })).node).toBeNull();
     }
   });
+
+  it("blames the SKUs of a refund's items in productRefundStats, and every SKU for a refund of the whole order", async () => {
+    const statsShop = await setupShop(server);
+    const order = async (externalId: string, items: Array<{ sku: string; quantity: number; unitPrice: number }>) => {
+      await statsShop.customer(externalId);
+      const result = await statsShop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string; items: Array<{ id: string; sku: string }> } } }>(UPSERT_ORDER, {
+        input: {
+          externalId: `o-${externalId}`,
+          customerExternalId: externalId,
+          items: items.map((item) => ({ ...item, name: item.sku })),
+          paidAmount: items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0),
+          paidAt: new Date(Date.now() - 3600_000).toISOString(),
+          shippingStatus: "NOT_SHIPPED",
+        },
+      });
+      return result.upsertOrder.order;
+    };
+    const customerOf = async (externalId: string) => (await statsShop.customer(externalId)).client;
+    // By item: one of two jackets (unshipped, so refunded at once).
+    const byItem = await order("s-items", [{ sku: "JACKET", quantity: 2, unitPrice: 5000 }, { sku: "SCARF", quantity: 1, unitPrice: 3000 }]);
+    const itemRefund = await request(await customerOf("s-items"), byItem.id, { items: [{ orderItemId: byItem.items.find((item) => item.sku === "JACKET")!.id, quantity: 1 }] });
+    expect(itemRefund.userErrors).toEqual([]);
+    // Two SKUs by item, with a lower amount: the refunded amount is split by the items' shares.
+    const split = await order("s-split", [{ sku: "JACKET", quantity: 1, unitPrice: 6000 }, { sku: "SCARF", quantity: 1, unitPrice: 2000 }]);
+    const splitRefund = await request(await customerOf("s-split"), split.id, { items: split.items.map((item) => ({ orderItemId: item.id, quantity: 1 })), amount: 4000 });
+    expect(splitRefund.userErrors).toEqual([]);
+    // The whole order, as before: every SKU of it carries the whole refunded amount.
+    const whole = await order("s-whole", [{ sku: "SCARF", quantity: 1, unitPrice: 3000 }, { sku: "GLOVES", quantity: 1, unitPrice: 1000 }]);
+    const wholeRefund = await request(await customerOf("s-whole"), whole.id, {});
+    expect(wholeRefund.userErrors).toEqual([]);
+    for (const refund of [itemRefund, splitRefund, wholeRefund]) await waitForStatus(statsShop.staff.AGENT, refund.refund!.id, "REFUNDED");
+
+    const STATS = /* GraphQL */ `
+      query ($from: DateTime!, $to: DateTime!) {
+        productRefundStats(from: $from, to: $to, first: 50) { edges { node { sku orders refunds refundedAmount { amount } } } }
+      }
+    `;
+    const answer = await statsShop.staff.AGENT.request<{ productRefundStats: { edges: Array<{ node: { sku: string; orders: number; refunds: number; refundedAmount: { amount: number } } }> } }>(STATS, {
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const bySku = Object.fromEntries(answer.productRefundStats.edges.map(({ node }) => [node.sku, [node.orders, node.refunds, node.refundedAmount.amount]]));
+    expect(bySku).toEqual({
+      // s-items (5000) and s-split (4000 × 6000/8000 = 3000).
+      JACKET: [2, 2, 5000 + 3000],
+      // Not blamed for s-items; s-split's 1000 and s-whole's whole 4000.
+      SCARF: [3, 2, 1000 + 4000],
+      GLOVES: [1, 1, 4000],
+    });
+  });
 });
