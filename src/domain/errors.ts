@@ -22,6 +22,7 @@ export const USER_ERROR_CODES = {
   OFFER_OPTIONS_REQUIRED: "OFFER_RESOLUTION needs at least one option.",
   OPTION_NOT_FOUND: "The option is not one offered on this refund.",
   RETURN_SHIPMENT_REQUIRED: "A return shipment needs a carrier and a tracking number.",
+  REPLACEMENT_SHIPMENT_REQUIRED: "SHIP_REPLACEMENT needs the replacement parcel's carrier and tracking number.",
   IDEMPOTENCY_KEY_REUSED: "The idempotency key was used already for a different request.",
   CUSTOMER_REQUIRED: "The request must name the customer it is for.",
   BATCH_EMPTY: "The batch (or its filter) names no refund.",

@@ -48,8 +48,8 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
     note: t.string({ description: "Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT." }),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: a partial amount in minor units." }),
     expectedVersion: t.int({ description: "Act only if the refund is still at this version." }),
-    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
-    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
+    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
+    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
     offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
     optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
     idempotencyKey: t.string({

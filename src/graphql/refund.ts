@@ -54,6 +54,18 @@ builder.prismaObject("ReturnShipment", {
   }),
 });
 
+builder.prismaObject("ReplacementShipment", {
+  description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin keeps its carrier events.",
+  fields: (t) => ({
+    carrier: t.exposeString("carrier"),
+    trackingNumber: t.exposeString("trackingNumber"),
+    shippedAt: t.expose("shippedAt", { type: "DateTime" }),
+    lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the carrier's newest event." }),
+    lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier delivered it to the customer." }),
+  }),
+});
+
 builder.prismaObject("ResolutionOption", {
   fields: (t) => ({
     id: t.exposeID("id", { description: "Pass as `optionId` of ACCEPT_OFFER." }),
@@ -89,10 +101,11 @@ export const RefundRef = builder.prismaNode("Refund", {
     availableActions: t.field({
       type: [RefundActionEnum],
       description: "What the current viewer may do next.",
-      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role) : []),
+      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role, refund.type) : []),
     }),
     transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
     returnShipment: t.relation("returnShipment", { nullable: true }),
+    replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
     resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),

@@ -185,6 +185,8 @@ async function writeRows(
   if (accepting.length > 0) await tx.resolutionOption.updateMany({ where: { id: { in: accepting } }, data: { accepted: true } });
   const shipments = written.flatMap(({ rows }) => (rows.returnShipment ? [rows.returnShipment] : []));
   if (shipments.length > 0) await tx.returnShipment.createMany({ data: shipments });
+  const replacements = written.flatMap(({ rows }) => (rows.replacementShipment ? [rows.replacementShipment] : []));
+  if (replacements.length > 0) await tx.replacementShipment.createMany({ data: replacements });
   const received = written.filter(({ rows }) => rows.returnReceivedAt);
   if (received.length > 0) {
     await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
