@@ -51,6 +51,16 @@ export const USER_ERROR_CODES = {
   REFUND_NOT_ENDED: "A refund can be rated only once it has ended.",
   ALREADY_RATED: "The refund was rated already; a rating cannot be changed.",
   RATING_WINDOW_CLOSED: "The time to rate this refund has passed.",
+  // Line items: refunds of some units of some order items, and their inspection.
+  ORDER_ITEM_NOT_IN_ORDER: "The order item is not one of the order's items (another order's or shop's item answers this too).",
+  DUPLICATE_ORDER_ITEM: "The same order item is named more than once in one request.",
+  INVALID_QUANTITY: "A quantity is not a whole number in its range: at least 1 in a request; 0 to the item's quantity as a passed quantity.",
+  QUANTITY_EXCEEDS_PURCHASED: "More units of an order item than were bought.",
+  QUANTITY_EXCEEDS_REFUNDABLE: "More units of an order item than are left to refund (bought, less what open and refunded refunds hold).",
+  AMOUNT_EXCEEDS_ITEMS_VALUE: "The amount is more than the paid value of the items named.",
+  ITEM_RESULTS_MISMATCH: "Per-item inspection results must name each item of the refund exactly once, and only its items.",
+  NOTHING_PASSED_INSPECTION: "Per-item results pass no unit at all: use FAIL_INSPECTION instead.",
+  ORDER_ITEMS_LOCKED: "The order's items cannot change once refunds name them.",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
 } as const satisfies Record<string, string>;

@@ -69,6 +69,8 @@ export interface ActionInputs {
   returnShipment?: "required";
   /** SHIP_REPLACEMENT: the replacement parcel's carrier and tracking number. */
   replacementShipment?: "required";
+  /** Per-item inspection results (a refund with line items). */
+  itemResults?: "optional";
 }
 
 export interface TransitionRule {
@@ -142,7 +144,7 @@ export const REFUND_TRANSITIONS: readonly TransitionRule[] = [
   // Refund-before-receipt is about money: an exchange's parcel is always awaited.
   { from: "AWAITING_RETURN", action: "SUBMIT_RETURN_SHIPMENT", performers: CUSTOMER, to: "RETURN_IN_TRANSIT", inputs: { returnShipment: "required" }, types: EXCHANGE },
   { from: "RETURN_IN_TRANSIT", action: "RECEIVE_RETURN", performers: WAREHOUSE, to: "INSPECTING" },
-  { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "PENDING_FINANCE", inputs: { amount: "optional" }, types: REFUNDS },
+  { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "PENDING_FINANCE", inputs: { amount: "optional", itemResults: "optional" }, types: REFUNDS },
   { from: "INSPECTING", action: "PASS_INSPECTION", performers: WAREHOUSE, to: "AWAITING_REPLACEMENT", types: EXCHANGE },
   // The replacement leaves the warehouse. A cheaper variant's difference goes the payment
   // path every refund goes (REFUNDING, the provider's answer, RETRY_PAYMENT after a decline);

@@ -1,4 +1,5 @@
 import { type UserError, userError } from "./errors.js";
+import { type ItemInspection, type ItemResult, type RefundItemFacts, planItemInspection } from "./line-items.js";
 import { isPositiveAmount } from "./money.js";
 import {
   type RefundAction,
@@ -32,6 +33,8 @@ export interface TransitionRequest {
   optionId?: string | null;
   carrier?: string | null;
   trackingNumber?: string | null;
+  /** PASS_INSPECTION of a refund with line items: what passed, per item. */
+  itemResults?: readonly ItemResult[] | null;
 }
 
 export interface TransitionSurroundings {
@@ -41,6 +44,8 @@ export interface TransitionSurroundings {
   offeredOptions: readonly OfferedOption[];
   /** The option the customer accepted earlier, if any: a full refund with return means the shop pays the return. */
   acceptedOption?: ResolutionKind | null;
+  /** The refund's line items (none or absent: a refund of the whole order). */
+  items?: readonly RefundItemFacts[];
 }
 
 /** Everything a transition writes, decided before any write. */
@@ -64,6 +69,8 @@ export interface TransitionPlan {
   paymentAmount?: number;
   /** Over the actor's approval limit, sent on to finance (approval-limits.ts). */
   escalated?: boolean;
+  /** PASS_INSPECTION of a refund with line items: the result of each item. */
+  itemInspections?: ItemInspection[];
 }
 
 const DENIAL_MESSAGES: Record<TransitionDenial, string> = {
@@ -72,7 +79,7 @@ const DENIAL_MESSAGES: Record<TransitionDenial, string> = {
   ACTION_NOT_PERMITTED: "Your role may not take this action",
 };
 
-const INPUTS_BY_FIELD = ["amount", "offerOptions", "optionId"] as const;
+const INPUTS_BY_FIELD = ["amount", "offerOptions", "optionId", "itemResults"] as const;
 
 /**
  * Decides what a transition does, or why it cannot happen. Pure: the service reads the
@@ -126,10 +133,18 @@ export function planTransition(
       }
       break;
     case "APPROVE":
-    case "PASS_INSPECTION":
       approvedAmount = request.amount ?? ceiling;
       amount = approvedAmount;
       break;
+    case "PASS_INSPECTION": {
+      // Per item: the amount follows from what passed (never above an earlier partial approval)
+      // unless the inspector sets one.
+      const inspected = planItemInspection(surroundings.items ?? [], request.itemResults, errors);
+      if (inspected) plan.itemInspections = inspected.inspections;
+      approvedAmount = request.amount ?? (inspected ? Math.min(ceiling, inspected.value) : ceiling);
+      amount = approvedAmount;
+      break;
+    }
     case "OFFER_RESOLUTION":
       plan.newOptions = planOffer(request, refund, errors);
       break;

@@ -71,6 +71,8 @@ export interface TransitionRows {
   returnShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shopPaysShipping: boolean; submittedAt: Date };
   returnReceivedAt?: Date;
   replacementShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shippedAt: Date };
+  /** PASS_INSPECTION per item: each line's result, written onto its RefundItem. */
+  itemInspections?: Array<{ id: string; passedQuantity: number; note: string | null }>;
   paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
 }
 
@@ -128,6 +130,9 @@ export function transitionRowsFor(
   if (plan.returnShipment) rows.returnShipment = { id: newId(), refundId: refund.id, ...plan.returnShipment, submittedAt: at };
   if (plan.returnReceived) rows.returnReceivedAt = at;
   if (plan.replacementShipment) rows.replacementShipment = { id: newId(), refundId: refund.id, ...plan.replacementShipment, shippedAt: at };
+  if (plan.itemInspections) {
+    rows.itemInspections = plan.itemInspections.map((inspection) => ({ id: inspection.refundItemId, passedQuantity: inspection.passedQuantity, note: inspection.note }));
+  }
   if (plan.paymentAmount != null) {
     rows.paymentAttempt = {
       id: newId(),

@@ -1,3 +1,4 @@
+import { refundedQuantity } from "../domain/line-items.js";
 import { refundableAmount } from "../domain/money.js";
 import { upsertOrder } from "../services/shop-setup.js";
 import { GraphQLError } from "graphql";
@@ -8,12 +9,22 @@ import { OrderShippingStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
 import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
-builder.prismaObject("OrderItem", {
+export const OrderItemRef = builder.prismaNode("OrderItem", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, order: orderScope(queryViewer(ctx)) }),
+  description: "A line of an order. Pass its `id` as `orderItemId` to refund some of its units.",
   fields: (t) => ({
     sku: t.exposeString("sku"),
     name: t.exposeString("name"),
     quantity: t.exposeInt("quantity"),
     unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
+    order: t.relation("order"),
+    refundedQuantity: t.int({
+      description: "Units held by refunds: open ones hold what they name, REFUNDED ones what passed inspection (all, when not inspected per item), REJECTED and CANCELLED ones none.",
+      select: { refundItems: { select: { quantity: true, passedQuantity: true, refund: { select: { status: true } } } } },
+      resolve: (item) => refundedQuantity(item.refundItems.map((line) => ({ status: line.refund.status, quantity: line.quantity, passedQuantity: line.passedQuantity }))),
+    }),
   }),
 });
 

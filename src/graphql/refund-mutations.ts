@@ -5,15 +5,23 @@ import { transitionRefund } from "../services/transition-refund.js";
 import { builder } from "./builder.js";
 import { RefundActionEnum, RefundTypeEnum, ResolutionKindEnum } from "./enums.js";
 import { RefundRef, RefundTransitionRef } from "./refund.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+const RefundItemInput = builder.inputType("RefundItemInput", {
+  fields: (t) => ({
+    orderItemId: t.id({ required: true, description: "An `OrderItem.id` of the order." }),
+    quantity: t.int({ required: true, description: "Units to refund: at least 1, at most what is left of the item." }),
+  }),
+});
 
 const RequestRefundInput = builder.inputType("RequestRefundInput", {
   fields: (t) => ({
     orderId: t.id({ required: true }),
     type: t.field({ type: RefundTypeEnum, required: true }),
     reasonCode: t.string({ required: true, description: "A code of `reasonTags`." }),
-    amount: t.int({ description: "Minor units; defaults to what is still refundable on the order." }),
+    amount: t.int({ description: "Minor units; defaults to what is still refundable on the order, or with `items` to their paid value." }),
     description: t.string(),
+    items: t.field({ type: [RefundItemInput], description: "Some units of some order items; left out: the whole order." }),
     idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
   }),
 });
@@ -29,6 +37,8 @@ builder.mutationField("requestRefund", (t) =>
         refund: await requestRefund(ctx.services, viewer, {
           ...input,
           orderId: parseGlobalId(input.orderId, "Order", ["input", "orderId"]),
+          // An id of another type names no item of the order: the service answers ORDER_ITEM_NOT_IN_ORDER.
+          items: input.items?.map((item) => ({ orderItemId: decodeGlobalIdOf(item.orderItemId, "OrderItem") ?? "", quantity: item.quantity })),
         }),
       })),
   }),
@@ -38,6 +48,14 @@ const ResolutionOfferInput = builder.inputType("ResolutionOfferInput", {
   fields: (t) => ({
     kind: t.field({ type: ResolutionKindEnum, required: true }),
     amount: t.int({ description: "Minor units; required for a compensation, defaults to the requested amount otherwise." }),
+  }),
+});
+
+const ItemResultInput = builder.inputType("ItemResultInput", {
+  fields: (t) => ({
+    refundItemId: t.id({ required: true, description: "A `RefundItem.id` of the refund." }),
+    passedQuantity: t.int({ required: true, description: "Units that passed: 0 to the item's quantity; the rest failed." }),
+    note: t.string(),
   }),
 });
 
@@ -52,6 +70,10 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
     trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
     offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
     optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
+    itemResults: t.field({
+      type: [ItemResultInput],
+      description: "PASS_INSPECTION of a refund with items: one result per item; the approved amount follows unless `amount` is set. Left out: every unit passed.",
+    }),
     idempotencyKey: t.string({
       description: "Resending the same change with the same key (e.g. after a lost answer) returns the first answer instead of a VERSION_CONFLICT.",
     }),
@@ -73,6 +95,7 @@ builder.mutationField("transitionRefund", (t) =>
         transitionRefund(ctx.services, viewer, {
           ...input,
           refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),
+          itemResults: input.itemResults?.map((result) => ({ ...result, refundItemId: decodeGlobalIdOf(result.refundItemId, "RefundItem") ?? "" })),
         }),
       ),
   }),

@@ -79,6 +79,42 @@ builder.prismaObject("ResolutionOption", {
   }),
 });
 
+const RefundItemInspectionRef = builder.simpleObject("RefundItemInspection", {
+  description: "What the warehouse found of a refund item (PASS_INSPECTION).",
+  fields: (t) => ({
+    passedQuantity: t.int(),
+    failedQuantity: t.int(),
+    note: t.string({ nullable: true }),
+    inspectedAt: t.field({ type: "DateTime" }),
+  }),
+});
+
+export const RefundItemRef = builder.prismaNode("RefundItem", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
+  description: "Some units of one order item that a refund is for. Pass its `id` as `refundItemId` of PASS_INSPECTION's `itemResults`.",
+  fields: (t) => ({
+    orderItem: t.relation("orderItem"),
+    quantity: t.exposeInt("quantity"),
+    amount: t.field({
+      type: MoneyRef,
+      description: "Its share of the refund's requested amount; the items add up to it.",
+      select: { refund: { select: { currency: true } } },
+      resolve: (item) => money(item.amount, item.refund.currency),
+    }),
+    inspection: t.field({
+      type: RefundItemInspectionRef,
+      nullable: true,
+      description: "null until the refund passed inspection (a failed inspection rejects the whole refund).",
+      resolve: (item) =>
+        item.passedQuantity == null || !item.inspectedAt
+          ? null
+          : { passedQuantity: item.passedQuantity, failedQuantity: item.quantity - item.passedQuantity, note: item.inspectionNote, inspectedAt: item.inspectedAt },
+    }),
+  }),
+});
+
 export const RefundRef = builder.prismaNode("Refund", {
   id: { field: "id" },
   nullable: true,
@@ -107,6 +143,7 @@ export const RefundRef = builder.prismaNode("Refund", {
     returnShipment: t.relation("returnShipment", { nullable: true }),
     replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
     resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
+    items: t.relation("items", { query: { orderBy: { position: "asc" } }, description: "The line items it is for, as requested; empty: the whole order." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),

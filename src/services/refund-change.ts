@@ -1,10 +1,11 @@
 import { checkApprovalLimit } from "../domain/approval-limits.js";
+import type { RefundItemFacts } from "../domain/line-items.js";
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
 import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
-import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import { Prisma, type Refund, type RefundTransition } from "../generated/prisma/client.js";
 import { repurchasedBy } from "./refund-metrics-facts.js";
 import { type ShopPolicies, NO_POLICIES } from "./shop-policies.js";
 import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
@@ -35,6 +36,8 @@ export interface LoadedRefund {
   options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
   /** The customer's first order paid after the unit's `now`: whether a refund ending now counts as repurchased. */
   nextOrderAt: Date | null;
+  /** Its line items (none: a refund of the whole order), for per-item inspection. */
+  items: readonly RefundItemFacts[];
 }
 
 export type RefundChangeResult =
@@ -98,6 +101,7 @@ export async function changeRefunds(
       refundBeforeReceipt: current.refundBeforeReceipt,
       offeredOptions: current.options.filter((option) => !option.accepted),
       acceptedOption: accepted?.kind ?? null,
+      items: current.items,
     });
     if (!planning.ok) {
       refused(planning.errors);
@@ -187,6 +191,8 @@ async function writeRows(
   if (shipments.length > 0) await tx.returnShipment.createMany({ data: shipments });
   const replacements = written.flatMap(({ rows }) => (rows.replacementShipment ? [rows.replacementShipment] : []));
   if (replacements.length > 0) await tx.replacementShipment.createMany({ data: replacements });
+  const inspected = written.flatMap(({ rows }) => rows.itemInspections ?? []);
+  if (inspected.length > 0) await writeItemInspections(unit, inspected);
   const received = written.filter(({ rows }) => rows.returnReceivedAt);
   if (received.length > 0) {
     await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
@@ -235,7 +241,7 @@ async function automate(
     written.map(({ index, current, rows }) => {
       const refund = (results[index] as Extract<RefundChangeResult, { ok: true }>).refund;
       // Options changed by this transition are read again if a rule needs them.
-      const optionsKept = !rows.replaceOptions && !rows.acceptOptionId;
+      const optionsKept = !rows.replaceOptions && !rows.acceptOptionId && !rows.itemInspections;
       return { refundId: refund.id, shopId: refund.shopId, status: refund.status, version: refund.version, loaded: optionsKept ? { ...current, refund } : null };
     }),
     policies,
@@ -249,28 +255,40 @@ async function automate(
 
 /**
  * One read for every refund the callers did not load themselves: the refund, its order's
- * shipping status, its customer's refund-before-receipt and its resolution options in one
- * statement (Prisma's `include` sends one query per relation, and this is the hottest read).
+ * shipping status, its customer's refund-before-receipt, its resolution options and its line
+ * items in one statement (Prisma's `include` sends one query per relation, and this is the
+ * hottest read).
  */
 async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
   const loaded = new Map<string, LoadedRefund>();
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
   if (missing.length === 0) return loaded;
-  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt">>>`
+  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt" | "items">>>`
     SELECT r.*, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
            COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'kind', ro.kind, 'amount', ro.amount, 'accepted', ro.accepted) ORDER BY ro.position)
                        FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options,
+           COALESCE((SELECT json_agg(json_build_object('id', ri.id, 'quantity', ri.quantity, 'amount', ri.amount, 'passedQuantity', ri."passedQuantity") ORDER BY ri.position)
+                       FROM "RefundItem" ri WHERE ri."refundId" = r.id), '[]'::json) AS items,
            (SELECT min(n."paidAt") FROM "Order" n
              WHERE n."customerId" = r."customerId" AND n."paidAt" > (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
      WHERE r.id = ANY(${missing}::text[])`;
-  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, ...refund } of rows) {
-    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt });
+  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, items, ...refund } of rows) {
+    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt, items });
   }
   return loaded;
+}
+
+/** Per-item inspection results of the refunds just moved: one UPDATE for all their lines. */
+async function writeItemInspections(unit: UnitOfWork, inspected: NonNullable<TransitionRows["itemInspections"]>): Promise<void> {
+  const values = Prisma.join(inspected.map((row) => Prisma.sql`(${row.id}, ${row.passedQuantity}::int, ${row.note}::text)`));
+  await unit.tx.$executeRaw`
+    UPDATE "RefundItem" AS ri SET "passedQuantity" = v.passed, "inspectionNote" = v.note, "inspectedAt" = (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      FROM (VALUES ${values}) AS v(id, passed, note)
+     WHERE ri.id = v.id`;
 }
 
 /** Transitions already made with the changes' idempotency keys (a resent request), with the refund as it is now. */

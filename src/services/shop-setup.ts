@@ -1,4 +1,5 @@
 import type { Database } from "../db/database.js";
+import type { Tx } from "../db/tx.js";
 import { fail } from "../domain/errors.js";
 import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
 import { defaultRuleRows } from "../domain/automation-rules.js";
@@ -100,9 +101,22 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
     };
     const items = { create: input.items.map((item) => ({ ...item })) };
     const order = existing
-      ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } })
+      ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, ...(await itemsChange(tx, existing.id, input.items)) } })
       : await tx.order.create({ data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items } });
     await recordOrderPaid(tx, order, existing?.paidAt ?? null);
     return order;
   });
+}
+
+/**
+ * A re-sent order keeps its items (and their ids, which refunds and clients hold) when they are
+ * the same; different items replace them, unless a refund names one (ORDER_ITEMS_LOCKED).
+ */
+async function itemsChange(tx: Tx, orderId: string, items: UpsertOrderInput["items"]) {
+  const current = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, name: true, quantity: true, unitPrice: true, _count: { select: { refundItems: true } } } });
+  const key = (list: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number }>) =>
+    JSON.stringify(list.map((item) => [item.sku, item.name, item.quantity, item.unitPrice]).sort());
+  if (key(current) === key(items)) return {};
+  if (current.some((item) => item._count.refundItems > 0)) fail("ORDER_ITEMS_LOCKED", "Refunds name items of this order: its items cannot change", ["input", "items"]);
+  return { items: { deleteMany: {}, create: items.map((item) => ({ ...item })) } };
 }

@@ -35,6 +35,7 @@ export interface WrittenRefund {
     refundBeforeReceipt: boolean;
     options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
     nextOrderAt: Date | null;
+    items: ReadonlyArray<{ id: string; quantity: number; amount: number; passedQuantity: number | null }>;
   } | null;
 }
 
