@@ -103,6 +103,14 @@ export const RefundItemRef = builder.prismaNode("RefundItem", {
       select: { refund: { select: { currency: true } } },
       resolve: (item) => money(item.amount, item.refund.currency),
     }),
+    exchangeSku: t.exposeString("exchangeSku", { nullable: true, description: "An exchange's item: the variant the units are exchanged for." }),
+    exchangeUnitPrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: "An exchange's item: the variant's price when it was requested.",
+      select: { refund: { select: { currency: true } } },
+      resolve: (item) => (item.exchangeUnitPrice == null ? null : money(item.exchangeUnitPrice, item.refund.currency)),
+    }),
     inspection: t.field({
       type: RefundItemInspectionRef,
       nullable: true,
