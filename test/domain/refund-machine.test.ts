@@ -10,6 +10,7 @@ import {
 } from "../../src/domain/refund-machine.js";
 import { type RefundSnapshot, type TransitionSurroundings, planTransition } from "../../src/domain/transition-plan.js";
 import { transitionRowsFor } from "../../src/domain/transition-rows.js";
+import { checkApprovalLimit } from "../../src/domain/approval-limits.js";
 import { type Actor, REFUND_STATUSES, REFUND_TYPES, ROLES, type RefundStatus, type RefundType, type Role, TERMINAL_STATUSES } from "../../src/domain/types.js";
 
 /**
@@ -209,5 +210,19 @@ describe("exchange rows of the state machine", () => {
     const paid = planTransition(exchange("REFUNDING", 3000), { action: "PAYMENT_SUCCEEDED" }, { kind: "SYSTEM" }, around);
     if (!paid.ok) throw new Error("planned");
     expect(transitionRowsFor(paid.plan, { ...key, version: 6 }, { kind: "SYSTEM" }, at, newId).refund).toMatchObject({ status: "EXCHANGED", refundedAmount: 3000, resolvedAt: at });
+  });
+
+  it("keeps an exchange within the approver's limit: over it refused, never sent to a finance step it does not have", () => {
+    const agent: Actor = { kind: "USER", role: "AGENT" };
+    const limits = { byRole: { AGENT: 5000, WAREHOUSE: 0 }, byMember: {}, rules: null, overLimit: "SEND_TO_FINANCE" } as const;
+    const reviewing = { ...exchange("PENDING_REVIEW", 8939), approvedAmount: null };
+    const approve = planTransition(reviewing, { action: "APPROVE" }, agent, around);
+    if (!approve.ok) throw new Error("planned");
+    const checked = checkApprovalLimit(approve.plan, reviewing, agent, limits, "CNY");
+    expect(checked.ok ? checked.plan.to : checked.error.code).toBe("APPROVAL_LIMIT_EXCEEDED");
+    // Inspection commits nothing new: the warehouse's limit of 0 does not bind it.
+    const pass = planTransition(exchange("INSPECTING", 8939), { action: "PASS_INSPECTION" }, warehouse, around);
+    if (!pass.ok) throw new Error("planned");
+    expect(checkApprovalLimit(pass.plan, exchange("INSPECTING", 8939), warehouse, limits, "CNY")).toMatchObject({ ok: true, plan: { to: "AWAITING_REPLACEMENT" } });
   });
 });
