@@ -51,19 +51,23 @@ export async function notifyTransition(event: AfterTransitionEvent, ctx: Context
  */
 async function createNotification(event: AfterTransitionEvent, ctx: Context): Promise<Notification | null> {
   const { settings } = ctx;
-  const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to);
+  const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to, event.refund.type);
   if (!template) return null;
   // Everything the template names, in one statement.
   const [refund] = await ctx.db.$queryRaw<
     Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null }>
   >`
     SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
-           c."externalId" AS "customerRef", s.name AS "shopName", rs.carrier, rs."trackingNumber"
+           c."externalId" AS "customerRef", s.name AS "shopName",
+           -- SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
+           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps.carrier ELSE rs.carrier END AS carrier,
+           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps."trackingNumber" ELSE rs."trackingNumber" END AS "trackingNumber"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
       JOIN "Shop" s ON s.id = r."shopId"
       LEFT JOIN "ReturnShipment" rs ON rs."refundId" = r.id
+      LEFT JOIN "ReplacementShipment" ps ON ps."refundId" = r.id
      WHERE r.id = ${event.refund.id}`;
   if (!refund) throw new Error(`refund ${event.refund.id} not found`);
   // The refund is read now, maybe transitions later: what this transition moved comes first.

@@ -48,6 +48,9 @@ export function reservedQuantity(line: RefundLineFacts): number {
   switch (line.status) {
     case "REJECTED":
     case "CANCELLED":
+    // An exchange holds its units while it is open; once EXCHANGED the customer has the
+    // replacement of this line, which may be returned like the units it replaced.
+    case "EXCHANGED":
       return 0;
     case "REFUNDED":
       return line.passedQuantity ?? line.quantity;

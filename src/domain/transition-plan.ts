@@ -61,6 +61,8 @@ export interface TransitionPlan {
   newOptions?: Array<{ kind: ResolutionKind; amount: number }>;
   acceptedOptionId?: string;
   returnShipment?: { carrier: string; trackingNumber: string; shopPaysShipping: boolean };
+  /** The exchange's replacement leaves the warehouse (SHIP_REPLACEMENT). */
+  replacementShipment?: { carrier: string; trackingNumber: string };
   /** The returned parcel arrives (RECEIVE_RETURN): its shipment is marked received. */
   returnReceived?: boolean;
   /** Set when the refund enters REFUNDING: what the payment provider is asked to pay. */
@@ -89,7 +91,7 @@ export function planTransition(
   actor: Actor,
   surroundings: TransitionSurroundings,
 ): { ok: true; plan: TransitionPlan } | { ok: false; errors: UserError[] } {
-  const check = checkAction(refund.status, request.action, actor);
+  const check = checkAction(refund.status, request.action, actor, refund.type);
   if (!check.ok) {
     return { ok: false, errors: [userError(check.reason, `${DENIAL_MESSAGES[check.reason]} (${request.action} on ${refund.status})`, ["input", "action"])] };
   }
@@ -124,7 +126,7 @@ export function planTransition(
   let acceptedOption: OfferedOption | undefined;
   switch (request.action) {
     case "CLASSIFY":
-      if (surroundings.shippingStatus === "NOT_SHIPPED") {
+      if (resolveTarget(rule, { refundType: type, shippingStatus: surroundings.shippingStatus, refundBeforeReceipt: surroundings.refundBeforeReceipt }) === "REFUNDING") {
         // Nothing left the warehouse: refund at once, nothing comes back.
         type = "REFUND_ONLY";
         approvedAmount = refund.requestedAmount;
@@ -171,6 +173,16 @@ export function planTransition(
     case "RECEIVE_RETURN":
       plan.returnReceived = true;
       break;
+    case "SHIP_REPLACEMENT": {
+      const carrier = request.carrier?.trim();
+      const trackingNumber = request.trackingNumber?.trim();
+      if (!carrier || !trackingNumber) {
+        errors.push(userError("REPLACEMENT_SHIPMENT_REQUIRED", "A replacement shipment needs a carrier and a tracking number", ["input", carrier ? "trackingNumber" : "carrier"]));
+      } else {
+        plan.replacementShipment = { carrier, trackingNumber };
+      }
+      break;
+    }
     default:
       break;
   }
@@ -181,6 +193,7 @@ export function planTransition(
     shippingStatus: surroundings.shippingStatus,
     refundBeforeReceipt: surroundings.refundBeforeReceipt,
     acceptedOption: acceptedOption?.kind,
+    differenceDue: (approvedAmount ?? refund.requestedAmount) > 0,
   });
   if (to === "REFUNDING") {
     plan.paymentAmount = approvedAmount ?? refund.requestedAmount;

@@ -70,6 +70,7 @@ export interface TransitionRows {
   acceptOptionId?: string;
   returnShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shopPaysShipping: boolean; submittedAt: Date };
   returnReceivedAt?: Date;
+  replacementShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shippedAt: Date };
   /** PASS_INSPECTION per item: each line's result, written onto its RefundItem. */
   itemInspections?: Array<{ id: string; passedQuantity: number; note: string | null }>;
   paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
@@ -93,7 +94,8 @@ export function transitionRowsFor(
       type: plan.type,
       approvedAmount: plan.approvedAmount,
       version,
-      ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
+      // The provider paid: REFUNDED, or EXCHANGED with the price difference paid.
+      ...(plan.rule.action === "PAYMENT_SUCCEEDED" && { refundedAmount: plan.amount ?? 0 }),
       ...(isTerminal(plan.to) && { resolvedAt: at }),
       // Every transition here comes after the request (version ≥ 2).
       ...(actor.kind === "USER" && { personActed: true as const }),
@@ -127,6 +129,7 @@ export function transitionRowsFor(
   if (plan.acceptedOptionId) rows.acceptOptionId = plan.acceptedOptionId;
   if (plan.returnShipment) rows.returnShipment = { id: newId(), refundId: refund.id, ...plan.returnShipment, submittedAt: at };
   if (plan.returnReceived) rows.returnReceivedAt = at;
+  if (plan.replacementShipment) rows.replacementShipment = { id: newId(), refundId: refund.id, ...plan.replacementShipment, shippedAt: at };
   if (plan.itemInspections) {
     rows.itemInspections = plan.itemInspections.map((inspection) => ({ id: inspection.refundItemId, passedQuantity: inspection.passedQuantity, note: inspection.note }));
   }

@@ -1,3 +1,4 @@
+import type { OrderItemVariant } from "../domain/exchanges.js";
 import { refundedQuantity } from "../domain/line-items.js";
 import { refundableAmount } from "../domain/money.js";
 import { upsertOrder } from "../services/shop-setup.js";
@@ -8,6 +9,14 @@ import { builder } from "./builder.js";
 import { OrderShippingStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
 import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
+
+const OrderItemVariantRef = builder.objectRef<OrderItemVariant & { currency: string }>("OrderItemVariant").implement({
+  description: "Another SKU of an order item (a size, a colour) it may be exchanged for.",
+  fields: (t) => ({
+    sku: t.exposeString("sku"),
+    unitPrice: t.field({ type: MoneyRef, resolve: (variant) => money(variant.unitPrice, variant.currency) }),
+  }),
+});
 
 export const OrderItemRef = builder.prismaNode("OrderItem", {
   id: { field: "id" },
@@ -20,8 +29,14 @@ export const OrderItemRef = builder.prismaNode("OrderItem", {
     quantity: t.exposeInt("quantity"),
     unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
     order: t.relation("order"),
+    variants: t.field({
+      type: [OrderItemVariantRef],
+      description: "Other SKUs this item may be exchanged for (requestRefund type EXCHANGE, `exchangeSku`), with their prices.",
+      select: { variants: true, order: { select: { currency: true } } },
+      resolve: (item) => (item.variants as unknown as OrderItemVariant[]).map((variant) => ({ ...variant, currency: item.order.currency })),
+    }),
     refundedQuantity: t.int({
-      description: "Units held by refunds: open ones hold what they name, REFUNDED ones what passed inspection (all, when not inspected per item), REJECTED and CANCELLED ones none.",
+      description: "Units held by refunds: open ones hold what they name, REFUNDED ones what passed inspection (all, when not inspected per item), REJECTED, CANCELLED and EXCHANGED ones none.",
       select: { refundItems: { select: { quantity: true, passedQuantity: true, refund: { select: { status: true } } } } },
       resolve: (item) => refundedQuantity(item.refundItems.map((line) => ({ status: line.refund.status, quantity: line.quantity, passedQuantity: line.passedQuantity }))),
     }),
@@ -53,12 +68,20 @@ export const OrderRef = builder.prismaNode("Order", {
   }),
 });
 
+const OrderItemVariantInput = builder.inputType("OrderItemVariantInput", {
+  fields: (t) => ({
+    sku: t.string({ required: true }),
+    unitPrice: t.int({ required: true, description: "Minor units: at most the item's for an exchange to be possible without a payment." }),
+  }),
+});
+
 const OrderItemInput = builder.inputType("OrderItemInput", {
   fields: (t) => ({
     sku: t.string({ required: true }),
     name: t.string({ required: true }),
     quantity: t.int({ required: true }),
     unitPrice: t.int({ required: true, description: "Minor units." }),
+    variants: t.field({ type: [OrderItemVariantInput], description: "Other SKUs the customer may exchange this item for; kept as given, fixed once refunds name the item." }),
   }),
 });
 

@@ -11,6 +11,7 @@ const RefundItemInput = builder.inputType("RefundItemInput", {
   fields: (t) => ({
     orderItemId: t.id({ required: true, description: "An `OrderItem.id` of the order." }),
     quantity: t.int({ required: true, description: "Units to refund: at least 1, at most what is left of the item." }),
+    exchangeSku: t.string({ description: "EXCHANGE only (and required there): the variant wanted instead, one of `OrderItem.variants`." }),
   }),
 });
 
@@ -38,7 +39,7 @@ builder.mutationField("requestRefund", (t) =>
           ...input,
           orderId: parseGlobalId(input.orderId, "Order", ["input", "orderId"]),
           // An id of another type names no item of the order: the service answers ORDER_ITEM_NOT_IN_ORDER.
-          items: input.items?.map((item) => ({ orderItemId: decodeGlobalIdOf(item.orderItemId, "OrderItem") ?? "", quantity: item.quantity })),
+          items: input.items?.map((item) => ({ orderItemId: decodeGlobalIdOf(item.orderItemId, "OrderItem") ?? "", quantity: item.quantity, exchangeSku: item.exchangeSku })),
         }),
       })),
   }),
@@ -66,8 +67,8 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
     note: t.string({ description: "Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT." }),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: a partial amount in minor units." }),
     expectedVersion: t.int({ description: "Act only if the refund is still at this version." }),
-    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
-    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
+    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
+    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
     offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
     optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
     itemResults: t.field({

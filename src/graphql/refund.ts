@@ -54,6 +54,18 @@ builder.prismaObject("ReturnShipment", {
   }),
 });
 
+builder.prismaObject("ReplacementShipment", {
+  description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin keeps its carrier events.",
+  fields: (t) => ({
+    carrier: t.exposeString("carrier"),
+    trackingNumber: t.exposeString("trackingNumber"),
+    shippedAt: t.expose("shippedAt", { type: "DateTime" }),
+    lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the carrier's newest event." }),
+    lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier delivered it to the customer." }),
+  }),
+});
+
 builder.prismaObject("ResolutionOption", {
   fields: (t) => ({
     id: t.exposeID("id", { description: "Pass as `optionId` of ACCEPT_OFFER." }),
@@ -91,6 +103,14 @@ export const RefundItemRef = builder.prismaNode("RefundItem", {
       select: { refund: { select: { currency: true } } },
       resolve: (item) => money(item.amount, item.refund.currency),
     }),
+    exchangeSku: t.exposeString("exchangeSku", { nullable: true, description: "An exchange's item: the variant the units are exchanged for." }),
+    exchangeUnitPrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: "An exchange's item: the variant's price when it was requested.",
+      select: { refund: { select: { currency: true } } },
+      resolve: (item) => (item.exchangeUnitPrice == null ? null : money(item.exchangeUnitPrice, item.refund.currency)),
+    }),
     inspection: t.field({
       type: RefundItemInspectionRef,
       nullable: true,
@@ -125,10 +145,11 @@ export const RefundRef = builder.prismaNode("Refund", {
     availableActions: t.field({
       type: [RefundActionEnum],
       description: "What the current viewer may do next.",
-      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role) : []),
+      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role, refund.type) : []),
     }),
     transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
     returnShipment: t.relation("returnShipment", { nullable: true }),
+    replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
     resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
     items: t.relation("items", { query: { orderBy: { position: "asc" } }, description: "The line items it is for, as requested; empty: the whole order." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

@@ -10,4 +10,4 @@ export { formatMoney } from "../domain/money.js";
 export { customerCare } from "../services/care-list.js";
 // The refund vocabulary, for plugins that key settings by status or action.
 export { REFUND_ACTIONS, type RefundAction } from "../domain/refund-machine.js";
-export { REFUND_STATUSES, type RefundStatus } from "../domain/types.js";
+export { REFUND_STATUSES, REFUND_TYPES, type RefundStatus, type RefundType } from "../domain/types.js";

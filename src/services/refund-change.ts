@@ -192,6 +192,8 @@ async function writeRows(
   if (accepting.length > 0) await tx.resolutionOption.updateMany({ where: { id: { in: accepting } }, data: { accepted: true } });
   const shipments = written.flatMap(({ rows }) => (rows.returnShipment ? [rows.returnShipment] : []));
   if (shipments.length > 0) await tx.returnShipment.createMany({ data: shipments });
+  const replacements = written.flatMap(({ rows }) => (rows.replacementShipment ? [rows.replacementShipment] : []));
+  if (replacements.length > 0) await tx.replacementShipment.createMany({ data: replacements });
   const inspected = written.flatMap(({ rows }) => rows.itemInspections ?? []);
   if (inspected.length > 0) await writeItemInspections(unit, inspected);
   const received = written.filter(({ rows }) => rows.returnReceivedAt);

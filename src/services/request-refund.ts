@@ -1,4 +1,5 @@
 import { UserErrorsException, fail } from "../domain/errors.js";
+import { type ExchangeLine, exchangeRequestProblems, planExchange } from "../domain/exchanges.js";
 import { type OrderLine, type RequestedItem, planRequestedItems, refundItemAmounts } from "../domain/line-items.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow } from "../domain/transition-rows.js";
@@ -19,8 +20,8 @@ export interface RequestRefundInput {
   amount?: number | null;
   description?: string | null;
   idempotencyKey?: string | null;
-  /** Some units of some order items; absent: the whole order. */
-  items?: readonly RequestedItem[] | null;
+  /** Some units of some order items; absent: the whole order. EXCHANGE: each with the variant wanted. */
+  items?: ReadonlyArray<RequestedItem & { exchangeSku?: string | null }> | null;
 }
 
 /**
@@ -32,6 +33,8 @@ export interface RequestRefundInput {
  */
 export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: RequestRefundInput) {
   const caller = requireRole(viewer, ["CUSTOMER", "AGENT", "SHOP_ADMIN", "PLATFORM_ADMIN", "INTEGRATION"]);
+  const exchangeErrors = exchangeRequestProblems(input);
+  if (exchangeErrors.length > 0) throw new UserErrorsException(exchangeErrors);
   if (input.amount != null && !isPositiveAmount(input.amount)) {
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
@@ -137,7 +140,8 @@ async function createAndClassify(
  * The refund's amount and, for a request of line items, its lines: the amount defaults to the
  * items' paid value (at most what the order has left) and may be lower, never higher.
  */
-function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, lines: readonly OrderLine[], refundable: number) {
+function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, lines: ReadonlyArray<OrderLine & ExchangeLine>, refundable: number) {
+  if (input.type === "EXCHANGE") return exchangeAmountAndItems(input.items!, paidAmount, lines);
   if (input.items == null) return { amount: input.amount ?? refundable, items: [] };
   const planned = planRequestedItems(paidAmount, lines, input.items);
   if (!planned.ok) throw new UserErrorsException(planned.errors);
@@ -150,6 +154,18 @@ function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, 
 }
 
 /**
+ * An exchange's lines (its units, held like a refund's) and its amount: the price difference of
+ * the variants asked for, 0 when they cost the same (exchanges.ts).
+ */
+function exchangeAmountAndItems(requested: NonNullable<RequestRefundInput["items"]>, paidAmount: number, lines: ReadonlyArray<OrderLine & ExchangeLine>) {
+  const valued = planRequestedItems(paidAmount, lines, requested);
+  if (!valued.ok) throw new UserErrorsException(valued.errors);
+  const exchange = planExchange(lines, requested, valued.items);
+  if (!exchange.ok) throw new UserErrorsException(exchange.errors);
+  return exchange;
+}
+
+/**
  * In one statement, under the order's lock: the order's refunds (what is left to refund), and
  * for refundMetrics whether the customer requested another refund in the 30 days before this
  * one (ordered by createdAt, then id, as rebuildRefundMetricsFacts orders them) and the
@@ -159,7 +175,7 @@ function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, 
 async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId: string, withLines: boolean) {
   const now = unit.now.toISOString();
   const lines = withLines
-    ? Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', i.id, 'quantity', i.quantity, 'unitPrice', i."unitPrice", 'refundLines',
+    ? Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', i.id, 'quantity', i.quantity, 'unitPrice', i."unitPrice", 'sku', i.sku, 'variants', i.variants, 'refundLines',
           COALESCE((SELECT json_agg(json_build_object('status', lr.status, 'quantity', li.quantity, 'passedQuantity', li."passedQuantity"))
                       FROM "RefundItem" li JOIN "Refund" lr ON lr.id = li."refundId" WHERE li."orderItemId" = i.id), '[]'::json)) ORDER BY i.id)
         FROM "OrderItem" i WHERE i."orderId" = ${order.id}), '[]'::json)`
@@ -169,7 +185,7 @@ async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId:
       refunds: Array<{ status: RefundStatus; requestedAmount: number; refundedAmount: number }>;
       repeatRequest: boolean;
       nextOrderAt: Date | null;
-      lines: OrderLine[];
+      lines: Array<OrderLine & ExchangeLine>;
     }>
   >`
     SELECT
