@@ -13,6 +13,7 @@ builder.prismaObject("OrderItem", {
     sku: t.exposeString("sku"),
     name: t.exposeString("name"),
     quantity: t.exposeInt("quantity"),
+    category: t.exposeString("category", { nullable: true, description: "The shop's product category, when the order sync sent one." }),
     unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
   }),
 });
@@ -48,6 +49,7 @@ const OrderItemInput = builder.inputType("OrderItemInput", {
     name: t.string({ required: true }),
     quantity: t.int({ required: true }),
     unitPrice: t.int({ required: true, description: "Minor units." }),
+    category: t.string({ description: "The shop's product category: return policies may be set per category (`setReturnPolicy`)." }),
   }),
 });
 

@@ -15,6 +15,10 @@ const RequestRefundInput = builder.inputType("RequestRefundInput", {
     amount: t.int({ description: "Minor units; defaults to what is still refundable on the order." }),
     description: t.string(),
     idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
+    overridePolicy: t.field({
+      type: builder.inputType("ReturnPolicyOverrideInput", { fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
+      description: "Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`.",
+    }),
   }),
 });
 

@@ -4,6 +4,7 @@ import { requestTransitionRow } from "../domain/transition-rows.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
+import { type PolicyOverride, checkReturnPolicy } from "./return-policies.js";
 import { decideRequested } from "./automation.js";
 import { type LoadedRefund, changeRefunds } from "./refund-change.js";
 import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
@@ -18,6 +19,8 @@ export interface RequestRefundInput {
   amount?: number | null;
   description?: string | null;
   idempotencyKey?: string | null;
+  /** Staff only: request it although the return policy refuses it, saying why (recorded on the refund). */
+  overridePolicy?: { reason: string } | null;
 }
 
 /**
@@ -35,8 +38,9 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
+  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy);
 
-  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey }));
+  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey, override }));
   try {
     return await run();
   } catch (error) {
@@ -56,6 +60,7 @@ async function createAndClassify(
     order: OrderToRefund;
     reasonTagId: string;
     idempotencyKey: string | null;
+    override: PolicyOverride;
   },
 ) {
   const { tx } = unit;
@@ -109,6 +114,7 @@ async function createAndClassify(
     repeatRequest,
     repurchased: false,
     labels: [] as string[],
+    ...context.override,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
@@ -116,7 +122,7 @@ async function createAndClassify(
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt };
+  const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };

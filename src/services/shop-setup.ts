@@ -55,7 +55,7 @@ export interface UpsertOrderInput {
   shopId?: string | null;
   externalId: string;
   customerExternalId: string;
-  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number }>;
+  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; category?: string | null }>;
   paidAmount: number;
   paidAt: Date;
   shippingStatus: ShippingStatus;
@@ -73,6 +73,7 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
   input.items.forEach((item, index) => {
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) fail("INVALID_INPUT", "quantity must be a positive integer", ["input", "items", String(index), "quantity"]);
     if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) fail("INVALID_AMOUNT", "unitPrice must be a whole number of minor units", ["input", "items", String(index), "unitPrice"]);
+    if (item.category != null && (item.category.trim().length === 0 || item.category.length > 64)) fail("INVALID_INPUT", "A category has 1 to 64 characters", ["input", "items", String(index), "category"]);
   });
   if (input.deliveredAt && input.shippingStatus !== "DELIVERED") fail("INVALID_INPUT", "deliveredAt goes with shippingStatus DELIVERED", ["input", "deliveredAt"]);
   if (input.deliveredAt && input.deliveredAt < input.paidAt) fail("INVALID_INPUT", "deliveredAt must not be before paidAt", ["input", "deliveredAt"]);
@@ -98,7 +99,7 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
       carrier: input.carrier ?? null,
       trackingNumber: input.trackingNumber ?? null,
     };
-    const items = { create: input.items.map((item) => ({ ...item })) };
+    const items = { create: input.items.map((item) => ({ ...item, category: item.category?.trim() || null })) };
     const order = existing
       ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } })
       : await tx.order.create({ data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items } });
