@@ -5,12 +5,12 @@ import {
   DEFAULT_QUALITY_REASON_CODES,
   EXEMPTION_KINDS,
   MAX_WINDOW_DAYS,
-  type ReturnPolicyDef,
 } from "../domain/return-policy.js";
 import {
   createReturnAddress,
   listReturnAddresses,
   listReturnPolicies,
+  type ListedReturnPolicy,
   returnEligibilityOfOrder,
   setReturnPolicy,
   updateReturnAddress,
@@ -33,7 +33,7 @@ const ReasonClassEnum = builder.enumType("ReturnReasonClass", {
   values: { NO_REASON: { description: "The customer's choice (e.g. CHANGED_MIND)." }, QUALITY: { description: "A quality problem (e.g. NOT_AS_DESCRIBED): the longer window, exemptions do not apply." } },
 });
 
-const ReturnPolicyRef = builder.objectRef<ReturnPolicyDef>("ReturnPolicy").implement({
+const ReturnPolicyRef = builder.objectRef<ListedReturnPolicy>("ReturnPolicy").implement({
   description: `When goods may come back. Null windows or exemption take the shop-wide policy's, then the default (${DEFAULT_NO_REASON_DAYS} days without a reason, ${DEFAULT_QUALITY_DAYS} for quality problems, counted from delivery).`,
   fields: (t) => ({
     scope: t.field({ type: ReturnPolicyScopeEnum, resolve: (policy) => policy.scope }),

@@ -107,14 +107,17 @@ export async function returnEligibilityOfOrder(
   return { reasonClass: reasons, ...orderEligibility(items), items };
 }
 
+/** A policy as `returnPolicies` lists it: the default stands in for a shop-wide policy never set. */
+export type ListedReturnPolicy = Omit<ReturnPolicyDef, "scope"> & { scope: ReturnPolicyDef["scope"] | "DEFAULT" };
+
 /** `returnPolicies` (staff): the shop-wide policy first (the default when none is stored), then by category, then by SKU pattern. */
-export async function listReturnPolicies(db: Database, viewer: Viewer | null, shopId: string | null): Promise<ReturnPolicyDef[]> {
+export async function listReturnPolicies(db: Database, viewer: Viewer | null, shopId: string | null): Promise<ListedReturnPolicy[]> {
   const caller = requireRole(viewer, [...STAFF_ROLES]);
   const shop = caller.role === "PLATFORM_ADMIN" ? shopId : caller.shopId;
   if (!shop) return [];
   const rows = (await db.prisma.returnPolicy.findMany({ where: { shopId: shop }, orderBy: { subject: "asc" } })).map(returnPolicyFromRow);
-  const order = { SHOP: 0, CATEGORY: 1, SKU: 2 } as const;
-  const policies = rows.some((row) => row.scope === "SHOP") ? rows : [DEFAULT_SHOP_POLICY, ...rows];
+  const order = { DEFAULT: 0, SHOP: 0, CATEGORY: 1, SKU: 2 } as const;
+  const policies: ListedReturnPolicy[] = rows.some((row) => row.scope === "SHOP") ? rows : [{ ...DEFAULT_SHOP_POLICY, scope: "DEFAULT" }, ...rows];
   return policies.sort((a, b) => order[a.scope] - order[b.scope]);
 }
 
