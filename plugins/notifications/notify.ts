@@ -7,6 +7,7 @@ import {
   noteForSentence,
   renderTemplate,
   resolveTemplate,
+  returnAddressSentence,
 } from "./templates.js";
 
 export const CHANNELS = ["WEBHOOK", "IN_APP"] as const;
@@ -55,10 +56,10 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
   if (!template) return null;
   // Everything the template names, in one statement.
   const [refund] = await ctx.db.$queryRaw<
-    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null }>
+    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null; returnAddress: Parameters<typeof returnAddressSentence>[0] }>
   >`
     SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
-           c."externalId" AS "customerRef", s.name AS "shopName",
+           c."externalId" AS "customerRef", s.name AS "shopName", r."returnAddress",
            -- SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
            CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps.carrier ELSE rs.carrier END AS carrier,
            CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps."trackingNumber" ELSE rs."trackingNumber" END AS "trackingNumber"
@@ -82,6 +83,7 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
     shopName: refund.shopName,
     carrier: refund.carrier ?? "",
     trackingNumber: refund.trackingNumber ?? "",
+    returnAddress: returnAddressSentence(refund.returnAddress, settings.locale),
   };
   const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
   const now = new Date();

@@ -1,6 +1,6 @@
 // Message templates: the defaults, which template a transition takes, and a small pure
 // renderer. No I/O here, so it is unit-tested on its own.
-import { REFUND_ACTIONS, REFUND_STATUSES, REFUND_TYPES, type RefundAction, type RefundStatus, type RefundType } from "../../src/plugin/index.js";
+import { REFUND_ACTIONS, REFUND_STATUSES, REFUND_TYPES, type RefundAction, type RefundStatus, type RefundType, addressLine } from "../../src/plugin/index.js";
 
 export type { RefundAction, RefundStatus, RefundType };
 
@@ -18,6 +18,9 @@ export const TEMPLATE_VARIABLES = [
   "shopName",
   "carrier",
   "trackingNumber",
+  // Where a return goes and what it must hold (Refund.returnAddress), as a sentence of the
+  // locale; empty when the refund has none (the shop set no return address).
+  "returnAddress",
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateVariables = Record<TemplateVariable, string>;
@@ -67,12 +70,12 @@ export const DEFAULT_TEMPLATES: Templates = {
     en: "Your refund passed the first review; our warehouse is checking on the parcel, and {{amount}} will be refunded once it is confirmed.",
   },
   AWAITING_RETURN: {
-    "zh-CN": "您的退货申请已通过。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；我们收到商品并验货后将退款 {{amount}}。",
-    en: "Your return was approved. Please send the item back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} once we have received and inspected it.",
+    "zh-CN": "您的退货申请已通过。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；我们收到商品并验货后将退款 {{amount}}。{{returnAddress}}",
+    en: "Your return was approved. Please send the item back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} once we have received and inspected it.{{returnAddress}}",
   },
   "ACCEPT_OFFER:AWAITING_RETURN": {
-    "zh-CN": "您选择了退货并全额退款，退货运费由商家承担。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；验货后将退款 {{amount}}。",
-    en: "You chose to return the item for a full refund; the shop pays the return shipping. Please send it back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} after inspection.",
+    "zh-CN": "您选择了退货并全额退款，退货运费由商家承担。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；验货后将退款 {{amount}}。{{returnAddress}}",
+    en: "You chose to return the item for a full refund; the shop pays the return shipping. Please send it back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} after inspection.{{returnAddress}}",
   },
   AWAITING_CUSTOMER: {
     "zh-CN": "关于订单 {{orderRef}} 的退款，我们为您准备了几种处理方案，请在退款详情中选择。",
@@ -205,4 +208,19 @@ export function localizeWorkingDays(workingDays: string, locale: Locale): string
 /** A note is quoted inside a sentence: its own final full stop would double the template's. */
 export function noteForSentence(note: string | null): string {
   return (note ?? "").trim().replace(/[。．.!！]+$/u, "");
+}
+
+/**
+ * The `returnAddress` variable: the refund's return address and requirements as a sentence of
+ * the locale (English with a leading space, as it follows a sentence), or "" when there is none.
+ */
+export function returnAddressSentence(
+  address: Parameters<typeof addressLine>[0] | null,
+  locale: Locale,
+): string {
+  if (!address) return "";
+  const line = addressLine(address);
+  const requirements = address.requirements ? noteForSentence(address.requirements) : "";
+  if (locale === "zh-CN") return `退货地址：${line}。${requirements ? `退货要求：${requirements}。` : ""}`;
+  return ` Return address: ${line}.${requirements ? ` Requirements: ${requirements}.` : ""}`;
 }

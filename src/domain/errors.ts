@@ -66,6 +66,14 @@ export const USER_ERROR_CODES = {
   ITEM_RESULTS_MISMATCH: "Per-item inspection results must name each item of the refund exactly once, and only its items.",
   NOTHING_PASSED_INSPECTION: "Per-item results pass no unit at all: use FAIL_INSPECTION instead.",
   ORDER_ITEMS_LOCKED: "The order's items cannot change once refunds name them.",
+  // Return policies and return addresses.
+  RETURN_WINDOW_CLOSED: "The shop's return policy window for this item and reason has passed (the message quotes the policy); staff may request it with `overridePolicy`.",
+  NOT_RETURNABLE: "The item is exempt from returns without a quality problem under the shop's policy (fresh food, made to order, digital, opened hygiene goods); staff may request it with `overridePolicy`.",
+  INVALID_RETURN_WINDOW: "A return window is not a whole number of days from 1 to 365, or the quality window is shorter than the no-reason one.",
+  UNKNOWN_EXEMPTION_KIND: "The exemption is not one of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE.",
+  INVALID_SKU_PATTERN: "A SKU pattern is empty, too long, only wildcards, or has characters other than letters, digits, . _ - / and *.",
+  RETURN_ADDRESS_INCOMPLETE: "A return address misses a required field (label, recipient, phone, province, city, street) or a field is too long; `field` says which.",
+  RETURN_ADDRESS_DEFAULT: "A shop has exactly one default return address: its first address is the default, the default cannot be unset (make another one the default), and a new address cannot be a second default (make it the default with updateReturnAddress).",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
 } as const satisfies Record<string, string>;

@@ -3,6 +3,7 @@ import { isTerminal } from "./refund-machine.js";
 import { type SlaMinutesByStatus, slaDueAt } from "./sla.js";
 import { type TimerSchedule, nextTimeout } from "./timers.js";
 import type { TransitionPlan } from "./transition-plan.js";
+import type { ReturnAddressSnapshot } from "./return-address.js";
 import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
 
 /**
@@ -63,6 +64,8 @@ export interface TransitionRows {
     nextTimeoutName: string | null;
     timeoutClaimedUntil: null;
     updatedAt: Date;
+    /** Entering AWAITING_RETURN: where the parcel goes (src/domain/return-address.ts). */
+    returnAddress?: ReturnAddressSnapshot;
   };
   transition: TransitionRow;
   /** OFFER_RESOLUTION replaces the options not yet accepted. */

@@ -27,6 +27,7 @@ export const OrderItemRef = builder.prismaNode("OrderItem", {
     sku: t.exposeString("sku"),
     name: t.exposeString("name"),
     quantity: t.exposeInt("quantity"),
+    category: t.exposeString("category", { nullable: true, description: "The shop's product category, when the order sync sent one." }),
     unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
     order: t.relation("order"),
     variants: t.field({
@@ -82,6 +83,7 @@ const OrderItemInput = builder.inputType("OrderItemInput", {
     quantity: t.int({ required: true }),
     unitPrice: t.int({ required: true, description: "Minor units." }),
     variants: t.field({ type: [OrderItemVariantInput], description: "Other SKUs the customer may exchange this item for; kept as given, fixed once refunds name the item." }),
+    category: t.string({ description: "The shop's product category: return policies may be set per category (`setReturnPolicy`)." }),
   }),
 });
 

@@ -15,6 +15,7 @@ import "./batches.js";
 import "./queues.js";
 import "./automation.js";
 import "./people.js";
+import "./returns.js";
 import "./subscriptions.js";
 import "./plugins.js";
 

@@ -6,6 +6,8 @@ export { signPayload, verifySignature } from "./signing.js";
 export { outboundFetch } from "../outbound/index.js";
 // Money as the API shows it (`Money.formatted`), for messages a plugin writes.
 export { formatMoney } from "../domain/money.js";
+// A refund's return address on one line (recipient, phone, address), for messages a plugin writes.
+export { addressLine } from "../domain/return-address.js";
 // Whether a customer is on its shop's care list at a time, and why (one read).
 export { customerCare } from "../services/care-list.js";
 // The refund vocabulary, for plugins that key settings by status or action.

@@ -2,6 +2,7 @@ import { checkApprovalLimit } from "../domain/approval-limits.js";
 import type { RefundItemFacts } from "../domain/line-items.js";
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
+import { withReturnAddress } from "../domain/return-address.js";
 import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
@@ -138,7 +139,8 @@ export async function changeRefunds(
         actor = { kind: "PLUGIN", name: outcome.hold.by };
       }
     }
-    const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers);
+    // Into AWAITING_RETURN: the default return address from the cached policies, in the same UPDATE (0 statements).
+    const rows = withReturnAddress(transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers), shop.returns.defaultAddress);
     planned.push({ index, change, current, rows, actor });
   }
 

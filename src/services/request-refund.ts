@@ -6,6 +6,7 @@ import { requestTransitionRow } from "../domain/transition-rows.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
+import { type PolicyOverride, checkReturnPolicy } from "./return-policies.js";
 import { decideRequested } from "./automation.js";
 import { type LoadedRefund, changeRefunds } from "./refund-change.js";
 import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
@@ -22,6 +23,8 @@ export interface RequestRefundInput {
   idempotencyKey?: string | null;
   /** Some units of some order items; absent: the whole order. EXCHANGE: each with the variant wanted. */
   items?: ReadonlyArray<RequestedItem & { exchangeSku?: string | null }> | null;
+  /** Staff only: request it although the return policy refuses it, saying why (recorded on the refund). */
+  overridePolicy?: { reason: string } | null;
 }
 
 /**
@@ -42,8 +45,9 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
+  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy);
 
-  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey }));
+  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey, override }));
   try {
     return await run();
   } catch (error) {
@@ -63,6 +67,7 @@ async function createAndClassify(
     order: OrderToRefund;
     reasonTagId: string;
     idempotencyKey: string | null;
+    override: PolicyOverride;
   },
 ) {
   const { tx } = unit;
@@ -116,6 +121,7 @@ async function createAndClassify(
     repeatRequest,
     repurchased: false,
     labels: [] as string[],
+    ...context.override,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
@@ -126,7 +132,7 @@ async function createAndClassify(
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })) };
+  const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })) };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };

@@ -57,7 +57,7 @@ export interface UpsertOrderInput {
   shopId?: string | null;
   externalId: string;
   customerExternalId: string;
-  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; variants?: readonly OrderItemVariant[] | null }>;
+  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; category?: string | null; variants?: readonly OrderItemVariant[] | null }>;
   paidAmount: number;
   paidAt: Date;
   shippingStatus: ShippingStatus;
@@ -75,6 +75,7 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
   input.items.forEach((item, index) => {
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) fail("INVALID_INPUT", "quantity must be a positive integer", ["input", "items", String(index), "quantity"]);
     if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) fail("INVALID_AMOUNT", "unitPrice must be a whole number of minor units", ["input", "items", String(index), "unitPrice"]);
+    if (item.category != null && (item.category.trim().length === 0 || item.category.length > 64)) fail("INVALID_INPUT", "A category has 1 to 64 characters", ["input", "items", String(index), "category"]);
     const variantErrors = variantProblems(item, item.variants ?? [], ["input", "items", String(index)]);
     if (variantErrors.length > 0) throw new UserErrorsException(variantErrors);
   });
@@ -116,17 +117,17 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
  * the same; different items replace them, unless a refund names one (ORDER_ITEMS_LOCKED).
  */
 async function itemsChange(tx: Tx, orderId: string, items: UpsertOrderInput["items"]) {
-  const current = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, name: true, quantity: true, unitPrice: true, variants: true, _count: { select: { refundItems: true } } } });
-  const key = (list: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; variants: unknown }>) =>
-    JSON.stringify(list.map((item) => [item.sku, item.name, item.quantity, item.unitPrice, item.variants]).sort());
+  const current = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, name: true, quantity: true, unitPrice: true, category: true, variants: true, _count: { select: { refundItems: true } } } });
+  const key = (list: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; category: string | null; variants: unknown }>) =>
+    JSON.stringify(list.map((item) => [item.sku, item.name, item.quantity, item.unitPrice, item.category, item.variants]).sort());
   const wanted = items.map(orderItemRow);
   if (key(current) === key(wanted)) return {};
   if (current.some((item) => item._count.refundItems > 0)) fail("ORDER_ITEMS_LOCKED", "Refunds name items of this order: its items cannot change", ["input", "items"]);
   return { items: { deleteMany: {}, create: wanted } };
 }
 
-/** An order item as stored: its variants trimmed, in the order given (exchanges.ts). */
+/** An order item as stored: its category and variants trimmed, variants in the order given (exchanges.ts). */
 function orderItemRow(item: UpsertOrderInput["items"][number]) {
-  const { variants, ...line } = item;
-  return { ...line, variants: (variants ?? []).map((variant) => ({ sku: variant.sku.trim(), unitPrice: variant.unitPrice })) };
+  const { variants, category, ...line } = item;
+  return { ...line, category: category?.trim() || null, variants: (variants ?? []).map((variant) => ({ sku: variant.sku.trim(), unitPrice: variant.unitPrice })) };
 }

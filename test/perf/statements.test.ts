@@ -142,6 +142,26 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     expect(inspections[1]).toBe(inspections[0]! + 1);
   });
 
+  it(`a staff APPROVE of a return, carrying the shop's default return address, takes at most ${CEILING.approve} too`, async () => {
+    const created = await shop.staff.SHOP_ADMIN.request<{ createReturnAddress: { userErrors: unknown[] } }>(
+      `mutation ($input: CreateReturnAddressInput!) { createReturnAddress(input: $input) { userErrors { code } } }`,
+      { input: { label: "仓", recipient: "售后", phone: "021-5555-0100", province: "上海市", city: "上海市", street: "华腾路 88 号", requirements: "吊牌完好" } },
+    );
+    expect(created.createReturnAddress.userErrors).toEqual([]);
+    const customer = await shop.customer("return");
+    const orderId = await shop.order("return", { paidAmount: 15900, shippingStatus: "SHIPPED" });
+    // The request reads the shop's policies again (the address changed them): the cache is warm after.
+    const requested = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "NOT_AS_DESCRIBED" } });
+    const refundId = requested.requestRefund.refund.id;
+    const statements = await statementsOf(async () => {
+      const result = await shop.staff.AGENT.request<{ transitionRefund: { refund: { status: string }; userErrors: unknown[] } }>(APPROVE, { input: { refundId, action: "APPROVE" } });
+      expect(result.transitionRefund).toEqual({ refund: { id: refundId, status: "AWAITING_RETURN" }, userErrors: [] });
+    });
+    const refund = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } });
+    expect(refund.returnAddress).toMatchObject({ recipient: "售后", requirements: "吊牌完好" });
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.approve);
+  });
+
   it("answers a list page in the same number of statements for 5 refunds and for 50", async () => {
     for (let index = 0; index < 50; index += 1) await requestShippedRefund(shop, `page-${index}`);
     await settled();
