@@ -8,6 +8,7 @@ import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
 import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
 import { budgetKey, useCostControl } from "./limits/cost-control.js";
+import { usePageSizeLimit } from "./limits/page-size.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
@@ -230,6 +231,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       useOperationLog(logger),
+      // Before the cost: a page out of range is refused without taking from the budget.
+      usePageSizeLimit(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",

@@ -1,3 +1,4 @@
+import { fail } from "../domain/errors.js";
 import { MAX_LABEL_LENGTH, MAX_LABELS_PER_REFUND } from "../domain/labels.js";
 import { changeRefundLabels } from "../services/refund-labels.js";
 import { requestRefund } from "../services/request-refund.js";
@@ -5,7 +6,7 @@ import { transitionRefund } from "../services/transition-refund.js";
 import { builder } from "./builder.js";
 import { RefundActionEnum, RefundTypeEnum, ResolutionKindEnum } from "./enums.js";
 import { RefundRef, RefundTransitionRef } from "./refund.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, withUserErrors } from "./user-errors.js";
 
 const RequestRefundInput = builder.inputType("RequestRefundInput", {
   fields: (t) => ({
@@ -73,10 +74,16 @@ builder.mutationField("transitionRefund", (t) =>
         transitionRefund(ctx.services, viewer, {
           ...input,
           refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),
+          optionId: input.optionId == null ? input.optionId : resolutionOptionIdOf(input.optionId),
         }),
       ),
   }),
 );
+
+/** `optionId` is a ResolutionOption's global id; anything else is not an option of the refund. */
+function resolutionOptionIdOf(optionId: string): string {
+  return decodeGlobalIdOf(optionId, "ResolutionOption") ?? fail("OPTION_NOT_FOUND", "optionId is not one of the options offered on this refund", ["input", "optionId"]);
+}
 
 const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
   fields: (t) => ({
