@@ -311,7 +311,7 @@ builder.queryFields((t) => ({
   }),
   automationTimers: t.field({
     type: [AutomationTimerRef],
-    description: "The shop's timers by status (staff only).",
+    description: "The shop's timers by status (staff only): at most one per RefundStatus, so a bounded list.",
     args: { shopId: t.arg.id() },
     resolve: (_root, { shopId }, ctx) => listAutomationTimers(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null),
   }),

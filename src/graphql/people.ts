@@ -102,7 +102,7 @@ builder.mutationField("rateRefund", (t) =>
 builder.queryFields((t) => ({
   approvalLimits: t.prismaField({
     type: [ApprovalLimitRef],
-    description: "The shop's approval limits (staff only).",
+    description: "The shop's approval limits (staff only): at most one per role, one per staff member and one for the automation rules, so bounded by the shop's staff.",
     args: { shopId: t.arg.id({ description: "For platform admins: whose limits." }) },
     resolve: (query, _root, { shopId }, ctx) => listApprovalLimits(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null, query),
   }),
