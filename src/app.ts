@@ -14,7 +14,8 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
-import { applyMigrations, pendingMigrations } from "./db/migrate.js";
+import { applyMigrations } from "./db/migrate.js";
+import { readiness } from "./db/readiness.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -238,17 +239,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         endpoint: "/ready",
         // Probes read the status (200 or 503); people and scripts read the small JSON body.
         check: async ({ fetchAPI }) => {
-          const answer = (status: number, body: Record<string, unknown>) =>
-            new fetchAPI.Response(JSON.stringify({ database: db.kind, ...body }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
-          let pending: string[];
-          try {
-            pending = await pendingMigrations(db);
-          } catch (error) {
-            logger.warn({ err: error }, "not ready: the database cannot be reached");
-            return answer(503, { ready: false, reason: "The database cannot be reached" });
-          }
-          if (pending.length > 0) return answer(503, { ready: false, reason: `${pending.length} migration(s) not applied`, pendingMigrations: pending });
-          return answer(200, { ready: true });
+          const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
+          return new fetchAPI.Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
         },
       }),
     ],
