@@ -8,12 +8,14 @@ import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
 import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
 import { budgetKey, useCostControl } from "./limits/cost-control.js";
+import { usePageSizeLimit } from "./limits/page-size.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
-import { applyMigrations, pendingMigrations } from "./db/migrate.js";
+import { applyMigrations } from "./db/migrate.js";
+import { readiness } from "./db/readiness.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -230,22 +232,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       useOperationLog(logger),
+      // Before the cost: a page out of range is refused without taking from the budget.
+      usePageSizeLimit(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
         // Probes read the status (200 or 503); people and scripts read the small JSON body.
         check: async ({ fetchAPI }) => {
-          const answer = (status: number, body: Record<string, unknown>) =>
-            new fetchAPI.Response(JSON.stringify({ database: db.kind, ...body }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
-          let pending: string[];
-          try {
-            pending = await pendingMigrations(db);
-          } catch (error) {
-            logger.warn({ err: error }, "not ready: the database cannot be reached");
-            return answer(503, { ready: false, reason: "The database cannot be reached" });
-          }
-          if (pending.length > 0) return answer(503, { ready: false, reason: `${pending.length} migration(s) not applied`, pendingMigrations: pending });
-          return answer(200, { ready: true });
+          const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
+          return new fetchAPI.Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
         },
       }),
     ],

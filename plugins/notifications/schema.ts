@@ -4,7 +4,7 @@ import type { RefundPlugin } from "../../src/plugin/index.js";
 import { CHANNELS, STATUSES } from "./notify.js";
 
 type SchemaBuilder = Parameters<NonNullable<RefundPlugin["schema"]>>[0];
-type GraphQLContext = { db: { prisma: PrismaClient }; viewer: { role: string } | null };
+type GraphQLContext = { db: { prisma: PrismaClient }; viewer: { role: string; shopId: string | null; customerId: string | null } | null };
 
 // One loader per request: the notifications of every refund on a page in one statement.
 const loaders = new WeakMap<object, DataLoader<string, Notification[]>>();
@@ -26,6 +26,26 @@ function notificationsLoader(ctx: GraphQLContext): DataLoader<string, Notificati
 /** Delivery details are for the shop's staff, not for the customer reading its messages. */
 const isStaff = (ctx: GraphQLContext) => ctx.viewer !== null && ctx.viewer.role !== "CUSTOMER";
 
+/**
+ * `node(id:)` for notifications: who sees the refund sees its messages (the shop's tokens, a
+ * customer its own refunds', a platform admin all). One value per id, null for the others.
+ */
+async function visibleNotifications(ctx: GraphQLContext, ids: readonly string[]): Promise<Array<Notification | null>> {
+  const viewer = ctx.viewer;
+  if (!viewer) return ids.map(() => null);
+  const shopScope = viewer.role === "PLATFORM_ADMIN" ? {} : { shopId: viewer.shopId ?? "" };
+  let rows = await ctx.db.prisma.notification.findMany({ where: { id: { in: [...ids] }, ...shopScope } });
+  if (viewer.role === "CUSTOMER") {
+    const own = await ctx.db.prisma.refund.findMany({
+      where: { id: { in: rows.map((row) => row.refundId) }, customerId: viewer.customerId ?? "" },
+      select: { id: true },
+    });
+    const ownIds = new Set(own.map((refund) => refund.id));
+    rows = rows.filter((row) => ownIds.has(row.refundId));
+  }
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+}
+
 /** `Refund.notifications` and the `Notification` type. */
 export function notificationsSchema(builder: SchemaBuilder): void {
   const ChannelEnum = builder.enumType("NotificationChannel", {
@@ -36,10 +56,11 @@ export function notificationsSchema(builder: SchemaBuilder): void {
     description: "PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile.",
     values: STATUSES,
   });
-  const NotificationRef = builder.objectRef<Notification>("Notification").implement({
+  const NotificationRef = builder.node(builder.objectRef<Notification>("Notification"), {
     description: "A message to the customer about one transition of a refund (plugin notifications).",
+    id: { resolve: (row) => row.id },
+    loadMany: (ids, ctx) => visibleNotifications(ctx as GraphQLContext, ids),
     fields: (t) => ({
-      id: t.exposeID("id"),
       transitionId: t.field({ type: "ID", resolve: (row) => Buffer.from(`RefundTransition:${row.transitionId}`).toString("base64") }),
       channel: t.field({ type: ChannelEnum, resolve: (row) => row.channel as (typeof CHANNELS)[number] }),
       locale: t.exposeString("locale"),

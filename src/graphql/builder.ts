@@ -7,12 +7,11 @@ import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import { getNamedType, getNullableType, isLeafType, isListType } from "graphql";
 import { isStorableText } from "../domain/text.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../limits/page-size.js";
 import type { GraphQLContext } from "./context.js";
 
 /** What a mutation costs from the caller's budget (on top of the objects it answers). */
 export const MUTATION_COST = 10;
-/** Relay's default page size when `first`/`last` is not given. */
-const DEFAULT_PAGE_SIZE = 20;
 /** The assumed length of a list that takes no size (a refund's transitions, a tag's children). */
 const LIST_MULTIPLIER = 5;
 
@@ -74,6 +73,9 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
+    // The page-size rule itself (out of range is an error) is src/limits/page-size.ts.
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: null,
   },
 });

@@ -4,7 +4,7 @@ import { refundableAmount } from "../domain/money.js";
 import { upsertOrder } from "../services/shop-setup.js";
 import { GraphQLError } from "graphql";
 import { STAFF_ROLES, orderScope } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
@@ -65,6 +65,11 @@ export const OrderRef = builder.prismaNode("Order", {
     items: t.relation("items"),
     customer: t.relation("customer"),
     refunds: t.relation("refunds", { query: { orderBy: { createdAt: "asc" } } }),
+    refundsConnection: t.relatedConnection("refunds", {
+      cursor: "id",
+      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      description: "`refunds` in pages, oldest first: cancelled and rejected refunds free their amount, so an order's refunds have no upper bound.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -138,6 +143,8 @@ const OrderFilterInput = builder.inputType("OrderFilter", {
     paidBefore: t.field({ type: "DateTime", description: "Paid before this instant." }),
     shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
     hasRefunds: t.boolean({ description: "true: orders with at least one refund (any status); false: orders with none." }),
+    customerId: t.id({ description: "The orders of this Customer." }),
+    search: t.string({ description: "Part of the order's externalId (case-insensitive)." }),
     shopId: t.id({ description: "Required for platform admins: whose orders." }),
   }),
 });
@@ -152,6 +159,7 @@ builder.queryField("orders", (t) =>
     args: { filter: t.arg({ type: OrderFilterInput }) },
     resolve: (query, _root, { filter }, ctx) => {
       const viewer = queryViewer(ctx);
+      assertStorableText(filter, ["filter"]);
       if (!STAFF_ROLES.has(viewer.role)) throw new GraphQLError("orders is for shop staff", { extensions: { code: "FORBIDDEN" } });
       const shopId = viewer.role === "PLATFORM_ADMIN" ? (filter?.shopId ? decodeGlobalIdOf(filter.shopId, "Shop") : null) : viewer.shopId;
       if (!shopId) throw new GraphQLError("A platform admin must name the shop: filter.shopId", { extensions: { code: "INVALID_INPUT", field: ["filter", "shopId"] } });
@@ -164,6 +172,9 @@ builder.queryField("orders", (t) =>
           }),
           ...(filter?.shippingStatuses?.length && { shippingStatus: { in: filter.shippingStatuses } }),
           ...(filter?.hasRefunds != null && { refunds: filter.hasRefunds ? { some: {} } : { none: {} } }),
+          // An id of another type matches no customer, so no order.
+          ...(filter?.customerId && { customerId: decodeGlobalIdOf(filter.customerId, "Customer") ?? "" }),
+          ...(filter?.search && { externalId: { contains: filter.search, mode: "insensitive" as const } }),
         },
         orderBy: [{ paidAt: "desc" }, { id: "desc" }],
       });

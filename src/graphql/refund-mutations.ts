@@ -1,3 +1,4 @@
+import { fail } from "../domain/errors.js";
 import { MAX_LABEL_LENGTH, MAX_LABELS_PER_REFUND } from "../domain/labels.js";
 import { changeRefundLabels } from "../services/refund-labels.js";
 import { requestRefund } from "../services/request-refund.js";
@@ -101,10 +102,16 @@ builder.mutationField("transitionRefund", (t) =>
           ...input,
           refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),
           itemResults: input.itemResults?.map((result) => ({ ...result, refundItemId: decodeGlobalIdOf(result.refundItemId, "RefundItem") ?? "" })),
+          optionId: input.optionId == null ? input.optionId : resolutionOptionIdOf(input.optionId),
         }),
       ),
   }),
 );
+
+/** `optionId` is a ResolutionOption's global id; anything else is not an option of the refund. */
+function resolutionOptionIdOf(optionId: string): string {
+  return decodeGlobalIdOf(optionId, "ResolutionOption") ?? fail("OPTION_NOT_FOUND", "optionId is not one of the options offered on this refund", ["input", "optionId"]);
+}
 
 const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
   fields: (t) => ({

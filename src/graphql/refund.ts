@@ -66,9 +66,11 @@ builder.prismaObject("ReplacementShipment", {
   }),
 });
 
-builder.prismaObject("ResolutionOption", {
+builder.prismaNode("ResolutionOption", {
+  id: { field: "id", description: "Pass as `optionId` of ACCEPT_OFFER." },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
   fields: (t) => ({
-    id: t.exposeID("id", { description: "Pass as `optionId` of ACCEPT_OFFER." }),
     kind: t.expose("kind", { type: ResolutionKindEnum }),
     amount: t.field({
       type: MoneyRef,
@@ -148,6 +150,11 @@ export const RefundRef = builder.prismaNode("Refund", {
       resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role, refund.type) : []),
     }),
     transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
+    transitionsConnection: t.relatedConnection("transitions", {
+      cursor: "id",
+      query: { orderBy: [{ version: "asc" }, { id: "asc" }] },
+      description: "`transitions` in pages, oldest first: a refund whose payment is retried again and again has no upper bound.",
+    }),
     returnShipment: t.relation("returnShipment", { nullable: true }),
     replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
     resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BeforeTransitionDecision, definePlugin } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
+import { rawId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 
@@ -136,10 +137,10 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const retried = await shop.staff.SHOP_ADMIN.request<{ retryPluginDelivery: { delivery: { status: string }; userErrors: unknown[] } }>(RETRY, { id: dead[0]!.id });
     expect(retried.retryPluginDelivery).toEqual({ delivery: { status: "PENDING" }, userErrors: [] });
     const settled = Date.now() + 10_000;
-    while ((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: dead[0]!.id } })).status !== "DELIVERED" && Date.now() < settled) {
+    while ((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: rawId(dead[0]!.id) } })).status !== "DELIVERED" && Date.now() < settled) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: dead[0]!.id } })).status).toBe("DELIVERED");
+    expect((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: rawId(dead[0]!.id) } })).status).toBe("DELIVERED");
     const again = await shop.staff.SHOP_ADMIN.request<{ retryPluginDelivery: { userErrors: Array<{ code: string }> } }>(RETRY, { id: dead[0]!.id });
     expect(again.retryPluginDelivery.userErrors.map((e) => e.code)).toEqual(["INVALID_INPUT"]);
   });
