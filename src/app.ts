@@ -12,6 +12,7 @@ import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
+import { useAppPermissions } from "./apps/gate.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
@@ -230,6 +231,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       useOperationLog(logger),
+      useAppPermissions(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
