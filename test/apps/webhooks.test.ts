@@ -122,14 +122,6 @@ async function deliveriesOf(admin: GraphQLClient, appId: string): Promise<Delive
   return result.app.webhooks.edges.flatMap((edge) => edge.node.deliveries.edges.map((inner) => inner.node));
 }
 
-const allowed = process.env.OUTBOUND_ALLOW_HOSTS;
-beforeAll(() => {
-  process.env.OUTBOUND_ALLOW_HOSTS = "127.0.0.1";
-});
-afterAll(() => {
-  process.env.OUTBOUND_ALLOW_HOSTS = allowed;
-});
-
 describe.each(backends)("app webhooks on %s", (kind) => {
   let server: TestServer;
   let shop: TestShop;
@@ -140,7 +132,7 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     await receiver.start();
     server = await startTestServer(kind, { appWebhooks: { retryBaseMs: 100, retryMaxMs: 400, maxAttempts: 4, sweepIntervalMs: 200 } });
     [shop, other] = await Promise.all([setupShop(server), setupShop(server)]);
-  });
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
     await receiver.stop();
@@ -344,7 +336,7 @@ describe.each(backends)("app webhooks across a restart on %s", (kind) => {
   beforeAll(async () => {
     await receiver.start();
     database = await createTestDatabase(kind);
-  });
+  }, 60_000);
   afterAll(async () => {
     await app?.close();
     await database?.drop();
@@ -379,5 +371,5 @@ describe.each(backends)("app webhooks across a restart on %s", (kind) => {
     expect(delivery.status).toBe("DELIVERED");
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.on("/restart")).toHaveLength(1);
-  });
+  }, 60_000);
 });
