@@ -18,6 +18,7 @@ import "./people.js";
 import "./returns.js";
 import "./subscriptions.js";
 import "./plugins.js";
+import "./apps.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;
