@@ -52,6 +52,13 @@ export const USER_ERROR_CODES = {
   RATING_WINDOW_CLOSED: "The time to rate this refund has passed.",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
+  // Apps and their webhooks.
+  APP_PERMISSION_NOT_HELD: "An app may be granted only permissions its creator's role holds; the message names the others.",
+  WEBHOOK_QUERY_SYNTAX: "The webhook's query does not parse; the message gives the line and column.",
+  WEBHOOK_QUERY_INVALID: "The webhook's query is not one subscription with one root field (refundEvents) valid against the schema; the message gives the line and column.",
+  WEBHOOK_QUERY_NOT_PERMITTED: "The webhook's query selects a field the app's permissions do not let it read; the message names it with its line and column.",
+  WEBHOOK_SECRET_TOO_SHORT: "A webhook secret is at least 24 characters (and at most 256).",
+  WEBHOOK_DELIVERY_PENDING: "The delivery is still queued or being sent: only a delivered or dead one is sent again.",
 } as const satisfies Record<string, string>;
 export type UserErrorCode = keyof typeof USER_ERROR_CODES;
 

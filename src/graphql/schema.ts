@@ -17,6 +17,7 @@ import "./automation.js";
 import "./people.js";
 import "./subscriptions.js";
 import "./plugins.js";
+import "./apps.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;

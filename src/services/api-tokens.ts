@@ -11,7 +11,8 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-function newTokenValue(): string {
+/** A new plaintext token (apps take theirs from here too). */
+export function newTokenValue(): string {
   return `rfp_${randomBytes(24).toString("base64url")}`;
 }
 
@@ -32,8 +33,10 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
   // cannot act), checked in the same WHERE rather than by a second query.
   const token = await db.prisma.apiToken.findFirst({
     where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
+    include: { app: { select: { id: true, permissions: true, enabled: true } } },
   });
   if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
+  if (token.app && !token.app.enabled) fail("INVALID_TOKEN", "The app of this token is disabled");
   const now = new Date();
   if (token.expiresAt && token.expiresAt <= now) fail("INVALID_TOKEN", "The API token has expired");
   // Last use to the minute, not a write per request: only a stale stamp is rewritten, and the
@@ -51,6 +54,7 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
     customerId: token.customerId,
     staffMemberId: token.staffMemberId,
     label: token.label,
+    app: token.app && { id: token.app.id, permissions: token.app.permissions },
   };
 }
 
