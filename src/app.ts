@@ -22,6 +22,7 @@ import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
+import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
 import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
@@ -58,6 +59,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** Apps' checks: when a circuit opens and half-opens (tests shorten it). */
+  appChecks?: Pick<AppCheckCallerOptions, "failureThreshold" | "openMs">;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
@@ -143,6 +146,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const realtime = createRefundPubSub(options.redisUrl);
   const automation = new RuleAutomation(options.timers?.minuteMs);
   const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId), automation.timerMinuteMs);
+  const appChecks = new AppCheckCaller(db, {
+    ...options.appChecks,
+    onRecordError: (error) => logger.error({ err: error }, "an app check call could not be recorded"),
+  });
   const services: RefundServiceDeps = {
     db,
     pubsub: realtime.pubsub,
@@ -152,6 +159,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? systemClock,
     automation,
     shopConfig: shopConfig.config,
+    appChecks,
   };
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
@@ -330,6 +338,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await timers.stop();
       await payments.stop();
       await hookDeliveries.stop();
+      await appChecks.drain();
       await shopConfig.close();
       await realtime.close();
       await budget.close();

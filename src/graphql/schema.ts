@@ -18,6 +18,7 @@ import "./people.js";
 import "./subscriptions.js";
 import "./plugins.js";
 import "./apps.js";
+import "./app-checks.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;

@@ -1,4 +1,5 @@
 import type { Tx } from "../db/tx.js";
+import type { AppCheckDef } from "../domain/app-checks.js";
 import { type ApprovalLimits, type OverLimit, NO_LIMITS, approvalLimitsFrom } from "../domain/approval-limits.js";
 import type { AutomationRuleDef } from "../domain/automation-rules.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
@@ -12,9 +13,11 @@ export interface ShopPolicies {
   /** Enabled rules only: what runs. */
   rules: AutomationRuleDef[];
   limits: ApprovalLimits;
+  /** Apps' before-transition checks of enabled apps: an empty list for most shops. */
+  checks: AppCheckDef[];
 }
 
-export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS };
+export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS, checks: [] };
 
 /** A stored rule (a Prisma row or its JSON) as the domain's evaluator takes it. */
 export function ruleFromRow(row: {
@@ -35,14 +38,14 @@ export function ruleFromRow(row: {
 
 /**
  * The shops' policies in ONE statement, the one changeRefunds already made for the SLA
- * deadlines: timers, rules and approval limits ride along in the same row per shop, so a
+ * deadlines: timers, rules, approval limits and apps' checks ride along in the same row per shop, so a
  * transition pays no statement for them (a limit check costs 0 statements per transition), and every server process sees a rule the moment it commits (no cache
  * to invalidate). `minuteMs` is how long a timer's minute lasts (tests shorten it).
  */
 export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[], minuteMs = 60_000): Promise<Map<string, ShopPolicies>> {
   const policies = new Map<string, ShopPolicies>();
   if (shopIds.length === 0) return policies;
-  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit }>>`
+  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit; checks: unknown }>>`
     SELECT s.id AS "shopId", s."overLimit"::text AS "overLimit",
       (SELECT COALESCE(json_agg(json_build_object('status', p.status, 'minutes', p.minutes)), '[]'::json)
          FROM "SlaPolicy" p WHERE p."shopId" = s.id) AS sla,
@@ -52,7 +55,10 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
                 'conditions', r.conditions, 'action', r.action, 'priority', r.priority, 'enabled', r.enabled, 'stopAfterMatch', r."stopAfterMatch")), '[]'::json)
          FROM "AutomationRule" r WHERE r."shopId" = s.id AND r.enabled) AS rules,
       (SELECT COALESCE(json_agg(json_build_object('subject', l.subject, 'role', l.role, 'staffMemberId', l."staffMemberId", 'maxAmount', l."maxAmount")), '[]'::json)
-         FROM "ApprovalLimit" l WHERE l."shopId" = s.id) AS limits
+         FROM "ApprovalLimit" l WHERE l."shopId" = s.id) AS limits,
+      (SELECT COALESCE(json_agg(json_build_object('id', k.id, 'appId', k."appId", 'appName', a.name, 'actions', k.actions, 'targetUrl', k."targetUrl",
+                'timeoutMs', k."timeoutMs", 'onFailure', k."onFailure", 'secret', k.secret) ORDER BY k."createdAt", k.id), '[]'::json)
+         FROM "AppCheck" k JOIN "App" a ON a.id = k."appId" WHERE k."shopId" = s.id AND a.enabled) AS checks
     FROM "Shop" s WHERE s.id IN (${Prisma.join([...shopIds])})`;
   for (const row of rows) {
     const parse = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
@@ -67,6 +73,7 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
       timers,
       rules: parse<Parameters<typeof ruleFromRow>[0][]>(row.rules).map(ruleFromRow),
       limits: approvalLimitsFrom(parse<Parameters<typeof approvalLimitsFrom>[0]>(row.limits), row.overLimit),
+      checks: parse<AppCheckDef[]>(row.checks),
     });
   }
   return policies;
