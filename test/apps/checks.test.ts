@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { GET_REFUND, type GetRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
+import { isBackgroundWork } from "../support/statements.js";
 
 const SECRET = "check-secret-0123456789abcdef";
 
@@ -261,6 +262,28 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
       input: { appId: mine.appId, actions: ["APPROVE"], targetUrl: await receiver.url("/limit"), secret: SECRET },
     });
     expect(agent.createAppCheck.userErrors.map((error) => error.code)).toEqual(["FORBIDDEN"]);
+  });
+
+  it("costs a shop with a check one statement per transition (the call's record), and a shop with none nothing", async () => {
+    const plain = await setupShop(server);
+    const checked = await shopWithCheck("/limit");
+    const count = async (shop: TestShop, refundId: string) => {
+      const statements: string[] = [];
+      const stop = server.app.db.onQuery((sql) => isBackgroundWork(sql) || statements.push(sql));
+      try {
+        expect((await approve(shop, refundId, { amount: 5_000 })).transitionRefund.userErrors).toEqual([]);
+      } finally {
+        stop();
+      }
+      return statements;
+    };
+    // Each shop's cached policies warmed by a first APPROVE, as on a running server.
+    for (const shop of [plain, checked.shop]) await count(shop, (await requestShippedRefund(shop, "warm-up")).refundId);
+    const without = await count(plain, (await requestShippedRefund(plain, "count")).refundId);
+    const withCheck = await count(checked.shop, (await requestShippedRefund(checked.shop, "count")).refundId);
+    expect(withCheck.length, withCheck.join("\n")).toBe(without.length + 1);
+    expect(withCheck.filter((sql) => sql.includes('"AppCheckCall"'))).toHaveLength(1);
+    expect(without.filter((sql) => sql.includes("AppCheck"))).toEqual([]);
   });
 
   it("refuses bad input with a stable code and saves nothing", async () => {
