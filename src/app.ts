@@ -12,6 +12,10 @@ import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
+import { useAppPermissions } from "./apps/gate.js";
+import { DeliveriesWithAppWebhooks, HooksWithAppWebhooks } from "./apps/hook-routing.js";
+import { AppWebhookOutbox } from "./apps/webhook-outbox.js";
+import { type AppWebhookOptions, AppWebhookWorker } from "./apps/webhook-worker.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
 import { applyMigrations, pendingMigrations } from "./db/migrate.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
@@ -61,6 +65,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   hookDelivery?: HookDeliveryOptions;
   /** Apps' checks: when a circuit opens and half-opens (tests shorten it). */
   appChecks?: Pick<AppCheckCallerOptions, "failureThreshold" | "openMs">;
+  /** Retries, timeout and sweeps of app webhook deliveries (tests shorten them). */
+  appWebhooks?: AppWebhookOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
@@ -145,7 +151,24 @@ export async function createApp(options: AppOptions): Promise<App> {
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
   const automation = new RuleAutomation(options.timers?.minuteMs);
-  const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId), automation.timerMinuteMs);
+  const appWebhooks = new AppWebhookOutbox();
+  const shopConfig = createShopConfig(
+    realtime.pubsub,
+    (shopId) => {
+      plugins.settingsChanged(shopId);
+      appWebhooks.subscriptionsChanged(shopId);
+    },
+    automation.timerMinuteMs,
+  );
+  // A webhook's document runs as the app, with the same services and plugins as a request.
+  const webhookDeliveries = new AppWebhookWorker(
+    db,
+    {
+      schema,
+      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, viewer, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
+    },
+    options.appWebhooks,
+  );
   const appChecks = new AppCheckCaller(db, {
     ...options.appChecks,
     onRecordError: (error) => logger.error({ err: error }, "an app check call could not be recorded"),
@@ -154,8 +177,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     pubsub: realtime.pubsub,
     payments,
-    hooks: plugins,
-    hookDeliveries,
+    hooks: new HooksWithAppWebhooks(plugins, appWebhooks),
+    hookDeliveries: new DeliveriesWithAppWebhooks(hookDeliveries, webhookDeliveries),
     clock: options.clock ?? systemClock,
     automation,
     shopConfig: shopConfig.config,
@@ -166,6 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   timers.start();
   const live = new LiveShutdown();
   hookDeliveries.start();
+  webhookDeliveries.start();
 
   const logger = options.logger ?? createLogger(options.logLevel);
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -238,6 +262,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       useOperationLog(logger),
+      useAppPermissions(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
@@ -339,6 +364,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await payments.stop();
       await hookDeliveries.stop();
       await appChecks.drain();
+      await webhookDeliveries.stop();
       await shopConfig.close();
       await realtime.close();
       await budget.close();

@@ -4,7 +4,6 @@
 // failing. Breakers and latencies live in this process's memory (each server process judges
 // the apps it calls by itself): `App.health` reports what this process has seen. Every call is
 // also recorded as an AppCheckCall row.
-import { createHmac } from "node:crypto";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Database } from "../db/database.js";
 import {
@@ -21,12 +20,7 @@ import {
 import { isUserErrorCode } from "../domain/errors.js";
 import { outboundFetch } from "../outbound/index.js";
 import type { AppCheckOutcome, AppCheckRunner, BeforeTransitionEvent } from "../services/transition-hooks.js";
-
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as webhooks are signed. */
-function signatureHeader(secret: string, body: string): string {
-  const t = Math.floor(Date.now() / 1000);
-  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
-}
+import { SIGNATURE_HEADER, webhookSignature } from "./signing.js";
 
 export interface AppCheckCallerOptions {
   /** Failures in a row that open a check's circuit (default 5). */
@@ -148,7 +142,8 @@ export class AppCheckCaller implements AppCheckRunner {
     try {
       const response = await outboundFetch(check.targetUrl, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-refund-signature": signatureHeader(check.secret, body) },
+        // Signed as webhooks are: a receiver verifies both the same way (docs/apps.md).
+        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: webhookSignature(check.secret, body, Math.floor(Date.now() / 1000)) },
         body,
         signal,
       });

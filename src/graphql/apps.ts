@@ -1,5 +1,6 @@
 import { APP_PERMISSIONS, APP_PERMISSION_MEANINGS } from "../apps/permissions.js";
 import { APP_ADMIN_ROLES, appAdminScope, appsQuery, createApp, deleteApp, updateApp } from "../services/apps.js";
+import { createAppWebhook, deleteAppWebhook, redeliverWebhook, rotateAppWebhookSecret } from "../services/app-webhooks.js";
 import type { Viewer } from "../services/viewer.js";
 import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -67,7 +68,7 @@ export const AppWebhookRef = builder.prismaNode("AppWebhook", {
   }),
 });
 
-builder.prismaNode("AppWebhookDelivery", {
+const AppWebhookDeliveryRef = builder.prismaNode("AppWebhookDelivery", {
   id: { field: "id" },
   nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [adminWhere(queryViewer(ctx))] }),
@@ -166,5 +167,79 @@ builder.mutationField("deleteApp", (t) =>
         await deleteApp(ctx.db, ctx.services.shopConfig, viewer, { appId: parseGlobalId(input.appId, "App", ["input", "appId"]) });
         return { deletedAppId: input.appId };
       }),
+  }),
+);
+
+const CreateAppWebhookInput = builder.inputType("CreateAppWebhookInput", {
+  fields: (t) => ({
+    appId: t.id({ required: true }),
+    event: t.field({ type: AppEventEnum, required: true }),
+    targetUrl: t.string({ required: true, description: "Where to POST: a public http(s) URL (OUTBOUND_ALLOW_HOSTS permits others)." }),
+    query: t.string({
+      required: true,
+      description: "A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }`: its data for each event is the body. Checked against the app's permissions.",
+    }),
+    secret: t.string({ required: true, description: "Signs every POST (X-Refund-Signature); at least 24 characters; write-only." }),
+  }),
+});
+
+const AppWebhookPayload = builder.simpleObject("AppWebhookPayload", {
+  fields: (p) => ({ webhook: p.field({ type: AppWebhookRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+});
+
+builder.mutationField("createAppWebhook", (t) =>
+  t.field({
+    type: AppWebhookPayload,
+    args: { input: t.arg({ type: CreateAppWebhookInput, required: true }) },
+    resolve: (_root, { input }, ctx, info) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        webhook: await createAppWebhook(ctx.db, ctx.services.shopConfig, info.schema, viewer, { ...input, appId: parseGlobalId(input.appId, "App", ["input", "appId"]) }),
+      })),
+  }),
+);
+
+builder.mutationField("rotateAppWebhookSecret", (t) =>
+  t.field({
+    type: AppWebhookPayload,
+    args: {
+      input: t.arg({
+        type: builder.inputType("RotateAppWebhookSecretInput", { fields: (f) => ({ webhookId: f.id({ required: true }), secret: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        webhook: await rotateAppWebhookSecret(ctx.db, viewer, { ...input, webhookId: parseGlobalId(input.webhookId, "AppWebhook", ["input", "webhookId"]) }),
+      })),
+  }),
+);
+
+builder.mutationField("deleteAppWebhook", (t) =>
+  t.field({
+    type: builder.simpleObject("DeleteAppWebhookPayload", {
+      fields: (p) => ({ deletedWebhookId: p.id({ nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    args: { input: t.arg({ type: builder.inputType("DeleteAppWebhookInput", { fields: (f) => ({ webhookId: f.id({ required: true }) }) }), required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => {
+        await deleteAppWebhook(ctx.db, ctx.services.shopConfig, viewer, { webhookId: parseGlobalId(input.webhookId, "AppWebhook", ["input", "webhookId"]) });
+        return { deletedWebhookId: input.webhookId };
+      }),
+  }),
+);
+
+builder.mutationField("redeliverWebhook", (t) =>
+  t.field({
+    type: builder.simpleObject("RedeliverWebhookPayload", {
+      fields: (p) => ({ delivery: p.field({ type: AppWebhookDeliveryRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    description: "Sends a delivered or dead webhook delivery again (its document is run again, attempts start over).",
+    args: { input: t.arg({ type: builder.inputType("RedeliverWebhookInput", { fields: (f) => ({ deliveryId: f.id({ required: true }) }) }), required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        delivery: await redeliverWebhook(ctx.db, ctx.services.hookDeliveries, viewer, {
+          deliveryId: parseGlobalId(input.deliveryId, "AppWebhookDelivery", ["input", "deliveryId"]),
+        }),
+      })),
   }),
 );

@@ -51,8 +51,9 @@ function startReceiver() {
     let raw = "";
     request.on("data", (chunk) => (raw += chunk));
     request.on("end", () => {
+      // Verified as docs/apps.md tells a receiver to, by hand: HMAC-SHA256 of "t.body", t recent.
       const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers["x-refund-signature"])) ?? [];
-      const signatureValid = Boolean(t && v1 === createHmac("sha256", SECRET).update(`${t}.${raw}`).digest("hex"));
+      const signatureValid = Boolean(t && Math.abs(Date.now() / 1000 - Number(t)) < 300 && v1 === createHmac("sha256", SECRET).update(`${t}.${raw}`).digest("hex"));
       const body = JSON.parse(raw) as Record<string, any>;
       calls.push({ path: request.url!, body, signatureValid });
       switch (request.url) {
