@@ -85,18 +85,15 @@ function startReceiver() {
 
 describe.each(backends)("apps' sync checks on %s", (kind) => {
   let server: TestServer;
+  // The receiver listens on loopback: vitest.config allows 127.0.0.1 (OUTBOUND_ALLOW_HOSTS).
   const receiver = startReceiver();
-  const allowHosts = process.env.OUTBOUND_ALLOW_HOSTS;
 
   beforeAll(async () => {
-    process.env.OUTBOUND_ALLOW_HOSTS = "127.0.0.1";
     server = await startTestServer(kind, { appChecks: { failureThreshold: 3, openMs: 60_000 } });
-  });
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
     await receiver.close();
-    if (allowHosts === undefined) delete process.env.OUTBOUND_ALLOW_HOSTS;
-    else process.env.OUTBOUND_ALLOW_HOSTS = allowHosts;
   });
 
   /** A fresh shop with one app whose one check covers APPROVE. */
@@ -241,6 +238,33 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
       [false, ["APP_VETO"]],
       [true, []],
     ]);
+  });
+
+  it("asks the checks of a rule's action too (inside its unit of work): a veto leaves the refund for a person", async () => {
+    const { shop, appId } = await shopWithCheck("/limit");
+    const rule = await shop.staff.SHOP_ADMIN.request<{ createAutomationRule: { userErrors: unknown[] } }>(
+      `mutation ($input: CreateAutomationRuleInput!) { createAutomationRule(input: $input) { rule { id } userErrors { code message } } }`,
+      { input: { name: "Under ¥200: approve", trigger: "ENTERS_STATUS", status: "PENDING_REVIEW", conditions: [{ field: "amount", operator: "LT", value: 20_000 }], action: { kind: "TRANSITION", refundAction: "APPROVE" } } },
+    );
+    expect(rule.createAutomationRule.userErrors).toEqual([]);
+    const request = async (externalId: string, paidAmount: number) => {
+      const customer = await shop.customer(externalId);
+      const orderId = await shop.order(externalId, { paidAmount, shippingStatus: "SHIPPED" });
+      const answer = await customer.client.request<{ requestRefund: { refund: { id: string; status: string } } }>(
+        `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { id status } } }`,
+        { input: { orderId, type: "REFUND_ONLY", reasonCode: "LOGISTICS" } },
+      );
+      return answer.requestRefund.refund;
+    };
+    // 159 yuan: the rule would approve it, the app vetoes (over 100 yuan): a person decides.
+    expect((await request("rule-big", 15_900)).status).toBe("PENDING_REVIEW");
+    expect((await request("rule-small", 8_000)).status).toBe("AWAITING_WAREHOUSE");
+    // Recorded after the unit of work (the embedded database's one connection is the unit's until then).
+    let calls: AppView["checks"][number]["recentCalls"] = [];
+    for (const deadline = Date.now() + 5_000; calls.length < 2 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      calls = (await appView(shop, appId)).checks[0]!.recentCalls;
+    }
+    expect(calls.map((call) => call.outcome).sort()).toEqual(["CONTINUE", "VETO"]);
   });
 
   it("another shop's checks are never asked, and its admins cannot see or extend them", async () => {
