@@ -33,10 +33,11 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
   // cannot act), checked in the same WHERE rather than by a second query.
   const token = await db.prisma.apiToken.findFirst({
     where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
-    include: { app: { select: { id: true, permissions: true, enabled: true } } },
   });
   if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
-  if (token.app && !token.app.enabled) fail("INVALID_TOKEN", "The app of this token is disabled");
+  // Only an app's token pays a second statement: the app's permissions and whether it is enabled.
+  const app = token.appId ? await db.prisma.app.findUnique({ where: { id: token.appId }, select: { id: true, permissions: true, enabled: true } }) : null;
+  if (app && !app.enabled) fail("INVALID_TOKEN", "The app of this token is disabled");
   const now = new Date();
   if (token.expiresAt && token.expiresAt <= now) fail("INVALID_TOKEN", "The API token has expired");
   // Last use to the minute, not a write per request: only a stale stamp is rewritten, and the
@@ -54,7 +55,7 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
     customerId: token.customerId,
     staffMemberId: token.staffMemberId,
     label: token.label,
-    app: token.app && { id: token.app.id, permissions: token.app.permissions },
+    app: app && { id: app.id, permissions: app.permissions },
   };
 }
 
