@@ -1,5 +1,5 @@
 import { checksFor } from "../domain/app-checks.js";
-import { type RefundChange, beforeEvent, loadRefunds, planChange } from "./refund-change.js";
+import { type RefundChange, beforeEvent, inScope, loadRefunds, planChange } from "./refund-change.js";
 import { NO_POLICIES } from "./shop-policies.js";
 import type { RefundServiceDeps } from "./unit-of-work.js";
 
@@ -28,8 +28,10 @@ export async function askAppChecksBeforeUnit(deps: RefundServiceDeps, changes: r
   await Promise.all(
     asked.map(async (change) => {
       const current = loaded.get(change.refundId);
-      // Another shop's refund, or none: the unit answers NOT_FOUND, and no app hears of it.
-      if (!current || current.refund.shopId !== change.scope!.shopId) return;
+      // Another shop's (or customer's) refund, or none: the unit answers NOT_FOUND, and no app hears of it.
+      if (!current || !inScope(current.refund, change.scope)) return;
+      // A stale expectedVersion: the unit answers VERSION_CONFLICT.
+      if (change.expectedVersion != null && change.expectedVersion !== current.refund.version) return;
       const shop = policies.get(current.refund.shopId) ?? NO_POLICIES;
       const planning = planChange(change, current, shop);
       // A change the machine refuses is refused by the unit the same way: no app is asked.

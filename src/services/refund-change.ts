@@ -315,7 +315,7 @@ function keyReused(): UserError {
   return userError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another action or refund", ["input", "idempotencyKey"]);
 }
 
-function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
+export function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
   if (!scope) return true;
   return (scope.shopId === undefined || scope.shopId === refund.shopId) && (scope.customerId === undefined || scope.customerId === refund.customerId);
 }
