@@ -28,6 +28,7 @@ import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
+import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
 import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
@@ -64,6 +65,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** Apps' checks: when a circuit opens and half-opens (tests shorten it). */
+  appChecks?: Pick<AppCheckCallerOptions, "failureThreshold" | "openMs">;
   /** Retries, timeout and sweeps of app webhook deliveries (tests shorten them). */
   appWebhooks?: AppWebhookOptions;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
@@ -168,6 +171,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     options.appWebhooks,
   );
+  const appChecks = new AppCheckCaller(db, {
+    ...options.appChecks,
+    onRecordError: (error) => logger.error({ err: error }, "an app check call could not be recorded"),
+  });
   const services: RefundServiceDeps = {
     db,
     pubsub: realtime.pubsub,
@@ -177,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? systemClock,
     automation,
     shopConfig: shopConfig.config,
+    appChecks,
   };
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
@@ -350,6 +358,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await timers.stop();
       await payments.stop();
       await hookDeliveries.stop();
+      await appChecks.drain();
       await webhookDeliveries.stop();
       await shopConfig.close();
       await realtime.close();

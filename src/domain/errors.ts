@@ -83,6 +83,9 @@ export const USER_ERROR_CODES = {
   WEBHOOK_QUERY_NOT_PERMITTED: "The webhook's query selects a field the app's permissions do not let it read; the message names it with its line and column.",
   WEBHOOK_SECRET_TOO_SHORT: "A webhook secret is at least 24 characters (and at most 256).",
   WEBHOOK_DELIVERY_PENDING: "The delivery is still queued or being sent: only a delivered or dead one is sent again.",
+  // Apps' synchronous checks.
+  APP_VETO: "An app's before-transition check refused the action with a code of its own (kept at the start of the message); the message says which app and why.",
+  HELD_FOR_REVIEW: "An app's before-transition check holds the refund for a person to review (its answer, or its failure policy when it could not answer in time): the action was not taken.",
 } as const satisfies Record<string, string>;
 export type UserErrorCode = keyof typeof USER_ERROR_CODES;
 

@@ -19,6 +19,7 @@ import "./returns.js";
 import "./subscriptions.js";
 import "./plugins.js";
 import "./apps.js";
+import "./app-checks.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;

@@ -3,13 +3,14 @@ import type { RefundItemFacts } from "../domain/line-items.js";
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
 import { withReturnAddress } from "../domain/return-address.js";
-import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
+import { checksFor } from "../domain/app-checks.js";
+import { type TransitionPlan, type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import { Prisma, type Refund, type RefundTransition } from "../generated/prisma/client.js";
 import { repurchasedBy } from "./refund-metrics-facts.js";
 import { type ShopPolicies, NO_POLICIES } from "./shop-policies.js";
-import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
+import type { AppCheckOutcome, BeforeTransitionEvent, HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
 /** One refund to change: what to do, who does it, and what the caller may see. */
@@ -27,6 +28,8 @@ export interface RefundChange {
   loaded?: LoadedRefund;
   /** A rule holds it: a CLASSIFY that would refund at once goes to PENDING_REVIEW, with this note. */
   hold?: string;
+  /** The apps' checks, asked before the unit of work about `loaded` (whose version the write checks). */
+  checked?: AppCheckOutcome;
 }
 
 /** The refund and what planning its transition needs, as one read returns it. */
@@ -96,40 +99,32 @@ export async function changeRefunds(
       refused([userError("VERSION_CONFLICT", `The refund is at version ${refund.version}, not ${change.expectedVersion}: reload it`, ["input", "expectedVersion"])]);
       continue;
     }
-    const accepted = current.options.find((option) => option.accepted);
-    const planning = planTransition(refund, change.request, change.actor, {
-      shippingStatus: current.shippingStatus,
-      refundBeforeReceipt: current.refundBeforeReceipt,
-      offeredOptions: current.options.filter((option) => !option.accepted),
-      acceptedOption: accepted?.kind ?? null,
-      items: current.items,
-    });
+    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
+    const planning = planChange(change, current, shop);
     if (!planning.ok) {
       refused(planning.errors);
       continue;
     }
     let { plan } = planning;
     let actor = change.actor;
-    if (change.hold) plan = holdForReview(plan, refund, change.hold);
-    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
-    // The shop's discretion limits come with its cached policies: 0 statements per transition.
-    const limited = checkApprovalLimit(plan, refund, actor, shop.limits, refund.currency);
-    if (!limited.ok) {
-      refused([limited.error]);
-      continue;
-    }
-    plan = limited.plan;
-    const outcome: HookOutcome = await hooks.before(tx, {
-      refund,
-      action: change.request.action,
-      from: plan.from,
-      to: plan.to,
-      actor,
-      note: plan.note,
-      amount: plan.amount,
-    });
+    const event = beforeEvent(change, refund, plan);
+    const outcome: HookOutcome = await hooks.before(tx, event);
     if (outcome.veto) {
       refused([{ code: outcome.veto.code, message: `${outcome.veto.message} (${outcome.veto.by})`, field: ["input", "action"] }]);
+      continue;
+    }
+    // Apps' checks of this action (none for most shops: nothing is asked, 0 statements). Asked
+    // before the unit of work when the caller could (transitionRefund), so that the HTTP call
+    // holds no connection; here, inside it, for the changes no caller asked about (rules,
+    // timers, batches, a platform admin's).
+    const checks = checksFor(shop.checks, change.request.action);
+    const checked: AppCheckOutcome = checks.length === 0 ? {} : (change.checked ?? (await unit.appChecks?.ask(checks, event)) ?? {});
+    if (checked.veto) {
+      refused([{ code: checked.veto.code, message: `${checked.veto.message} (${checked.veto.by})`, field: ["input", "action"] }]);
+      continue;
+    }
+    if (checked.hold) {
+      refused([userError("HELD_FOR_REVIEW", `${checked.hold.reason} (${checked.hold.by})`, ["input", "action"])]);
       continue;
     }
     if (outcome.hold) {
@@ -165,6 +160,30 @@ export async function changeRefunds(
     }
     return { ok: false, refundId: change.refundId, userErrors: [userError("VERSION_CONFLICT", "The refund changed while this action was being applied: reload it", ["input", "expectedVersion"])] };
   });
+}
+
+/** The state machine's plan for a change, held when a rule says so, within the actor's approval limit. */
+export function planChange(change: RefundChange, current: LoadedRefund, shop: ShopPolicies): { ok: true; plan: TransitionPlan } | { ok: false; errors: UserError[] } {
+  const { refund } = current;
+  const accepted = current.options.find((option) => option.accepted);
+  const planning = planTransition(refund, change.request, change.actor, {
+    shippingStatus: current.shippingStatus,
+    refundBeforeReceipt: current.refundBeforeReceipt,
+    offeredOptions: current.options.filter((option) => !option.accepted),
+    acceptedOption: accepted?.kind ?? null,
+    items: current.items,
+  });
+  if (!planning.ok) return { ok: false, errors: planning.errors };
+  let { plan } = planning;
+  if (change.hold) plan = holdForReview(plan, refund, change.hold);
+  // The shop's discretion limits come with its cached policies: 0 statements per transition.
+  const limited = checkApprovalLimit(plan, refund, change.actor, shop.limits, refund.currency);
+  return limited.ok ? { ok: true, plan: limited.plan } : { ok: false, errors: [limited.error] };
+}
+
+/** What the before-hooks and the apps' checks are told about a planned change. */
+export function beforeEvent(change: RefundChange, refund: Refund, plan: TransitionPlan): BeforeTransitionEvent {
+  return { refund, action: change.request.action, from: plan.from, to: plan.to, actor: change.actor, note: plan.note, amount: plan.amount };
 }
 
 async function writeRows(
@@ -264,7 +283,7 @@ async function automate(
  * items in one statement (Prisma's `include` sends one query per relation, and this is the
  * hottest read).
  */
-async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
+export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
   const loaded = new Map<string, LoadedRefund>();
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
@@ -321,7 +340,7 @@ function keyReused(): UserError {
   return userError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another action or refund", ["input", "idempotencyKey"]);
 }
 
-function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
+export function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
   if (!scope) return true;
   return (scope.shopId === undefined || scope.shopId === refund.shopId) && (scope.customerId === undefined || scope.customerId === refund.customerId);
 }

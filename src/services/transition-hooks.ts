@@ -1,5 +1,6 @@
 import type { Tx } from "../db/tx.js";
 import type { UserErrorCode } from "../domain/errors.js";
+import type { AppCheckDef, CheckHealth } from "../domain/app-checks.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 
@@ -55,6 +56,25 @@ export interface BeforeTransitionEvent {
 
 /** The before-hooks' verdict: go on (empty), veto with a userError, or hold for review. */
 export interface HookOutcome {
+  veto?: { by: string; code: UserErrorCode; message: string };
+  hold?: { by: string; reason: string };
+}
+
+/**
+ * Apps' synchronous before-transition checks (src/apps/checks.ts), declared here like the hooks.
+ * `ask` makes the HTTP calls and answers the outcome with every failure already turned into its
+ * check's failure policy; it never throws for an app's fault.
+ */
+export interface AppCheckRunner {
+  ask(checks: readonly AppCheckDef[], event: BeforeTransitionEvent, options?: { awaitRecord?: boolean }): Promise<AppCheckOutcome>;
+  /** The circuits of these checks as this process has seen them; null when none was called here. */
+  healthOf(checkIds: readonly string[]): CheckHealth | null;
+  /** A check was deleted: its circuit is dropped. */
+  forget(checkId: string): void;
+}
+
+/** The apps' verdict on one transition: go on (empty), veto with a userError, or hold it for a person. */
+export interface AppCheckOutcome {
   veto?: { by: string; code: UserErrorCode; message: string };
   hold?: { by: string; reason: string };
 }

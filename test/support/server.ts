@@ -19,7 +19,7 @@ export interface TestServer {
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger"> = {},
+  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger"> = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
@@ -32,6 +32,7 @@ export async function startTestServer(
     paymentClaimMs: options.paymentClaimMs,
     plugins: options.plugins ?? [],
     hookDelivery: options.hookDelivery,
+    appChecks: options.appChecks,
     appWebhooks: options.appWebhooks,
     clock: options.clock,
     timers: options.timers,
