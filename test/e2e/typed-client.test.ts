@@ -37,6 +37,10 @@ describe.each(backends)("typed client documents with graphql-request on %s", (ki
     expect(queued).toMatchObject({ status: "PENDING_REVIEW", customer: { name: "Customer c-typed" }, reason: { code: "LOGISTICS" } });
     expect(queued!.availableActions).toContain("APPROVE");
 
+    // Checked by `npm run typecheck`, never sent: the generated variables type knows RefundAction.
+    // @ts-expect-error "APROVE" is not a RefundAction
+    void (() => shop.staff.AGENT.request(TransitionRefundDocument, { input: { refundId: refund.id, action: "APROVE" } }));
+
     const stale = await shop.staff.AGENT.request(TransitionRefundDocument, {
       input: { refundId: refund.id, action: "APPROVE", expectedVersion: queued!.version - 1 },
     });

@@ -52,7 +52,7 @@ describe.each(backends)("trusted documents on %s", (kind) => {
     }
     trustedApp = await createApp({ ...options, trustedDocumentsManifest: MANIFEST });
     url = await trustedApp.listen();
-  }, 60_000);
+  }, 120_000); // two app starts on one database
   afterAll(async () => {
     await trustedApp?.close();
     await database?.drop();
