@@ -2,11 +2,15 @@
 // given the manifest that `npm run codegen` writes runs the documents it lists by hash and
 // refuses every other document; NODE_ENV=production turns introspection and GraphiQL off.
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentQueueDocument, FollowRefundDocument } from "../../clients/generated/graphql.js";
 import { type App, createApp } from "../../src/app.js";
+import { configFromEnv } from "../../src/config.js";
+import { loadTrustedDocuments } from "../../src/limits/trusted-documents.js";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { type TestServer, requestShippedRefund, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { wsClient, collect } from "../support/subscriptions.js";
@@ -211,5 +215,25 @@ describe.each(backends)("production mode on %s", (kind) => {
     const refused = await page(production);
     expect(refused.headers.get("content-type") ?? "").not.toContain("text/html");
     expect(await refused.text()).not.toContain("GraphiQL");
+  });
+});
+
+describe("configuration", () => {
+  it("reads NODE_ENV and TRUSTED_DOCUMENTS_MANIFEST", () => {
+    expect(configFromEnv({ NODE_ENV: "production", TRUSTED_DOCUMENTS_MANIFEST: MANIFEST })).toMatchObject({ production: true, trustedDocumentsManifest: MANIFEST });
+    expect(configFromEnv({ NODE_ENV: "development" })).toMatchObject({ production: false, trustedDocumentsManifest: undefined });
+  });
+
+  it("a manifest that is missing or not hash → document stops the start with its path", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "manifest-"));
+    try {
+      const listOfHashes = path.join(dir, "list.json");
+      await writeFile(listOfHashes, JSON.stringify(["abc"]));
+      expect(() => loadTrustedDocuments(path.join(dir, "missing.json"))).toThrow(/TRUSTED_DOCUMENTS_MANIFEST .*missing\.json cannot be read/);
+      expect(() => loadTrustedDocuments(listOfHashes)).toThrow(/must map each hash to a document string/);
+      expect(loadTrustedDocuments(MANIFEST).document(hashOf(AgentQueueDocument))).toMatch(/^query AgentQueue/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
