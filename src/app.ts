@@ -1,7 +1,7 @@
 import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
-import { GraphQLError } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
 import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
@@ -11,6 +11,8 @@ import { budgetKey, useCostControl } from "./limits/cost-control.js";
 import { usePageSizeLimit } from "./limits/page-size.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { loadTrustedDocuments, trustedSubscriptionQuery, useTrustedDocuments } from "./limits/trusted-documents.js";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
 import { useAppPermissions } from "./apps/gate.js";
@@ -57,7 +59,9 @@ export interface App {
   close(): Promise<void>;
 }
 
-export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
+export type AppOptions = DatabaseOptions &
+  Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel" | "trustedDocumentsManifest"> &
+  Partial<Pick<AppConfig, "production">> & {
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
   /** How long a claimed payment attempt is held before another process may take it. */
@@ -138,6 +142,8 @@ const GRAPHIQL_OPTIONS: GraphiQLOptions = {
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
+  // Read before anything starts: a bad manifest stops the process instead of refusing every request.
+  const trusted = options.trustedDocumentsManifest ? loadTrustedDocuments(options.trustedDocumentsManifest) : undefined;
   const db = await openDatabase(options);
   await applyMigrations(db);
   if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
@@ -214,7 +220,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
-    graphiql: GRAPHIQL_OPTIONS,
+    // Production: no GraphiQL page and no introspection (the schema is published as schema/schema.graphql).
+    graphiql: options.production ? false : GRAPHIQL_OPTIONS,
     renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
@@ -260,6 +267,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      // First, so that every later hook sees the trusted document, never the client's text.
+      ...(trusted ? [useTrustedDocuments(trusted)] : []),
+      ...(options.production ? [useDisableIntrospection()] : []),
       // Browsers may send "simple" cross-site requests without a preflight (a form POST, a GET):
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
@@ -316,9 +326,18 @@ export async function createApp(options: AppOptions): Promise<App> {
             }),
           ];
         }
-        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        const document = parse(params.query);
-        const errors = validate(envelopedSchema, document);
+        // yoga's onParams hooks (trusted documents) do not run for graphql-ws: the same rule here.
+        const query = trusted ? trustedSubscriptionQuery(trusted, params) : params.query;
+        if (query instanceof GraphQLError) return [query];
+        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: { ...params, query },
+        });
+        const document = parse(query);
+        // useDisableIntrospection marks HTTP requests only (its onRequestParse): the same rule here.
+        const errors = validate(envelopedSchema, document, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : undefined);
         if (errors.length > 0) return errors;
         const authorization = ctx.connectionParams?.authorization;
         return {
