@@ -26,6 +26,72 @@ export type ActorKind =
   | 'SYSTEM'
   | 'USER';
 
+export type AppCheckDecision =
+  /** The transition goes on. */
+  | 'CONTINUE'
+  /** The transition is not made; the refund waits for a person (HELD_FOR_REVIEW). */
+  | 'HOLD'
+  /** The transition is refused with a userError (the app's code when it is a UserErrorCode, else APP_VETO). */
+  | 'VETO';
+
+/** What a check that could not answer (timeout, network error, non-2xx, not an answer, open circuit) counts as. */
+export type AppCheckFailurePolicy =
+  | 'CONTINUE'
+  | 'HOLD';
+
+/** How one call of a check ended. */
+export type AppCheckOutcome =
+  /** The body was not JSON or named an unknown decision: the failure policy applied. */
+  | 'BAD_ANSWER'
+  /** The app answered a status other than 2xx: the failure policy applied. */
+  | 'BAD_STATUS'
+  /** Not called: the check's circuit is open after failures in a row; the failure policy applied. */
+  | 'CIRCUIT_OPEN'
+  /** The app answered CONTINUE. */
+  | 'CONTINUE'
+  /** The app answered HOLD. */
+  | 'HOLD'
+  /** The call failed (refused connection, DNS, an address the outbound rules refuse): the failure policy applied. */
+  | 'NETWORK_ERROR'
+  /** No whole answer within the check's timeoutMs: the failure policy applied. */
+  | 'TIMEOUT'
+  /** The app answered VETO. */
+  | 'VETO';
+
+export type AppCircuitStatus =
+  /** Calls go out. */
+  | 'CLOSED'
+  /** The next call is a trial: its success closes the circuit, its failure opens it again. */
+  | 'HALF_OPEN'
+  /** Failed too often in a row: not called (its failure policy applies) until the circuit half-opens. */
+  | 'OPEN';
+
+/** What an app's webhook is sent for. */
+export type AppEvent =
+  /** A refund was requested (its first transition, from nothing to REQUESTED). */
+  | 'REFUND_REQUESTED'
+  /** A refund moved from one status to another (every transition but the request). */
+  | 'REFUND_TRANSITIONED';
+
+/** What an app may do. Its token acts with its creator's role, narrowed to these. */
+export type AppPermission =
+  /** Read customers (names, tiers). */
+  | 'READ_CUSTOMERS'
+  /** Read orders and their items. */
+  | 'READ_ORDERS'
+  /** Read refunds, their transitions, items, shipments and reason tags. */
+  | 'READ_REFUNDS'
+  /** Take staff actions on refunds (transitionRefund, batchTransitionRefunds), as its creator's role may. */
+  | 'TRANSITION_REFUNDS';
+
+export type AppWebhookDeliveryStatus =
+  /** Every attempt failed: redeliverWebhook sends it again. */
+  | 'DEAD'
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Queued, or failed and waiting for its next attempt. */
+  | 'PENDING';
+
 /** Over a person's approval limit: REFUSE with APPROVAL_LIMIT_EXCEEDED, or SEND_TO_FINANCE (the refund goes to PENDING_FINANCE with that amount, for a second person). */
 export type ApprovalOverLimit =
   | 'REFUSE'
@@ -134,6 +200,39 @@ export type CreateApiTokenInput = {
   staffMemberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type CreateAppCheckInput = {
+  /** The actions asked about: the ones people take (APPROVE, FINANCE_APPROVE, …). */
+  actions: Array<RefundAction>;
+  appId: Scalars['ID']['input'];
+  /** What a failed call counts as; default CONTINUE. */
+  onFailure?: InputMaybe<AppCheckFailurePolicy>;
+  /** Signs each call (X-Refund-Signature); write-only, 24 to 256 characters. */
+  secret: Scalars['String']['input'];
+  /** Must pass the outbound rules (a public address, or one OUTBOUND_ALLOW_HOSTS permits). */
+  targetUrl: Scalars['String']['input'];
+  /** How long a transition waits for the answer: 100 to 5000, default 2000. */
+  timeoutMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CreateAppInput = {
+  name: Scalars['String']['input'];
+  /** Each must be held by the caller's role. */
+  permissions: Array<AppPermission>;
+  /** Needed for platform admins. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateAppWebhookInput = {
+  appId: Scalars['ID']['input'];
+  event: AppEvent;
+  /** A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }`: its data for each event is the body. Checked against the app's permissions. */
+  query: Scalars['String']['input'];
+  /** Signs every POST (X-Refund-Signature); at least 24 characters; write-only. */
+  secret: Scalars['String']['input'];
+  /** Where to POST: a public http(s) URL (OUTBOUND_ALLOW_HOSTS permits others). */
+  targetUrl: Scalars['String']['input'];
+};
+
 export type CreateAutomationRuleInput = {
   action?: InputMaybe<AutomationActionInput>;
   conditions?: InputMaybe<Array<AutomationConditionInput>>;
@@ -158,6 +257,24 @@ export type CreateReasonTagInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type CreateReturnAddressInput = {
+  city: Scalars['String']['input'];
+  district?: InputMaybe<Scalars['String']['input']>;
+  /** Absent: the default if it is the shop's first address. A later address is made the default with updateReturnAddress. */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The warehouse's name. */
+  label: Scalars['String']['input'];
+  phone: Scalars['String']['input'];
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province: Scalars['String']['input'];
+  recipient: Scalars['String']['input'];
+  /** What the parcel must hold, e.g. "unworn, tags attached, all accessories". */
+  requirements?: InputMaybe<Scalars['String']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  street: Scalars['String']['input'];
+};
+
 export type CreateShopInput = {
   /** ISO-4217 code, e.g. CNY */
   currency: Scalars['String']['input'];
@@ -175,6 +292,18 @@ export type CreateStaffMemberInput = {
 export type CustomerFilter = {
   /** true: on the care list now; false: not on it. */
   inCare?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type DeleteAppCheckInput = {
+  checkId: Scalars['ID']['input'];
+};
+
+export type DeleteAppInput = {
+  appId: Scalars['ID']['input'];
+};
+
+export type DeleteAppWebhookInput = {
+  webhookId: Scalars['ID']['input'];
 };
 
 export type DeleteAutomationRuleInput = {
@@ -202,6 +331,14 @@ export type HypotheticalRefundInput = {
   status?: InputMaybe<RefundStatus>;
 };
 
+export type ItemResultInput = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Units that passed: 0 to the item's quantity; the rest failed. */
+  passedQuantity: Scalars['Int']['input'];
+  /** A `RefundItem.id` of the refund. */
+  refundItemId: Scalars['ID']['input'];
+};
+
 /** WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only. */
 export type NotificationChannel =
   | 'IN_APP'
@@ -214,22 +351,36 @@ export type NotificationStatus =
   | 'SENT';
 
 export type OrderFilter = {
+  /** The orders of this Customer. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
   /** true: orders with at least one refund (any status); false: orders with none. */
   hasRefunds?: InputMaybe<Scalars['Boolean']['input']>;
   /** Paid at or after this instant. */
   paidAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Paid before this instant. */
   paidBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Part of the order's externalId (case-insensitive). */
+  search?: InputMaybe<Scalars['String']['input']>;
   shippingStatuses?: InputMaybe<Array<OrderShippingStatus>>;
   /** Required for platform admins: whose orders. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type OrderItemInput = {
+  /** The shop's product category: return policies may be set per category (`setReturnPolicy`). */
+  category?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   quantity: Scalars['Int']['input'];
   sku: Scalars['String']['input'];
   /** Minor units. */
+  unitPrice: Scalars['Int']['input'];
+  /** Other SKUs the customer may exchange this item for; kept as given, fixed once refunds name the item. */
+  variants?: InputMaybe<Array<OrderItemVariantInput>>;
+};
+
+export type OrderItemVariantInput = {
+  sku: Scalars['String']['input'];
+  /** Minor units: at most the item's for an exchange to be possible without a payment. */
   unitPrice: Scalars['Int']['input'];
 };
 
@@ -250,6 +401,10 @@ export type RateRefundInput = {
   score: Scalars['Int']['input'];
 };
 
+export type RedeliverWebhookInput = {
+  deliveryId: Scalars['ID']['input'];
+};
+
 export type RefundAction =
   | 'ACCEPT_OFFER'
   | 'APPROVE'
@@ -267,6 +422,7 @@ export type RefundAction =
   | 'REJECT'
   | 'REQUEST'
   | 'RETRY_PAYMENT'
+  | 'SHIP_REPLACEMENT'
   | 'SUBMIT_RETURN_SHIPMENT';
 
 export type RefundEventFilter = {
@@ -304,6 +460,15 @@ export type RefundFilter = {
   types?: InputMaybe<Array<RefundType>>;
 };
 
+export type RefundItemInput = {
+  /** EXCHANGE only (and required there): the variant wanted instead, one of `OrderItem.variants`. */
+  exchangeSku?: InputMaybe<Scalars['String']['input']>;
+  /** An `OrderItem.id` of the order. */
+  orderItemId: Scalars['ID']['input'];
+  /** Units to refund: at least 1, at most what is left of the item. */
+  quantity: Scalars['Int']['input'];
+};
+
 export type RefundLabelsInput = {
   /** Each up to 40 characters: letters, digits, spaces, '-', '_', ':' and '.'; stored trimmed and lower-cased. */
   labels: Array<Scalars['String']['input']>;
@@ -325,9 +490,11 @@ export type RefundRiskLevel =
 
 export type RefundStatus =
   | 'AWAITING_CUSTOMER'
+  | 'AWAITING_REPLACEMENT'
   | 'AWAITING_RETURN'
   | 'AWAITING_WAREHOUSE'
   | 'CANCELLED'
+  | 'EXCHANGED'
   | 'INSPECTING'
   | 'PENDING_FINANCE'
   | 'PENDING_REVIEW'
@@ -339,16 +506,21 @@ export type RefundStatus =
   | 'RETURN_IN_TRANSIT';
 
 export type RefundType =
+  | 'EXCHANGE'
   | 'REFUND_ONLY'
   | 'RETURN_AND_REFUND';
 
 export type RequestRefundInput = {
-  /** Minor units; defaults to what is still refundable on the order. */
+  /** Minor units; defaults to what is still refundable on the order, or with `items` to their paid value. */
   amount?: InputMaybe<Scalars['Int']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   /** Repeating a request with the same key returns the first refund. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Some units of some order items; left out: the whole order. */
+  items?: InputMaybe<Array<RefundItemInput>>;
   orderId: Scalars['ID']['input'];
+  /** Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`. */
+  overridePolicy?: InputMaybe<ReturnPolicyOverrideInput>;
   /** A code of `reasonTags`. */
   reasonCode: Scalars['String']['input'];
   type: RefundType;
@@ -368,6 +540,34 @@ export type RetryPluginDeliveryInput = {
   deliveryId: Scalars['ID']['input'];
 };
 
+/** Goods that come back only with a quality problem. */
+export type ReturnExemption =
+  | 'DIGITAL'
+  | 'FRESH_FOOD'
+  | 'MADE_TO_ORDER'
+  | 'OPENED_HYGIENE';
+
+export type ReturnPolicyOverrideInput = {
+  /** Why the policy is set aside. */
+  reason: Scalars['String']['input'];
+};
+
+export type ReturnPolicyScope =
+  /** Items of one category. */
+  | 'CATEGORY'
+  /** No policy stored: the platform's default. */
+  | 'DEFAULT'
+  /** Shop-wide. */
+  | 'SHOP'
+  /** Items whose SKU matches a pattern. */
+  | 'SKU';
+
+export type ReturnReasonClass =
+  /** The customer's choice (e.g. CHANGED_MIND). */
+  | 'NO_REASON'
+  /** A quality problem (e.g. NOT_AS_DESCRIBED): the longer window, exemptions do not apply. */
+  | 'QUALITY';
+
 export type RevokeApiTokenInput = {
   tokenId: Scalars['ID']['input'];
 };
@@ -385,6 +585,11 @@ export type RotateApiTokenInput = {
   /** The new expiry; omitted: the old one stays. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   tokenId: Scalars['ID']['input'];
+};
+
+export type RotateAppWebhookSecretInput = {
+  secret: Scalars['String']['input'];
+  webhookId: Scalars['ID']['input'];
 };
 
 export type SetApprovalLimitInput = {
@@ -409,6 +614,27 @@ export type SetAutomationTimerInput = {
   status: RefundStatus;
 };
 
+export type SetReturnPolicyInput = {
+  /** The policy of this category (`OrderItemInput.category`); with no category and no skuPattern: the shop-wide policy. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** One of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE; null: none (shop-wide's applies). */
+  exemption?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 365; absent: unchanged; null: the shop-wide (or default) value. */
+  noReasonDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 365, not shorter than noReasonDays; absent: unchanged; null: the shop-wide (or default) value. */
+  qualityDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Shop-wide only: reason codes that count as quality problems. */
+  qualityReasonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** true: delete this policy (shop-wide: back to the default). */
+  remove?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** The policy of SKUs matching this pattern: letters, digits, . _ - / and * (any characters). */
+  skuPattern?: InputMaybe<Scalars['String']['input']>;
+  /** The policy's words, quoted to the customer (at most 500 characters). */
+  terms?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type SetSlaPolicyInput = {
   /** 1 to 86400 (60 days); null or 0 removes the deadline. */
   minutes?: InputMaybe<Scalars['Int']['input']>;
@@ -431,12 +657,14 @@ export type TransitionRefundInput = {
   action: RefundAction;
   /** APPROVE / PASS_INSPECTION: a partial amount in minor units. */
   amount?: InputMaybe<Scalars['Int']['input']>;
-  /** SUBMIT_RETURN_SHIPMENT */
+  /** SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT */
   carrier?: InputMaybe<Scalars['String']['input']>;
   /** Act only if the refund is still at this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   /** Resending the same change with the same key (e.g. after a lost answer) returns the first answer instead of a VERSION_CONFLICT. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** PASS_INSPECTION of a refund with items: one result per item; the approved amount follows unless `amount` is set. Left out: every unit passed. */
+  itemResults?: InputMaybe<Array<ItemResultInput>>;
   /** Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT. */
   note?: InputMaybe<Scalars['String']['input']>;
   /** OFFER_RESOLUTION */
@@ -444,8 +672,15 @@ export type TransitionRefundInput = {
   /** ACCEPT_OFFER: one of `Refund.resolutionOptions`. */
   optionId?: InputMaybe<Scalars['ID']['input']>;
   refundId: Scalars['ID']['input'];
-  /** SUBMIT_RETURN_SHIPMENT */
+  /** SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT */
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateAppInput = {
+  appId: Scalars['ID']['input'];
+  /** false: the app's token is refused and its webhooks are not sent. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateAutomationRuleInput = {
@@ -477,6 +712,21 @@ export type UpdateReasonTagInput = {
   label?: InputMaybe<Scalars['String']['input']>;
   /** Move under this top-level tag; `null` makes the tag top-level; leave it out to keep it where it is. A tag with sub-reasons cannot move under another (REASON_TAG_TOO_DEEP); under itself or its own sub-reason is REASON_TAG_CYCLE. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type UpdateReturnAddressInput = {
+  city?: InputMaybe<Scalars['String']['input']>;
+  district?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** true: returns approved from now on go here (the former default stops being it). */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province?: InputMaybe<Scalars['String']['input']>;
+  recipient?: InputMaybe<Scalars['String']['input']>;
+  requirements?: InputMaybe<Scalars['String']['input']>;
+  street?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateShopSettingsInput = {
@@ -536,10 +786,16 @@ export type UserErrorCode =
   | 'ACTION_NOT_PERMITTED'
   /** The refund was rated already; a rating cannot be changed. */
   | 'ALREADY_RATED'
+  /** The amount is more than the paid value of the items named. */
+  | 'AMOUNT_EXCEEDS_ITEMS_VALUE'
   /** More than what is left to refund on the order (paid minus what other refunds hold). */
   | 'AMOUNT_EXCEEDS_REFUNDABLE'
   /** The amount is above what this person may approve: someone with a higher limit must. */
   | 'APPROVAL_LIMIT_EXCEEDED'
+  /** An app may be granted only permissions its creator's role holds; the message names the others. */
+  | 'APP_PERMISSION_NOT_HELD'
+  /** An app's before-transition check refused the action with a code of its own (kept at the start of the message); the message says which app and why. */
+  | 'APP_VETO'
   /** Enabled rules could move a refund round in a circle with no person acting. */
   | 'AUTOMATION_RULE_CYCLE'
   /** The batch (or its filter) names no refund. */
@@ -548,12 +804,26 @@ export type UserErrorCode =
   | 'BATCH_TOO_LARGE'
   /** The request must name the customer it is for. */
   | 'CUSTOMER_REQUIRED'
+  /** The same order item is named more than once in one request. */
+  | 'DUPLICATE_ORDER_ITEM'
   /** The shop has a reason tag with this code already. */
   | 'DUPLICATE_REASON_CODE'
   /** The shop has a rule with this name already. */
   | 'DUPLICATE_RULE_NAME'
+  /** The variant asked for costs more than the order item: the exchange is refused (no payments are taken). */
+  | 'EXCHANGE_COSTS_MORE'
+  /** An EXCHANGE request names its items, each with the `exchangeSku` it is exchanged for. */
+  | 'EXCHANGE_ITEMS_REQUIRED'
+  /** The `exchangeSku` is the order item's own SKU: an exchange is for another variant. */
+  | 'EXCHANGE_SAME_SKU'
+  /** `exchangeSku` was given on a request that is not of type EXCHANGE. */
+  | 'EXCHANGE_SKU_NOT_ALLOWED'
+  /** The `exchangeSku` is not one of the order item's `variants`. */
+  | 'EXCHANGE_SKU_NOT_A_VARIANT'
   /** The token's role (or shop) may not do this. */
   | 'FORBIDDEN'
+  /** An app's before-transition check holds the refund for a person to review (its answer, or its failure policy when it could not answer in time): the action was not taken. */
+  | 'HELD_FOR_REVIEW'
   /** The idempotency key was used already for a different request. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** An amount is not a positive whole number of minor units. */
@@ -566,24 +836,44 @@ export type UserErrorCode =
   | 'INVALID_LABEL'
   /** A NOTIFY message is empty, too long, or names a variable other than {{rule}}, {{status}}, {{refundId}}. */
   | 'INVALID_MESSAGE_TEMPLATE'
+  /** A quantity is not a whole number in its range: at least 1 in a request; 0 to the item's quantity as a passed quantity. */
+  | 'INVALID_QUANTITY'
   /** A NOTIFY action needs exactly one recipient: an active staff member of the shop, or a staff role. */
   | 'INVALID_RECIPIENT'
+  /** A return window is not a whole number of days from 1 to 365, or the quality window is shorter than the no-reason one. */
+  | 'INVALID_RETURN_WINDOW'
   /** The condition's value does not fit its field and operator. */
   | 'INVALID_RULE_VALUE'
+  /** A SKU pattern is empty, too long, only wildcards, or has characters other than letters, digits, . _ - / and *. */
+  | 'INVALID_SKU_PATTERN'
   /** The token is malformed, unknown, revoked or expired, or its staff member is inactive. */
   | 'INVALID_TOKEN'
+  /** Per-item inspection results must name each item of the refund exactly once, and only its items. */
+  | 'ITEM_RESULTS_MISMATCH'
   /** The action needs a note saying why. */
   | 'NOTE_REQUIRED'
+  /** Per-item results pass no unit at all: use FAIL_INSPECTION instead. */
+  | 'NOTHING_PASSED_INSPECTION'
   /** The id names nothing this token may see (another shop's data answers this too). */
   | 'NOT_FOUND'
+  /** The item is exempt from returns without a quality problem under the shop's policy (fresh food, made to order, digital, opened hygiene goods); staff may request it with `overridePolicy`. */
+  | 'NOT_RETURNABLE'
   /** OFFER_RESOLUTION needs at least one option. */
   | 'OFFER_OPTIONS_REQUIRED'
   /** The operator does not apply to the condition's field. */
   | 'OPERATOR_NOT_FOR_FIELD'
   /** The option is not one offered on this refund. */
   | 'OPTION_NOT_FOUND'
+  /** The order's items cannot change once refunds name them. */
+  | 'ORDER_ITEMS_LOCKED'
+  /** The order item is not one of the order's items (another order's or shop's item answers this too). */
+  | 'ORDER_ITEM_NOT_IN_ORDER'
   /** A plugin's before-hook refused the action; the message says which plugin and why. */
   | 'PLUGIN_VETO'
+  /** More units of an order item than were bought. */
+  | 'QUANTITY_EXCEEDS_PURCHASED'
+  /** More units of an order item than are left to refund (bought, less what open and refunded refunds hold). */
+  | 'QUANTITY_EXCEEDS_REFUNDABLE'
   /** The time to rate this refund has passed. */
   | 'RATING_WINDOW_CLOSED'
   /** The reason tag (or its parent) is archived: choose a live one. */
@@ -596,8 +886,16 @@ export type UserErrorCode =
   | 'REFUND_NOT_ENDED'
   /** The refund has ended (refunded, rejected or cancelled): nothing more can be done. */
   | 'REFUND_TERMINAL'
+  /** SHIP_REPLACEMENT needs the replacement parcel's carrier and tracking number. */
+  | 'REPLACEMENT_SHIPMENT_REQUIRED'
+  /** A shop has exactly one default return address: its first address is the default, the default cannot be unset (make another one the default), and a new address cannot be a second default (make it the default with updateReturnAddress). */
+  | 'RETURN_ADDRESS_DEFAULT'
+  /** A return address misses a required field (label, recipient, phone, province, city, street) or a field is too long; `field` says which. */
+  | 'RETURN_ADDRESS_INCOMPLETE'
   /** A return shipment needs a carrier and a tracking number. */
   | 'RETURN_SHIPMENT_REQUIRED'
+  /** The shop's return policy window for this item and reason has passed (the message quotes the policy); staff may request it with `overridePolicy`. */
+  | 'RETURN_WINDOW_CLOSED'
   /** The staff member is no longer active. */
   | 'STAFF_MEMBER_INACTIVE'
   /** A timer's minutes are outside 1 minute to 60 days. */
@@ -606,6 +904,8 @@ export type UserErrorCode =
   | 'TOO_MANY_LABELS'
   /** No API token was sent: send `Authorization: Bearer <token>`. */
   | 'UNAUTHENTICATED'
+  /** The exemption is not one of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE. */
+  | 'UNKNOWN_EXEMPTION_KIND'
   /** The reason code is not one of the shop's `reasonTags`. */
   | 'UNKNOWN_REASON_CODE'
   /** A rule condition names a field rules do not know. */
@@ -613,7 +913,17 @@ export type UserErrorCode =
   /** An outbound URL is not allowed (a private address, or not http(s)). */
   | 'URL_NOT_ALLOWED'
   /** The refund changed since the `expectedVersion` given: reload it and decide again. */
-  | 'VERSION_CONFLICT';
+  | 'VERSION_CONFLICT'
+  /** The delivery is still queued or being sent: only a delivered or dead one is sent again. */
+  | 'WEBHOOK_DELIVERY_PENDING'
+  /** The webhook's query is not one subscription with one root field (refundEvents) valid against the schema; the message gives the line and column. */
+  | 'WEBHOOK_QUERY_INVALID'
+  /** The webhook's query selects a field the app's permissions do not let it read; the message names it with its line and column. */
+  | 'WEBHOOK_QUERY_NOT_PERMITTED'
+  /** The webhook's query does not parse; the message gives the line and column. */
+  | 'WEBHOOK_QUERY_SYNTAX'
+  /** A webhook secret is at least 24 characters (and at most 256). */
+  | 'WEBHOOK_SECRET_TOO_SHORT';
 
 export type AgentQueueQueryVariables = Exact<{
   assignedTo?: InputMaybe<Scalars['String']['input']>;
