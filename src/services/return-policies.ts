@@ -48,6 +48,7 @@ export async function checkReturnPolicy(
   order: { id: string; shopId: string; shippingStatus: ShippingStatus },
   reason: { code: string; parentId: string | null },
   overridePolicy: { reason: string } | null | undefined,
+  idempotencyKey: string | null,
 ): Promise<PolicyOverride> {
   const overrideReason = overridePolicy ? overridePolicy.reason.trim() : null;
   if (overridePolicy) {
@@ -69,6 +70,10 @@ export async function checkReturnPolicy(
     eligibilityOfItems(policies, facts.items, facts.deliveredAt, deps.clock(), reasonClass(shopPolicy, { code: reason.code, parentCode: facts.parentCode })),
   );
   if (verdict.eligible || !verdict.code) return NOT_OVERRIDDEN;
+  // A request resent after the window closed answers the refund it made while it was open.
+  if (idempotencyKey && (await deps.db.prisma.refund.findUnique({ where: { shopId_idempotencyKey: { shopId: order.shopId, idempotencyKey } }, select: { id: true } }))) {
+    return NOT_OVERRIDDEN;
+  }
   if (!overrideReason) fail(verdict.code, verdict.message, ["input", "orderId"]);
   return { policyOverrideCode: verdict.code, policyOverrideReason: overrideReason };
 }

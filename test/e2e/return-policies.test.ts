@@ -159,7 +159,14 @@ describe.each(backends)("return policies and return addresses on %s", (kind) => 
       });
       const changedMind = await order(shop, "c1", [shirt]);
       const quality = await order(shop, "c1", [shirt]);
+      const resent = await order(shop, "c1", [shirt]);
+      onDay(6);
+      const first = await request(customer.client, { orderId: resent, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", idempotencyKey: "resent-1" });
+      expect(first.userErrors).toEqual([]);
       onDay(8);
+      // A request resent with its key after the window closed answers the refund it made in time.
+      const again = await request(customer.client, { orderId: resent, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", idempotencyKey: "resent-1" });
+      expect([again.userErrors, again.refund?.id]).toEqual([[], first.refund!.id]);
       // Before the button: the same answer requestRefund gives.
       const before = await eligibility(customer.client, changedMind, "CHANGED_MIND");
       expect(before).toMatchObject({ eligible: false, code: "RETURN_WINDOW_CLOSED" });
@@ -327,9 +334,28 @@ describe.each(backends)("return policies and return addresses on %s", (kind) => 
       expect((await customer.client.request<{ refund: { returnAddress: unknown } }>(REFUND_RETURN, { id: refundId })).refund.returnAddress).toEqual(snapshot);
       const next = await customer.client.request<{ refund: { returnAddress: { label: string } } }>(REFUND_RETURN, { id: await approvedReturn() });
       expect(next.refund.returnAddress.label).toBe("广州仓");
+      // Accepting an offer to return for a full refund is an approved return too.
+      const offered = await order(shop, "c2", [{ sku: "SHOE-43", name: "跑鞋 43码", unitPrice: 39900 }]);
+      const offerRefund = (await request(customer.client, { orderId: offered, type: "REFUND_ONLY", reasonCode: "NOT_AS_DESCRIBED" })).refund!.id;
+      const offer = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, {
+        input: { refundId: offerRefund, action: "OFFER_RESOLUTION", offerOptions: [{ kind: "RETURN_WITH_FULL_REFUND" }] },
+      });
+      const optionId = offer.transitionRefund.refund!.resolutionOptions[0]!.id;
+      const accepted = await customer.client.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: offerRefund, action: "ACCEPT_OFFER", optionId } });
+      expect(accepted.transitionRefund.userErrors).toEqual([]);
+      const afterOffer = await customer.client.request<{ refund: { status: string; returnAddress: { label: string } } }>(REFUND_RETURN, { id: offerRefund });
+      expect([afterOffer.refund.status, afterOffer.refund.returnAddress.label]).toEqual(["AWAITING_RETURN", "广州仓"]);
       // A refund with nothing to send back has no address.
       const refundOnly = await customer.client.request<{ refund: { status: string; returnAddress: unknown } }>(REFUND_RETURN, { id: await approvedReturn("REFUND_ONLY") });
       expect(refundOnly.refund).toMatchObject({ status: "AWAITING_WAREHOUSE", returnAddress: null });
+    });
+
+    it("makes exactly one of five concurrent first addresses the default", async () => {
+      const fresh = await setupShop(server);
+      const created = await Promise.all(Array.from({ length: 5 }, (_, index) => createAddress(fresh.staff.SHOP_ADMIN, { ...shanghai, label: `仓 ${index}` })));
+      expect(created.flatMap((result) => result.userErrors)).toEqual([]);
+      const listed = (await fresh.staff.SHOP_ADMIN.request<{ returnAddresses: Array<{ isDefault: boolean }> }>(ADDRESSES)).returnAddresses;
+      expect(listed.map((address) => address.isDefault).sort()).toEqual([false, false, false, false, true]);
     });
 
     it("refuses bad addresses and a second default or none, writing nothing", async () => {
