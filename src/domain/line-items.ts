@@ -121,8 +121,10 @@ export function planRequestedItems(
       return errors.push(userError("QUANTITY_EXCEEDS_PURCHASED", `Only ${line.quantity} of this item were bought`, field("quantity")));
     }
     const taken = refundedQuantity(line.refundLines);
-    if (item.quantity > line.quantity - taken) {
-      return errors.push(userError("QUANTITY_EXCEEDS_REFUNDABLE", `Only ${Math.max(0, line.quantity - taken)} of this item can still be refunded`, field("quantity")));
+    const left = Math.max(0, line.quantity - taken);
+    if (item.quantity > left) {
+      const message = left === 0 ? "Every unit of this item is refunded or requested already" : `Only ${left} of this item can still be refunded`;
+      return errors.push(userError("QUANTITY_EXCEEDS_REFUNDABLE", message, field("quantity")));
     }
     const share = shares[index]!;
     const value = Math.floor((share * (taken + item.quantity)) / line.quantity) - Math.floor((share * taken) / line.quantity);

@@ -38,7 +38,7 @@ export class PluginHost implements TransitionHooks {
     }
     this.plugins = byName;
     this.withBeforeHooks = plugins.filter((plugin) => plugin.hooks?.beforeTransition);
-    this.withAfterHooks = plugins.filter((plugin) => plugin.hooks?.afterTransition);
+    this.withAfterHooks = plugins.filter((plugin) => plugin.hooks?.afterTransition || plugin.hooks?.onItemsRestocked);
     this.settings = new ShopCache((client, shopIds) => this.loadSettings(client, shopIds));
   }
 
@@ -124,8 +124,13 @@ export class PluginHost implements TransitionHooks {
   }
 }
 
-/** Whether a plugin's after-hook asked for this transition (no `afterTransitionFor`: every one). */
+/** Whether a plugin's after-hook asked for this transition (no `afterTransitionFor`: every one), or its restock hook is due. */
 function wants(plugin: AnyRefundPlugin, transition: CommittedTransition): boolean {
-  const filter = plugin.hooks?.afterTransitionFor;
+  return wantsAfterTransition(plugin, transition) || Boolean(plugin.hooks?.onItemsRestocked && transition.restocks);
+}
+
+export function wantsAfterTransition(plugin: AnyRefundPlugin, transition: Pick<CommittedTransition, "action" | "fromStatus" | "toStatus">): boolean {
+  if (!plugin.hooks?.afterTransition) return false;
+  const filter = plugin.hooks.afterTransitionFor;
   return !filter || filter({ action: transition.action, from: transition.fromStatus, to: transition.toStatus });
 }

@@ -42,6 +42,15 @@ export interface AfterTransitionEvent {
   };
 }
 
+/** Units of a refund's line items that passed inspection (PASS_INSPECTION): back on sale. */
+export interface ItemsRestockedEvent {
+  refund: HookRefund & { status: RefundStatus; version: number };
+  /** The PASS_INSPECTION transition that found them. */
+  transitionId: string;
+  /** Only lines with at least one unit passed; `quantity` is the units that passed. */
+  items: Array<{ refundItemId: string; orderItemId: string; sku: string; name: string; quantity: number; note: string | null }>;
+}
+
 export interface AfterTransitionContext<Settings> {
   shopId: string;
   settings: Settings;
@@ -90,6 +99,13 @@ export interface RefundPlugin<Settings = Record<string, unknown>> {
      * (no row, no call) for the others. Omitted: every transition.
      */
     afterTransitionFor?(transition: { action: RefundAction; from: RefundStatus | null; to: RefundStatus }): boolean;
+    /**
+     * Units of line items passed inspection: an inventory system puts them back on sale. Delivered
+     * like afterTransition (queued in the transition's transaction, at least once, retried, dead
+     * letters) in the same delivery as the plugin's afterTransition of that transition, after it;
+     * `ctx.idempotencyKey` is `<plugin>:<transitionId>:restock`.
+     */
+    onItemsRestocked?(event: ItemsRestockedEvent, ctx: AfterTransitionContext<Settings>): Promise<void> | void;
   };
   /** Pothos additions: fields on Refund/Customer, new types, queries and mutations. */
   schema?(schemaBuilder: typeof builder): void;

@@ -143,7 +143,10 @@ export async function changeRefunds(
   }
 
   const written = await writeRows(unit, planned, results, options.alsoWrite ?? []);
-  const enqueue = [...(options.alsoWrite ?? []), ...written.map((entry) => entry.rows.transition)];
+  const enqueue = [
+    ...(options.alsoWrite ?? []),
+    ...written.map(({ rows }) => ({ ...rows.transition, restocks: rows.itemInspections?.some((inspection) => inspection.passedQuantity > 0) ?? false })),
+  ];
   if (enqueue.length > 0) unit.effects.hookDeliveryIds.push(...(await hooks.enqueueAfter(tx, enqueue)));
   await automate(unit, hooks, written, results, policies);
 

@@ -83,8 +83,11 @@ async function createAndClassify(
   const id = unit.newId();
   const { refunds, repeatRequest, nextOrderAt, lines } = (await customerHistory(unit, order, id, input.items != null))[0]!;
   const refundable = refundableAmount(order.paidAmount, refunds);
-  if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
+  // Items first: a unit already taken is named as such, even when the order has no amount left either.
   const { amount, items } = requestedAmountAndItems(input, order.paidAmount, lines, refundable);
+  if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
+  // An exchange for a variant of the same price moves no money: its amount is 0.
+  if (amount === 0 && input.type !== "EXCHANGE") fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
 
   const requested = {
@@ -149,8 +152,7 @@ function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, 
     fail("AMOUNT_EXCEEDS_ITEMS_VALUE", `The items named were paid ${planned.value}: the amount may not be more`, ["input", "amount"]);
   }
   const amount = input.amount ?? Math.min(planned.value, refundable);
-  if (amount === 0) fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
-  return { amount, items: refundItemAmounts(amount, planned.items) };
+  return { amount, items: amount > 0 ? refundItemAmounts(amount, planned.items) : [] };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface CommittedTransition {
   action: RefundAction;
   fromStatus: RefundStatus | null;
   toStatus: RefundStatus;
+  /** Units of the refund's line items passed inspection in it: inventory may put them back on sale. */
+  restocks?: boolean;
 }
 
 /** The refund a hook is told about, as it was before the transition. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
+import type { RefundItemFacts } from "../domain/line-items.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
@@ -35,7 +36,7 @@ export interface WrittenRefund {
     refundBeforeReceipt: boolean;
     options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
     nextOrderAt: Date | null;
-    items: ReadonlyArray<{ id: string; quantity: number; amount: number; passedQuantity: number | null }>;
+    items: readonly RefundItemFacts[];
   } | null;
 }
 

@@ -95,6 +95,53 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.automaticRefund);
   });
 
+  /** A customer's shipped order of one item, and that item's id. */
+  async function shippedOrder(customerExternalId: string) {
+    const customer = await shop.customer(customerExternalId);
+    const orderId = await shop.order(customerExternalId, { paidAmount: 15_900, shippingStatus: "SHIPPED" });
+    const order = await shop.staff.AGENT.request<{ order: { items: Array<{ id: string }> } }>(`query ($id: ID!) { order(id: $id) { items { id } } }`, { id: orderId });
+    return { customer, orderId, orderItemId: order.order.items[0]!.id };
+  }
+
+  it("a request of line items costs one statement more than a request of the whole order (the items' insert)", async () => {
+    const counts: number[] = [];
+    for (const byItem of [false, true]) {
+      const { customer, orderId, orderItemId } = await shippedOrder(`request-items-${byItem}`);
+      const statements = await statementsOf(async () => {
+        const result = await customer.client.request<{ requestRefund: { userErrors: unknown[] } }>(REQUEST, {
+          input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", ...(byItem && { items: [{ orderItemId, quantity: 1 }] }) },
+        });
+        expect(result.requestRefund.userErrors).toEqual([]);
+      });
+      counts.push(statements.length);
+    }
+    expect(counts[1]).toBe(counts[0]! + 1);
+  });
+
+  it("PASS_INSPECTION with per-item results costs one statement more than without (the items' update); APPROVE costs the same", async () => {
+    const approves: number[] = [];
+    const inspections: number[] = [];
+    for (const byItem of [false, true]) {
+      const { customer, orderId, orderItemId } = await shippedOrder(`inspect-items-${byItem}`);
+      const requested = await customer.client.request<{ requestRefund: { refund: { id: string; items: Array<{ id: string }> } } }>(
+        `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { id items { id } } } }`,
+        { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", ...(byItem && { items: [{ orderItemId, quantity: 1 }] }) } },
+      );
+      const { id: refundId, items } = requested.requestRefund.refund;
+      const act = async (client: typeof customer.client, input: Record<string, unknown>) => {
+        const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId, ...input } });
+        expect(result.transitionRefund.userErrors).toEqual([]);
+      };
+      approves.push((await statementsOf(() => act(shop.staff.AGENT, { action: "APPROVE" }))).length);
+      await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF", trackingNumber: `SF-${byItem}` });
+      await act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" });
+      const itemResults = byItem ? { itemResults: items.map((item) => ({ refundItemId: item.id, passedQuantity: 1 })) } : {};
+      inspections.push((await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION", ...itemResults }))).length);
+    }
+    expect(approves[1]).toBe(approves[0]);
+    expect(inspections[1]).toBe(inspections[0]! + 1);
+  });
+
   it("answers a list page in the same number of statements for 5 refunds and for 50", async () => {
     for (let index = 0; index < 50; index += 1) await requestShippedRefund(shop, `page-${index}`);
     await settled();
