@@ -91,7 +91,8 @@ async function createAndClassify(
   // Items first: a unit already taken is named as such, even when the order has no amount left either.
   const { amount, items } = requestedAmountAndItems(input, order.paidAmount, lines, refundable);
   if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
-  if (amount === 0) fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
+  // An exchange for a variant of the same price moves no money: its amount is 0.
+  if (amount === 0 && input.type !== "EXCHANGE") fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
 
   const requested = {
