@@ -55,6 +55,9 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: "omit",
+    // The page-size rule (src/limits/page-size.ts), where a client reads the arguments.
+    firstArgOptions: { description: `The first n items after \`after\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
+    lastArgOptions: { description: `The last n items before \`before\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
     cursorType: "String",
     nodeQueryOptions: { nullable: true },
     // As Relay has it, `[Node]!`: an id the caller cannot see (or that names nothing) is null

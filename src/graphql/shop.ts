@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { apiTokensQuery, createApiToken, revokeApiToken, rotateApiToken } from "../services/api-tokens.js";
 import { auditEntriesQuery, listAuditEntries } from "../services/audit.js";
 import { createShop } from "../services/shop-setup.js";
@@ -50,6 +51,9 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
   }),
 });
 
+/** The audited target types that are Nodes: their `targetId` is a row id of that type. */
+const AUDITED_NODE_TYPES = new Set(["ApiToken", "ApprovalLimit", "ReasonTag", "Shop", "StaffMember"]);
+
 const AuditEntryRef = builder.prismaNode("AuditEntry", {
   description: "One change to a shop's staff settings (tokens, plugin settings, reason tags, staff members, SLA policies).",
   id: { field: "id" },
@@ -63,7 +67,12 @@ const AuditEntryRef = builder.prismaNode("AuditEntry", {
   fields: (t) => ({
     action: t.exposeString("action", { description: "e.g. apiToken.create, pluginSettings.update, reasonTag.update" }),
     targetType: t.exposeString("targetType"),
-    targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed." }),
+    targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed; `targetNodeId` is the global id of a row that is a Node." }),
+    targetNodeId: t.id({
+      nullable: true,
+      description: "The global id of the changed object, for `node(id:)`, when it is a Node (null for a plugin's settings or an SLA policy).",
+      resolve: (entry) => (AUDITED_NODE_TYPES.has(entry.targetType) ? encodeGlobalID(entry.targetType, entry.targetId) : null),
+    }),
     actorRole: t.expose("actorRole", { type: RoleEnum }),
     actorName: t.exposeString("actorName", { nullable: true }),
     details: t.expose("details", { type: "JSON", nullable: true, description: "What changed; secrets only as \"[set]\"." }),

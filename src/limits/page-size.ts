@@ -11,6 +11,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { LimitErrorCode } from "./limits.js";
 
 /** The largest page any connection answers (`first` or `last`). */
 export const MAX_PAGE_SIZE = 100;
@@ -43,7 +44,7 @@ export function pageSizeErrors(schema: GraphQLSchema, document: DocumentNode, op
           errors.push(
             new GraphQLError(`${field.name.value}(${argument.name.value}: ${size}): a page holds 0 to ${MAX_PAGE_SIZE} items; ask for the next page with \`after\` (or \`before\`).`, {
               nodes: [argument],
-              extensions: { code: "PAGE_SIZE_OUT_OF_RANGE", argument: argument.name.value, max: MAX_PAGE_SIZE },
+              extensions: { code: "PAGE_SIZE_OUT_OF_RANGE" satisfies LimitErrorCode, argument: argument.name.value, max: MAX_PAGE_SIZE },
             }),
           );
         }

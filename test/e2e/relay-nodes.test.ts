@@ -69,6 +69,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
   let customer: { id: string; client: GraphQLClient };
   let offeredRefundId: string;
   let deadLetterId: string;
+  let auditTarget: { targetType: string; targetNodeId: string | null };
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
@@ -148,9 +149,11 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
         { input: { role: "AGENT", maxAmount: 1_000_000 } },
       ),
     );
-    const logs = await admin.request<{ auditEntriesConnection: { edges: Array<{ node: { id: string } }> }; apiTokensConnection: { edges: Array<{ node: { id: string } }> } }>(
-      `{ auditEntriesConnection(first: 1) { edges { node { id } } } apiTokensConnection(first: 1) { edges { node { id } } } }`,
-    );
+    const logs = await admin.request<{
+      auditEntriesConnection: { edges: Array<{ node: { id: string; targetType: string; targetNodeId: string | null } }> };
+      apiTokensConnection: { edges: Array<{ node: { id: string } }> };
+    }>(`{ auditEntriesConnection(first: 1) { edges { node { id targetType targetNodeId } } } apiTokensConnection(first: 1) { edges { node { id } } } }`);
+    auditTarget = logs.auditEntriesConnection.edges[0]!.node;
 
     add("Shop", shop.shopId, customer.client);
     add("ApiToken", logs.apiTokensConnection.edges[0]!.node.id, admin, [agent]);
@@ -168,7 +171,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("AuditEntry", logs.auditEntriesConnection.edges[0]!.node.id, admin, [agent, customer.client]);
     add("PluginDelivery", deadLetterId, admin, [agent, customer.client]);
     add("StaffNotification", inbox, agent, [finance, customer.client]);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -204,6 +207,11 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     for (const [typename, { id, refused }] of instances) {
       for (const client of refused) expect((await client.request<NodeAnswer>(NODE, { id })).node, typename).toBeNull();
     }
+  });
+
+  it("names an audited Node by its global id", () => {
+    // The newest entry is setApprovalLimit's.
+    expect(auditTarget).toMatchObject({ targetType: "ApprovalLimit", targetNodeId: instances.get("ApprovalLimit")!.id });
   });
 
   it("takes a resolution option's global id as optionId, and not its raw row id", async () => {
