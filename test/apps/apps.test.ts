@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
+import { collect, wsClient } from "../support/subscriptions.js";
 
 const CREATE_APP = /* GraphQL */ `
   mutation ($input: CreateAppInput!) {
@@ -102,6 +103,25 @@ describe.each(backends)("apps on %s", (kind) => {
     expect(moved.transitionRefund.userErrors).toEqual([]);
     expect(moved.transitionRefund.refund.status).toBe("AWAITING_WAREHOUSE");
     expect(moved.transitionRefund.transition.actor.name).toBe("app: auto-approver");
+  });
+
+  it("an app's live subscription over WebSocket is held to its permissions too", async () => {
+    const created = await shop.staff.SHOP_ADMIN.request<CreateApp>(CREATE_APP, { input: { name: "live", permissions: ["READ_REFUNDS"] } });
+    const client = wsClient(server.url, created.createApp.token!);
+    try {
+      const refused = collect(client, `subscription { refundEvents { refund { customer { name } } } }`, {});
+      await refused.ended;
+      expect(JSON.stringify(refused.errors)).toMatch(/Customer needs READ_CUSTOMERS/);
+      const allowed = collect<{ refundEvents: { to: string; refund: { status: string } } }>(client, `subscription { refundEvents { to refund { status } } }`, {});
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await requestShippedRefund(shop, "app-live");
+      const [event] = await allowed.waitFor(1);
+      expect(event!.refundEvents.refund.status).toBeDefined();
+      expect(allowed.errors).toEqual([]);
+      allowed.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("a disabled app's token is refused; enabled again it works; a deleted app's token is gone", async () => {
