@@ -256,6 +256,34 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     expect(receiver.on("/other")).toHaveLength(1);
   });
 
+  it("stops sending when the app is disabled or the webhook deleted, and starts again when enabled", async () => {
+    const appId = await registerApp(shop.staff.SHOP_ADMIN, "switchable", ["READ_REFUNDS"]);
+    const registered = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/switch`, query: "subscription { refundEvents { to } }" });
+    const webhookId = registered.createAppWebhook.webhook!.id;
+    const setEnabled = (enabled: boolean) =>
+      shop.staff.SHOP_ADMIN.request(`mutation ($input: UpdateAppInput!) { updateApp(input: $input) { userErrors { code } } }`, { input: { appId, enabled } });
+    const stored = () => server.app.db.prisma.appWebhookDelivery.count({ where: { webhook: { app: { name: "switchable" } } } });
+
+    await requestShippedRefund(shop, "switch-1");
+    await until("the first POST", async () => receiver.on("/switch").length === 1);
+    await setEnabled(false);
+    await requestShippedRefund(shop, "switch-2");
+    expect(await stored()).toBe(1);
+    await setEnabled(true);
+    await requestShippedRefund(shop, "switch-3");
+    await until("the POST after enabling", async () => receiver.on("/switch").length === 2);
+
+    const deleted = await shop.staff.SHOP_ADMIN.request<{ deleteAppWebhook: { userErrors: unknown[] } }>(
+      `mutation ($input: DeleteAppWebhookInput!) { deleteAppWebhook(input: $input) { deletedWebhookId userErrors { code } } }`,
+      { input: { webhookId } },
+    );
+    expect(deleted.deleteAppWebhook.userErrors).toEqual([]);
+    await requestShippedRefund(shop, "switch-4");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.on("/switch")).toHaveLength(2);
+    expect(await stored()).toBe(0);
+  });
+
   it("refuses bad webhooks with a code, pointing at the line, and saves nothing", async () => {
     const appId = await registerApp(shop.staff.SHOP_ADMIN, "bad-input", ["READ_REFUNDS"]);
     const target = `${receiver.url}/bad`;
