@@ -114,9 +114,10 @@ export async function changeRefunds(
       continue;
     }
     // Apps' checks of this action (none for most shops: nothing is asked, 0 statements). Asked
-    // before the unit of work when the caller could (transitionRefund), so that the HTTP call
-    // holds no connection; here, inside it, for the changes no caller asked about (rules,
-    // timers, batches, a platform admin's).
+    // before the unit of work where the caller could (transitionRefund, batches: see
+    // services/app-checks.ts), so that the HTTP call holds no connection or row lock; here,
+    // inside it, for the changes only known inside (rules' and timers' actions, a platform
+    // admin's, whose shop is known only once the refund is read).
     const checks = checksFor(shop.checks, change.request.action);
     const checked: AppCheckOutcome = checks.length === 0 ? {} : (change.checked ?? (await unit.appChecks?.ask(checks, event)) ?? {});
     if (checked.veto) {

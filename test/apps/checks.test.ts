@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { GET_REFUND, type GetRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
+import { rawId } from "../support/ids.js";
 import { isBackgroundWork } from "../support/statements.js";
 
 const SECRET = "check-secret-0123456789abcdef";
@@ -238,6 +239,21 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
       [false, ["APP_VETO"]],
       [true, []],
     ]);
+  });
+
+  it("applies exactly one of 10 parallel APPROVEs, each asked about the refund as it read it", async () => {
+    const { shop } = await shopWithCheck("/limit");
+    const { refundId } = await requestShippedRefund(shop, "race");
+    const results = await Promise.all(Array.from({ length: 10 }, () => approve(shop, refundId, { amount: 5_000 })));
+    const succeeded = results.filter((result) => result.transitionRefund.userErrors.length === 0);
+    expect(succeeded).toHaveLength(1);
+    for (const failed of results.filter((result) => result.transitionRefund.userErrors.length > 0)) {
+      // Asked about version 2 but lost the version-checked write, or read the refund after the winner committed.
+      expect(["VERSION_CONFLICT", "ACTION_NOT_ALLOWED_IN_STATUS"]).toContain(failed.transitionRefund.userErrors[0]!.code);
+    }
+    const transitions = await server.app.db.prisma.refundTransition.findMany({ where: { refundId: rawId(refundId) }, orderBy: { version: "asc" } });
+    expect(transitions.map((transition) => transition.action)).toEqual(["REQUEST", "CLASSIFY", "APPROVE"]);
+    expect((await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } })).approvedAmount).toBe(5_000);
   });
 
   it("asks the checks of a rule's action too (inside its unit of work): a veto leaves the refund for a person", async () => {
