@@ -22,7 +22,8 @@ import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
-import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
+import { RequestLoaders } from "./plugin/request-loaders.js";
+import { DEFAULT_PLUGINS, loadPlugins, pluginMigrations } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
@@ -127,14 +128,22 @@ const GRAPHIQL_OPTIONS: GraphiQLOptions = {
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const db = await openDatabase(options);
-  await applyMigrations(db);
-  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
-
   const requested = options.plugins ?? DEFAULT_PLUGINS;
   const named = await loadPlugins(requested.filter((plugin): plugin is string => typeof plugin === "string"));
   const pluginModules = [...named, ...requested.filter((plugin): plugin is AnyRefundPlugin => typeof plugin !== "string")];
-  const plugins = new PluginHost(pluginModules, db.prisma);
+
+  const db = await openDatabase(options);
+  let plugins: PluginHost;
+  try {
+    // The plugins are checked (API version, tables) before anything is migrated.
+    plugins = new PluginHost(pluginModules, db.prisma);
+    await applyMigrations(db, { plugins: pluginMigrations(pluginModules) });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
+
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
@@ -165,7 +174,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
-    const base = { db, services, plugins, shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
+    const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
       const viewer = await viewerFromAuthorization(db, authorization);
       return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };

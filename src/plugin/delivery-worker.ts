@@ -4,6 +4,7 @@ import type { HookDispatch } from "../services/unit-of-work.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import { PluginHost } from "./host.js";
+import { pluginDb } from "./plugin-db.js";
 
 export interface HookDeliveryOptions {
   /** First retry after this long, doubling each time. */
@@ -117,7 +118,7 @@ export class HookDeliveryWorker implements HookDispatch {
                 createdAt: row.createdAt,
               },
             },
-            { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+            { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
           );
         } catch (error) {
           await this.fail(delivery.id, delivery.attempts, error instanceof Error ? error.message : String(error), false);
