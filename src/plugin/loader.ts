@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { PluginMigrations } from "../db/migrate.js";
@@ -33,6 +34,14 @@ export function pluginMigrations(plugins: readonly AnyRefundPlugin[]): PluginMig
     const folder = folders.get(plugin);
     return folder ? [{ plugin: plugin.name, dir: path.join(folder, "migrations") }] : [];
   });
+}
+
+/** Every plugin folder's migrations, loaded or not: what builds the whole schema (the migrations test). */
+export function everyPluginMigrations(): PluginMigrations[] {
+  return readdirSync(PLUGINS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(PLUGINS_DIR, entry.name, "migrations")))
+    .map((entry) => ({ plugin: entry.name, dir: path.join(PLUGINS_DIR, entry.name, "migrations") }))
+    .sort((a, b) => a.plugin.localeCompare(b.plugin));
 }
 
 /** `PLUGINS=crm-risk,coupons` → those; unset → the defaults; `none` or empty → no plugin. */
