@@ -22,6 +22,7 @@ import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
+import { registerPluginSet } from "./plugin/process-registry.js";
 import { RequestLoaders } from "./plugin/request-loaders.js";
 import { DEFAULT_PLUGINS, loadPlugins, pluginMigrations } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
@@ -59,6 +60,8 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** A process whose plugin-set heartbeat is older than this counts as gone (default 30 s). */
+  pluginLeaseMs?: number;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
@@ -134,10 +137,12 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const db = await openDatabase(options);
   let plugins: PluginHost;
+  let pluginSet: Awaited<ReturnType<typeof registerPluginSet>>;
   try {
     // The plugins are checked (API version, tables) before anything is migrated.
     plugins = new PluginHost(pluginModules, db.prisma);
     await applyMigrations(db, { plugins: pluginMigrations(pluginModules) });
+    pluginSet = await registerPluginSet(db, pluginModules, { leaseMs: options.pluginLeaseMs });
   } catch (error) {
     await db.close();
     throw error;
@@ -342,6 +347,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await shopConfig.close();
       await realtime.close();
       await budget.close();
+      await pluginSet.stop();
       await db.close();
     },
   };

@@ -10,7 +10,9 @@ import type { Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
 import { definePlugin } from "../../src/plugin/index.js";
 import { pluginDb } from "../../src/plugin/plugin-db.js";
-import { backends, createTestDatabase, openMigratedDatabase } from "../support/databases.js";
+import { registerPluginSet } from "../../src/plugin/process-registry.js";
+import { backends, createTestDatabase, openMigratedDatabase, postgresAvailable } from "../support/databases.js";
+import { startServerProcess, stopServerProcess } from "../support/processes.js";
 
 describe.each(backends)("the plugin SDK on %s", (kind) => {
   let db: Database;
@@ -94,6 +96,42 @@ describe.each(backends)("the plugin SDK on %s", (kind) => {
       expect(record!.checksum).toMatch(/^[0-9a-f]{64}$/);
     } finally {
       await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a process whose plugin set differs from a live process's, naming the difference; the same set joins", async () => {
+    const [coupons, notifications] = [{ name: "coupons", version: "1.0.0" }, { name: "notifications", version: "1.1.0" }];
+    const first = await registerPluginSet(db, [coupons]);
+    const second = await registerPluginSet(db, [coupons]); // a rolling restart: same set
+    await expect(registerPluginSet(db, [notifications, coupons])).rejects.toThrow(
+      "this process's plugins differ from those of 2 running processes: only here notifications@1.1.0; only there (none)",
+    );
+    await first.stop();
+    await second.stop();
+    // With every old process gone, the new set starts.
+    const changed = await registerPluginSet(db, [coupons, notifications]);
+    await expect(registerPluginSet(db, [])).rejects.toThrow("only here (none); only there coupons@1.0.0, notifications@1.1.0");
+    await changed.stop();
+    // A process that stopped beating (killed) is gone once its lease ran out.
+    const killed = await registerPluginSet(db, [coupons], { leaseMs: 60_000 });
+    await db.prisma.pluginProcess.update({ where: { id: killed.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+    await (await registerPluginSet(db, [notifications], { leaseMs: 60_000 })).stop();
+    await killed.stop();
+  });
+});
+
+describe.skipIf(!postgresAvailable)("two server processes on one PostgreSQL database", () => {
+  it("refuses to start the second when its PLUGINS differ, naming the difference", async () => {
+    const testDb = await createTestDatabase("postgres");
+    const env = { DATABASE_URL: testDb.options.databaseUrl!, DEMO_DATA: "0" };
+    const first = await startServerProcess({ ...env, PLUGINS: "coupons" });
+    try {
+      await expect(startServerProcess({ ...env, PLUGINS: "coupons,notifications" })).rejects.toThrow(/only here notifications@1\.0\.0; only there \(none\)/);
+      const same = await startServerProcess({ ...env, PLUGINS: "coupons" });
+      await stopServerProcess(same);
+    } finally {
+      await stopServerProcess(first);
+      await testDb.drop();
     }
   });
 });
