@@ -31,7 +31,9 @@ import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
 import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
-import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
+import { registerPluginSet } from "./plugin/process-registry.js";
+import { RequestLoaders } from "./plugin/request-loaders.js";
+import { DEFAULT_PLUGINS, loadPlugins, pluginMigrations } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
@@ -73,6 +75,8 @@ export type AppOptions = DatabaseOptions &
   appChecks?: Pick<AppCheckCallerOptions, "failureThreshold" | "openMs">;
   /** Retries, timeout and sweeps of app webhook deliveries (tests shorten them). */
   appWebhooks?: AppWebhookOptions;
+  /** A process whose plugin-set heartbeat is older than this counts as gone (default 30 s). */
+  pluginLeaseMs?: number;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
@@ -144,14 +148,24 @@ const GRAPHIQL_OPTIONS: GraphiQLOptions = {
 export async function createApp(options: AppOptions): Promise<App> {
   // Read before anything starts: a bad manifest stops the process instead of refusing every request.
   const trusted = options.trustedDocumentsManifest ? loadTrustedDocuments(options.trustedDocumentsManifest) : undefined;
-  const db = await openDatabase(options);
-  await applyMigrations(db);
-  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
-
   const requested = options.plugins ?? DEFAULT_PLUGINS;
   const named = await loadPlugins(requested.filter((plugin): plugin is string => typeof plugin === "string"));
   const pluginModules = [...named, ...requested.filter((plugin): plugin is AnyRefundPlugin => typeof plugin !== "string")];
-  const plugins = new PluginHost(pluginModules, db.prisma);
+
+  const db = await openDatabase(options);
+  let plugins: PluginHost;
+  let pluginSet: Awaited<ReturnType<typeof registerPluginSet>>;
+  try {
+    // The plugins are checked (API version, tables) before anything is migrated.
+    plugins = new PluginHost(pluginModules, db.prisma);
+    await applyMigrations(db, { plugins: pluginMigrations(pluginModules) });
+    pluginSet = await registerPluginSet(db, pluginModules, { leaseMs: options.pluginLeaseMs });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
+
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
@@ -205,7 +219,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
-    const base = { db, services, plugins, shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
+    const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
       const viewer = await viewerFromAuthorization(db, authorization);
       return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
@@ -382,6 +396,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await shopConfig.close();
       await realtime.close();
       await budget.close();
+      await pluginSet.stop();
       await db.close();
     },
   };

@@ -1,7 +1,7 @@
 // Return tracking from carriers: a signed webhook in, polling adapters, stuck-return flags.
 import { definePlugin } from "../../src/plugin/index.js";
 import { logisticsSchema } from "./schema.js";
-import { type LogisticsSettings, logisticsSettings } from "./settings.js";
+import { logisticsSettings } from "./settings.js";
 import { flagStuckReturns, pollCarriers } from "./tracking.js";
 import { handleWebhook } from "./webhook.js";
 
@@ -18,9 +18,12 @@ export {
 } from "./tracking.js";
 export { SIGNATURE_HEADER, shopIdFromParam } from "./webhook.js";
 
-export default definePlugin<LogisticsSettings>({
+export default definePlugin({
   name: "logistics",
   version: "1.0.0",
+  apiVersion: 1,
+  tables: ["returnTracking", "carrierWebhookReceipt"],
+  reads: ["refund", "returnShipment"],
   config: logisticsSettings,
   schema: logisticsSchema,
   routes: [{ method: "POST", path: "/webhook", handler: handleWebhook }],

@@ -1,4 +1,4 @@
-import type { RouteContext } from "../../src/plugin/index.js";
+import type { PluginDb, RouteContext } from "../../src/plugin/index.js";
 import { type CarrierTrackingAdapter, adapterServes, carrierAdapterFor, carrierKey, registeredCarrierAdapters } from "./adapters.js";
 import type { LogisticsSettings } from "./settings.js";
 
@@ -14,7 +14,7 @@ export interface TrackingEvent {
   description?: string | null;
 }
 
-export type LogisticsContext = Pick<RouteContext<LogisticsSettings>, "db" | "settingsFor" | "transition">;
+export type LogisticsContext = Pick<RouteContext<LogisticsSettings, PluginDb<"returnTracking" | "carrierWebhookReceipt", "refund" | "returnShipment">>, "db" | "settingsFor" | "transition">;
 
 /** `ReturnTracking.exception` after a carrier reported a problem (lost, refused, damaged…). */
 export const CARRIER_EXCEPTION = "CARRIER_EXCEPTION";

@@ -1,5 +1,5 @@
 import type { Notification } from "../../src/generated/prisma/client.js";
-import { type AfterTransitionContext, type AfterTransitionEvent, formatMoney, outboundFetch, signPayload } from "../../src/plugin/index.js";
+import { type AfterTransitionContext, type AfterTransitionEvent, type PluginDb, formatMoney, globalId, outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
   type TemplateVariables,
@@ -17,9 +17,7 @@ export const STATUSES = ["PENDING", "SENT", "CANCELLED"] as const;
 export const SIGNATURE_HEADER = "X-Refund-Signature";
 const TIMEOUT_MS = 10_000;
 
-type Context = AfterTransitionContext<NotificationSettings>;
-
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+type Context = AfterTransitionContext<NotificationSettings, PluginDb<"notification">>;
 
 /**
  * The after-transition hook. Renders the transition's message (if a template applies) into
@@ -111,12 +109,12 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
 export function webhookBody(notification: Notification, event: AfterTransitionEvent): string {
   const { transition } = event;
   return JSON.stringify({
-    refundId: globalId("Refund", notification.refundId),
+    refundId: globalId.encode("Refund", notification.refundId),
     customerExternalId: notification.recipient,
     locale: notification.locale,
     message: notification.message,
     transition: {
-      id: globalId("RefundTransition", transition.id),
+      id: globalId.encode("RefundTransition", transition.id),
       action: transition.action,
       from: transition.from,
       to: transition.to,

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import { schemaKit } from "../plugin/schema-kit.js";
 import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
 import "./scalars.js";
@@ -32,7 +33,7 @@ export function buildSchema(plugins: readonly AnyRefundPlugin[]): GraphQLSchema 
   for (const plugin of plugins) {
     if (applied.has(plugin.name)) continue;
     applied.add(plugin.name);
-    plugin.schema?.(builder);
+    plugin.schema?.(builder, schemaKit(plugin));
   }
   const key = [...applied].sort().join(",");
   if (built?.key !== key) built = { key, schema: builder.toSchema({ sortSchema: true }) };

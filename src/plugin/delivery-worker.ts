@@ -4,6 +4,7 @@ import type { HookDispatch } from "../services/unit-of-work.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import { PluginHost, wantsAfterTransition } from "./host.js";
+import { pluginDb } from "./plugin-db.js";
 import type { ItemsRestockedEvent } from "./types.js";
 
 export interface HookDeliveryOptions {
@@ -120,13 +121,13 @@ export class HookDeliveryWorker implements HookDispatch {
                 createdAt: row.createdAt,
               },
             },
-            { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+            { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
           );
           const restocked = restockedOf.get(row.id);
           if (plugin.hooks.onItemsRestocked && restocked) {
             await plugin.hooks.onItemsRestocked(
               { refund, transitionId: row.id, items: restocked },
-              { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}:restock`, attempt: delivery.attempts },
+              { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}:restock`, attempt: delivery.attempts },
             );
           }
         } catch (error) {

@@ -1,6 +1,9 @@
 // The public API for plugin authors: `import { definePlugin } from "<platform>/src/plugin/index.js"`.
 export { definePlugin } from "./define-plugin.js";
 export type * from "./types.js";
+export { PLUGIN_API_VERSION } from "./types.js";
+// Relay ids as the API shows them: `globalId.encode("Refund", id)`, `globalId.parse(value, "Refund")`.
+export { globalId } from "./request-loaders.js";
 export { signPayload, verifySignature } from "./signing.js";
 // Calls to URLs a shop configured: only public addresses unless OUTBOUND_ALLOW_HOSTS permits others.
 export { outboundFetch } from "../outbound/index.js";

@@ -15,6 +15,7 @@ function flakyLedger() {
   const plugin = definePlugin({
     name: "flaky-ledger",
     version: "1.0.0",
+    apiVersion: 1,
     hooks: {
       afterTransition(event, ctx) {
         if (event.transition.to !== "REFUNDED") return;
@@ -31,6 +32,7 @@ function flakyLedger() {
 const vetoAndHold = definePlugin({
   name: "policy",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     beforeTransition(event) {
       if (event.action === "APPROVE" && event.note === "forbidden") return { veto: { message: "Policy says no" } };
@@ -45,6 +47,7 @@ let alwaysFail = true;
 const brokenCrm = definePlugin({
   name: "broken-crm",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     afterTransition(event) {
       if (alwaysFail && event.transition.action === "REQUEST") throw new Error("CRM is down");
