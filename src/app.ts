@@ -187,7 +187,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     {
       schema,
-      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, viewer, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
+      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, loaders: new RequestLoaders(), viewer, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
     },
     options.appWebhooks,
   );

@@ -72,6 +72,7 @@ const restocked: Array<{ refundId: string; refundItemId: string; sku: string; qu
 const inventory = definePlugin({
   name: "test-inventory",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     onItemsRestocked(event, ctx) {
       for (const item of event.items) restocked.push({ refundId: event.refund.id, refundItemId: item.refundItemId, sku: item.sku, quantity: item.quantity, idempotencyKey: ctx.idempotencyKey });

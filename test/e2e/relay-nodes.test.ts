@@ -22,6 +22,7 @@ const NOT_NODES: Record<string, string> = {};
 const deadLetters = definePlugin({
   name: "relay-dead-letters",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     afterTransition(event) {
       if (event.transition.action === "REQUEST") throw new Error("the CRM is down");
