@@ -24,7 +24,7 @@ export default definePlugin({
   apiVersion: 1,
   tables: ["notification"],
   // What the templates name, read in one raw SELECT (notify.ts).
-  reads: ["refund", "order", "customer", "shop", "returnShipment"],
+  reads: ["refund", "order", "customer", "shop", "returnShipment", "replacementShipment"],
   config: notificationSettings,
   hooks: { afterTransition: notifyTransition },
   schema: notificationsSchema,

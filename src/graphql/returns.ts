@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { ReturnAddressSnapshot } from "../domain/return-address.js";
 import {
   DEFAULT_NO_REASON_DAYS,
@@ -121,13 +122,14 @@ interface EligibilityView {
 }
 
 type ItemView = EligibilityView & {
-  orderItem: { sku: string; name: string; category: string | null };
+  orderItem: { id: string; sku: string; name: string; category: string | null };
   policy: { scope: string; exemption: (typeof EXEMPTION_KINDS)[number] | null; terms: string };
 };
 
 const ReturnItemEligibilityRef = builder.objectRef<ItemView>("ReturnItemEligibility").implement({
   description: "Whether one item of the order may be returned now, and under which policy.",
   fields: (t) => ({
+    orderItemId: t.field({ type: "ID", description: "The `OrderItem.id` to name in requestRefund's `items`: a request of some items is judged by those items only.", resolve: (item) => encodeGlobalID("OrderItem", item.orderItem.id) }),
     sku: t.string({ resolve: (item) => item.orderItem.sku }),
     name: t.string({ resolve: (item) => item.orderItem.name }),
     category: t.string({ nullable: true, resolve: (item) => item.orderItem.category }),

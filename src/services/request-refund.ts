@@ -45,7 +45,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
-  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy, idempotencyKey);
+  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy, idempotencyKey, input.items?.map((item) => item.orderItemId));
 
   const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey, override }));
   try {

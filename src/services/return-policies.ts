@@ -49,6 +49,8 @@ export async function checkReturnPolicy(
   reason: { code: string; parentId: string | null },
   overridePolicy: { reason: string } | null | undefined,
   idempotencyKey: string | null,
+  /** The order items requested (line items); absent: the whole order, every item. */
+  orderItemIds?: readonly string[],
 ): Promise<PolicyOverride> {
   const overrideReason = overridePolicy ? overridePolicy.reason.trim() : null;
   if (overridePolicy) {
@@ -56,18 +58,21 @@ export async function checkReturnPolicy(
     if (!overrideReason) fail("NOTE_REQUIRED", "Overriding the return policy needs a reason", ["input", "overridePolicy", "reason"]);
   }
   if (order.shippingStatus !== "DELIVERED") return NOT_OVERRIDDEN;
-  const [facts] = await deps.db.prisma.$queryRaw<Array<{ deliveredAt: Date | null; items: Array<{ sku: string; name: string; category: string | null }>; parentCode: string | null }>>`
+  const [facts] = await deps.db.prisma.$queryRaw<Array<{ deliveredAt: Date | null; items: Array<{ id: string; sku: string; name: string; category: string | null }>; parentCode: string | null }>>`
     SELECT o."deliveredAt",
-           COALESCE((SELECT json_agg(json_build_object('sku', i.sku, 'name', i.name, 'category', i.category) ORDER BY i.id)
+           COALESCE((SELECT json_agg(json_build_object('id', i.id, 'sku', i.sku, 'name', i.name, 'category', i.category) ORDER BY i.id)
                        FROM "OrderItem" i WHERE i."orderId" = o.id), '[]'::json) AS items,
            (SELECT t.code FROM "ReasonTag" t WHERE t.id = ${reason.parentId}) AS "parentCode"
       FROM "Order" o WHERE o.id = ${order.id}`;
   if (!facts) return NOT_OVERRIDDEN;
+  // A request of some items is judged by those items only: a returnable pair of shoes is not held
+  // back by an exempt item of the same order. (An unknown id is the line-items check's to answer.)
+  const requested = orderItemIds ? facts.items.filter((item) => orderItemIds.includes(item.id)) : facts.items;
   const rules = (await deps.shopConfig.policies.get(deps.db.prisma, [order.shopId])).get(order.shopId) ?? NO_POLICIES;
   const policies = rules.returns.policies;
   const shopPolicy = policies.find((policy) => policy.scope === "SHOP") ?? DEFAULT_SHOP_POLICY;
   const verdict = orderEligibility(
-    eligibilityOfItems(policies, facts.items, facts.deliveredAt, deps.clock(), reasonClass(shopPolicy, { code: reason.code, parentCode: facts.parentCode })),
+    eligibilityOfItems(policies, requested, facts.deliveredAt, deps.clock(), reasonClass(shopPolicy, { code: reason.code, parentCode: facts.parentCode })),
   );
   if (verdict.eligible || !verdict.code) return NOT_OVERRIDDEN;
   // A request resent after the window closed answers the refund it made while it was open.

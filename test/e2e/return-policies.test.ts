@@ -27,7 +27,7 @@ const ELIGIBILITY = /* GraphQL */ `
     order(id: $id) {
       returnEligibility(reasonCode: $reasonCode) {
         reasonClass eligible code message deadline
-        items { sku name category eligible code message deadline exemption policyScope terms }
+        items { orderItemId sku name category eligible code message deadline exemption policyScope terms }
       }
     }
   }
@@ -63,7 +63,7 @@ interface EligibilityView {
   message: string;
   deadline: string | null;
 }
-type OrderEligibility = EligibilityView & { reasonClass: string; items: Array<EligibilityView & { sku: string; exemption: string | null; policyScope: string; terms: string }> };
+type OrderEligibility = EligibilityView & { reasonClass: string; items: Array<EligibilityView & { orderItemId: string; sku: string; exemption: string | null; policyScope: string; terms: string }> };
 
 const D = 24 * 60 * 60 * 1000;
 const DELIVERED = Date.parse("2026-11-01T10:00:00Z");
@@ -246,6 +246,13 @@ describe.each(backends)("return policies and return addresses on %s", (kind) => 
         ["SOFA-1", true, null, "CATEGORY"],
       ]);
       expect(mixedView).toMatchObject({ eligible: false, code: "NOT_RETURNABLE" });
+      // A request of line items is judged by those items only: the sofa may go back without the apples.
+      const itemOf = (sku: string) => mixedView.items.find((item) => item.sku === sku)!.orderItemId;
+      const applesOnly = await request(customer.client, { orderId: mixed, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND", items: [{ orderItemId: itemOf("FRESH-APPLE-5KG"), quantity: 1 }] });
+      expect(applesOnly.userErrors.map((error) => error.code)).toEqual(["NOT_RETURNABLE"]);
+      const sofaOnly = await request(customer.client, { orderId: mixed, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", items: [{ orderItemId: itemOf("SOFA-1"), quantity: 1 }] });
+      expect(sofaOnly.userErrors).toEqual([]);
+      expect(await refundsOf(mixed)).toBe(1);
       // A quality problem with fresh food is returnable.
       expect((await request(customer.client, { orderId: applesOrder, type: "REFUND_ONLY", reasonCode: "NOT_AS_DESCRIBED" })).userErrors).toEqual([]);
 
