@@ -10,7 +10,7 @@ import { type App, createApp } from "../../src/app.js";
 import { verifyWebhookSignature } from "../../src/apps/signing.js";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { isLastUsedStamp } from "../support/statements.js";
 
 const SECRET = "whsec-0123456789abcdef-0123456789";
 const DOCUMENT = /* GraphQL */ `subscription {
@@ -400,4 +400,64 @@ describe.each(backends)("app webhooks across a restart on %s", (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.on("/restart")).toHaveLength(1);
   }, 60_000);
+});
+
+describe.each(backends)("statements of a transition with one webhook app on %s", (kind) => {
+  let server: TestServer;
+  const receiver = new Receiver();
+
+  beforeAll(async () => {
+    await receiver.start();
+    // Sweeps only on demand, so that a claim of another row never lands in a count.
+    server = await startTestServer(kind, {
+      appWebhooks: { sweepIntervalMs: 600_000 },
+      paymentSweepIntervalMs: 600_000,
+      hookDelivery: { sweepIntervalMs: 600_000 },
+      timers: { sweepIntervalMs: 600_000 },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await receiver.stop();
+  });
+
+  /** Everything an APPROVE sets off, its webhook's POST included. */
+  async function approveStatements(shop: TestShop): Promise<string[]> {
+    const deliveries = server.app.services.hookDeliveries as unknown as { drain(): Promise<void> };
+    const settled = async () => {
+      for (let round = 0; round < 3; round += 1) {
+        await server.app.payments.drain();
+        await deliveries.drain();
+      }
+    };
+    // Warm: the shop's webhooks are read once per process, by its first transition.
+    await requestShippedRefund(shop, "warm-up");
+    const { refundId } = await requestShippedRefund(shop, "counted");
+    await settled();
+    const statements: string[] = [];
+    const stop = server.app.db.onQuery((sql) => isLastUsedStamp(sql) || statements.push(sql));
+    try {
+      await shop.staff.AGENT.request(APPROVE, { input: { refundId, action: "APPROVE" } });
+      await settled();
+    } finally {
+      stop();
+    }
+    return statements;
+  }
+
+  it("is one INSERT in the transaction and 8 statements to send it, beside the same APPROVE with no app", async () => {
+    const plain = await setupShop(server);
+    const withApp = await setupShop(server);
+    const appId = await registerApp(withApp.staff.SHOP_ADMIN, "counted", ["READ_REFUNDS", "READ_ORDERS", "READ_CUSTOMERS"]);
+    await registerWebhook(withApp.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/counted` });
+
+    const without = await approveStatements(plain);
+    const withWebhook = await approveStatements(withApp);
+    expect(receiver.on("/counted").length).toBeGreaterThanOrEqual(3);
+    expect(without.filter((sql) => /AppWebhook/.test(sql))).toEqual([]);
+    expect(withWebhook.filter((sql) => /INSERT INTO "public"\."AppWebhookDelivery"/.test(sql))).toHaveLength(1);
+    // Claim; the webhooks and their apps; the document's reads (transition, refund, order,
+    // customer); the outcome.
+    expect(withWebhook.length - without.length, withWebhook.join("\n")).toBeLessThanOrEqual(9);
+  });
 });
