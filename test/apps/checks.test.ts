@@ -283,6 +283,29 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
     expect(calls.map((call) => call.outcome).sort()).toEqual(["CONTINUE", "VETO"]);
   });
 
+  it("stops asking a disabled app's or a deleted check, in the process's cached policies too, and asks again once enabled", async () => {
+    const { shop, appId, checkId } = await shopWithCheck("/limit");
+    const calls = () => receiver.calls.filter((call) => call.body.refund.id === refundId).length;
+    const { refundId } = await requestShippedRefund(shop, "disabled");
+    expect((await approve(shop, refundId)).transitionRefund.userErrors.map((error) => error.code)).toEqual(["APP_VETO"]);
+    const setEnabled = (enabled: boolean) =>
+      shop.staff.SHOP_ADMIN.request(`mutation ($input: UpdateAppInput!) { updateApp(input: $input) { userErrors { code } } }`, { input: { appId, enabled } });
+    await setEnabled(false);
+    expect((await approve(shop, refundId, { amount: 12_000 })).transitionRefund.userErrors).toEqual([]);
+    expect(calls()).toBe(1);
+
+    const second = await requestShippedRefund(shop, "enabled-again");
+    await setEnabled(true);
+    expect((await approve(shop, second.refundId)).transitionRefund.userErrors.map((error) => error.code)).toEqual(["APP_VETO"]);
+    const deleted = await shop.staff.SHOP_ADMIN.request<{ deleteAppCheck: { deletedCheckId: string | null; userErrors: unknown[] } }>(
+      `mutation ($input: DeleteAppCheckInput!) { deleteAppCheck(input: $input) { deletedCheckId userErrors { code } } }`,
+      { input: { checkId } },
+    );
+    expect(deleted.deleteAppCheck).toEqual({ deletedCheckId: checkId, userErrors: [] });
+    expect((await approve(shop, second.refundId)).transitionRefund.userErrors).toEqual([]);
+    expect((await appView(shop, appId)).checks).toEqual([]);
+  });
+
   it("another shop's checks are never asked, and its admins cannot see or extend them", async () => {
     const mine = await shopWithCheck("/limit");
     const other = await setupShop(server);
