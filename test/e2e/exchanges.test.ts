@@ -161,6 +161,13 @@ describe.each(backends)("exchanges on %s", (kind) => {
     expect(inspected.availableActions).toEqual(["SHIP_REPLACEMENT"]);
     expect((await view(customer.client, refund.id)).availableActions).toEqual([]);
 
+    // Another shop's warehouse neither sees it nor ships for it; the customer may not ship it.
+    const other = await setupShop(server);
+    const foreign = (await other.staff.WAREHOUSE.request<{ transitionRefund: Payload }>(TRANSITION, { input: { refundId: refund.id, action: "SHIP_REPLACEMENT", carrier: "SF", trackingNumber: "X" } })).transitionRefund;
+    expect(foreign.userErrors.map((error) => error.code)).toEqual(["NOT_FOUND"]);
+    expect((await other.staff.WAREHOUSE.request<{ refund: ExchangeView | null }>(GET, { id: refund.id })).refund).toBeNull();
+    const byCustomer = (await customer.client.request<{ transitionRefund: Payload }>(TRANSITION, { input: { refundId: refund.id, action: "SHIP_REPLACEMENT", carrier: "SF", trackingNumber: "X" } })).transitionRefund;
+    expect(byCustomer.userErrors.map((error) => error.code)).toEqual(["ACTION_NOT_PERMITTED"]);
     const missing = (await shop.staff.WAREHOUSE.request<{ transitionRefund: Payload }>(TRANSITION, { input: { refundId: refund.id, action: "SHIP_REPLACEMENT", carrier: "SF" } })).transitionRefund;
     expect(missing).toMatchObject({ refund: null, userErrors: [{ code: "REPLACEMENT_SHIPMENT_REQUIRED", field: ["input", "trackingNumber"] }] });
     const exchanged = await act(shop.staff.WAREHOUSE, refund.id, { action: "SHIP_REPLACEMENT", carrier: "SF", trackingNumber: "SF-OUT-1" });

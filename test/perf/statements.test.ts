@@ -162,6 +162,43 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.approve);
   });
 
+  it("an exchange's APPROVE stays within APPROVE's ceiling; SHIP_REPLACEMENT costs what RECEIVE_RETURN does (one write of its own: the parcel's insert, the receipt's update)", async () => {
+    const customerExternalId = "exchange-cost";
+    const customer = await shop.customer(customerExternalId);
+    const placed = await shop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string; items: Array<{ id: string }> } } }>(
+      `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id items { id } } } }`,
+      {
+        input: {
+          externalId: "exchange-cost-order",
+          customerExternalId,
+          items: [{ sku: "RUN-42", name: "shoes", quantity: 1, unitPrice: 15_900, variants: [{ sku: "RUN-43", unitPrice: 15_900 }] }],
+          paidAmount: 15_900,
+          paidAt: new Date().toISOString(),
+          shippingStatus: "SHIPPED",
+        },
+      },
+    );
+    const { id: orderId, items } = placed.upsertOrder.order;
+    const requested = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, {
+      input: { orderId, type: "EXCHANGE", reasonCode: "ORDERED_BY_MISTAKE", items: [{ orderItemId: items[0]!.id, quantity: 1, exchangeSku: "RUN-43" }] },
+    });
+    const refundId = requested.requestRefund.refund.id;
+    const act = async (client: typeof customer.client, input: Record<string, unknown>) => {
+      const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId, ...input } });
+      expect(result.transitionRefund.userErrors).toEqual([]);
+    };
+    const approve = await statementsOf(() => act(shop.staff.AGENT, { action: "APPROVE" }));
+    expect(approve.length).toBeLessThanOrEqual(CEILING.approve);
+    await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF", trackingNumber: "SF-EXCHANGE-COST" });
+    const receive = await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" }));
+    await act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION" });
+    const ship = await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "SHIP_REPLACEMENT", carrier: "SF", trackingNumber: "SF-REPLACEMENT-COST" }));
+    expect(ship.length).toBe(receive.length);
+    expect(receive.filter((sql) => /UPDATE "public"\."ReturnShipment"/.test(sql))).toHaveLength(1);
+    // Its one write (the notifications plugin's read of the message joins the parcel too).
+    expect(ship.filter((sql) => /^\s*(INSERT|UPDATE|DELETE)\b.*"ReplacementShipment"/s.test(sql))).toEqual([expect.stringMatching(/^INSERT INTO "public"\."ReplacementShipment"/)]);
+  });
+
   it("answers a list page in the same number of statements for 5 refunds and for 50", async () => {
     for (let index = 0; index < 50; index += 1) await requestShippedRefund(shop, `page-${index}`);
     await settled();
