@@ -1,4 +1,3 @@
-import { fail } from "../domain/errors.js";
 import { MAX_LABEL_LENGTH, MAX_LABELS_PER_REFUND } from "../domain/labels.js";
 import { changeRefundLabels } from "../services/refund-labels.js";
 import { requestRefund } from "../services/request-refund.js";
@@ -108,9 +107,13 @@ builder.mutationField("transitionRefund", (t) =>
   }),
 );
 
-/** `optionId` is a ResolutionOption's global id; anything else is not an option of the refund. */
+/**
+ * `optionId` is a ResolutionOption's global id. Anything else (a raw row id included) becomes
+ * an id no option has, so the plan answers it in its usual order: a status or an action that
+ * takes no option first, else OPTION_NOT_FOUND.
+ */
 function resolutionOptionIdOf(optionId: string): string {
-  return decodeGlobalIdOf(optionId, "ResolutionOption") ?? fail("OPTION_NOT_FOUND", "optionId is not one of the options offered on this refund", ["input", "optionId"]);
+  return decodeGlobalIdOf(optionId, "ResolutionOption") ?? "";
 }
 
 const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
