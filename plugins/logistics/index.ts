@@ -9,6 +9,7 @@ export { type CarrierTrackingAdapter, registerCarrierAdapter } from "./adapters.
 export { type LogisticsSettings, logisticsSettings } from "./settings.js";
 export {
   type ApplyResult,
+  type LogisticsContext,
   type TrackingEvent,
   CARRIER_EXCEPTION,
   applyTrackingEvent,
@@ -22,8 +23,8 @@ export default definePlugin({
   name: "logistics",
   version: "1.0.0",
   apiVersion: 1,
-  tables: ["returnTracking", "carrierWebhookReceipt"],
-  reads: ["refund", "returnShipment"],
+  tables: ["returnTracking", "replacementTracking", "carrierWebhookReceipt"],
+  reads: ["refund", "returnShipment", "replacementShipment"],
   config: logisticsSettings,
   schema: logisticsSchema,
   routes: [{ method: "POST", path: "/webhook", handler: handleWebhook }],

@@ -1,11 +1,16 @@
-import type { ReturnTracking } from "../../src/generated/prisma/client.js";
+import type { ReplacementTracking, ReturnTracking } from "../../src/generated/prisma/client.js";
 import type { PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 
-/** `ReturnShipment.exception` and `ReturnShipment.tracking`. */
-export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, PluginDb<"returnTracking">>): void {
+/** `ReturnShipment.exception`, `ReturnShipment.tracking` and `ReplacementShipment.tracking`. */
+export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, PluginDb<"returnTracking" | "replacementTracking">>): void {
   // The tracking of every return shipment on a page in one statement.
   const trackingOf = kit.loader<string, ReturnTracking | null>("tracking", async (refundIds, db) => {
     const byRefund = new Map((await db.returnTracking.findMany({ where: { refundId: { in: [...refundIds] } } })).map((row) => [row.refundId, row]));
+    return refundIds.map((refundId) => byRefund.get(refundId) ?? null);
+  });
+
+  const replacementTrackingOf = kit.loader<string, ReplacementTracking | null>("replacementTracking", async (refundIds, db) => {
+    const byRefund = new Map((await db.replacementTracking.findMany({ where: { refundId: { in: [...refundIds] } } })).map((row) => [row.refundId, row]));
     return refundIds.map((refundId) => byRefund.get(refundId) ?? null);
   });
 
@@ -30,6 +35,24 @@ export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
       nullable: true,
       description: "null until a carrier event (or the stuck-return check) concerned this parcel.",
       resolve: (shipment, _args, ctx) => trackingOf(ctx).load(shipment.refundId),
+    }),
+  }));
+
+  const ReplacementTrackingRef = builder.objectRef<ReplacementTracking>("ReplacementTracking").implement({
+    description: "What the carrier last reported about an exchange's replacement parcel (plugin logistics).",
+    fields: (t) => ({
+      lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the newest carrier event." }),
+      lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
+      deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier delivered it to the customer." }),
+    }),
+  });
+
+  builder.prismaObjectFields("ReplacementShipment", (t) => ({
+    tracking: t.field({
+      type: ReplacementTrackingRef,
+      nullable: true,
+      description: "null until a carrier event concerned this parcel.",
+      resolve: (shipment, _args, ctx) => replacementTrackingOf(ctx).load(shipment.refundId),
     }),
   }));
 }

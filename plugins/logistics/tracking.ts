@@ -14,7 +14,8 @@ export interface TrackingEvent {
   description?: string | null;
 }
 
-export type LogisticsContext = Pick<RouteContext<LogisticsSettings, PluginDb<"returnTracking" | "carrierWebhookReceipt", "refund" | "returnShipment">>, "db" | "settingsFor" | "transition">;
+export type LogisticsDb = PluginDb<"returnTracking" | "replacementTracking" | "carrierWebhookReceipt", "refund" | "returnShipment" | "replacementShipment">;
+export type LogisticsContext = Pick<RouteContext<LogisticsSettings, LogisticsDb>, "db" | "settingsFor" | "transition">;
 
 /** `ReturnTracking.exception` after a carrier reported a problem (lost, refused, damaged…). */
 export const CARRIER_EXCEPTION = "CARRIER_EXCEPTION";
@@ -43,7 +44,7 @@ export type ApplyResult =
       refundStatus: string;
       /** RECEIVE_RETURN was refused (e.g. another plugin's veto); the event is still recorded. */
       receiveRefused?: { code: string; message: string };
-      /** Set when the parcel is an exchange's replacement (shop → customer), recorded on its ReplacementShipment. */
+      /** Set when the parcel is an exchange's replacement (shop → customer), recorded on its ReplacementTracking. */
       parcel?: "REPLACEMENT";
     };
 
@@ -108,7 +109,7 @@ async function findShipment(ctx: LogisticsContext, shopId: string, event: Tracki
 
 /**
  * An event of an exchange's replacement parcel (no return has the number): recorded on its
- * ReplacementShipment — the newest event, and the first delivery — and nothing else: the
+ * ReplacementTracking — the newest event, and the first delivery — and nothing else: the
  * exchange ended (EXCHANGED) when the parcel left, so no transition follows.
  */
 async function applyReplacementEvent(ctx: LogisticsContext, shopId: string, event: TrackingEvent): Promise<ApplyResult> {
@@ -121,12 +122,14 @@ async function applyReplacementEvent(ctx: LogisticsContext, shopId: string, even
   const carrier = carrierKey(event.carrier);
   const parcel = parcels.find((candidate) => carrierKey(candidate.carrier) === carrier) ?? (parcels.length === 1 ? parcels[0] : undefined);
   if (!parcel) return { outcome: "UNKNOWN_TRACKING_NUMBER" };
+  // Every write is conditional, so repeated and concurrent events settle on the same row.
+  await ctx.db.replacementTracking.createMany({ data: [{ refundId: parcel.refundId, shopId }], skipDuplicates: true });
   let trackingChanged = false;
   if (event.status === "DELIVERED") {
-    const first = await ctx.db.replacementShipment.updateMany({ where: { refundId: parcel.refundId, deliveredAt: null }, data: { deliveredAt: event.occurredAt } });
+    const first = await ctx.db.replacementTracking.updateMany({ where: { refundId: parcel.refundId, deliveredAt: null }, data: { deliveredAt: event.occurredAt } });
     trackingChanged = first.count > 0;
   }
-  const newer = await ctx.db.replacementShipment.updateMany({
+  const newer = await ctx.db.replacementTracking.updateMany({
     where: { refundId: parcel.refundId, OR: [{ lastMovementAt: null }, { lastMovementAt: { lt: event.occurredAt } }] },
     data: { lastEvent: describeEvent(event).slice(0, 500), lastMovementAt: event.occurredAt },
   });
@@ -211,17 +214,19 @@ async function* openReturns(ctx: LogisticsContext, shopId: string | undefined): 
 
 /** Exchanges' replacement parcels the carrier has not delivered yet, page by page (one statement a page). */
 async function* openReplacements(ctx: LogisticsContext, shopId: string | undefined): AsyncGenerator<Array<{ shopId: string; carrier: string; trackingNumber: string }>> {
-  let after: string | undefined;
+  let after = "";
   for (;;) {
-    const parcels = await ctx.db.replacementShipment.findMany({
-      where: { deliveredAt: null, ...(shopId && { refund: { shopId } }), ...(after && { refundId: { gt: after } }) },
-      select: { refundId: true, carrier: true, trackingNumber: true, refund: { select: { shopId: true } } },
-      orderBy: { refundId: "asc" },
-      take: PAGE_SIZE,
-    });
+    const parcels = await ctx.db.$queryRaw<Array<{ refundId: string; shopId: string; carrier: string; trackingNumber: string }>>`
+      SELECT p."refundId", r."shopId", p.carrier, p."trackingNumber"
+        FROM "ReplacementShipment" p
+        JOIN "Refund" r ON r.id = p."refundId"
+        LEFT JOIN "ReplacementTracking" t ON t."refundId" = p."refundId"
+       WHERE t."deliveredAt" IS NULL AND p."refundId" > ${after} AND (${shopId ?? null}::text IS NULL OR r."shopId" = ${shopId ?? null})
+       ORDER BY p."refundId"
+       LIMIT ${PAGE_SIZE}`;
     if (parcels.length === 0) return;
     after = parcels.at(-1)!.refundId;
-    yield parcels.map((parcel) => ({ shopId: parcel.refund.shopId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }));
+    yield parcels.map(({ shopId, carrier, trackingNumber }) => ({ shopId, carrier, trackingNumber }));
     if (parcels.length < PAGE_SIZE) return;
   }
 }

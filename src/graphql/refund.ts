@@ -55,14 +55,11 @@ builder.prismaObject("ReturnShipment", {
 });
 
 builder.prismaObject("ReplacementShipment", {
-  description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin keeps its carrier events.",
+  description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin adds its carrier events (`tracking`).",
   fields: (t) => ({
     carrier: t.exposeString("carrier"),
     trackingNumber: t.exposeString("trackingNumber"),
     shippedAt: t.expose("shippedAt", { type: "DateTime" }),
-    lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the carrier's newest event." }),
-    lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
-    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier delivered it to the customer." }),
   }),
 });
 

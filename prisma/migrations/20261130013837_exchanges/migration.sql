@@ -19,9 +19,6 @@ CREATE TABLE "ReplacementShipment" (
     "carrier" TEXT NOT NULL,
     "trackingNumber" TEXT NOT NULL,
     "shippedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "lastEvent" TEXT,
-    "lastMovementAt" TIMESTAMP(3),
-    "deliveredAt" TIMESTAMP(3),
 
     CONSTRAINT "ReplacementShipment_pkey" PRIMARY KEY ("id")
 );
