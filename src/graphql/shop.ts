@@ -51,8 +51,8 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
   }),
 });
 
-/** The audited target types that are Nodes: their `targetId` is a row id of that type. */
-const AUDITED_NODE_TYPES = new Set(["ApiToken", "ApprovalLimit", "ReasonTag", "Shop", "StaffMember"]);
+/** The audited target types whose `targetId` is a row id of a Node (an approval limit's is its subject). */
+const AUDITED_NODE_TYPES = new Set(["ApiToken", "ReasonTag", "Shop", "StaffMember"]);
 
 const AuditEntryRef = builder.prismaNode("AuditEntry", {
   description: "One change to a shop's staff settings (tokens, plugin settings, reason tags, staff members, SLA policies).",
@@ -70,7 +70,7 @@ const AuditEntryRef = builder.prismaNode("AuditEntry", {
     targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed; `targetNodeId` is the global id of a row that is a Node." }),
     targetNodeId: t.id({
       nullable: true,
-      description: "The global id of the changed object, for `node(id:)`, when it is a Node (null for a plugin's settings or an SLA policy).",
+      description: "The global id of the changed object, for `node(id:)`, when it is a Node (null for a plugin's settings, an SLA policy or an approval limit, named by its subject).",
       resolve: (entry) => (AUDITED_NODE_TYPES.has(entry.targetType) ? encodeGlobalID(entry.targetType, entry.targetId) : null),
     }),
     actorRole: t.expose("actorRole", { type: RoleEnum }),

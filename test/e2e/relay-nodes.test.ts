@@ -70,7 +70,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
   let customer: { id: string; client: GraphQLClient };
   let offeredRefundId: string;
   let deadLetterId: string;
-  let auditTarget: { targetType: string; targetNodeId: string | null };
+  let audited: Array<{ id: string; action: string; targetNodeId: string | null }>;
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
@@ -151,10 +151,10 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
       ),
     );
     const logs = await admin.request<{
-      auditEntriesConnection: { edges: Array<{ node: { id: string; targetType: string; targetNodeId: string | null } }> };
+      auditEntriesConnection: { edges: Array<{ node: { id: string; action: string; targetNodeId: string | null } }> };
       apiTokensConnection: { edges: Array<{ node: { id: string } }> };
-    }>(`{ auditEntriesConnection(first: 1) { edges { node { id targetType targetNodeId } } } apiTokensConnection(first: 1) { edges { node { id } } } }`);
-    auditTarget = logs.auditEntriesConnection.edges[0]!.node;
+    }>(`{ auditEntriesConnection(first: 10) { edges { node { id action targetNodeId } } } apiTokensConnection(first: 1) { edges { node { id } } } }`);
+    audited = logs.auditEntriesConnection.edges.map((edge) => edge.node);
 
     add("Shop", shop.shopId, customer.client);
     add("ApiToken", logs.apiTokensConnection.edges[0]!.node.id, admin, [agent]);
@@ -169,7 +169,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("RefundBatch", batch.batch.id, agent, [customer.client]);
     add("StaffMember", member.staffMember.id, admin, [customer.client, integration]);
     add("ApprovalLimit", limit.approvalLimit.id, agent, [customer.client, integration]);
-    add("AuditEntry", logs.auditEntriesConnection.edges[0]!.node.id, admin, [agent, customer.client]);
+    add("AuditEntry", audited[0]!.id, admin, [agent, customer.client]);
     add("PluginDelivery", deadLetterId, admin, [agent, customer.client]);
     add("StaffNotification", inbox, agent, [finance, customer.client]);
   }, 120_000);
@@ -211,8 +211,9 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
   });
 
   it("names an audited Node by its global id", () => {
-    // The newest entry is setApprovalLimit's.
-    expect(auditTarget).toMatchObject({ targetType: "ApprovalLimit", targetNodeId: instances.get("ApprovalLimit")!.id });
+    expect(audited.find((entry) => entry.action === "staffMember.create")).toMatchObject({ targetNodeId: instances.get("StaffMember")!.id });
+    // An approval limit is audited by its subject (a role, a member, the rules), not its row.
+    expect(audited.find((entry) => entry.action === "approvalLimit.set")).toMatchObject({ targetNodeId: null });
   });
 
   it("takes a resolution option's global id as optionId, and not its raw row id", async () => {
