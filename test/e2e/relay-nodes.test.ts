@@ -100,6 +100,34 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
       ),
     );
 
+    // An app with a webhook and a check, so that a transition leaves a webhook delivery. Nothing
+    // listens on the discard port: the delivery row is what this test needs, not its success.
+    const app = await ok(
+      admin.request<{ createApp: { app: { id: string }; userErrors: unknown[] } }>(
+        `mutation ($input: CreateAppInput!) { createApp(input: $input) { app { id } userErrors { code message field } } }`,
+        { input: { name: "Relay ERP", permissions: ["READ_REFUNDS"] } },
+      ),
+    );
+    const secret = "relay-nodes-secret-0123456789";
+    const webhook = await ok(
+      admin.request<{ createAppWebhook: { webhook: { id: string }; userErrors: unknown[] } }>(
+        `mutation ($input: CreateAppWebhookInput!) { createAppWebhook(input: $input) { webhook { id } userErrors { code message field } } }`,
+        { input: { appId: app.app.id, event: "REFUND_TRANSITIONED", targetUrl: "http://127.0.0.1:9/hook", query: "subscription { refundEvents { to } }", secret } },
+      ),
+    );
+    const check = await ok(
+      admin.request<{ createAppCheck: { check: { id: string }; userErrors: unknown[] } }>(
+        `mutation ($input: CreateAppCheckInput!) { createAppCheck(input: $input) { check { id } userErrors { code message field } } }`,
+        { input: { appId: app.app.id, actions: ["FINANCE_APPROVE"], targetUrl: "http://127.0.0.1:9/check", secret } },
+      ),
+    );
+    const address = await ok(
+      admin.request<{ createReturnAddress: { returnAddress: { id: string }; userErrors: unknown[] } }>(
+        `mutation ($input: CreateReturnAddressInput!) { createReturnAddress(input: $input) { returnAddress { id } userErrors { code message field } } }`,
+        { input: { label: "仓", recipient: "售后", phone: "021-5555-0100", province: "上海市", city: "上海市", street: "华腾路 88 号" } },
+      ),
+    );
+
     customer = await shop.customer("relay-1");
     const stranger = await shop.customer("relay-2");
     const orderId = await shop.order("relay-1", { paidAmount: 15900, shippingStatus: "SHIPPED" });
@@ -128,6 +156,24 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
       const read = await admin.request<{ pluginDeadLettersConnection: { edges: Array<{ node: { id: string } }> } }>(`{ pluginDeadLettersConnection(first: 1) { edges { node { id } } } }`);
       return read.pluginDeadLettersConnection.edges[0]?.node.id;
     }, "a dead letter");
+
+    const webhookDelivery = await until(async () => {
+      const read = await admin.request<{ app: { webhooks: { edges: Array<{ node: { deliveries: { edges: Array<{ node: { id: string } }> } } }> } } }>(
+        `query ($id: ID!) { app(id: $id) { webhooks(first: 1) { edges { node { deliveries(first: 1) { edges { node { id } } } } } } } }`,
+        { id: app.app.id },
+      );
+      return read.app.webhooks.edges[0]?.node.deliveries.edges[0]?.node.id;
+    }, "a webhook delivery");
+
+    // A refund of one line item of another order.
+    const itemOrderId = await shop.order("relay-1", { paidAmount: 8000, shippingStatus: "SHIPPED" });
+    const orderItems = await customer.client.request<{ order: { items: Array<{ id: string }> } }>(`query ($id: ID!) { order(id: $id) { items { id } } }`, { id: itemOrderId });
+    const orderItemId = orderItems.order.items[0]!.id;
+    const itemRefund = await customer.client.request<{ requestRefund: { refund: { items: Array<{ id: string }> }; userErrors: unknown[] } }>(
+      `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { items { id } } userErrors { code message field } } }`,
+      { input: { orderId: itemOrderId, type: "RETURN_AND_REFUND", reasonCode: "NOT_AS_DESCRIBED", items: [{ orderItemId, quantity: 1 }] } },
+    );
+    expect(itemRefund.requestRefund.userErrors).toEqual([]);
 
     // A batch: the stranger's refund rejected by an agent.
     const strangerOrder = await shop.order("relay-2", { paidAmount: 5000, shippingStatus: "SHIPPED" });
@@ -172,6 +218,13 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("AuditEntry", audited[0]!.id, admin, [agent, customer.client]);
     add("PluginDelivery", deadLetterId, admin, [agent, customer.client]);
     add("StaffNotification", inbox, agent, [finance, customer.client]);
+    add("App", app.app.id, admin, [agent, customer.client]);
+    add("AppWebhook", webhook.webhook.id, admin, [agent, customer.client]);
+    add("AppWebhookDelivery", webhookDelivery, admin, [agent, customer.client]);
+    add("AppCheck", check.check.id, admin, [agent, customer.client]);
+    add("ReturnAddress", address.returnAddress.id, agent, [customer.client]);
+    add("OrderItem", orderItemId, customer.client, [stranger.client]);
+    add("RefundItem", itemRefund.requestRefund.refund.items[0]!.id, customer.client, [stranger.client]);
   }, 120_000);
 
   afterAll(async () => {
