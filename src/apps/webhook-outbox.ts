@@ -4,7 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
 import type { CommittedTransition } from "../services/transition-hooks.js";
 
-export type AppEvent = "REFUND_REQUESTED" | "REFUND_TRANSITIONED";
+export type AppEvent = "REFUND_REQUESTED" | "REFUND_TRANSITIONED" | "REFUND_ITEMS_RESTOCKED";
 
 /** One webhook of an enabled app: what a transition of its shop is matched against. */
 interface ShopWebhook {
@@ -12,9 +12,13 @@ interface ShopWebhook {
   event: AppEvent;
 }
 
-/** The event a transition is: its request (from nothing), or any later move. */
-export function appEventOf(transition: Pick<CommittedTransition, "fromStatus">): AppEvent {
-  return transition.fromStatus === null ? "REFUND_REQUESTED" : "REFUND_TRANSITIONED";
+/**
+ * The events a transition is: its request (from nothing) or any later move; and, when units of
+ * its line items passed inspection in it, their restock (an inventory system puts them back on sale).
+ */
+export function appEventsOf(transition: Pick<CommittedTransition, "fromStatus" | "restocks">): AppEvent[] {
+  const moved: AppEvent = transition.fromStatus === null ? "REFUND_REQUESTED" : "REFUND_TRANSITIONED";
+  return transition.restocks ? [moved, "REFUND_ITEMS_RESTOCKED"] : [moved];
 }
 
 /** Delivery ids carry this prefix: the one dispatch after commit routes them here without a lookup. */
@@ -47,14 +51,14 @@ export class AppWebhookOutbox {
     if (transitions.length === 0) return [];
     const byShop = await this.webhooks.get(tx, transitions.map((transition) => transition.shopId));
     const deliveries = transitions.flatMap((transition) => {
-      const event = appEventOf(transition);
+      const events = appEventsOf(transition);
       return (byShop.get(transition.shopId) ?? [])
-        .filter((webhook) => webhook.event === event)
+        .filter((webhook) => events.includes(webhook.event))
         .map((webhook) => ({
           id: `${DELIVERY_ID_PREFIX}${randomUUID()}`,
           shopId: transition.shopId,
           webhookId: webhook.id,
-          event,
+          event: webhook.event,
           transitionId: transition.id,
           refundId: transition.refundId,
         }));

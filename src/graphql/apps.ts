@@ -18,6 +18,10 @@ export const AppEventEnum = builder.enumType("AppEvent", {
   values: {
     REFUND_REQUESTED: { value: "REFUND_REQUESTED" as const, description: "A refund was requested (its first transition, from nothing to REQUESTED)." },
     REFUND_TRANSITIONED: { value: "REFUND_TRANSITIONED" as const, description: "A refund moved from one status to another (every transition but the request)." },
+    REFUND_ITEMS_RESTOCKED: {
+      value: "REFUND_ITEMS_RESTOCKED" as const,
+      description: "Units of a refund's line items passed inspection (the PASS_INSPECTION transition): an inventory system puts them back on sale. The document reads them as `refund { items { orderItem { sku } inspection { passedQuantity } } }`.",
+    },
   },
 });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { verifyWebhookSignature } from "../../src/apps/signing.js";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
-import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
+import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 import { isLastUsedStamp } from "../support/statements.js";
 
 const SECRET = "whsec-0123456789abcdef-0123456789";
@@ -178,6 +178,43 @@ describe.each(backends)("app webhooks on %s", (kind) => {
       expect(delivery.latencyMs).toBeGreaterThanOrEqual(0);
     }
     expect(new Set(receiver.on("/erp").map((entry) => entry.deliveryId))).toEqual(new Set(deliveries.map((delivery) => Buffer.from(delivery.id, "base64").toString().split(":")[1])));
+  });
+
+  it("sends REFUND_ITEMS_RESTOCKED once, for the inspection that passed units of line items, with the items the document asks for", async () => {
+    const appId = await registerApp(shop.staff.SHOP_ADMIN, "inventory", ["READ_REFUNDS", "READ_ORDERS"]);
+    const query = "subscription { refundEvents { action refund { items { quantity orderItem { sku } inspection { passedQuantity failedQuantity } } } } }";
+    const registered = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/inventory`, event: "REFUND_ITEMS_RESTOCKED", query });
+    expect(registered.createAppWebhook.userErrors).toEqual([]);
+
+    const customer = await shop.customer("webhook-restock");
+    const orderId = await shop.order("webhook-restock", { paidAmount: 15_900, shippingStatus: "SHIPPED" });
+    const items = await customer.client.request<{ order: { items: Array<{ id: string }> } }>(`query ($id: ID!) { order(id: $id) { items { id } } }`, { id: orderId });
+    const requested = await customer.client.request<{ requestRefund: { refund: { id: string; items: Array<{ id: string }> } } }>(
+      `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { id items { id } } } }`,
+      { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", items: [{ orderItemId: items.order.items[0]!.id, quantity: 1 }] } },
+    );
+    const { id: refundId, items: refundItems } = requested.requestRefund.refund;
+    const act = async (client: GraphQLClient, input: Record<string, unknown>) => {
+      const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId, ...input } });
+      expect(result.transitionRefund.userErrors).toEqual([]);
+    };
+    await act(shop.staff.AGENT, { action: "APPROVE" });
+    await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF", trackingNumber: "SF-RESTOCK-1" });
+    await act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" });
+    expect(receiver.on("/inventory")).toEqual([]);
+    await act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION", itemResults: [{ refundItemId: refundItems[0]!.id, passedQuantity: 1 }] });
+    await until("the restock POST", async () => receiver.on("/inventory").length === 1);
+    // Finance's approval and the payment move the refund on, but restock nothing more.
+    await act(shop.staff.FINANCE, { action: "FINANCE_APPROVE" });
+    await waitForStatus(customer.client, refundId, "REFUNDED");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const posted = receiver.on("/inventory");
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.event).toBe("REFUND_ITEMS_RESTOCKED");
+    expect(verifyWebhookSignature(SECRET, posted[0]!.body, posted[0]!.signature)).toBe(true);
+    expect(JSON.parse(posted[0]!.body)).toEqual({
+      refundEvents: { action: "PASS_INSPECTION", refund: { items: [{ quantity: 1, orderItem: { sku: "SKU-1" }, inspection: { passedQuantity: 1, failedQuantity: 0 } }] } },
+    });
   });
 
   it("retries while the receiver is down, then delivers once", async () => {
