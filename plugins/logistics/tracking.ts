@@ -312,30 +312,20 @@ export async function pollCarriers(
     options.adapters ? adapters.find((adapter) => adapterServes(adapter, carrier)) : carrierAdapterFor(carrier);
   const settingsOf = settingsCache(ctx);
 
-  // adapter → tracking number → shops that have a return under that number
+  // adapter → tracking number → shops that have a parcel under that number: returns on their
+  // way back, and exchanges' replacement parcels on their way to the customer.
   const work = new Map<CarrierTrackingAdapter, Map<string, Set<string>>>();
-  for await (const page of openReturns(ctx, options.shopId)) {
-    for (const parcel of page) {
-      const adapter = adapterOf(parcel.carrier);
-      if (!adapter || !(await settingsOf(parcel.shopId)).enabled) continue;
-      let numbers = work.get(adapter);
-      if (!numbers) work.set(adapter, (numbers = new Map()));
-      let shops = numbers.get(parcel.trackingNumber);
-      if (!shops) numbers.set(parcel.trackingNumber, (shops = new Set()));
-      shops.add(parcel.shopId);
-    }
-  }
-
-  // Replacement parcels on their way to the customer are followed the same way.
-  for await (const page of openReplacements(ctx, options.shopId)) {
-    for (const parcel of page) {
-      const adapter = adapterOf(parcel.carrier);
-      if (!adapter || !(await settingsOf(parcel.shopId)).enabled) continue;
-      let numbers = work.get(adapter);
-      if (!numbers) work.set(adapter, (numbers = new Map()));
-      let shops = numbers.get(parcel.trackingNumber);
-      if (!shops) numbers.set(parcel.trackingNumber, (shops = new Set()));
-      shops.add(parcel.shopId);
+  for (const parcels of [openReturns(ctx, options.shopId), openReplacements(ctx, options.shopId)]) {
+    for await (const page of parcels) {
+      for (const parcel of page) {
+        const adapter = adapterOf(parcel.carrier);
+        if (!adapter || !(await settingsOf(parcel.shopId)).enabled) continue;
+        let numbers = work.get(adapter);
+        if (!numbers) work.set(adapter, (numbers = new Map()));
+        let shops = numbers.get(parcel.trackingNumber);
+        if (!shops) numbers.set(parcel.trackingNumber, (shops = new Set()));
+        shops.add(parcel.shopId);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 // Apps' synchronous before-transition checks, the parts with no I/O: which actions a check may
 // cover, what an app's answer means, how several answers combine, and the circuit breaker that
 // stops calling an app that keeps failing. The HTTP call itself is src/apps/checks.ts.
-import type { RefundAction } from "./refund-machine.js";
+import { REFUND_ACTIONS, type RefundAction } from "./refund-machine.js";
 
 export const CHECK_DECISIONS = ["CONTINUE", "VETO", "HOLD"] as const;
 export type CheckDecision = (typeof CHECK_DECISIONS)[number];
@@ -15,24 +15,11 @@ export type CheckFailurePolicy = (typeof CHECK_FAILURE_POLICIES)[number];
  * platform's own steps are not the app's to refuse: a refund is always requested and classified,
  * and a payment provider's answer is a fact.
  */
-export const CHECKABLE_ACTIONS = [
-  "APPROVE",
-  "REJECT",
-  "OFFER_RESOLUTION",
-  "ACCEPT_OFFER",
-  "CONFIRM_NOT_RECEIVED",
-  "SUBMIT_RETURN_SHIPMENT",
-  "RECEIVE_RETURN",
-  "PASS_INSPECTION",
-  "FAIL_INSPECTION",
-  "FINANCE_APPROVE",
-  "FINANCE_REJECT",
-  "RETRY_PAYMENT",
-  "CANCEL",
-] as const satisfies readonly RefundAction[];
+const PLATFORM_STEPS: readonly RefundAction[] = ["REQUEST", "CLASSIFY", "PAYMENT_SUCCEEDED", "PAYMENT_FAILED"];
+export const CHECKABLE_ACTIONS: readonly RefundAction[] = REFUND_ACTIONS.filter((action) => !PLATFORM_STEPS.includes(action));
 
 export function isCheckableAction(action: RefundAction): boolean {
-  return (CHECKABLE_ACTIONS as readonly RefundAction[]).includes(action);
+  return CHECKABLE_ACTIONS.includes(action);
 }
 
 /** Per-app wait: 2 s unless set, 0.1 s to 5 s. */
