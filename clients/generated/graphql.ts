@@ -68,6 +68,10 @@ export type AppCircuitStatus =
 
 /** What an app's webhook is sent for. */
 export type AppEvent =
+  /** A batchTransitionRefunds run finished and its report was stored: sent once per batch. The document selects `refundBatchProgress(batchId: $batchId)` and declares `$batchId: ID!`, which the platform supplies; it reads the summary, e.g. `subscription ($batchId: ID!) { refundBatchProgress(batchId: $batchId) { batch { id action total succeeded failed } } }`. */
+  | 'REFUND_BATCH_FINISHED'
+  /** Units of a refund's line items passed inspection (the PASS_INSPECTION transition): an inventory system puts them back on sale. The document reads them as `refund { items { orderItem { sku } inspection { passedQuantity } } }`. */
+  | 'REFUND_ITEMS_RESTOCKED'
   /** A refund was requested (its first transition, from nothing to REQUESTED). */
   | 'REFUND_REQUESTED'
   /** A refund moved from one status to another (every transition but the request). */
@@ -225,7 +229,7 @@ export type CreateAppInput = {
 export type CreateAppWebhookInput = {
   appId: Scalars['ID']['input'];
   event: AppEvent;
-  /** A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }`: its data for each event is the body. Checked against the app's permissions. */
+  /** A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }` (for REFUND_BATCH_FINISHED: `refundBatchProgress(batchId: $batchId)` with `$batchId: ID!`): its data for each event is the body. Checked against the app's permissions. */
   query: Scalars['String']['input'];
   /** Signs every POST (X-Refund-Signature); at least 24 characters; write-only. */
   secret: Scalars['String']['input'];

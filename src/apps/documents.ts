@@ -10,15 +10,23 @@ import {
   getNamedType,
   isCompositeType,
   parse,
+  print,
   validate,
   visit,
   visitWithTypeInfo,
 } from "graphql";
 import type { UserErrorCode } from "../domain/errors.js";
 import { type AppPermission, permissionForMutation, permissionForType } from "./permissions.js";
+import type { AppEvent } from "./webhook-outbox.js";
 
-/** The one subscription field a webhook document may select: it is given each event as its source. */
+/** The subscription field a refund event's webhook document selects: it is given each event as its source. */
 export const WEBHOOK_ROOT_FIELD = "refundEvents";
+
+/** The subscription field a REFUND_BATCH_FINISHED document selects, given the finished batch's summary. */
+export const BATCH_WEBHOOK_ROOT_FIELD = "refundBatchProgress";
+
+/** The one variable a batch document declares (`$batchId: ID!`) and passes as the field's batchId: the platform supplies it. */
+export const BATCH_WEBHOOK_VARIABLE = "batchId";
 
 /** A webhook document is sent to the server for every event: kept small. */
 export const MAX_WEBHOOK_QUERY_LENGTH = 10_000;
@@ -82,13 +90,37 @@ export function permissionProblems(schema: GraphQLSchema, document: DocumentNode
 
 export type WebhookQueryCheck = { ok: true; document: DocumentNode } | { ok: false; code: UserErrorCode; message: string };
 
+/** A refund event's document: refundEvents, no variables, no arguments (the event says what it is sent for). */
+function refundEventProblem(operation: OperationDefinitionNode, root: FieldNode): string | null {
+  if (operation.variableDefinitions?.length) return `The subscription${where(operation.variableDefinitions[0])} declares variables: a webhook sends none`;
+  if (root.name.value !== WEBHOOK_ROOT_FIELD) return `${root.name.value}${where(root)} is not a webhook's root field: select ${WEBHOOK_ROOT_FIELD}`;
+  if (root.arguments?.length) return `${WEBHOOK_ROOT_FIELD}${where(root.arguments[0])} takes no arguments in a webhook: its event says what it is sent for`;
+  return null;
+}
+
+/** A REFUND_BATCH_FINISHED document: refundBatchProgress(batchId: $batchId), `$batchId: ID!` its one variable. */
+function batchFinishedProblem(operation: OperationDefinitionNode, root: FieldNode): string | null {
+  const wanted = `${BATCH_WEBHOOK_ROOT_FIELD}(${BATCH_WEBHOOK_VARIABLE}: $${BATCH_WEBHOOK_VARIABLE})`;
+  if (root.name.value !== BATCH_WEBHOOK_ROOT_FIELD) return `${root.name.value}${where(root)} is not the root field of a REFUND_BATCH_FINISHED webhook: select ${wanted}`;
+  const variables = operation.variableDefinitions ?? [];
+  const [variable] = variables;
+  if (variables.length !== 1 || !variable || variable.variable.name.value !== BATCH_WEBHOOK_VARIABLE || print(variable.type) !== "ID!" || variable.defaultValue) {
+    return `The subscription${where(variable ?? operation)} must declare exactly one variable, $${BATCH_WEBHOOK_VARIABLE}: ID!, which the platform supplies`;
+  }
+  const [argument] = root.arguments ?? [];
+  if (root.arguments?.length !== 1 || !argument || argument.value.kind !== Kind.VARIABLE || argument.value.name.value !== BATCH_WEBHOOK_VARIABLE) {
+    return `${BATCH_WEBHOOK_ROOT_FIELD}${where(argument ?? root)} takes exactly one argument in a webhook: ${wanted}`;
+  }
+  return null;
+}
+
 /**
  * Checks a webhook's document before it is saved: it parses, is valid against the schema, is one
- * subscription whose one root field is refundEvents (no arguments: the webhook's event says what
- * it is sent for), and selects only what the app's permissions let it read. Messages point at
- * the line and column.
+ * subscription whose one root field is the event's (refundEvents with no variables nor arguments
+ * for a refund's events; refundBatchProgress(batchId: $batchId) for REFUND_BATCH_FINISHED), and
+ * selects only what the app's permissions let it read. Messages point at the line and column.
  */
-export function checkWebhookQuery(schema: GraphQLSchema, query: string, permissions: readonly AppPermission[]): WebhookQueryCheck {
+export function checkWebhookQuery(schema: GraphQLSchema, query: string, permissions: readonly AppPermission[], event: AppEvent): WebhookQueryCheck {
   if (query.length > MAX_WEBHOOK_QUERY_LENGTH) return { ok: false, code: "WEBHOOK_QUERY_INVALID", message: `The query is longer than ${MAX_WEBHOOK_QUERY_LENGTH} characters` };
   let document: DocumentNode;
   try {
@@ -104,13 +136,15 @@ export function checkWebhookQuery(schema: GraphQLSchema, query: string, permissi
   if (operations.length !== 1) return invalid(`The query holds ${operations.length} operations: a webhook runs exactly one subscription`);
   const [operation] = operations as [OperationDefinitionNode];
   if (operation.operation !== "subscription") return invalid(`The operation${where(operation)} is a ${operation.operation}: a webhook's document is a subscription`);
-  if (operation.variableDefinitions?.length) return invalid(`The subscription${where(operation.variableDefinitions[0])} declares variables: a webhook sends none`);
+  const batch = event === "REFUND_BATCH_FINISHED";
   const selections = operation.selectionSet.selections;
   const root = selections[0];
-  if (selections.length !== 1 || root?.kind !== Kind.FIELD) return invalid(`The subscription${where(operation)} must select exactly one root field, ${WEBHOOK_ROOT_FIELD}`);
-  if (root.name.value !== WEBHOOK_ROOT_FIELD) return invalid(`${root.name.value}${where(root)} is not a webhook's root field: select ${WEBHOOK_ROOT_FIELD}`);
-  if (root.arguments?.length) return invalid(`${WEBHOOK_ROOT_FIELD}${where(root.arguments[0])} takes no arguments in a webhook: its event says what it is sent for`);
-  const [problem] = permissionProblems(schema, document, permissions);
-  if (problem) return { ok: false, code: "WEBHOOK_QUERY_NOT_PERMITTED", message: `The app may not read ${problem}` };
+  if (selections.length !== 1 || root?.kind !== Kind.FIELD) {
+    return invalid(`The subscription${where(operation)} must select exactly one root field, ${batch ? BATCH_WEBHOOK_ROOT_FIELD : WEBHOOK_ROOT_FIELD}`);
+  }
+  const problem = batch ? batchFinishedProblem(operation, root) : refundEventProblem(operation, root);
+  if (problem) return invalid(problem);
+  const [denied] = permissionProblems(schema, document, permissions);
+  if (denied) return { ok: false, code: "WEBHOOK_QUERY_NOT_PERMITTED", message: `The app may not read ${denied}` };
   return { ok: true, document };
 }

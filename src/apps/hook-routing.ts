@@ -18,6 +18,10 @@ export class HooksWithAppWebhooks implements TransitionHooks {
     const hooks = await this.inner.enqueueAfter(tx, transitions);
     return [...hooks, ...(await this.webhooks.enqueue(tx, transitions))];
   }
+
+  enqueueBatchFinished(tx: Tx, batch: { id: string; shopId: string }): Promise<string[]> {
+    return this.webhooks.enqueueBatchFinished(tx, batch);
+  }
 }
 
 interface Deliveries extends HookDispatch {

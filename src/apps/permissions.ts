@@ -60,6 +60,7 @@ const TYPE_PERMISSION: Record<string, AppPermission> = {
   RefundBatchResult: "READ_REFUNDS",
   RefundBatchActor: "READ_REFUNDS",
   RefundBatchFailureCount: "READ_REFUNDS",
+  RefundBatchProgress: "READ_REFUNDS",
   RefundItem: "READ_REFUNDS",
   RefundItemInspection: "READ_REFUNDS",
   RefundReturnAddress: "READ_REFUNDS",

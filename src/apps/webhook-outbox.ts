@@ -4,7 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
 import type { CommittedTransition } from "../services/transition-hooks.js";
 
-export type AppEvent = "REFUND_REQUESTED" | "REFUND_TRANSITIONED" | "REFUND_ITEMS_RESTOCKED";
+export type AppEvent = "REFUND_REQUESTED" | "REFUND_TRANSITIONED" | "REFUND_ITEMS_RESTOCKED" | "REFUND_BATCH_FINISHED";
 
 /** One webhook of an enabled app: what a transition of its shop is matched against. */
 interface ShopWebhook {
@@ -63,6 +63,21 @@ export class AppWebhookOutbox {
           refundId: transition.refundId,
         }));
     });
+    if (deliveries.length === 0) return [];
+    await tx.appWebhookDelivery.createMany({ data: deliveries });
+    return deliveries.map((delivery) => delivery.id);
+  }
+
+  /**
+   * A batch's report was stored: one REFUND_BATCH_FINISHED delivery per webhook subscribed to it,
+   * in the batch's transaction. The cached webhooks (read already by the batch's transitions)
+   * decide it, so a shop with no such webhook costs nothing and one with them one INSERT.
+   */
+  async enqueueBatchFinished(tx: Tx, batch: { id: string; shopId: string }): Promise<string[]> {
+    const byShop = await this.webhooks.get(tx, [batch.shopId]);
+    const deliveries = (byShop.get(batch.shopId) ?? [])
+      .filter((webhook) => webhook.event === "REFUND_BATCH_FINISHED")
+      .map((webhook) => ({ id: `${DELIVERY_ID_PREFIX}${randomUUID()}`, shopId: batch.shopId, webhookId: webhook.id, event: webhook.event, batchId: batch.id }));
     if (deliveries.length === 0) return [];
     await tx.appWebhookDelivery.createMany({ data: deliveries });
     return deliveries.map((delivery) => delivery.id);

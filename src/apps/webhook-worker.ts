@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { type GraphQLSchema, execute, parse } from "graphql";
 import type { Database } from "../db/database.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -28,7 +29,8 @@ export interface WebhookExecution {
   contextFor(viewer: Viewer): object;
 }
 
-type ClaimedDelivery = { id: string; webhookId: string; shopId: string; transitionId: string; event: string; attempts: number };
+/** A refund event's delivery names its transition; a REFUND_BATCH_FINISHED one its batch. */
+type ClaimedDelivery = { id: string; webhookId: string; shopId: string; transitionId: string | null; batchId: string | null; event: string; attempts: number };
 
 /** What a POST's answer leaves recorded. */
 interface Attempt {
@@ -41,7 +43,8 @@ interface Attempt {
  * keeping those that keep failing as dead letters: a job of src/jobs over the rows the
  * transition wrote. For each delivery the webhook's document is executed as the app (its
  * creator's role narrowed to its permissions, in its shop) with the event as the source of
- * `refundEvents`, and the result's `data` is the signed body.
+ * `refundEvents` (or, for REFUND_BATCH_FINISHED, the batch's summary as the source of
+ * `refundBatchProgress`), and the result's `data` is the signed body.
  */
 export class AppWebhookWorker implements HookDispatch {
   private readonly jobs: JobQueue<ClaimedDelivery>;
@@ -64,7 +67,7 @@ export class AppWebhookWorker implements HookDispatch {
         attemptsColumn: "attempts",
         due: (now) => Prisma.sql`j.status = 'PENDING' AND j."availableAt" <= ${now}`,
         orderBy: "createdAt",
-        returning: Prisma.sql`j.id, j."webhookId", j."shopId", j."transitionId", j.event::text AS event, j.attempts`,
+        returning: Prisma.sql`j.id, j."webhookId", j."shopId", j."transitionId", j."batchId", j.event::text AS event, j.attempts`,
       },
       handle: (claimed) => this.handle(claimed),
       leaseMs: options.claimMs ?? Math.max(30_000, this.timeoutMs * 3),
@@ -126,18 +129,29 @@ export class AppWebhookWorker implements HookDispatch {
         continue;
       }
       const viewer: Viewer = { tokenId: `app:${app.id}`, role: app.creatorRole, shopId: app.shopId, customerId: null, label: `app: ${app.name}`, app: { id: app.id, permissions: app.permissions } };
-      const result = await execute({
-        schema: this.execution.schema,
-        document,
-        rootValue: { transitionId: delivery.transitionId, shopId: delivery.shopId },
-        contextValue: this.execution.contextFor(viewer),
-      });
+      const source = await this.sourceOf(delivery);
+      if (!source) {
+        await this.fail(delivery, "the batch no longer exists", { responseStatus: null, latencyMs: null }, true);
+        continue;
+      }
+      const result = await execute({ schema: this.execution.schema, document, ...source, contextValue: this.execution.contextFor(viewer) });
       if (result.errors?.length) {
         await this.fail(delivery, `the query failed: ${result.errors.map((error) => error.message).join("; ")}`, { responseStatus: null, latencyMs: null }, false);
         continue;
       }
       await this.post(delivery, webhook, JSON.stringify(result.data));
     }
+  }
+
+  /**
+   * What the document runs on: a refund event's transition, or the finished batch's summary as
+   * refundBatchProgress yields it last, with the `$batchId` its document declares.
+   */
+  private async sourceOf(delivery: ClaimedDelivery): Promise<{ rootValue: object; variableValues?: Record<string, unknown> } | null> {
+    if (delivery.batchId === null) return { rootValue: { transitionId: delivery.transitionId, shopId: delivery.shopId } };
+    const batch = await this.db.prisma.refundBatch.findFirst({ where: { id: delivery.batchId, shopId: delivery.shopId } });
+    if (!batch) return null;
+    return { rootValue: { batch, item: null, finished: true }, variableValues: { batchId: encodeGlobalID("RefundBatch", batch.id) } };
   }
 
   private async post(delivery: ClaimedDelivery, webhook: { targetUrl: string; secret: string }, body: string): Promise<void> {

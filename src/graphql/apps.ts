@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { APP_PERMISSIONS, APP_PERMISSION_MEANINGS } from "../apps/permissions.js";
 import { APP_ADMIN_ROLES, appAdminScope, appsQuery, createApp, deleteApp, updateApp } from "../services/apps.js";
 import { createAppWebhook, deleteAppWebhook, redeliverWebhook, rotateAppWebhookSecret } from "../services/app-webhooks.js";
@@ -21,6 +22,11 @@ export const AppEventEnum = builder.enumType("AppEvent", {
     REFUND_ITEMS_RESTOCKED: {
       value: "REFUND_ITEMS_RESTOCKED" as const,
       description: "Units of a refund's line items passed inspection (the PASS_INSPECTION transition): an inventory system puts them back on sale. The document reads them as `refund { items { orderItem { sku } inspection { passedQuantity } } }`.",
+    },
+    REFUND_BATCH_FINISHED: {
+      value: "REFUND_BATCH_FINISHED" as const,
+      description:
+        "A batchTransitionRefunds run finished and its report was stored: sent once per batch. The document selects `refundBatchProgress(batchId: $batchId)` and declares `$batchId: ID!`, which the platform supplies; it reads the summary, e.g. `subscription ($batchId: ID!) { refundBatchProgress(batchId: $batchId) { batch { id action total succeeded failed } } }`.",
     },
   },
 });
@@ -85,7 +91,18 @@ const AppWebhookDeliveryRef = builder.prismaNode("AppWebhookDelivery", {
     lastError: t.exposeString("lastError", { nullable: true }),
     responseStatus: t.exposeInt("responseStatus", { nullable: true, description: "The receiver's HTTP status at the last attempt." }),
     latencyMs: t.exposeInt("latencyMs", { nullable: true, description: "How long the last attempt took." }),
-    refundId: t.field({ type: "ID", resolve: (delivery) => Buffer.from(`Refund:${delivery.refundId}`).toString("base64") }),
+    refundId: t.field({
+      type: "ID",
+      nullable: true,
+      description: "The refund whose event this is; null for REFUND_BATCH_FINISHED.",
+      resolve: (delivery) => (delivery.refundId === null ? null : encodeGlobalID("Refund", delivery.refundId)),
+    }),
+    batchId: t.field({
+      type: "ID",
+      nullable: true,
+      description: "REFUND_BATCH_FINISHED: the RefundBatch whose summary this is; null for a refund's events.",
+      resolve: (delivery) => (delivery.batchId === null ? null : encodeGlobalID("RefundBatch", delivery.batchId)),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
   }),
@@ -181,7 +198,8 @@ const CreateAppWebhookInput = builder.inputType("CreateAppWebhookInput", {
     targetUrl: t.string({ required: true, description: "Where to POST: a public http(s) URL (OUTBOUND_ALLOW_HOSTS permits others)." }),
     query: t.string({
       required: true,
-      description: "A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }`: its data for each event is the body. Checked against the app's permissions.",
+      description:
+        "A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }` (for REFUND_BATCH_FINISHED: `refundBatchProgress(batchId: $batchId)` with `$batchId: ID!`): its data for each event is the body. Checked against the app's permissions.",
     }),
     secret: t.string({ required: true, description: "Signs every POST (X-Refund-Signature); at least 24 characters; write-only." }),
   }),

@@ -44,7 +44,7 @@ export async function createAppWebhook(db: Database, shopConfig: ShopConfig, sch
   const app = await db.prisma.app.findFirst({ where: { id: input.appId, ...appAdminScope(caller) } });
   if (!app) fail("NOT_FOUND", "No such app", ["input", "appId"]);
   const secret = checkedSecret(input.secret);
-  const checked = checkWebhookQuery(schema, input.query, app.permissions);
+  const checked = checkWebhookQuery(schema, input.query, app.permissions, input.event);
   if (!checked.ok) fail(checked.code, checked.message, ["input", "query"]);
   const targetUrl = await checkedTarget(input.targetUrl);
   const webhook = await db.prisma.$transaction(async (tx) => {

@@ -86,6 +86,8 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
         startedAt,
         newId: unit.newId,
       });
+      // Apps subscribed to REFUND_BATCH_FINISHED: their deliveries commit with the report and are sent after it.
+      if (deps.hooks.enqueueBatchFinished) unit.effects.hookDeliveryIds.push(...(await deps.hooks.enqueueBatchFinished(unit.tx, { id: batch.id, shopId })));
       return { batch, items };
     });
   try {

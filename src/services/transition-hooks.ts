@@ -14,6 +14,8 @@ export interface TransitionHooks {
   before(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome>;
   /** Queues the after-transition work of these transitions in the same transaction: one insert for all. */
   enqueueAfter(tx: Tx, transitions: ReadonlyArray<CommittedTransition>): Promise<string[]>;
+  /** Queues the work of a batch whose report was just stored, in the batch's transaction (apps' REFUND_BATCH_FINISHED). */
+  enqueueBatchFinished?(tx: Tx, batch: { id: string; shopId: string }): Promise<string[]>;
 }
 
 /** A transition as the unit of work writes it, enough to route its after-transition work. */

@@ -27,12 +27,18 @@ const CREATE_WEBHOOK = /* GraphQL */ `
 `;
 const DELIVERIES = /* GraphQL */ `
   query ($id: ID!) {
-    app(id: $id) { webhooks(first: 5) { edges { node { id deliveries(first: 50) { edges { node { id event status attempts responseStatus latencyMs lastError refundId } } } } } } }
+    app(id: $id) { webhooks(first: 5) { edges { node { id deliveries(first: 50) { edges { node { id event status attempts responseStatus latencyMs lastError refundId batchId } } } } } } }
   }
 `;
 const APPROVE = /* GraphQL */ `
   mutation ($input: TransitionRefundInput!) { transitionRefund(input: $input) { refund { status } userErrors { code } } }
 `;
+const BATCH = /* GraphQL */ `
+  mutation ($input: BatchTransitionRefundsInput!) { batchTransitionRefunds(input: $input) { batch { id } results { ok } userErrors { code } } }
+`;
+const BATCH_DOCUMENT = /* GraphQL */ `subscription ($batchId: ID!) {
+  refundBatchProgress(batchId: $batchId) { batch { id action total succeeded failed } }
+}`;
 const REDELIVER = /* GraphQL */ `
   mutation ($input: RedeliverWebhookInput!) { redeliverWebhook(input: $input) { delivery { id status } userErrors { code message } } }
 `;
@@ -53,7 +59,8 @@ interface Delivery {
   responseStatus: number | null;
   latencyMs: number | null;
   lastError: string | null;
-  refundId: string;
+  refundId: string | null;
+  batchId: string | null;
 }
 
 /** A webhook receiver on a free loopback port; while `down` it answers 503. */
@@ -354,6 +361,61 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     expect(stored).toBe(0);
   });
 
+  it("sends REFUND_BATCH_FINISHED once per batch, with the summary its document asks for, and refuses a batch document without $batchId", async () => {
+    const appId = await registerApp(shop.staff.SHOP_ADMIN, "batch-report", ["READ_REFUNDS"]);
+    const registered = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/batch`, event: "REFUND_BATCH_FINISHED", query: BATCH_DOCUMENT });
+    expect(registered.createAppWebhook.userErrors).toEqual([]);
+    // The same app follows the refunds' own moves at another URL: they never reach /batch.
+    const perRefund = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/batch-refunds`, query: "subscription { refundEvents { action } }" });
+    expect(perRefund.createAppWebhook.userErrors).toEqual([]);
+    const refused: Array<[string, RegExp]> = [
+      ["subscription { refundEvents { to } }", /refundEvents \(line 1, column 16\) is not the root field of a REFUND_BATCH_FINISHED webhook/],
+      ['subscription {\n  refundBatchProgress(batchId: "UmVmdW5kQmF0Y2g6eA==") { finished } }', /\(line 1, column 1\) must declare exactly one variable, \$batchId: ID!/],
+      ["subscription ($batchId: ID!) { refundEvents { to } }", /is never used|not the root field/],
+    ];
+    for (const [query, message] of refused) {
+      const result = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/batch`, event: "REFUND_BATCH_FINISHED", query });
+      expect(result.createAppWebhook.userErrors.map((error) => error.code), query).toEqual(["WEBHOOK_QUERY_INVALID"]);
+      expect(result.createAppWebhook.userErrors[0]!.message, query).toMatch(message);
+      expect(result.createAppWebhook.webhook, query).toBeNull();
+    }
+    // A refund event's webhook may not take the batch's document either.
+    const misplaced = await registerWebhook(shop.staff.SHOP_ADMIN, { appId, targetUrl: `${receiver.url}/batch`, query: BATCH_DOCUMENT });
+    expect(misplaced.createAppWebhook.userErrors.map((error) => error.code)).toEqual(["WEBHOOK_QUERY_INVALID"]);
+    expect(await server.app.db.prisma.appWebhook.count({ where: { appId: Buffer.from(appId, "base64").toString().split(":")[1] } })).toBe(2);
+
+    const refunds = await Promise.all([requestShippedRefund(shop, "webhook-batch-1"), requestShippedRefund(shop, "webhook-batch-2")]);
+    await until("the classifications' POSTs", async () => receiver.on("/batch-refunds").length === 2);
+    const ran = await shop.staff.AGENT.request<{ batchTransitionRefunds: { batch: { id: string }; results: Array<{ ok: boolean }>; userErrors: unknown[] } }>(BATCH, {
+      input: { refundIds: refunds.map((refund) => refund.refundId), action: "APPROVE" },
+    });
+    expect(ran.batchTransitionRefunds.userErrors).toEqual([]);
+    expect(ran.batchTransitionRefunds.results.map((result) => result.ok)).toEqual([true, true]);
+    const batchId = ran.batchTransitionRefunds.batch.id;
+    await until("the batch's POST", async () => receiver.on("/batch").length === 1);
+    await until("the approvals' POSTs", async () => receiver.on("/batch-refunds").length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const posted = receiver.on("/batch");
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.event).toBe("REFUND_BATCH_FINISHED");
+    expect(verifyWebhookSignature(SECRET, posted[0]!.body, posted[0]!.signature)).toBe(true);
+    expect(JSON.parse(posted[0]!.body)).toEqual({ refundBatchProgress: { batch: { id: batchId, action: "APPROVE", total: 2, succeeded: 2, failed: 0 } } });
+    expect(receiver.on("/batch-refunds").map((entry) => entry.event)).toEqual(["REFUND_TRANSITIONED", "REFUND_TRANSITIONED", "REFUND_TRANSITIONED", "REFUND_TRANSITIONED"]);
+
+    const deliveries = await deliveriesOf(shop.staff.SHOP_ADMIN, appId);
+    const batchDeliveries = deliveries.filter((delivery) => delivery.event === "REFUND_BATCH_FINISHED");
+    expect(batchDeliveries).toEqual([expect.objectContaining({ status: "DELIVERED", attempts: 1, refundId: null, batchId })]);
+    expect(Buffer.from(batchDeliveries[0]!.id, "base64").toString().split(":")[1]).toBe(posted[0]!.deliveryId);
+    expect(deliveries.filter((delivery) => delivery.event === "REFUND_TRANSITIONED").every((delivery) => delivery.batchId === null && delivery.refundId !== null)).toBe(true);
+
+    // Redelivered, the summary is run again and sent again, signed.
+    const redelivered = await shop.staff.SHOP_ADMIN.request<{ redeliverWebhook: { userErrors: unknown[] } }>(REDELIVER, { input: { deliveryId: batchDeliveries[0]!.id } });
+    expect(redelivered.redeliverWebhook.userErrors).toEqual([]);
+    await until("the redelivered batch POST", async () => receiver.on("/batch").length === 2);
+    expect(receiver.on("/batch")[1]!.body).toBe(posted[0]!.body);
+  });
+
   it("costs a shop with one webhook app one INSERT per transition in the transaction, and a shop with none nothing", async () => {
     const { refundId } = await requestShippedRefund(shop, "webhook-cost");
     const plain = await setupShop(server);
@@ -376,6 +438,20 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     expect(withApps, withApps.join("\n")).toHaveLength(1);
     expect(withApps[0]).toMatch(/^INSERT INTO "public"\."AppWebhookDelivery"/);
     expect(await appWebhookStatements(plain.staff.AGENT, plainId)).toEqual([]);
+    // Nor does a batch of a shop with no webhook: the cached webhooks say no batch webhook either.
+    const { refundId: plainBatched } = await requestShippedRefund(plain, "webhook-cost-plain-batch");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const statements: string[] = [];
+    const stop = server.app.db.onQuery((sql) => statements.push(sql));
+    try {
+      const ran = await plain.staff.AGENT.request<{ batchTransitionRefunds: { results: Array<{ ok: boolean }> } }>(BATCH, { input: { refundIds: [plainBatched], action: "APPROVE" } });
+      expect(ran.batchTransitionRefunds.results).toEqual([{ ok: true }]);
+    } finally {
+      stop();
+    }
+    expect(statements.some((sql) => /"RefundBatch"/.test(sql))).toBe(true);
+    // (The background sweep's claim may fall in the window: it is not the batch's.)
+    expect(statements.filter((sql) => /AppWebhook/.test(sql) && !/SKIP LOCKED/.test(sql))).toEqual([]);
   });
 });
 
