@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { approveCase } from "./cases/approve.js";
+import { appsCase } from "./cases/apps.js";
 import { automaticCase } from "./cases/automatic.js";
 import { batchCase } from "./cases/batch.js";
 import { fanoutCase } from "./cases/fanout.js";
@@ -55,6 +56,7 @@ for (const [backend, plugins] of plan) {
     await step("list", () => listCase(server, shop, { listOps: scaled(knobs.listOps, scale, 10), trivialOps: scaled(knobs.trivialOps, scale, 50) }));
     await step("batch", () => batchCase(server, shop, { rounds: scaled(knobs.batchRounds, scale) }));
     await step("fanout", () => fanoutCase(server, shop, { subscribers: scaled(knobs.subscribers, scale, 250), rounds: scaled(knobs.fanoutRounds, scale, 2) }));
+    await step("apps", () => appsCase(server, { ops: scaled(knobs.appsOps, scale, 10) }));
   } catch (error) {
     scenario.errors.push(`setup: ${error instanceof Error ? error.message : String(error)}`);
     log(`${scenario.name}: FAILED: ${error instanceof Error ? error.stack : String(error)}`);

@@ -1,19 +1,27 @@
 import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
-import { GraphQLError } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
 import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
 import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/budget.js";
 import { budgetKey, useCostControl } from "./limits/cost-control.js";
+import { usePageSizeLimit } from "./limits/page-size.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { loadTrustedDocuments, trustedSubscriptionQuery, useTrustedDocuments } from "./limits/trusted-documents.js";
 import { type Logger, createLogger, currentRequestId, requestIdFrom, requestScope } from "./observability/logger.js";
 import { useOperationLog } from "./observability/operation-log.js";
+import { useAppPermissions } from "./apps/gate.js";
+import { DeliveriesWithAppWebhooks, HooksWithAppWebhooks } from "./apps/hook-routing.js";
+import { AppWebhookOutbox } from "./apps/webhook-outbox.js";
+import { type AppWebhookOptions, AppWebhookWorker } from "./apps/webhook-worker.js";
 import { type Database, type DatabaseOptions, openDatabase } from "./db/database.js";
-import { applyMigrations, pendingMigrations } from "./db/migrate.js";
+import { applyMigrations } from "./db/migrate.js";
+import { readiness } from "./db/readiness.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { UserErrorsException } from "./domain/errors.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -22,7 +30,10 @@ import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
-import { DEFAULT_PLUGINS, loadPlugins } from "./plugin/loader.js";
+import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
+import { registerPluginSet } from "./plugin/process-registry.js";
+import { RequestLoaders } from "./plugin/request-loaders.js";
+import { DEFAULT_PLUGINS, loadPlugins, pluginMigrations } from "./plugin/loader.js";
 import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
@@ -50,7 +61,9 @@ export interface App {
   close(): Promise<void>;
 }
 
-export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel"> & {
+export type AppOptions = DatabaseOptions &
+  Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel" | "trustedDocumentsManifest"> &
+  Partial<Pick<AppConfig, "production">> & {
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
   /** How long a claimed payment attempt is held before another process may take it. */
@@ -58,6 +71,12 @@ export type AppOptions = DatabaseOptions & Pick<AppConfig, "redisUrl" | "bootstr
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
+  /** Apps' checks: when a circuit opens and half-opens (tests shorten it). */
+  appChecks?: Pick<AppCheckCallerOptions, "failureThreshold" | "openMs">;
+  /** Retries, timeout and sweeps of app webhook deliveries (tests shorten them). */
+  appWebhooks?: AppWebhookOptions;
+  /** A process whose plugin-set heartbeat is older than this counts as gone (default 30 s). */
+  pluginLeaseMs?: number;
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
@@ -127,14 +146,26 @@ const GRAPHIQL_OPTIONS: GraphiQLOptions = {
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const db = await openDatabase(options);
-  await applyMigrations(db);
-  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
-
+  // Read before anything starts: a bad manifest stops the process instead of refusing every request.
+  const trusted = options.trustedDocumentsManifest ? loadTrustedDocuments(options.trustedDocumentsManifest) : undefined;
   const requested = options.plugins ?? DEFAULT_PLUGINS;
   const named = await loadPlugins(requested.filter((plugin): plugin is string => typeof plugin === "string"));
   const pluginModules = [...named, ...requested.filter((plugin): plugin is AnyRefundPlugin => typeof plugin !== "string")];
-  const plugins = new PluginHost(pluginModules, db.prisma);
+
+  const db = await openDatabase(options);
+  let plugins: PluginHost;
+  let pluginSet: Awaited<ReturnType<typeof registerPluginSet>>;
+  try {
+    // The plugins are checked (API version, tables) before anything is migrated.
+    plugins = new PluginHost(pluginModules, db.prisma);
+    await applyMigrations(db, { plugins: pluginMigrations(pluginModules) });
+    pluginSet = await registerPluginSet(db, pluginModules, { leaseMs: options.pluginLeaseMs });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (options.bootstrapAdminToken) await ensureBootstrapAdminToken(db, options.bootstrapAdminToken);
+
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
@@ -142,22 +173,45 @@ export async function createApp(options: AppOptions): Promise<App> {
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
   const automation = new RuleAutomation(options.timers?.minuteMs);
-  const shopConfig = createShopConfig(realtime.pubsub, (shopId) => plugins.settingsChanged(shopId), automation.timerMinuteMs);
+  const appWebhooks = new AppWebhookOutbox();
+  const shopConfig = createShopConfig(
+    realtime.pubsub,
+    (shopId) => {
+      plugins.settingsChanged(shopId);
+      appWebhooks.subscriptionsChanged(shopId);
+    },
+    automation.timerMinuteMs,
+  );
+  // A webhook's document runs as the app, with the same services and plugins as a request.
+  const webhookDeliveries = new AppWebhookWorker(
+    db,
+    {
+      schema,
+      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, loaders: new RequestLoaders(), viewer, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
+    },
+    options.appWebhooks,
+  );
+  const appChecks = new AppCheckCaller(db, {
+    ...options.appChecks,
+    onRecordError: (error) => logger.error({ err: error }, "an app check call could not be recorded"),
+  });
   const services: RefundServiceDeps = {
     db,
     pubsub: realtime.pubsub,
     payments,
-    hooks: plugins,
-    hookDeliveries,
+    hooks: new HooksWithAppWebhooks(plugins, appWebhooks),
+    hookDeliveries: new DeliveriesWithAppWebhooks(hookDeliveries, webhookDeliveries),
     clock: options.clock ?? systemClock,
     automation,
     shopConfig: shopConfig.config,
+    appChecks,
   };
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
   timers.start();
   const live = new LiveShutdown();
   hookDeliveries.start();
+  webhookDeliveries.start();
 
   const logger = options.logger ?? createLogger(options.logLevel);
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -165,7 +219,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
-    const base = { db, services, plugins, shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
+    const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
       const viewer = await viewerFromAuthorization(db, authorization);
       return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
@@ -180,7 +234,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     batching: { limit: limits.maxBatchSize },
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
-    graphiql: GRAPHIQL_OPTIONS,
+    // Production: no GraphiQL page and no introspection (the schema is published as schema/schema.graphql).
+    graphiql: options.production ? false : GRAPHIQL_OPTIONS,
     renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
@@ -226,26 +281,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      // First, so that every later hook sees the trusted document, never the client's text.
+      ...(trusted ? [useTrustedDocuments(trusted)] : []),
+      ...(options.production ? [useDisableIntrospection()] : []),
       // Browsers may send "simple" cross-site requests without a preflight (a form POST, a GET):
       // only JSON bodies or a custom header are served, which a foreign page cannot send unasked.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       useOperationLog(logger),
+      // Before the cost: a page out of range is refused without taking from the budget.
+      usePageSizeLimit(),
+      useAppPermissions(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
         // Probes read the status (200 or 503); people and scripts read the small JSON body.
         check: async ({ fetchAPI }) => {
-          const answer = (status: number, body: Record<string, unknown>) =>
-            new fetchAPI.Response(JSON.stringify({ database: db.kind, ...body }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
-          let pending: string[];
-          try {
-            pending = await pendingMigrations(db);
-          } catch (error) {
-            logger.warn({ err: error }, "not ready: the database cannot be reached");
-            return answer(503, { ready: false, reason: "The database cannot be reached" });
-          }
-          if (pending.length > 0) return answer(503, { ready: false, reason: `${pending.length} migration(s) not applied`, pendingMigrations: pending });
-          return answer(200, { ready: true });
+          const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
+          return new fetchAPI.Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
         },
       }),
     ],
@@ -288,9 +340,18 @@ export async function createApp(options: AppOptions): Promise<App> {
             }),
           ];
         }
-        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        const document = parse(params.query);
-        const errors = validate(envelopedSchema, document);
+        // yoga's onParams hooks (trusted documents) do not run for graphql-ws: the same rule here.
+        const query = trusted ? trustedSubscriptionQuery(trusted, params) : params.query;
+        if (query instanceof GraphQLError) return [query];
+        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: { ...params, query },
+        });
+        const document = parse(query);
+        // useDisableIntrospection marks HTTP requests only (its onRequestParse): the same rule here.
+        const errors = validate(envelopedSchema, document, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : undefined);
         if (errors.length > 0) return errors;
         const authorization = ctx.connectionParams?.authorization;
         return {
@@ -330,9 +391,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       await timers.stop();
       await payments.stop();
       await hookDeliveries.stop();
+      await appChecks.drain();
+      await webhookDeliveries.stop();
       await shopConfig.close();
       await realtime.close();
       await budget.close();
+      await pluginSet.stop();
       await db.close();
     },
   };

@@ -25,6 +25,10 @@ export interface AppConfig {
   /** Each caller's cost budget: its size and how many points it regains per second. */
   costBudgetMax?: number;
   costRefillPerSecond?: number;
+  /** NODE_ENV=production: no introspection and no GraphiQL. */
+  production: boolean;
+  /** A persisted-documents manifest (hash → document): only its operations run. */
+  trustedDocumentsManifest?: string;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -57,5 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timerMinuteMs: positiveNumber(env, "TIMER_MINUTE_MS"),
     costBudgetMax: positiveNumber(env, "COST_BUDGET_MAX"),
     costRefillPerSecond: positiveNumber(env, "COST_REFILL_PER_SECOND"),
+    production: env.NODE_ENV === "production",
+    trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || undefined,
   };
 }

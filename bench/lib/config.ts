@@ -13,7 +13,7 @@ function count(name: string, fallback: number): number {
   return value;
 }
 
-export const CASE_NAMES = ["automatic", "approve", "list", "batch", "fanout", "peer"] as const;
+export const CASE_NAMES = ["automatic", "approve", "list", "batch", "fanout", "apps", "peer"] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 function selectedCases(): Set<CaseName> {
@@ -42,6 +42,8 @@ export const knobs = {
   batchRounds: count("BATCH_ROUNDS", 2),
   subscribers: count("SUBSCRIBERS", 1000),
   fanoutRounds: count("FANOUT_ROUNDS", 6),
+  /** Measured APPROVEs per variant of the apps case (no app, webhook app, check app). */
+  appsOps: count("APPS_OPS", 100),
   /** PGlite runs the same cases with this share of the counts and durations. */
   pgliteScale: count("PGLITE_SCALE", 0.15),
   peerOrders: count("PEER_ORDERS", 130),

@@ -7,6 +7,7 @@ import type { Server } from "./server.js";
 
 export interface Shop {
   url: string;
+  shopId: string;
   tokens: { agent: string; integration: string; warehouse: string; finance: string };
 }
 
@@ -19,7 +20,7 @@ export async function createShop(server: Server): Promise<Shop> {
     (await gql<{ createApiToken: { token: string } }>(url, adminToken, `mutation ($s: ID!, $r: Role!) { createApiToken(input: { shopId: $s, role: $r }) { token userErrors { code } } }`, { s: created.shop.id, r: role })).createApiToken.token;
   const tokens = { agent: await token("AGENT"), integration: await token("INTEGRATION"), warehouse: await token("WAREHOUSE"), finance: await token("FINANCE") };
   await gql(url, tokens.integration, `mutation { upsertCustomer(input: { externalId: "bench", name: "bench" }) { customer { id } userErrors { code } } }`);
-  return { url, tokens };
+  return { url, shopId: created.shop.id, tokens };
 }
 
 const UPSERT_ORDER = `mutation ($e: String!, $s: OrderShippingStatus!) {

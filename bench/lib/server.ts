@@ -55,6 +55,8 @@ export async function startServer(backend: Backend, plugins: PluginSet): Promise
     // The bench measures the engine, not the per-caller throttle (README "Limits").
     COST_BUDGET_MAX: "100000000",
     COST_REFILL_PER_SECOND: "100000000",
+    // The apps case's webhook and check receiver listens on the driver's loopback.
+    OUTBOUND_ALLOW_HOSTS: "127.0.0.1",
   };
   if (plugins === "none") env.PLUGINS = "none";
   let database: string | undefined;

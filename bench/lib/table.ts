@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { ApproveResult } from "../cases/approve.js";
+import type { AppsResult } from "../cases/apps.js";
 import type { AutomaticResult } from "../cases/automatic.js";
 import type { BatchResult } from "../cases/batch.js";
 import type { FanoutResult } from "../cases/fanout.js";
@@ -42,6 +43,7 @@ export interface ScenarioResult {
   list?: ListResult;
   batch?: BatchResult;
   fanout?: FanoutResult;
+  apps?: AppsResult;
   errors: string[];
 }
 
@@ -83,6 +85,10 @@ function rows(loadClients: number[]): Row[] {
     { label: "batch of 50 APPROVEs vs 50 single calls, p50 (ms)", ours: (s) => s.batch && `${s.batch.batchMs.p50} vs ${s.batch.singlesMs.p50} = ${Math.round(s.batch.ratio * 100)}%` },
     { label: "fan-out: delivery from sending the transition, p50 / p99 (ms)", ours: (s) => s.fanout && `${pair(s.fanout.delivery.p50, s.fanout.delivery.p99)} (${s.fanout.subscribers.ws + s.fanout.subscribers.sse} subscribers, ${s.fanout.delivery.missing} missing)` },
     { label: "fan-out: transition p50 alone / with the subscribers (ms)", ours: (s) => s.fanout && pair(s.fanout.transitionAlone.p50, s.fanout.transitionWithSubscribers.p50) },
+    { label: "apps: APPROVE p50 / p99, c=1, no app (ms)", ours: (s) => s.apps && `${pair(s.apps.none.p50, s.apps.none.p99)} (${s.apps.none.statementsPerOp} statements)` },
+    { label: "apps: APPROVE p50 / p99, one async webhook app (ms)", ours: (s) => s.apps && `${pair(s.apps.webhook.p50, s.apps.webhook.p99)} (${s.apps.webhook.statementsPerOp} statements, ${s.apps.webhook.delivered} delivered)` },
+    { label: "apps: APPROVE p50 / p99, one sync check app (ms)", ours: (s) => s.apps && `${pair(s.apps.check.p50, s.apps.check.p99)} (${s.apps.check.statementsPerOp} statements)` },
+    { label: "apps: the check's HTTP call p50 / p99, server-side (ms)", ours: (s) => s.apps && `${pair(s.apps.checkCall.p50 ?? Number.NaN, s.apps.checkCall.p99 ?? Number.NaN)} (${s.apps.checkCall.calls} calls)` },
   ];
 }
 

@@ -1,36 +1,19 @@
 // Coupon, Customer.coupons and Refund.coupons. The coupon tables have no Prisma relation to
-// customers and refunds (they belong to the plugin), so a per-request DataLoader reads each
-// list for a whole page in one statement.
-import DataLoader from "dataloader";
-import type { RefundPlugin } from "../../src/plugin/index.js";
+// customers and refunds (they belong to the plugin), so a per-request loader reads each list
+// for a whole page in one statement.
 import type { Coupon } from "../../src/generated/prisma/client.js";
 import { MoneyRef, money } from "../../src/graphql/money.js";
+import type { PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 import { COUPON_KINDS, type CouponKind } from "./rules.js";
 
-type SchemaBuilder = Parameters<NonNullable<RefundPlugin["schema"]>>[0];
-type Context = SchemaBuilder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types["Context"] : never;
-type Owner = "customerId" | "refundId";
+export function addCouponSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, PluginDb<"coupon">>): void {
+  const couponsBy = (owner: "customerId" | "refundId") =>
+    kit.loader<string, Coupon[]>(owner, async (ids, db) => {
+      const rows = await db.coupon.findMany({ where: { [owner]: { in: [...ids] } }, orderBy: [{ createdAt: "desc" }, { code: "asc" }] });
+      return ids.map((id) => rows.filter((row) => row[owner] === id));
+    });
+  const [ofCustomer, ofRefund] = [couponsBy("customerId"), couponsBy("refundId")];
 
-const loaders = new WeakMap<object, Record<Owner, DataLoader<string, Coupon[]>>>();
-
-function couponsBy(ctx: Context, owner: Owner): DataLoader<string, Coupon[]> {
-  let perRequest = loaders.get(ctx);
-  if (!perRequest) {
-    const load = (field: Owner) =>
-      new DataLoader<string, Coupon[]>(async (ids) => {
-        const rows = await ctx.db.prisma.coupon.findMany({
-          where: { [field]: { in: [...ids] } },
-          orderBy: [{ createdAt: "desc" }, { code: "asc" }],
-        });
-        return ids.map((id) => rows.filter((row) => row[field] === id));
-      });
-    perRequest = { customerId: load("customerId"), refundId: load("refundId") };
-    loaders.set(ctx, perRequest);
-  }
-  return perRequest[owner];
-}
-
-export function addCouponSchema(builder: SchemaBuilder): void {
   const CouponKindEnum = builder.enumType("CouponKind", {
     values: COUPON_KINDS,
     description: "REFUND_COMPLETED: after a refund; REORDER: the exclusive offer when a wrong-size item is sent back.",
@@ -57,7 +40,7 @@ export function addCouponSchema(builder: SchemaBuilder): void {
       type: [CouponRef],
       description: "Coupons issued to this customer, newest first (plugin coupons).",
       select: { id: true },
-      resolve: (customer, _args, ctx) => couponsBy(ctx, "customerId").load(customer.id),
+      resolve: (customer, _args, ctx) => ofCustomer(ctx).load(customer.id),
     }),
   );
 
@@ -66,7 +49,7 @@ export function addCouponSchema(builder: SchemaBuilder): void {
       type: [CouponRef],
       description: "Coupons this refund earned, newest first (plugin coupons).",
       select: { id: true },
-      resolve: (refund, _args, ctx) => couponsBy(ctx, "refundId").load(refund.id),
+      resolve: (refund, _args, ctx) => ofRefund(ctx).load(refund.id),
     }),
   );
 }

@@ -4,11 +4,14 @@ import { customerCare, definePlugin } from "../../src/plugin/index.js";
 import { addCouponSchema } from "./graphql.js";
 import { issueCoupon } from "./issue.js";
 import { isWrongSizeReturn } from "./rules.js";
-import { type CouponSettings, couponSettings } from "./settings.js";
+import { couponSettings } from "./settings.js";
 
-export default definePlugin<CouponSettings>({
+export default definePlugin({
   name: "coupons",
   version: "1.0.0",
+  apiVersion: 1,
+  tables: ["coupon"],
+  reads: ["customer", "refund"],
   config: couponSettings,
   hooks: {
     afterTransitionFor: (transition) => transition.to === "REFUNDED" || transition.action === "SUBMIT_RETURN_SHIPMENT",
@@ -33,7 +36,5 @@ export default definePlugin<CouponSettings>({
       }
     },
   },
-  schema(builder) {
-    addCouponSchema(builder);
-  },
+  schema: addCouponSchema,
 });

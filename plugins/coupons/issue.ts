@@ -1,7 +1,7 @@
-import type { AfterTransitionContext } from "../../src/plugin/index.js";
+import type { PluginDb } from "../../src/plugin/index.js";
 import { type CouponKind, couponCode, triggerKey } from "./rules.js";
 
-type Db = AfterTransitionContext<unknown>["db"];
+type Db = PluginDb<"coupon">;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,15 +1,10 @@
 // Customer.refundRisk: scored per request with a DataLoader, so a page of customers costs a
 // few statements per shop (settings, orders, refunds, reason tags, CRM flags), not per row.
-import DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
-import type { RefundPlugin } from "../../src/plugin/index.js";
+import type { PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 import { loadRiskHistories } from "./history.js";
 import { RISK_LEVELS, type RiskLevel, type RiskScore, scoreRefundRisk } from "./score.js";
-import { type CrmRiskSettings, crmRiskSettings } from "./settings.js";
-
-type SchemaBuilder = Parameters<NonNullable<RefundPlugin["schema"]>>[0];
-/** The GraphQL context of the builder the host hands to `schema()`. */
-type Context = SchemaBuilder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types["Context"] : never;
+import type { CrmRiskSettings } from "./settings.js";
 
 export interface RefundRiskView extends RiskScore {
   refundCount: number;
@@ -19,50 +14,38 @@ export interface RefundRiskView extends RiskScore {
   crmPushedAt: Date | null;
 }
 
-interface CustomerKey {
-  id: string;
-  shopId: string;
-}
+type Kit = SchemaKit<CrmRiskSettings, PluginDb<"customerRiskFlag", "order" | "refund" | "reasonTag">>;
 
-const loaders = new WeakMap<object, DataLoader<CustomerKey, RefundRiskView, string>>();
+export function addRiskSchema(builder: SchemaBuilder, kit: Kit): void {
+  // Grouped by shop: each shop's settings, then its histories and flags in one read each.
+  const risks = kit.loader<{ id: string; shopId: string }, RefundRiskView, string>(
+    "refundRisk",
+    async (keys, db, ctx) => {
+      const byShop = new Map<string, string[]>();
+      for (const key of keys) byShop.set(key.shopId, [...(byShop.get(key.shopId) ?? []), key.id]);
+      const views = new Map<string, RefundRiskView>();
+      for (const [shopId, customerIds] of byShop) {
+        const settings = await kit.settingsFor(ctx, shopId);
+        const histories = await loadRiskHistories(db, shopId, customerIds, settings.windowDays);
+        const flags = new Map((await db.customerRiskFlag.findMany({ where: { customerId: { in: customerIds } } })).map((flag) => [flag.customerId, flag]));
+        for (const customerId of customerIds) {
+          const history = histories.get(customerId)!;
+          const flag = flags.get(customerId);
+          views.set(customerId, {
+            ...scoreRefundRisk(history, settings),
+            refundCount: history.refundCount,
+            orderCount: history.orderCount,
+            windowDays: history.windowDays,
+            crmLevel: flag ? (flag.level as RiskLevel) : null,
+            crmPushedAt: flag?.pushedAt ?? null,
+          });
+        }
+      }
+      return keys.map((key) => views.get(key.id)!);
+    },
+    { cacheKeyFn: (key) => key.id },
+  );
 
-function riskLoader(ctx: Context, pluginName: string): DataLoader<CustomerKey, RefundRiskView, string> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader<CustomerKey, RefundRiskView, string>((keys) => loadRisks(ctx, pluginName, keys), { cacheKeyFn: (key) => key.id });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
-
-async function loadRisks(ctx: Context, pluginName: string, keys: readonly CustomerKey[]): Promise<RefundRiskView[]> {
-  const prisma = ctx.db.prisma;
-  const plugin = ctx.plugins.plugins.get(pluginName);
-  const byShop = new Map<string, string[]>();
-  for (const key of keys) byShop.set(key.shopId, [...(byShop.get(key.shopId) ?? []), key.id]);
-  const views = new Map<string, RefundRiskView>();
-  for (const [shopId, customerIds] of byShop) {
-    const settings = (plugin ? await ctx.plugins.settingsFor(shopId, plugin) : crmRiskSettings.parse({})) as CrmRiskSettings;
-    const histories = await loadRiskHistories(prisma, shopId, customerIds, settings.windowDays);
-    const flags = await prisma.customerRiskFlag.findMany({ where: { customerId: { in: customerIds } } });
-    const flagOf = new Map(flags.map((flag) => [flag.customerId, flag]));
-    for (const customerId of customerIds) {
-      const history = histories.get(customerId)!;
-      const flag = flagOf.get(customerId);
-      views.set(customerId, {
-        ...scoreRefundRisk(history, settings),
-        refundCount: history.refundCount,
-        orderCount: history.orderCount,
-        windowDays: history.windowDays,
-        crmLevel: flag ? (flag.level as RiskLevel) : null,
-        crmPushedAt: flag?.pushedAt ?? null,
-      });
-    }
-  }
-  return keys.map((key) => views.get(key.id)!);
-}
-
-export function addRiskSchema(builder: SchemaBuilder, pluginName: string): void {
   const RiskLevelEnum = builder.enumType("RefundRiskLevel", { values: RISK_LEVELS });
 
   const RefundRiskRef = builder.objectRef<RefundRiskView>("RefundRisk").implement({
@@ -93,7 +76,7 @@ export function addRiskSchema(builder: SchemaBuilder, pluginName: string): void 
         if (ctx.viewer?.role === "CUSTOMER") {
           throw new GraphQLError("A customer's refund risk is for shop staff", { extensions: { code: "FORBIDDEN" } });
         }
-        return riskLoader(ctx, pluginName).load({ id: customer.id, shopId: customer.shopId });
+        return risks(ctx).load({ id: customer.id, shopId: customer.shopId });
       },
     }),
   );

@@ -1,22 +1,23 @@
 // crm-risk: scores each customer's refund risk from its recent history, holds HIGH-risk
 // customers' automatic refunds for a person, and pushes level changes to the shop's CRM.
-import { definePlugin } from "../../src/plugin/index.js";
+import { definePlugin, globalId } from "../../src/plugin/index.js";
 import { addRiskSchema } from "./graphql.js";
 import { riskOf } from "./history.js";
 import type { RiskLevel } from "./score.js";
-import { type CrmRiskSettings, crmRiskSettings } from "./settings.js";
-import { globalId, pushRiskFlag } from "./webhook.js";
-
-const NAME = "crm-risk";
+import { crmRiskSettings } from "./settings.js";
+import { pushRiskFlag } from "./webhook.js";
 
 /** Transitions after which a customer's level may have changed (and may be pushed). */
 function changesHistory(transition: { from: string | null; to: string }): boolean {
   return transition.from === null || transition.to === "REFUNDED" || transition.to === "CANCELLED";
 }
 
-export default definePlugin<CrmRiskSettings>({
-  name: NAME,
+export default definePlugin({
+  name: "crm-risk",
   version: "1.0.0",
+  apiVersion: 1,
+  tables: ["customerRiskFlag"],
+  reads: ["customer", "order", "refund", "reasonTag"],
   config: crmRiskSettings,
   hooks: {
     /**
@@ -48,14 +49,14 @@ export default definePlugin<CrmRiskSettings>({
       const customer = await ctx.db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { externalId: true, name: true } });
       await pushRiskFlag(crmWebhookUrl, crmWebhookSecret, ctx.idempotencyKey, {
         event: "customer.refund_risk_changed",
-        shopId: globalId("Shop", ctx.shopId),
-        customer: { id: globalId("Customer", customerId), externalId: customer.externalId, name: customer.name },
+        shopId: globalId.encode("Shop", ctx.shopId),
+        customer: { id: globalId.encode("Customer", customerId), externalId: customer.externalId, name: customer.name },
         level: risk.level,
         previousLevel,
         score: risk.score,
         reasons: risk.reasons,
-        refundId: globalId("Refund", event.refund.id),
-        transitionId: globalId("RefundTransition", event.transition.id),
+        refundId: globalId.encode("Refund", event.refund.id),
+        transitionId: globalId.encode("RefundTransition", event.transition.id),
         occurredAt: new Date(event.transition.createdAt).toISOString(),
       });
       const recorded = { level: risk.level, score: risk.score, pushedAt: new Date() };
@@ -66,7 +67,5 @@ export default definePlugin<CrmRiskSettings>({
       });
     },
   },
-  schema(builder) {
-    addRiskSchema(builder, NAME);
-  },
+  schema: addRiskSchema,
 });

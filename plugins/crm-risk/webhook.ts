@@ -50,7 +50,3 @@ export async function pushRiskFlag(url: string, secret: string, idempotencyKey: 
   }
   await response.body?.cancel().catch(() => undefined);
 }
-
-export function globalId(typename: string, id: string): string {
-  return Buffer.from(`${typename}:${id}`).toString("base64");
-}

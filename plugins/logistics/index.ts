@@ -1,7 +1,7 @@
 // Return tracking from carriers: a signed webhook in, polling adapters, stuck-return flags.
 import { definePlugin } from "../../src/plugin/index.js";
 import { logisticsSchema } from "./schema.js";
-import { type LogisticsSettings, logisticsSettings } from "./settings.js";
+import { logisticsSettings } from "./settings.js";
 import { flagStuckReturns, pollCarriers } from "./tracking.js";
 import { handleWebhook } from "./webhook.js";
 
@@ -9,6 +9,7 @@ export { type CarrierTrackingAdapter, registerCarrierAdapter } from "./adapters.
 export { type LogisticsSettings, logisticsSettings } from "./settings.js";
 export {
   type ApplyResult,
+  type LogisticsContext,
   type TrackingEvent,
   CARRIER_EXCEPTION,
   applyTrackingEvent,
@@ -18,9 +19,12 @@ export {
 } from "./tracking.js";
 export { SIGNATURE_HEADER, shopIdFromParam } from "./webhook.js";
 
-export default definePlugin<LogisticsSettings>({
+export default definePlugin({
   name: "logistics",
   version: "1.0.0",
+  apiVersion: 1,
+  tables: ["returnTracking", "replacementTracking", "carrierWebhookReceipt"],
+  reads: ["refund", "returnShipment", "replacementShipment"],
   config: logisticsSettings,
   schema: logisticsSchema,
   routes: [{ method: "POST", path: "/webhook", handler: handleWebhook }],

@@ -1,4 +1,4 @@
-import type { RouteContext } from "../../src/plugin/index.js";
+import type { PluginDb, RouteContext } from "../../src/plugin/index.js";
 import { type CarrierTrackingAdapter, adapterServes, carrierAdapterFor, carrierKey, registeredCarrierAdapters } from "./adapters.js";
 import type { LogisticsSettings } from "./settings.js";
 
@@ -14,7 +14,8 @@ export interface TrackingEvent {
   description?: string | null;
 }
 
-export type LogisticsContext = Pick<RouteContext<LogisticsSettings>, "db" | "settingsFor" | "transition">;
+export type LogisticsDb = PluginDb<"returnTracking" | "replacementTracking" | "carrierWebhookReceipt", "refund" | "returnShipment" | "replacementShipment">;
+export type LogisticsContext = Pick<RouteContext<LogisticsSettings, LogisticsDb>, "db" | "settingsFor" | "transition">;
 
 /** `ReturnTracking.exception` after a carrier reported a problem (lost, refused, damaged…). */
 export const CARRIER_EXCEPTION = "CARRIER_EXCEPTION";
@@ -43,6 +44,8 @@ export type ApplyResult =
       refundStatus: string;
       /** RECEIVE_RETURN was refused (e.g. another plugin's veto); the event is still recorded. */
       receiveRefused?: { code: string; message: string };
+      /** Set when the parcel is an exchange's replacement (shop → customer), recorded on its ReplacementTracking. */
+      parcel?: "REPLACEMENT";
     };
 
 /**
@@ -60,7 +63,7 @@ export async function applyTrackingEvent(
   const now = options.now ?? new Date();
   if (event.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return { outcome: "EVENT_IN_FUTURE" };
   const shipment = await findShipment(ctx, shopId, event);
-  if (!shipment) return { outcome: "UNKNOWN_TRACKING_NUMBER" };
+  if (!shipment) return applyReplacementEvent(ctx, shopId, event);
 
   const trackingChanged = await recordEvent(ctx, shopId, shipment.refundId, event);
   let refundStatus: string = shipment.refund.status;
@@ -102,6 +105,36 @@ async function findShipment(ctx: LogisticsContext, shopId: string, event: Tracki
   // Carriers name themselves differently from customers ("SF" vs "顺丰速运"): a number the
   // shop has only once is that return whatever the carrier's spelling.
   return shipments.find((shipment) => carrierKey(shipment.carrier) === carrier) ?? (shipments.length === 1 ? shipments[0] : undefined);
+}
+
+/**
+ * An event of an exchange's replacement parcel (no return has the number): recorded on its
+ * ReplacementTracking — the newest event, and the first delivery — and nothing else: the
+ * exchange ended (EXCHANGED) when the parcel left, so no transition follows.
+ */
+async function applyReplacementEvent(ctx: LogisticsContext, shopId: string, event: TrackingEvent): Promise<ApplyResult> {
+  const parcels = await ctx.db.replacementShipment.findMany({
+    where: { trackingNumber: event.trackingNumber, refund: { shopId } },
+    select: { refundId: true, carrier: true, refund: { select: { status: true } } },
+    orderBy: { shippedAt: "desc" },
+    take: 20,
+  });
+  const carrier = carrierKey(event.carrier);
+  const parcel = parcels.find((candidate) => carrierKey(candidate.carrier) === carrier) ?? (parcels.length === 1 ? parcels[0] : undefined);
+  if (!parcel) return { outcome: "UNKNOWN_TRACKING_NUMBER" };
+  // Every write is conditional, so repeated and concurrent events settle on the same row.
+  await ctx.db.replacementTracking.createMany({ data: [{ refundId: parcel.refundId, shopId }], skipDuplicates: true });
+  let trackingChanged = false;
+  if (event.status === "DELIVERED") {
+    const first = await ctx.db.replacementTracking.updateMany({ where: { refundId: parcel.refundId, deliveredAt: null }, data: { deliveredAt: event.occurredAt } });
+    trackingChanged = first.count > 0;
+  }
+  const newer = await ctx.db.replacementTracking.updateMany({
+    where: { refundId: parcel.refundId, OR: [{ lastMovementAt: null }, { lastMovementAt: { lt: event.occurredAt } }] },
+    data: { lastEvent: describeEvent(event).slice(0, 500), lastMovementAt: event.occurredAt },
+  });
+  trackingChanged ||= newer.count > 0;
+  return { outcome: "APPLIED", refundId: parcel.refundId, trackingChanged, received: false, refundStatus: parcel.refund.status, parcel: "REPLACEMENT" };
 }
 
 function describeEvent(event: TrackingEvent): string {
@@ -176,6 +209,25 @@ async function* openReturns(ctx: LogisticsContext, shopId: string | undefined): 
         tracking: byRefund.get(shipment.refundId),
       }));
     if (shipments.length < PAGE_SIZE) return;
+  }
+}
+
+/** Exchanges' replacement parcels the carrier has not delivered yet, page by page (one statement a page). */
+async function* openReplacements(ctx: LogisticsContext, shopId: string | undefined): AsyncGenerator<Array<{ shopId: string; carrier: string; trackingNumber: string }>> {
+  let after = "";
+  for (;;) {
+    const parcels = await ctx.db.$queryRaw<Array<{ refundId: string; shopId: string; carrier: string; trackingNumber: string }>>`
+      SELECT p."refundId", r."shopId", p.carrier, p."trackingNumber"
+        FROM "ReplacementShipment" p
+        JOIN "Refund" r ON r.id = p."refundId"
+        LEFT JOIN "ReplacementTracking" t ON t."refundId" = p."refundId"
+       WHERE t."deliveredAt" IS NULL AND p."refundId" > ${after} AND (${shopId ?? null}::text IS NULL OR r."shopId" = ${shopId ?? null})
+       ORDER BY p."refundId"
+       LIMIT ${PAGE_SIZE}`;
+    if (parcels.length === 0) return;
+    after = parcels.at(-1)!.refundId;
+    yield parcels.map(({ shopId, carrier, trackingNumber }) => ({ shopId, carrier, trackingNumber }));
+    if (parcels.length < PAGE_SIZE) return;
   }
 }
 
@@ -260,17 +312,20 @@ export async function pollCarriers(
     options.adapters ? adapters.find((adapter) => adapterServes(adapter, carrier)) : carrierAdapterFor(carrier);
   const settingsOf = settingsCache(ctx);
 
-  // adapter → tracking number → shops that have a return under that number
+  // adapter → tracking number → shops that have a parcel under that number: returns on their
+  // way back, and exchanges' replacement parcels on their way to the customer.
   const work = new Map<CarrierTrackingAdapter, Map<string, Set<string>>>();
-  for await (const page of openReturns(ctx, options.shopId)) {
-    for (const parcel of page) {
-      const adapter = adapterOf(parcel.carrier);
-      if (!adapter || !(await settingsOf(parcel.shopId)).enabled) continue;
-      let numbers = work.get(adapter);
-      if (!numbers) work.set(adapter, (numbers = new Map()));
-      let shops = numbers.get(parcel.trackingNumber);
-      if (!shops) numbers.set(parcel.trackingNumber, (shops = new Set()));
-      shops.add(parcel.shopId);
+  for (const parcels of [openReturns(ctx, options.shopId), openReplacements(ctx, options.shopId)]) {
+    for await (const page of parcels) {
+      for (const parcel of page) {
+        const adapter = adapterOf(parcel.carrier);
+        if (!adapter || !(await settingsOf(parcel.shopId)).enabled) continue;
+        let numbers = work.get(adapter);
+        if (!numbers) work.set(adapter, (numbers = new Map()));
+        let shops = numbers.get(parcel.trackingNumber);
+        if (!shops) numbers.set(parcel.trackingNumber, (shops = new Set()));
+        shops.add(parcel.shopId);
+      }
     }
   }
 

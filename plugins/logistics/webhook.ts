@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { signPayload, verifySignature } from "../../src/plugin/index.js";
+import { globalId, signPayload, verifySignature } from "../../src/plugin/index.js";
 import type { LogisticsSettings } from "./settings.js";
 import { type LogisticsContext, TRACKING_STATUSES, applyTrackingEvent } from "./tracking.js";
 
@@ -39,13 +39,9 @@ function verifiedSignature(secret: string, raw: string, header: string | null, n
  * (`Shop:<uuid>` in base64); raw database ids are never shown to shops, so not accepted.
  */
 export function shopIdFromParam(value: string | null): string | null {
-  if (!value || value.length > 200) return null;
-  const decoded = Buffer.from(value, "base64").toString("utf8");
-  const match = /^Shop:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(decoded);
-  return match ? match[1]!.toLowerCase() : null;
+  const id = value && value.length <= 200 ? globalId.parse(value, "Shop") : null;
+  return id && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id.toLowerCase() : null;
 }
-
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 
 /**
  * `POST /plugins/logistics/webhook?shop=<shop global id>`: one carrier event, signed with the
@@ -102,7 +98,7 @@ export async function handleWebhook(request: Request, ctx: LogisticsContext): Pr
     case "APPLIED":
       return json(200, {
         ok: true,
-        refundId: globalId("Refund", result.refundId),
+        refundId: globalId.encode("Refund", result.refundId),
         status: result.refundStatus,
         changed: result.trackingChanged || result.received,
         ...(result.receiveRefused && { receiveRefused: result.receiveRefused }),

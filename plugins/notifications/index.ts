@@ -3,7 +3,7 @@
 import { definePlugin } from "../../src/plugin/index.js";
 import { notifyTransition } from "./notify.js";
 import { notificationsSchema } from "./schema.js";
-import { type NotificationSettings, notificationSettings } from "./settings.js";
+import { notificationSettings } from "./settings.js";
 
 export { SIGNATURE_HEADER, notifyTransition, webhookBody } from "./notify.js";
 export { type NotificationSettings, notificationSettings } from "./settings.js";
@@ -18,9 +18,13 @@ export {
   unknownVariables,
 } from "./templates.js";
 
-export default definePlugin<NotificationSettings>({
+export default definePlugin({
   name: "notifications",
   version: "1.0.0",
+  apiVersion: 1,
+  tables: ["notification"],
+  // What the templates name, read in one raw SELECT (notify.ts).
+  reads: ["refund", "order", "customer", "shop", "returnShipment", "replacementShipment"],
   config: notificationSettings,
   hooks: { afterTransition: notifyTransition },
   schema: notificationsSchema,

@@ -1,5 +1,5 @@
 import type { Notification } from "../../src/generated/prisma/client.js";
-import { type AfterTransitionContext, type AfterTransitionEvent, formatMoney, outboundFetch, signPayload } from "../../src/plugin/index.js";
+import { type AfterTransitionContext, type AfterTransitionEvent, type PluginDb, formatMoney, globalId, outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
   type TemplateVariables,
@@ -7,6 +7,7 @@ import {
   noteForSentence,
   renderTemplate,
   resolveTemplate,
+  returnAddressSentence,
 } from "./templates.js";
 
 export const CHANNELS = ["WEBHOOK", "IN_APP"] as const;
@@ -16,9 +17,7 @@ export const STATUSES = ["PENDING", "SENT", "CANCELLED"] as const;
 export const SIGNATURE_HEADER = "X-Refund-Signature";
 const TIMEOUT_MS = 10_000;
 
-type Context = AfterTransitionContext<NotificationSettings>;
-
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+type Context = AfterTransitionContext<NotificationSettings, PluginDb<"notification">>;
 
 /**
  * The after-transition hook. Renders the transition's message (if a template applies) into
@@ -51,19 +50,23 @@ export async function notifyTransition(event: AfterTransitionEvent, ctx: Context
  */
 async function createNotification(event: AfterTransitionEvent, ctx: Context): Promise<Notification | null> {
   const { settings } = ctx;
-  const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to);
+  const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to, event.refund.type);
   if (!template) return null;
   // Everything the template names, in one statement.
   const [refund] = await ctx.db.$queryRaw<
-    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null }>
+    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null; returnAddress: Parameters<typeof returnAddressSentence>[0] }>
   >`
     SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
-           c."externalId" AS "customerRef", s.name AS "shopName", rs.carrier, rs."trackingNumber"
+           c."externalId" AS "customerRef", s.name AS "shopName", r."returnAddress",
+           -- SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
+           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps.carrier ELSE rs.carrier END AS carrier,
+           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps."trackingNumber" ELSE rs."trackingNumber" END AS "trackingNumber"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
       JOIN "Shop" s ON s.id = r."shopId"
       LEFT JOIN "ReturnShipment" rs ON rs."refundId" = r.id
+      LEFT JOIN "ReplacementShipment" ps ON ps."refundId" = r.id
      WHERE r.id = ${event.refund.id}`;
   if (!refund) throw new Error(`refund ${event.refund.id} not found`);
   // The refund is read now, maybe transitions later: what this transition moved comes first.
@@ -78,6 +81,7 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
     shopName: refund.shopName,
     carrier: refund.carrier ?? "",
     trackingNumber: refund.trackingNumber ?? "",
+    returnAddress: returnAddressSentence(refund.returnAddress, settings.locale),
   };
   const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
   const now = new Date();
@@ -105,12 +109,12 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
 export function webhookBody(notification: Notification, event: AfterTransitionEvent): string {
   const { transition } = event;
   return JSON.stringify({
-    refundId: globalId("Refund", notification.refundId),
+    refundId: globalId.encode("Refund", notification.refundId),
     customerExternalId: notification.recipient,
     locale: notification.locale,
     message: notification.message,
     transition: {
-      id: globalId("RefundTransition", transition.id),
+      id: globalId.encode("RefundTransition", transition.id),
       action: transition.action,
       from: transition.from,
       to: transition.to,

@@ -1,33 +1,40 @@
-import DataLoader from "dataloader";
-import type { Notification, PrismaClient } from "../../src/generated/prisma/client.js";
-import type { RefundPlugin } from "../../src/plugin/index.js";
+import type { Notification } from "../../src/generated/prisma/client.js";
+import type { GraphQLContext, PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 import { CHANNELS, STATUSES } from "./notify.js";
 
-type SchemaBuilder = Parameters<NonNullable<RefundPlugin["schema"]>>[0];
-type GraphQLContext = { db: { prisma: PrismaClient }; viewer: { role: string } | null };
-
-// One loader per request: the notifications of every refund on a page in one statement.
-const loaders = new WeakMap<object, DataLoader<string, Notification[]>>();
-function notificationsLoader(ctx: GraphQLContext): DataLoader<string, Notification[]> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (refundIds) => {
-      const rows = await ctx.db.prisma.notification.findMany({
-        where: { refundId: { in: [...refundIds] } },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      });
-      return refundIds.map((refundId) => rows.filter((row) => row.refundId === refundId));
-    });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+type NotificationsDb = PluginDb<"notification", "refund">;
 
 /** Delivery details are for the shop's staff, not for the customer reading its messages. */
 const isStaff = (ctx: GraphQLContext) => ctx.viewer !== null && ctx.viewer.role !== "CUSTOMER";
 
+/**
+ * `node(id:)` for notifications: who sees the refund sees its messages (the shop's tokens, a
+ * customer its own refunds', a platform admin all). One value per id, null for the others.
+ */
+async function visibleNotifications(ctx: GraphQLContext, db: NotificationsDb, ids: readonly string[]): Promise<Array<Notification | null>> {
+  const viewer = ctx.viewer;
+  if (!viewer) return ids.map(() => null);
+  const shopScope = viewer.role === "PLATFORM_ADMIN" ? {} : { shopId: viewer.shopId ?? "" };
+  let rows = await db.notification.findMany({ where: { id: { in: [...ids] }, ...shopScope } });
+  if (viewer.role === "CUSTOMER") {
+    const own = await db.refund.findMany({
+      where: { id: { in: rows.map((row) => row.refundId) }, customerId: viewer.customerId ?? "" },
+      select: { id: true },
+    });
+    const ownIds = new Set(own.map((refund) => refund.id));
+    rows = rows.filter((row) => ownIds.has(row.refundId));
+  }
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+}
+
 /** `Refund.notifications` and the `Notification` type. */
-export function notificationsSchema(builder: SchemaBuilder): void {
+export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, NotificationsDb>): void {
+  // The notifications of every refund on a page in one statement.
+  const notificationsOf = kit.loader<string, Notification[]>("byRefund", async (refundIds, db) => {
+    const rows = await db.notification.findMany({ where: { refundId: { in: [...refundIds] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return refundIds.map((refundId) => rows.filter((row) => row.refundId === refundId));
+  });
+
   const ChannelEnum = builder.enumType("NotificationChannel", {
     description: "WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only.",
     values: CHANNELS,
@@ -36,11 +43,12 @@ export function notificationsSchema(builder: SchemaBuilder): void {
     description: "PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile.",
     values: STATUSES,
   });
-  const NotificationRef = builder.objectRef<Notification>("Notification").implement({
+  const NotificationRef = builder.node(builder.objectRef<Notification>("Notification"), {
     description: "A message to the customer about one transition of a refund (plugin notifications).",
+    id: { resolve: (row) => row.id },
+    loadMany: (ids, ctx) => visibleNotifications(ctx as GraphQLContext, kit.db(ctx as GraphQLContext), ids),
     fields: (t) => ({
-      id: t.exposeID("id"),
-      transitionId: t.field({ type: "ID", resolve: (row) => Buffer.from(`RefundTransition:${row.transitionId}`).toString("base64") }),
+      transitionId: t.field({ type: "ID", resolve: (row) => kit.globalId.encode("RefundTransition", row.transitionId) }),
       channel: t.field({ type: ChannelEnum, resolve: (row) => row.channel as (typeof CHANNELS)[number] }),
       locale: t.exposeString("locale"),
       message: t.exposeString("message"),
@@ -56,7 +64,7 @@ export function notificationsSchema(builder: SchemaBuilder): void {
     t.field({
       type: [NotificationRef],
       description: "Messages sent to the customer about this refund, oldest first.",
-      resolve: (refund, _args, ctx) => notificationsLoader(ctx).load(refund.id),
+      resolve: (refund, _args, ctx) => notificationsOf(ctx).load(refund.id),
     }),
   );
 }

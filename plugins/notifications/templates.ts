@@ -1,8 +1,8 @@
 // Message templates: the defaults, which template a transition takes, and a small pure
 // renderer. No I/O here, so it is unit-tested on its own.
-import { REFUND_ACTIONS, REFUND_STATUSES, type RefundAction, type RefundStatus } from "../../src/plugin/index.js";
+import { REFUND_ACTIONS, REFUND_STATUSES, REFUND_TYPES, type RefundAction, type RefundStatus, type RefundType, addressLine } from "../../src/plugin/index.js";
 
-export type { RefundAction, RefundStatus };
+export type { RefundAction, RefundStatus, RefundType };
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,24 +18,36 @@ export const TEMPLATE_VARIABLES = [
   "shopName",
   "carrier",
   "trackingNumber",
+  // Where a return goes and what it must hold (Refund.returnAddress), as a sentence of the
+  // locale; empty when the refund has none (the shop set no return address).
+  "returnAddress",
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateVariables = Record<TemplateVariable, string>;
 
 /**
  * A template key names the transitions it applies to: a status entered (`REFUNDED`), an
- * action taken (`REJECT`), or one action into one status (`CLASSIFY:REFUNDING`).
+ * action taken (`REJECT`), or one action into one status (`CLASSIFY:REFUNDING`) — each also
+ * for one refund type only, prefixed with it (`EXCHANGE:AWAITING_RETURN`: an exchange's
+ * instructions are not a refund's).
  */
 export function isTemplateKey(key: string): boolean {
+  const [type, ...after] = key.split(":");
+  if ((REFUND_TYPES as readonly string[]).includes(type!)) return after.length > 0 && isUntypedKey(after.join(":"));
+  return isUntypedKey(key);
+}
+
+function isUntypedKey(key: string): boolean {
   const [first, second, ...rest] = key.split(":");
   if (rest.length > 0 || !first) return false;
   if (second === undefined) return (REFUND_STATUSES as readonly string[]).includes(first) || (REFUND_ACTIONS as readonly string[]).includes(first);
   return (REFUND_ACTIONS as readonly string[]).includes(first) && (REFUND_STATUSES as readonly string[]).includes(second);
 }
 
-/** The keys a transition looks a template up by, most specific first. */
-export function templateKeys(action: RefundAction, to: RefundStatus): string[] {
-  return [`${action}:${to}`, action, to];
+/** The keys a transition looks a template up by, most specific first: its refund type's, then any type's. */
+export function templateKeys(action: RefundAction, to: RefundStatus, type?: RefundType): string[] {
+  const keys = [`${action}:${to}`, action, to];
+  return type ? [...keys.map((key) => `${type}:${key}`), ...keys] : keys;
 }
 
 type Templates = Partial<Record<string, Partial<Record<Locale, string>>>>;
@@ -58,12 +70,12 @@ export const DEFAULT_TEMPLATES: Templates = {
     en: "Your refund passed the first review; our warehouse is checking on the parcel, and {{amount}} will be refunded once it is confirmed.",
   },
   AWAITING_RETURN: {
-    "zh-CN": "您的退货申请已通过。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；我们收到商品并验货后将退款 {{amount}}。",
-    en: "Your return was approved. Please send the item back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} once we have received and inspected it.",
+    "zh-CN": "您的退货申请已通过。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；我们收到商品并验货后将退款 {{amount}}。{{returnAddress}}",
+    en: "Your return was approved. Please send the item back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} once we have received and inspected it.{{returnAddress}}",
   },
   "ACCEPT_OFFER:AWAITING_RETURN": {
-    "zh-CN": "您选择了退货并全额退款，退货运费由商家承担。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；验货后将退款 {{amount}}。",
-    en: "You chose to return the item for a full refund; the shop pays the return shipping. Please send it back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} after inspection.",
+    "zh-CN": "您选择了退货并全额退款，退货运费由商家承担。请在 7 天内将商品寄回，并在退款详情中填写快递公司和运单号；验货后将退款 {{amount}}。{{returnAddress}}",
+    en: "You chose to return the item for a full refund; the shop pays the return shipping. Please send it back within 7 days and enter the carrier and tracking number in your refund; we refund {{amount}} after inspection.{{returnAddress}}",
   },
   AWAITING_CUSTOMER: {
     "zh-CN": "关于订单 {{orderRef}} 的退款，我们为您准备了几种处理方案，请在退款详情中选择。",
@@ -114,6 +126,39 @@ export const DEFAULT_TEMPLATES: Templates = {
     "zh-CN": "您已撤销订单 {{orderRef}} 的退款申请。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
     en: "You have cancelled your refund request for order {{orderRef}}. Please rate how we handled it (1–5) within 30 days.",
   },
+  // Exchanges (换货): the item goes back, another variant comes; money only for a cheaper one.
+  "EXCHANGE:PENDING_REVIEW": {
+    "zh-CN": "我们已收到您对订单 {{orderRef}} 的换货申请，客服将在 24 小时内审核。",
+    en: "We have received your exchange request for order {{orderRef}}; customer service will review it within 24 hours.",
+  },
+  "EXCHANGE:AWAITING_RETURN": {
+    "zh-CN": "您的换货申请已通过。请在 7 天内将商品寄回，并在售后详情中填写快递公司和运单号；我们收到商品并验货后将为您寄出新商品。",
+    en: "Your exchange was approved. Please send the item back within 7 days and enter the carrier and tracking number; we ship the replacement once we have received and inspected it.",
+  },
+  AWAITING_REPLACEMENT: {
+    "zh-CN": "您寄回的商品已通过验货，我们正在为您准备换货商品，寄出后将告知运单号。",
+    en: "The item you sent back passed inspection; we are preparing your replacement and will send you its tracking number.",
+  },
+  "SHIP_REPLACEMENT:EXCHANGED": {
+    "zh-CN": "您的换货商品已寄出（{{carrier}} {{trackingNumber}}），请注意查收。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "Your replacement is on its way ({{carrier}} {{trackingNumber}}). Please rate how we handled it (1–5) within 30 days.",
+  },
+  "SHIP_REPLACEMENT:REFUNDING": {
+    "zh-CN": "您的换货商品已寄出（{{carrier}} {{trackingNumber}}），差价 {{amount}} 将在 {{workingDays}} 个工作日内原路退回。",
+    en: "Your replacement is on its way ({{carrier}} {{trackingNumber}}); the price difference of {{amount}} will reach your original payment account within {{workingDays}} working days.",
+  },
+  "PAYMENT_SUCCEEDED:EXCHANGED": {
+    "zh-CN": "换货差价 {{amount}} 已原路退回，请注意查收。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "The price difference of {{amount}} has been refunded to your original payment account. Please rate how we handled it (1–5) within 30 days.",
+  },
+  "EXCHANGE:REJECTED": {
+    "zh-CN": "很抱歉，您对订单 {{orderRef}} 的换货申请未通过：{{note}}。如有疑问，请联系客服。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "Sorry, your exchange request for order {{orderRef}} was declined: {{note}}. If you have questions, please contact customer service. Please rate how we handled it (1–5) within 30 days.",
+  },
+  "EXCHANGE:CANCELLED": {
+    "zh-CN": "您已撤销订单 {{orderRef}} 的换货申请。欢迎在 30 天内为本次售后服务评分（1–5 分）。",
+    en: "You have cancelled your exchange request for order {{orderRef}}. Please rate how we handled it (1–5) within 30 days.",
+  },
 };
 
 /**
@@ -121,9 +166,9 @@ export const DEFAULT_TEMPLATES: Templates = {
  * first), then the defaults. An override of `""` means "no message" for what it matches.
  * null when nothing applies.
  */
-export function resolveTemplate(overrides: Templates, locale: Locale, action: RefundAction, to: RefundStatus): string | null {
+export function resolveTemplate(overrides: Templates, locale: Locale, action: RefundAction, to: RefundStatus, type?: RefundType): string | null {
   for (const templates of [overrides, DEFAULT_TEMPLATES]) {
-    for (const key of templateKeys(action, to)) {
+    for (const key of templateKeys(action, to, type)) {
       const template = templates[key]?.[locale];
       if (template !== undefined) return template === "" ? null : template;
     }
@@ -163,4 +208,19 @@ export function localizeWorkingDays(workingDays: string, locale: Locale): string
 /** A note is quoted inside a sentence: its own final full stop would double the template's. */
 export function noteForSentence(note: string | null): string {
   return (note ?? "").trim().replace(/[。．.!！]+$/u, "");
+}
+
+/**
+ * The `returnAddress` variable: the refund's return address and requirements as a sentence of
+ * the locale (English with a leading space, as it follows a sentence), or "" when there is none.
+ */
+export function returnAddressSentence(
+  address: Parameters<typeof addressLine>[0] | null,
+  locale: Locale,
+): string {
+  if (!address) return "";
+  const line = addressLine(address);
+  const requirements = address.requirements ? noteForSentence(address.requirements) : "";
+  if (locale === "zh-CN") return `退货地址：${line}。${requirements ? `退货要求：${requirements}。` : ""}`;
+  return ` Return address: ${line}.${requirements ? ` Requirements: ${requirements}.` : ""}`;
 }

@@ -15,8 +15,11 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const require = createRequire(import.meta.url);
 
-/** Entities managed outside Prisma: none. */
-export const NO_FILTERS = Object.freeze({ externalTables: [], externalEnums: [] });
+/**
+ * Entities managed outside Prisma: the record of plugin migrations (src/db/migrate.ts), which
+ * the migrator creates beside `_prisma_migrations` and no schema file declares.
+ */
+export const NO_FILTERS = Object.freeze({ externalTables: ["public._plugin_migrations"], externalEnums: [] });
 
 /** schema.prisma and the migrations folder of this project, resolved from this file. */
 export const SCHEMA_PATH = fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url));
@@ -38,9 +41,54 @@ export async function loadSchemaEngine() {
   return engineClass;
 }
 
-/** The Prisma schema as the engine takes it: [{ path, content }]. */
+/** plugins/, whose folders may each have a schema.prisma and a migrations folder of their own. */
+export const PLUGINS_DIR = fileURLToPath(new URL("../../plugins/", import.meta.url));
+/** prisma/plugins: a link per plugin schema, so that Prisma's CLI (prisma.config.ts) reads them. */
+const PLUGIN_LINKS_DIR = fileURLToPath(new URL("../../prisma/plugins/", import.meta.url));
+
+/** Plugin folders that have a schema.prisma, by name. */
+export function pluginSchemaFolders() {
+  return readdirSync(PLUGINS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(PLUGINS_DIR, entry.name, "schema.prisma")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * The Prisma schema as the engine takes it, [{ path, content }]: the core's schema.prisma, then
+ * every plugin's own. Throws when a plugin's file has no link in prisma/plugins (the generated
+ * client would lack its models).
+ */
 export function readSchemaFiles(schemaPath = SCHEMA_PATH) {
-  return [{ path: schemaPath, content: readFileSync(schemaPath, "utf8") }];
+  const files = [{ path: schemaPath, content: readFileSync(schemaPath, "utf8") }];
+  if (schemaPath !== SCHEMA_PATH) return files;
+  for (const plugin of pluginSchemaFolders()) {
+    const link = path.join(PLUGIN_LINKS_DIR, `${plugin}.prisma`);
+    if (!existsSync(link)) throw new Error(`plugins/${plugin}/schema.prisma has no link: ln -s ../../plugins/${plugin}/schema.prisma prisma/plugins/${plugin}.prisma`);
+    files.push({ path: path.join(PLUGINS_DIR, plugin, "schema.prisma"), content: readFileSync(link, "utf8") });
+  }
+  return files;
+}
+
+/** Model names a schema file declares (their tables: the schema maps none). */
+export function modelsOf(content) {
+  return [...content.matchAll(/^model\s+(\w+)/gm)].map((match) => match[1]);
+}
+
+/** Every plugin's migrations, in the order the migrator applies them: [{ plugin, name, dir }]. */
+export function pluginMigrationFolders() {
+  return readdirSync(PLUGINS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(PLUGINS_DIR, entry.name, "migrations")))
+    .map((entry) => entry.name)
+    .sort()
+    .flatMap((plugin) => {
+      const dir = path.join(PLUGINS_DIR, plugin, "migrations");
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+        .map((name) => ({ plugin, name, dir: path.join(dir, name) }));
+    });
 }
 
 /**

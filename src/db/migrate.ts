@@ -3,6 +3,7 @@
 // and records them in Prisma's own `_prisma_migrations` table so that `prisma migrate deploy`
 // on a connected machine sees them as applied.
 import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,8 +23,8 @@ const ALREADY_APPLIED = "PMA01";
 
 // Prisma's DDL for PostgreSQL (sql-schema-connector, create_migrations_table), unchanged
 // except IF NOT EXISTS.
-const CREATE_MIGRATIONS_TABLE = `
-CREATE TABLE IF NOT EXISTS _prisma_migrations (
+const createMigrationsTable = (table: string) => `
+CREATE TABLE IF NOT EXISTS ${table} (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,
     checksum                VARCHAR(64) NOT NULL,
     finished_at             TIMESTAMPTZ,
@@ -37,7 +38,22 @@ CREATE TABLE IF NOT EXISTS _prisma_migrations (
 export interface MigrationOptions {
   /** Folder of `<timestamp>_<name>/migration.sql` directories; tests point it elsewhere. */
   migrationsDir?: string;
+  /** The loaded plugins' own migrations (plugins/<name>/migrations), applied after the core's. */
+  plugins?: readonly PluginMigrations[];
 }
+
+export interface PluginMigrations {
+  plugin: string;
+  /** Its folder of `<timestamp>_<name>/migration.sql` directories. */
+  dir: string;
+}
+
+/**
+ * Plugin migrations are recorded apart from the core's, in a table of the same shape (name
+ * `<plugin>/<folder>`, the same checksum): Prisma Migrate, which knows only prisma/migrations,
+ * keeps seeing exactly the core's history in `_prisma_migrations`.
+ */
+const PLUGIN_MIGRATIONS_TABLE = "_plugin_migrations";
 
 export interface MigrationFile {
   name: string;
@@ -95,7 +111,7 @@ export async function pendingMigrations(db: Database, options: MigrationOptions 
  */
 export async function applyMigrations(db: Database, options: MigrationOptions = {}): Promise<{ applied: string[] }> {
   const migrations = await readMigrations(options.migrationsDir);
-  await db.executeScript(`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK_KEY});\n${CREATE_MIGRATIONS_TABLE}`);
+  await db.executeScript(`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK_KEY});\n${createMigrationsTable("_prisma_migrations")}`);
   const records = await readRecords(db);
   verifyHistory(migrations, records);
 
@@ -120,35 +136,90 @@ export async function applyMigrations(db: Database, options: MigrationOptions = 
   if (missing.length > 0) {
     throw new MigrationError(`migrations not recorded after applying: ${missing.map((m) => m.name).join(", ")}`);
   }
+  if (options.plugins?.length) applied.push(...(await applyPluginMigrations(db, options.plugins)));
   return { applied };
+}
+
+/** The plugins' migrations, named `<plugin>/<folder>`; a plugin without a migrations folder has none. */
+export async function readPluginMigrations(plugins: readonly PluginMigrations[]): Promise<Array<MigrationFile & { plugin: string }>> {
+  const sets = await Promise.all(
+    plugins.map(async ({ plugin, dir }) =>
+      existsSync(dir) ? (await readMigrations(dir)).map((migration) => ({ ...migration, plugin, name: `${plugin}/${migration.name}` })) : [],
+    ),
+  );
+  return sets.flat();
+}
+
+/** Tables a migration creates. */
+function createdTables(sql: string): string[] {
+  return [...sql.matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"?public"?\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?/gi)].map((match) => match[1]!);
+}
+
+/**
+ * Applies the plugins' pending migrations after the core's. First, all of them are checked:
+ * one that creates a table which exists already (the core's, or another plugin's) or which
+ * another plugin's pending migration creates too is refused, naming the table, and nothing is
+ * applied. Then each runs in its own transaction with its record, as the core's do.
+ */
+async function applyPluginMigrations(db: Database, plugins: readonly PluginMigrations[]): Promise<string[]> {
+  const migrations = await readPluginMigrations(plugins);
+  await db.executeScript(`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK_KEY});\n${createMigrationsTable(PLUGIN_MIGRATIONS_TABLE)}`);
+  const records = await readRecords(db, PLUGIN_MIGRATIONS_TABLE);
+  verifyHistory(migrations, records);
+  const done = new Set(records.map((record) => record.migration_name));
+  const pending = migrations.filter((migration) => !done.has(migration.name));
+
+  const creator = new Map<string, string>();
+  for (const migration of pending) {
+    for (const table of createdTables(migration.sql)) {
+      const [existing] = await db.query<{ exists: boolean }>(`SELECT to_regclass('"${table.replaceAll('"', "")}"') IS NOT NULL AS exists`);
+      if (existing?.exists) {
+        throw new MigrationError(`plugin migration ${migration.name} creates table "${table}", which exists already (the core's or another plugin's); nothing was applied`);
+      }
+      const other = creator.get(table);
+      if (other) throw new MigrationError(`plugin migrations ${other} and ${migration.name} both create table "${table}"; nothing was applied`);
+      creator.set(table, migration.name);
+    }
+  }
+
+  const applied: string[] = [];
+  for (const migration of pending) {
+    try {
+      await db.executeScript(migrationTransaction(migration, PLUGIN_MIGRATIONS_TABLE));
+      applied.push(migration.name);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== ALREADY_APPLIED) {
+        throw new MigrationError(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  return applied;
 }
 
 /**
  * One script, hence one implicit transaction on either backend: take the lock, make sure no one
  * applied the migration meanwhile, run it, record it. A failure rolls all of it back.
  */
-function migrationTransaction(migration: MigrationFile): string {
+function migrationTransaction(migration: MigrationFile, table = "_prisma_migrations"): string {
   const name = literal(migration.name);
   return `SELECT pg_advisory_xact_lock(${MIGRATE_LOCK_KEY});
 DO $guard$ BEGIN
-  IF EXISTS (SELECT 1 FROM _prisma_migrations WHERE migration_name = ${name} AND rolled_back_at IS NULL) THEN
+  IF EXISTS (SELECT 1 FROM ${table} WHERE migration_name = ${name} AND rolled_back_at IS NULL) THEN
     RAISE EXCEPTION 'migration % is already recorded', ${name} USING ERRCODE = '${ALREADY_APPLIED}';
   END IF;
 END $guard$;
 ${migration.sql}
 ;
-INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+INSERT INTO ${table} (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
 VALUES (${literal(randomUUID())}, ${literal(migration.checksum)}, clock_timestamp(), ${name}, NULL, NULL, now(), 1);`;
 }
 
 /** Rows that count as applied or failed (a row rolled back with `prisma migrate resolve` does not). */
-async function readRecords(db: Database): Promise<MigrationRecord[]> {
-  const [table] = await db.query<{ exists: boolean }>(
-    "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists",
-  );
-  if (!table?.exists) return [];
+async function readRecords(db: Database, table = "_prisma_migrations"): Promise<MigrationRecord[]> {
+  const [exists] = await db.query<{ exists: boolean }>(`SELECT to_regclass('${table}') IS NOT NULL AS exists`);
+  if (!exists?.exists) return [];
   return db.query<MigrationRecord>(
-    `SELECT migration_name, checksum, finished_at FROM _prisma_migrations
+    `SELECT migration_name, checksum, finished_at FROM ${table}
      WHERE rolled_back_at IS NULL ORDER BY started_at`,
   );
 }

@@ -52,8 +52,10 @@ export function limitedAmount(plan: TransitionPlan): number | null {
     case "CLASSIFY":
       return plan.paymentAmount ?? null;
     case "APPROVE":
-    case "PASS_INSPECTION":
       return plan.approvedAmount;
+    case "PASS_INSPECTION":
+      // An exchange's difference was approved with it (APPROVE); inspection commits nothing new.
+      return plan.type === "EXCHANGE" ? null : plan.approvedAmount;
     case "OFFER_RESOLUTION":
       return plan.newOptions?.length ? Math.max(...plan.newOptions.map((option) => option.amount)) : null;
     case "FINANCE_APPROVE":
@@ -99,7 +101,8 @@ export function checkApprovalLimit(
   const over = `${plan.rule.action} of ${formatMoney(amount, currency)} is over ${limit.whose} limit of ${formatMoney(limit.maxAmount, currency)}`;
   if (plan.rule.action === "CLASSIFY") return { ok: true, plan: holdForReview(plan, refund, `${over}: held for review`) };
   const offersReturn = plan.newOptions?.some((option) => option.kind === "RETURN_WITH_FULL_REFUND") ?? false;
-  const toFinance = limits.overLimit === "SEND_TO_FINANCE" && actor.kind === "USER" && plan.rule.action !== "FINANCE_APPROVE" && !offersReturn;
+  // An exchange has no finance step (its difference is paid when the replacement ships): over the limit, it is refused.
+  const toFinance = limits.overLimit === "SEND_TO_FINANCE" && actor.kind === "USER" && plan.rule.action !== "FINANCE_APPROVE" && !offersReturn && plan.type !== "EXCHANGE";
   if (!toFinance) {
     return { ok: false, error: userError("APPROVAL_LIMIT_EXCEEDED", `${over}: ask someone with a higher limit`, ["input", plan.rule.action === "OFFER_RESOLUTION" ? "offerOptions" : "amount"]) };
   }

@@ -1,6 +1,6 @@
 import { type UserError, userError } from "./errors.js";
 import { normalizeLabel } from "./labels.js";
-import { type RefundAction, findRule } from "./refund-machine.js";
+import { REFUND_TRANSITIONS, type RefundAction, findRule } from "./refund-machine.js";
 import { REFUND_STATUSES, REFUND_TYPES, type RefundStatus, SHIPPING_STATUSES } from "./types.js";
 
 /**
@@ -19,7 +19,7 @@ type FieldType = { kind: "number" } | { kind: "text" } | { kind: "enum"; values:
 /** The facts a condition may test, with their types; `local` ones are known without a query. */
 export const RULE_FIELDS = {
   amount: { type: { kind: "number" }, local: true, description: "requested amount, minor units" },
-  refundType: { type: { kind: "enum", values: REFUND_TYPES }, local: true, description: "REFUND_ONLY or RETURN_AND_REFUND" },
+  refundType: { type: { kind: "enum", values: REFUND_TYPES }, local: true, description: "REFUND_ONLY, RETURN_AND_REFUND or EXCHANGE" },
   shippingStatus: { type: { kind: "enum", values: SHIPPING_STATUSES }, local: true, description: "the order's shipping status" },
   reasonCode: { type: { kind: "text" }, local: false, description: "the reason tag's code" },
   parentReasonCode: { type: { kind: "text" }, local: false, description: "the parent reason's code (a top-level reason's own code)" },
@@ -141,8 +141,8 @@ export function automaticActionProblem(status: RefundStatus, action: RefundActio
   if (!row || NEVER_BY_RULE.has(action)) return `${action} is never possible from ${status}`;
   if (by === "RULE" && ONLY_BY_TIMER.has(action) && row.performers.includes("SYSTEM")) return `${action} is the customer's; the platform takes it only when the customer stays silent: use a timer`;
   if (!row.performers.includes("SYSTEM")) return `${action} from ${status} is the ${row.performers.join("/")}'s to take, not the platform's`;
-  const { offerOptions, optionId, returnShipment } = row.inputs ?? {};
-  if (offerOptions || optionId || returnShipment) return `${action} needs input only a person can give`;
+  const { offerOptions, optionId, returnShipment, replacementShipment } = row.inputs ?? {};
+  if (offerOptions || optionId || returnShipment || replacementShipment) return `${action} needs input only a person can give`;
   return null;
 }
 
@@ -250,10 +250,10 @@ function validateCondition(
 /** Statuses the platform leaves by itself, whatever the rules say: the payment provider answers. */
 const PLATFORM_MOVES: Partial<Record<RefundStatus, readonly RefundStatus[]>> = { REFUNDING: ["REFUNDED", "REFUND_FAILED"] };
 
+/** Where the action may lead from `status`, for a refund of any type (an exchange has rows of its own). */
 function targetsOf(status: RefundStatus, action: RefundAction): RefundStatus[] {
-  const row = findRule(status, action);
-  if (!row) return [];
-  return typeof row.to === "string" ? [row.to] : [...new Set(Object.values(row.to.cases) as RefundStatus[])];
+  const rows = REFUND_TRANSITIONS.filter((row) => row.from === status && row.action === action);
+  return [...new Set(rows.flatMap((row) => (typeof row.to === "string" ? [row.to] : (Object.values(row.to.cases) as RefundStatus[]))))];
 }
 
 /**

@@ -22,6 +22,7 @@ export const USER_ERROR_CODES = {
   OFFER_OPTIONS_REQUIRED: "OFFER_RESOLUTION needs at least one option.",
   OPTION_NOT_FOUND: "The option is not one offered on this refund.",
   RETURN_SHIPMENT_REQUIRED: "A return shipment needs a carrier and a tracking number.",
+  REPLACEMENT_SHIPMENT_REQUIRED: "SHIP_REPLACEMENT needs the replacement parcel's carrier and tracking number.",
   IDEMPOTENCY_KEY_REUSED: "The idempotency key was used already for a different request.",
   CUSTOMER_REQUIRED: "The request must name the customer it is for.",
   BATCH_EMPTY: "The batch (or its filter) names no refund.",
@@ -50,8 +51,41 @@ export const USER_ERROR_CODES = {
   REFUND_NOT_ENDED: "A refund can be rated only once it has ended.",
   ALREADY_RATED: "The refund was rated already; a rating cannot be changed.",
   RATING_WINDOW_CLOSED: "The time to rate this refund has passed.",
+  // Line items: refunds of some units of some order items, and their inspection.
+  ORDER_ITEM_NOT_IN_ORDER: "The order item is not one of the order's items (another order's or shop's item answers this too).",
+  DUPLICATE_ORDER_ITEM: "The same order item is named more than once in one request.",
+  INVALID_QUANTITY: "A quantity is not a whole number in its range: at least 1 in a request; 0 to the item's quantity as a passed quantity.",
+  QUANTITY_EXCEEDS_PURCHASED: "More units of an order item than were bought.",
+  QUANTITY_EXCEEDS_REFUNDABLE: "More units of an order item than are left to refund (bought, less what open and refunded refunds hold).",
+  AMOUNT_EXCEEDS_ITEMS_VALUE: "The amount is more than the paid value of the items named.",
+  EXCHANGE_ITEMS_REQUIRED: "An EXCHANGE request names its items, each with the `exchangeSku` it is exchanged for.",
+  EXCHANGE_SKU_NOT_ALLOWED: "`exchangeSku` was given on a request that is not of type EXCHANGE.",
+  EXCHANGE_SAME_SKU: "The `exchangeSku` is the order item's own SKU: an exchange is for another variant.",
+  EXCHANGE_SKU_NOT_A_VARIANT: "The `exchangeSku` is not one of the order item's `variants`.",
+  EXCHANGE_COSTS_MORE: "The variant asked for costs more than the order item: the exchange is refused (no payments are taken).",
+  ITEM_RESULTS_MISMATCH: "Per-item inspection results must name each item of the refund exactly once, and only its items.",
+  NOTHING_PASSED_INSPECTION: "Per-item results pass no unit at all: use FAIL_INSPECTION instead.",
+  ORDER_ITEMS_LOCKED: "The order's items cannot change once refunds name them.",
+  // Return policies and return addresses.
+  RETURN_WINDOW_CLOSED: "The shop's return policy window for this item and reason has passed (the message quotes the policy); staff may request it with `overridePolicy`.",
+  NOT_RETURNABLE: "The item is exempt from returns without a quality problem under the shop's policy (fresh food, made to order, digital, opened hygiene goods); staff may request it with `overridePolicy`.",
+  INVALID_RETURN_WINDOW: "A return window is not a whole number of days from 1 to 365, or the quality window is shorter than the no-reason one.",
+  UNKNOWN_EXEMPTION_KIND: "The exemption is not one of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE.",
+  INVALID_SKU_PATTERN: "A SKU pattern is empty, too long, only wildcards, or has characters other than letters, digits, . _ - / and *.",
+  RETURN_ADDRESS_INCOMPLETE: "A return address misses a required field (label, recipient, phone, province, city, street) or a field is too long; `field` says which.",
+  RETURN_ADDRESS_DEFAULT: "A shop has exactly one default return address: its first address is the default, the default cannot be unset (make another one the default), and a new address cannot be a second default (make it the default with updateReturnAddress).",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
+  // Apps and their webhooks.
+  APP_PERMISSION_NOT_HELD: "An app may be granted only permissions its creator's role holds; the message names the others.",
+  WEBHOOK_QUERY_SYNTAX: "The webhook's query does not parse; the message gives the line and column.",
+  WEBHOOK_QUERY_INVALID: "The webhook's query is not one subscription with one root field (refundEvents) valid against the schema; the message gives the line and column.",
+  WEBHOOK_QUERY_NOT_PERMITTED: "The webhook's query selects a field the app's permissions do not let it read; the message names it with its line and column.",
+  WEBHOOK_SECRET_TOO_SHORT: "A webhook secret is at least 24 characters (and at most 256).",
+  WEBHOOK_DELIVERY_PENDING: "The delivery is still queued or being sent: only a delivered or dead one is sent again.",
+  // Apps' synchronous checks.
+  APP_VETO: "An app's before-transition check refused the action with a code of its own (kept at the start of the message); the message says which app and why.",
+  HELD_FOR_REVIEW: "An app's before-transition check holds the refund for a person to review (its answer, or its failure policy when it could not answer in time): the action was not taken.",
 } as const satisfies Record<string, string>;
 export type UserErrorCode = keyof typeof USER_ERROR_CODES;
 

@@ -34,6 +34,8 @@ export function isPositiveAmount(amount: number): boolean {
 export function reservedAmount(refund: { status: string; requestedAmount: number; refundedAmount: number }): number {
   switch (refund.status) {
     case "REFUNDED":
+    // An exchange holds back the price difference it paid (none for an equal price).
+    case "EXCHANGED":
       return refund.refundedAmount;
     case "REJECTED":
     case "CANCELLED":

@@ -10,7 +10,7 @@ export const MAX_KEY_LENGTH = 255;
 export const MAX_TEXT_LENGTH = 10_000;
 
 /** Fields holding people's words rather than codes or references: they get the longer limit. */
-const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(["name", "description", "note", "label", "search", "comment"]);
+const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(["name", "description", "note", "label", "search", "comment", "terms", "requirements"]);
 
 export function isStorableText(value: string, maxLength = MAX_KEY_LENGTH): boolean {
   return value.length <= maxLength && !value.includes("\u0000");

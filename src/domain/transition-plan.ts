@@ -1,4 +1,5 @@
 import { type UserError, userError } from "./errors.js";
+import { type ItemInspection, type ItemResult, type RefundItemFacts, planItemInspection } from "./line-items.js";
 import { isPositiveAmount } from "./money.js";
 import {
   type RefundAction,
@@ -32,6 +33,8 @@ export interface TransitionRequest {
   optionId?: string | null;
   carrier?: string | null;
   trackingNumber?: string | null;
+  /** PASS_INSPECTION of a refund with line items: what passed, per item. */
+  itemResults?: readonly ItemResult[] | null;
 }
 
 export interface TransitionSurroundings {
@@ -41,6 +44,8 @@ export interface TransitionSurroundings {
   offeredOptions: readonly OfferedOption[];
   /** The option the customer accepted earlier, if any: a full refund with return means the shop pays the return. */
   acceptedOption?: ResolutionKind | null;
+  /** The refund's line items (none or absent: a refund of the whole order). */
+  items?: readonly RefundItemFacts[];
 }
 
 /** Everything a transition writes, decided before any write. */
@@ -56,12 +61,16 @@ export interface TransitionPlan {
   newOptions?: Array<{ kind: ResolutionKind; amount: number }>;
   acceptedOptionId?: string;
   returnShipment?: { carrier: string; trackingNumber: string; shopPaysShipping: boolean };
+  /** The exchange's replacement leaves the warehouse (SHIP_REPLACEMENT). */
+  replacementShipment?: { carrier: string; trackingNumber: string };
   /** The returned parcel arrives (RECEIVE_RETURN): its shipment is marked received. */
   returnReceived?: boolean;
   /** Set when the refund enters REFUNDING: what the payment provider is asked to pay. */
   paymentAmount?: number;
   /** Over the actor's approval limit, sent on to finance (approval-limits.ts). */
   escalated?: boolean;
+  /** PASS_INSPECTION of a refund with line items: the result of each item. */
+  itemInspections?: ItemInspection[];
 }
 
 const DENIAL_MESSAGES: Record<TransitionDenial, string> = {
@@ -70,7 +79,7 @@ const DENIAL_MESSAGES: Record<TransitionDenial, string> = {
   ACTION_NOT_PERMITTED: "Your role may not take this action",
 };
 
-const INPUTS_BY_FIELD = ["amount", "offerOptions", "optionId"] as const;
+const INPUTS_BY_FIELD = ["amount", "offerOptions", "optionId", "itemResults"] as const;
 
 /**
  * Decides what a transition does, or why it cannot happen. Pure: the service reads the
@@ -82,7 +91,7 @@ export function planTransition(
   actor: Actor,
   surroundings: TransitionSurroundings,
 ): { ok: true; plan: TransitionPlan } | { ok: false; errors: UserError[] } {
-  const check = checkAction(refund.status, request.action, actor);
+  const check = checkAction(refund.status, request.action, actor, refund.type);
   if (!check.ok) {
     return { ok: false, errors: [userError(check.reason, `${DENIAL_MESSAGES[check.reason]} (${request.action} on ${refund.status})`, ["input", "action"])] };
   }
@@ -117,17 +126,25 @@ export function planTransition(
   let acceptedOption: OfferedOption | undefined;
   switch (request.action) {
     case "CLASSIFY":
-      if (surroundings.shippingStatus === "NOT_SHIPPED") {
+      if (resolveTarget(rule, { refundType: type, shippingStatus: surroundings.shippingStatus, refundBeforeReceipt: surroundings.refundBeforeReceipt }) === "REFUNDING") {
         // Nothing left the warehouse: refund at once, nothing comes back.
         type = "REFUND_ONLY";
         approvedAmount = refund.requestedAmount;
       }
       break;
     case "APPROVE":
-    case "PASS_INSPECTION":
       approvedAmount = request.amount ?? ceiling;
       amount = approvedAmount;
       break;
+    case "PASS_INSPECTION": {
+      // Per item: the amount follows from what passed (never above an earlier partial approval)
+      // unless the inspector sets one.
+      const inspected = planItemInspection(surroundings.items ?? [], request.itemResults, errors);
+      if (inspected) plan.itemInspections = inspected.inspections;
+      approvedAmount = request.amount ?? (inspected ? Math.min(ceiling, inspected.value) : ceiling);
+      amount = approvedAmount;
+      break;
+    }
     case "OFFER_RESOLUTION":
       plan.newOptions = planOffer(request, refund, errors);
       break;
@@ -156,6 +173,16 @@ export function planTransition(
     case "RECEIVE_RETURN":
       plan.returnReceived = true;
       break;
+    case "SHIP_REPLACEMENT": {
+      const carrier = request.carrier?.trim();
+      const trackingNumber = request.trackingNumber?.trim();
+      if (!carrier || !trackingNumber) {
+        errors.push(userError("REPLACEMENT_SHIPMENT_REQUIRED", "A replacement shipment needs a carrier and a tracking number", ["input", carrier ? "trackingNumber" : "carrier"]));
+      } else {
+        plan.replacementShipment = { carrier, trackingNumber };
+      }
+      break;
+    }
     default:
       break;
   }
@@ -166,6 +193,7 @@ export function planTransition(
     shippingStatus: surroundings.shippingStatus,
     refundBeforeReceipt: surroundings.refundBeforeReceipt,
     acceptedOption: acceptedOption?.kind,
+    differenceDue: (approvedAmount ?? refund.requestedAmount) > 0,
   });
   if (to === "REFUNDING") {
     plan.paymentAmount = approvedAmount ?? refund.requestedAmount;

@@ -3,6 +3,7 @@ import { isTerminal } from "./refund-machine.js";
 import { type SlaMinutesByStatus, slaDueAt } from "./sla.js";
 import { type TimerSchedule, nextTimeout } from "./timers.js";
 import type { TransitionPlan } from "./transition-plan.js";
+import type { ReturnAddressSnapshot } from "./return-address.js";
 import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js";
 
 /**
@@ -63,6 +64,8 @@ export interface TransitionRows {
     nextTimeoutName: string | null;
     timeoutClaimedUntil: null;
     updatedAt: Date;
+    /** Entering AWAITING_RETURN: where the parcel goes (src/domain/return-address.ts). */
+    returnAddress?: ReturnAddressSnapshot;
   };
   transition: TransitionRow;
   /** OFFER_RESOLUTION replaces the options not yet accepted. */
@@ -70,6 +73,9 @@ export interface TransitionRows {
   acceptOptionId?: string;
   returnShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shopPaysShipping: boolean; submittedAt: Date };
   returnReceivedAt?: Date;
+  replacementShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shippedAt: Date };
+  /** PASS_INSPECTION per item: each line's result, written onto its RefundItem. */
+  itemInspections?: Array<{ id: string; passedQuantity: number; note: string | null }>;
   paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
 }
 
@@ -91,7 +97,8 @@ export function transitionRowsFor(
       type: plan.type,
       approvedAmount: plan.approvedAmount,
       version,
-      ...(plan.to === "REFUNDED" && { refundedAmount: plan.amount ?? 0 }),
+      // The provider paid: REFUNDED, or EXCHANGED with the price difference paid.
+      ...(plan.rule.action === "PAYMENT_SUCCEEDED" && { refundedAmount: plan.amount ?? 0 }),
       ...(isTerminal(plan.to) && { resolvedAt: at }),
       // Every transition here comes after the request (version ≥ 2).
       ...(actor.kind === "USER" && { personActed: true as const }),
@@ -125,6 +132,10 @@ export function transitionRowsFor(
   if (plan.acceptedOptionId) rows.acceptOptionId = plan.acceptedOptionId;
   if (plan.returnShipment) rows.returnShipment = { id: newId(), refundId: refund.id, ...plan.returnShipment, submittedAt: at };
   if (plan.returnReceived) rows.returnReceivedAt = at;
+  if (plan.replacementShipment) rows.replacementShipment = { id: newId(), refundId: refund.id, ...plan.replacementShipment, shippedAt: at };
+  if (plan.itemInspections) {
+    rows.itemInspections = plan.itemInspections.map((inspection) => ({ id: inspection.refundItemId, passedQuantity: inspection.passedQuantity, note: inspection.note }));
+  }
   if (plan.paymentAmount != null) {
     rows.paymentAttempt = {
       id: newId(),

@@ -15,12 +15,18 @@ export const REFUND_STATUSES = [
   "REFUNDED",
   "REJECTED",
   "CANCELLED",
+  // Exchanges (RefundType EXCHANGE): the returned item passed inspection and the replacement
+  // is owed; then the exchange ended with the replacement shipped (terminal, not a refund).
+  "AWAITING_REPLACEMENT",
+  "EXCHANGED",
 ] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<RefundStatus> = new Set(["REFUNDED", "REJECTED", "CANCELLED"]);
+export const TERMINAL_STATUSES: ReadonlySet<RefundStatus> = new Set(["REFUNDED", "REJECTED", "CANCELLED", "EXCHANGED"]);
 
-export const REFUND_TYPES = ["REFUND_ONLY", "RETURN_AND_REFUND"] as const;
+// EXCHANGE: the customer sends the item back for another variant of it (a size); money moves
+// only when the variant is cheaper (the difference is refunded).
+export const REFUND_TYPES = ["REFUND_ONLY", "RETURN_AND_REFUND", "EXCHANGE"] as const;
 export type RefundType = (typeof REFUND_TYPES)[number];
 
 export const SHIPPING_STATUSES = ["NOT_SHIPPED", "SHIPPED", "DELIVERED"] as const;

@@ -14,6 +14,7 @@ import {
   updateAutomationRule,
 } from "../services/automation-admin.js";
 import { ruleFromRow } from "../services/shop-policies.js";
+import { STAFF_ROLES } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum } from "./enums.js";
@@ -59,6 +60,13 @@ const ActionRef = builder.simpleObject("AutomationAction", {
 
 export const AutomationRuleRef = builder.prismaNode("AutomationRule", {
   id: { field: "id" },
+  nullable: true,
+  // As `automationRules`: the shop's staff (a platform admin: every shop's), nobody else.
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    if (viewer.role === "PLATFORM_ADMIN") return { id };
+    return STAFF_ROLES.has(viewer.role) ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
+  },
   fields: (t) => ({
     name: t.exposeString("name"),
     trigger: t.expose("trigger", { type: AutomationTriggerEnum }),
@@ -303,7 +311,7 @@ builder.queryFields((t) => ({
   }),
   automationTimers: t.field({
     type: [AutomationTimerRef],
-    description: "The shop's timers by status (staff only).",
+    description: "The shop's timers by status (staff only): at most one per RefundStatus, so a bounded list.",
     args: { shopId: t.arg.id() },
     resolve: (_root, { shopId }, ctx) => listAutomationTimers(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null),
   }),
@@ -360,10 +368,16 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const StaffNotificationRef = builder.prismaObject("StaffNotification", {
+const StaffNotificationRef = builder.prismaNode("StaffNotification", {
   description: "A message a NOTIFY rule left in a staff inbox.",
+  id: { field: "id" },
+  nullable: true,
+  // As `staffNotifications`: the inboxes the caller reads; none for a non-staff caller.
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    return STAFF_ROLES.has(viewer.role) ? { id, AND: [staffInboxWhere(viewer)] } : { id, AND: [{ id: { in: [] } }] };
+  },
   fields: (t) => ({
-    id: t.exposeID("id"),
     refund: t.relation("refund", { description: "The refund the rule ran on." }),
     member: t.id({ nullable: true, description: "The StaffMember whose inbox, or null for a role's.", resolve: (row) => (row.memberId ? encodeGlobalID("StaffMember", row.memberId) : null) }),
     role: t.field({ type: NotifyRoleEnum, nullable: true, description: "The role whose inbox, or null for a member's.", resolve: (row) => row.role as never }),

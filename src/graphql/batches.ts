@@ -30,7 +30,8 @@ const BatchActorRef = builder.simpleObject("RefundBatchActor", {
 export const RefundBatchRef = builder.prismaNode("RefundBatch", {
   id: { field: "id" },
   nullable: true,
-  findUnique: (id, ctx) => ({ id, ...staffShopOf(ctx) }),
+  // `node(id:)` answers null, not FORBIDDEN, to a caller who may not read batches, as for every node.
+  findUnique: (id, ctx) => (STAFF_ROLES.has(queryViewer(ctx).role) ? { id, ...staffShopOf(ctx) } : { id, AND: [{ id: { in: [] } }] }),
   description: "One batchTransitionRefunds run and its processing report.",
   fields: (t) => ({
     action: t.field({ type: RefundActionEnum, resolve: (batch) => batch.action as never }),

@@ -7,12 +7,11 @@ import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import { getNamedType, getNullableType, isLeafType, isListType } from "graphql";
 import { isStorableText } from "../domain/text.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../limits/page-size.js";
 import type { GraphQLContext } from "./context.js";
 
 /** What a mutation costs from the caller's budget (on top of the objects it answers). */
 export const MUTATION_COST = 10;
-/** Relay's default page size when `first`/`last` is not given. */
-const DEFAULT_PAGE_SIZE = 20;
 /** The assumed length of a list that takes no size (a refund's transitions, a tag's children). */
 const LIST_MULTIPLIER = 5;
 
@@ -56,6 +55,9 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: "omit",
+    // The page-size rule (src/limits/page-size.ts), where a client reads the arguments.
+    firstArgOptions: { description: `The first n items after \`after\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
+    lastArgOptions: { description: `The last n items before \`before\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
     cursorType: "String",
     nodeQueryOptions: { nullable: true },
     // As Relay has it, `[Node]!`: an id the caller cannot see (or that names nothing) is null
@@ -74,6 +76,9 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
+    // The page-size rule itself (out of range is an error) is src/limits/page-size.ts.
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: null,
   },
 });

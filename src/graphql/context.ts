@@ -1,5 +1,6 @@
 import type { Database } from "../db/database.js";
 import type { UserError } from "../domain/errors.js";
+import type { RequestLoaders } from "../plugin/request-loaders.js";
 import type { PluginCatalog } from "../services/plugin-admin.js";
 import type { RefundServiceDeps } from "../services/unit-of-work.js";
 import type { Viewer } from "../services/viewer.js";
@@ -9,6 +10,8 @@ export interface GraphQLContext {
   db: Database;
   services: RefundServiceDeps;
   plugins: PluginCatalog;
+  /** DataLoaders of this request, by name (plugins get theirs through their schema kit). */
+  loaders: RequestLoaders;
   viewer: Viewer | null;
   /** Set when the Authorization header was present but unusable; mutations report it. */
   authError: UserError | null;

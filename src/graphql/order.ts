@@ -1,19 +1,46 @@
+import type { OrderItemVariant } from "../domain/exchanges.js";
+import { refundedQuantity } from "../domain/line-items.js";
 import { refundableAmount } from "../domain/money.js";
 import { upsertOrder } from "../services/shop-setup.js";
 import { GraphQLError } from "graphql";
 import { STAFF_ROLES, orderScope } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
 import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
-builder.prismaObject("OrderItem", {
+const OrderItemVariantRef = builder.objectRef<OrderItemVariant & { currency: string }>("OrderItemVariant").implement({
+  description: "Another SKU of an order item (a size, a colour) it may be exchanged for.",
+  fields: (t) => ({
+    sku: t.exposeString("sku"),
+    unitPrice: t.field({ type: MoneyRef, resolve: (variant) => money(variant.unitPrice, variant.currency) }),
+  }),
+});
+
+export const OrderItemRef = builder.prismaNode("OrderItem", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, order: orderScope(queryViewer(ctx)) }),
+  description: "A line of an order. Pass its `id` as `orderItemId` to refund some of its units.",
   fields: (t) => ({
     sku: t.exposeString("sku"),
     name: t.exposeString("name"),
     quantity: t.exposeInt("quantity"),
+    category: t.exposeString("category", { nullable: true, description: "The shop's product category, when the order sync sent one." }),
     unitPrice: t.field({ type: MoneyRef, select: { order: { select: { currency: true } } }, resolve: (item) => money(item.unitPrice, item.order.currency) }),
+    order: t.relation("order"),
+    variants: t.field({
+      type: [OrderItemVariantRef],
+      description: "Other SKUs this item may be exchanged for (requestRefund type EXCHANGE, `exchangeSku`), with their prices.",
+      select: { variants: true, order: { select: { currency: true } } },
+      resolve: (item) => (item.variants as unknown as OrderItemVariant[]).map((variant) => ({ ...variant, currency: item.order.currency })),
+    }),
+    refundedQuantity: t.int({
+      description: "Units held by refunds: open ones hold what they name, REFUNDED ones what passed inspection (all, when not inspected per item), REJECTED, CANCELLED and EXCHANGED ones none.",
+      select: { refundItems: { select: { quantity: true, passedQuantity: true, refund: { select: { status: true } } } } },
+      resolve: (item) => refundedQuantity(item.refundItems.map((line) => ({ status: line.refund.status, quantity: line.quantity, passedQuantity: line.passedQuantity }))),
+    }),
   }),
 });
 
@@ -38,7 +65,19 @@ export const OrderRef = builder.prismaNode("Order", {
     items: t.relation("items"),
     customer: t.relation("customer"),
     refunds: t.relation("refunds", { query: { orderBy: { createdAt: "asc" } } }),
+    refundsConnection: t.relatedConnection("refunds", {
+      cursor: "id",
+      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      description: "`refunds` in pages, oldest first: cancelled and rejected refunds free their amount, so an order's refunds have no upper bound.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const OrderItemVariantInput = builder.inputType("OrderItemVariantInput", {
+  fields: (t) => ({
+    sku: t.string({ required: true }),
+    unitPrice: t.int({ required: true, description: "Minor units: at most the item's for an exchange to be possible without a payment." }),
   }),
 });
 
@@ -48,6 +87,8 @@ const OrderItemInput = builder.inputType("OrderItemInput", {
     name: t.string({ required: true }),
     quantity: t.int({ required: true }),
     unitPrice: t.int({ required: true, description: "Minor units." }),
+    variants: t.field({ type: [OrderItemVariantInput], description: "Other SKUs the customer may exchange this item for; kept as given, fixed once refunds name the item." }),
+    category: t.string({ description: "The shop's product category: return policies may be set per category (`setReturnPolicy`)." }),
   }),
 });
 
@@ -102,6 +143,8 @@ const OrderFilterInput = builder.inputType("OrderFilter", {
     paidBefore: t.field({ type: "DateTime", description: "Paid before this instant." }),
     shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
     hasRefunds: t.boolean({ description: "true: orders with at least one refund (any status); false: orders with none." }),
+    customerId: t.id({ description: "The orders of this Customer." }),
+    search: t.string({ description: "Part of the order's externalId (case-insensitive)." }),
     shopId: t.id({ description: "Required for platform admins: whose orders." }),
   }),
 });
@@ -116,6 +159,7 @@ builder.queryField("orders", (t) =>
     args: { filter: t.arg({ type: OrderFilterInput }) },
     resolve: (query, _root, { filter }, ctx) => {
       const viewer = queryViewer(ctx);
+      assertStorableText(filter, ["filter"]);
       if (!STAFF_ROLES.has(viewer.role)) throw new GraphQLError("orders is for shop staff", { extensions: { code: "FORBIDDEN" } });
       const shopId = viewer.role === "PLATFORM_ADMIN" ? (filter?.shopId ? decodeGlobalIdOf(filter.shopId, "Shop") : null) : viewer.shopId;
       if (!shopId) throw new GraphQLError("A platform admin must name the shop: filter.shopId", { extensions: { code: "INVALID_INPUT", field: ["filter", "shopId"] } });
@@ -128,6 +172,9 @@ builder.queryField("orders", (t) =>
           }),
           ...(filter?.shippingStatuses?.length && { shippingStatus: { in: filter.shippingStatuses } }),
           ...(filter?.hasRefunds != null && { refunds: filter.hasRefunds ? { some: {} } : { none: {} } }),
+          // An id of another type matches no customer, so no order.
+          ...(filter?.customerId && { customerId: decodeGlobalIdOf(filter.customerId, "Customer") ?? "" }),
+          ...(filter?.search && { externalId: { contains: filter.search, mode: "insensitive" as const } }),
         },
         orderBy: [{ paidAt: "desc" }, { id: "desc" }],
       });

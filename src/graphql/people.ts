@@ -2,6 +2,7 @@ import { LIMITED_ROLES, MAX_LIMIT_AMOUNT } from "../domain/approval-limits.js";
 import { RATING_WINDOW_DAYS } from "../domain/rating.js";
 import { listApprovalLimits, setApprovalLimit } from "../services/approval-limits.js";
 import { rateRefund } from "../services/ratings.js";
+import { STAFF_ROLES } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { RoleEnum } from "./enums.js";
@@ -11,10 +12,17 @@ import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUs
 
 // The people around a refund: agents' discretion limits and the customer's rating.
 
-const ApprovalLimitRef = builder.prismaObject("ApprovalLimit", {
+const ApprovalLimitRef = builder.prismaNode("ApprovalLimit", {
   description: "The largest amount a role, one staff member or the automation rules may approve, offer or pass on inspection.",
+  id: { field: "id" },
+  nullable: true,
+  // As `approvalLimits`: the shop's staff (a platform admin: every shop's), nobody else.
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    if (viewer.role === "PLATFORM_ADMIN") return { id };
+    return STAFF_ROLES.has(viewer.role) ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
+  },
   fields: (t) => ({
-    id: t.exposeID("id"),
     role: t.expose("role", { type: RoleEnum, nullable: true, description: "Set for a role's limit." }),
     staffMember: t.relation("staffMember", { nullable: true, description: "Set for one member's limit, which replaces its role's." }),
     automationRules: t.boolean({ description: "The automation rules' and timers' own limit.", resolve: (limit) => limit.subject === "RULES" }),
@@ -94,7 +102,7 @@ builder.mutationField("rateRefund", (t) =>
 builder.queryFields((t) => ({
   approvalLimits: t.prismaField({
     type: [ApprovalLimitRef],
-    description: "The shop's approval limits (staff only).",
+    description: "The shop's approval limits (staff only): at most one per role, one per staff member and one for the automation rules, so bounded by the shop's staff.",
     args: { shopId: t.arg.id({ description: "For platform admins: whose limits." }) },
     resolve: (query, _root, { shopId }, ctx) => listApprovalLimits(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null, query),
   }),

@@ -1,5 +1,5 @@
-import { listDeadDeliveries, listPluginSettings, retryDeadDelivery, updatePluginSettings } from "../services/plugin-admin.js";
-import { queryViewer } from "./access.js";
+import { deadDeliveriesQuery, listDeadDeliveries, listPluginSettings, retryDeadDelivery, updatePluginSettings } from "../services/plugin-admin.js";
+import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
@@ -15,10 +15,17 @@ const PluginRef = builder.simpleObject("Plugin", {
 
 const PluginDeliveryStatusEnum = builder.enumType("PluginDeliveryStatus", { values: ["PENDING", "DELIVERED", "DEAD"] as const });
 
-const PluginDeliveryRef = builder.prismaObject("PluginDelivery", {
+const PluginDeliveryRef = builder.prismaNode("PluginDelivery", {
   description: "One call of a plugin's after-transition hook.",
+  id: { field: "id", description: "Pass as `deliveryId` of retryPluginDelivery." },
+  nullable: true,
+  // As `pluginDeadLetters`: the shop's admins (a platform admin: every shop's).
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    if (viewer.role === "PLATFORM_ADMIN") return { id };
+    return viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
+  },
   fields: (t) => ({
-    id: t.exposeID("id"),
     plugin: t.exposeString("plugin"),
     status: t.expose("status", { type: PluginDeliveryStatusEnum }),
     attempts: t.exposeInt("attempts"),
@@ -41,9 +48,20 @@ builder.queryFields((t) => ({
   pluginDeadLetters: t.prismaField({
     type: ["PluginDelivery"],
     description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery.",
+    deprecationReason: "Reads at most 200; use pluginDeadLettersConnection, the same deliveries in pages.",
     args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
     resolve: (_query, _root, { shopId, first }, ctx) =>
       listDeadDeliveries(ctx.db, queryViewer(ctx), optionalShop(shopId), Math.min(Math.max(first ?? 50, 1), 200)),
+  }),
+  pluginDeadLettersConnection: t.prismaConnection({
+    type: PluginDeliveryRef,
+    cursor: "id",
+    description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery (SHOP_ADMIN; platform admins name the shop).",
+    args: { shopId: t.arg.id() },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(async () => ctx.db.prisma.pluginDelivery.findMany({ ...query, ...deadDeliveriesQuery(viewer, optionalShop(shopId)) }));
+    },
   }),
 }));
 
@@ -83,6 +101,10 @@ builder.mutationField("retryPluginDelivery", (t) =>
     }),
     args: { input: t.arg({ type: RetryPluginDeliveryInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      withUserErrors(ctx, input, async (viewer) => ({ delivery: await retryDeadDelivery(ctx.db, ctx.services.hookDeliveries, viewer, input) })),
+      withUserErrors(ctx, input, async (viewer) => ({
+        delivery: await retryDeadDelivery(ctx.db, ctx.services.hookDeliveries, viewer, {
+          deliveryId: parseGlobalId(input.deliveryId, "PluginDelivery", ["input", "deliveryId"]),
+        }),
+      })),
   }),
 );

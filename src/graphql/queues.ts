@@ -83,7 +83,7 @@ builder.mutationField("setSlaPolicy", (t) =>
 builder.queryFields((t) => ({
   slaPolicies: t.field({
     type: [SlaPolicyRef],
-    description: "The shop's deadlines by status (staff only).",
+    description: "The shop's deadlines by status (staff only): at most one per RefundStatus, so a bounded list.",
     args: { shopId: t.arg.id({ description: "For platform admins: whose policies." }) },
     resolve: (_root, { shopId }, ctx) => listSlaPolicies(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null),
   }),

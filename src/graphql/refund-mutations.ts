@@ -5,16 +5,29 @@ import { transitionRefund } from "../services/transition-refund.js";
 import { builder } from "./builder.js";
 import { RefundActionEnum, RefundTypeEnum, ResolutionKindEnum } from "./enums.js";
 import { RefundRef, RefundTransitionRef } from "./refund.js";
-import { UserErrorRef, parseGlobalId, withUserErrors } from "./user-errors.js";
+import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, withUserErrors } from "./user-errors.js";
+
+const RefundItemInput = builder.inputType("RefundItemInput", {
+  fields: (t) => ({
+    orderItemId: t.id({ required: true, description: "An `OrderItem.id` of the order." }),
+    quantity: t.int({ required: true, description: "Units to refund: at least 1, at most what is left of the item." }),
+    exchangeSku: t.string({ description: "EXCHANGE only (and required there): the variant wanted instead, one of `OrderItem.variants`." }),
+  }),
+});
 
 const RequestRefundInput = builder.inputType("RequestRefundInput", {
   fields: (t) => ({
     orderId: t.id({ required: true }),
     type: t.field({ type: RefundTypeEnum, required: true }),
     reasonCode: t.string({ required: true, description: "A code of `reasonTags`." }),
-    amount: t.int({ description: "Minor units; defaults to what is still refundable on the order." }),
+    amount: t.int({ description: "Minor units; defaults to what is still refundable on the order, or with `items` to their paid value." }),
     description: t.string(),
+    items: t.field({ type: [RefundItemInput], description: "Some units of some order items; left out: the whole order." }),
     idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
+    overridePolicy: t.field({
+      type: builder.inputType("ReturnPolicyOverrideInput", { fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
+      description: "Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`.",
+    }),
   }),
 });
 
@@ -29,6 +42,8 @@ builder.mutationField("requestRefund", (t) =>
         refund: await requestRefund(ctx.services, viewer, {
           ...input,
           orderId: parseGlobalId(input.orderId, "Order", ["input", "orderId"]),
+          // An id of another type names no item of the order: the service answers ORDER_ITEM_NOT_IN_ORDER.
+          items: input.items?.map((item) => ({ orderItemId: decodeGlobalIdOf(item.orderItemId, "OrderItem") ?? "", quantity: item.quantity, exchangeSku: item.exchangeSku })),
         }),
       })),
   }),
@@ -41,6 +56,14 @@ const ResolutionOfferInput = builder.inputType("ResolutionOfferInput", {
   }),
 });
 
+const ItemResultInput = builder.inputType("ItemResultInput", {
+  fields: (t) => ({
+    refundItemId: t.id({ required: true, description: "A `RefundItem.id` of the refund." }),
+    passedQuantity: t.int({ required: true, description: "Units that passed: 0 to the item's quantity; the rest failed." }),
+    note: t.string(),
+  }),
+});
+
 const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
   fields: (t) => ({
     refundId: t.id({ required: true }),
@@ -48,10 +71,14 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
     note: t.string({ description: "Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT." }),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: a partial amount in minor units." }),
     expectedVersion: t.int({ description: "Act only if the refund is still at this version." }),
-    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
-    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT" }),
+    carrier: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
+    trackingNumber: t.string({ description: "SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT" }),
     offerOptions: t.field({ type: [ResolutionOfferInput], description: "OFFER_RESOLUTION" }),
     optionId: t.id({ description: "ACCEPT_OFFER: one of `Refund.resolutionOptions`." }),
+    itemResults: t.field({
+      type: [ItemResultInput],
+      description: "PASS_INSPECTION of a refund with items: one result per item; the approved amount follows unless `amount` is set. Left out: every unit passed.",
+    }),
     idempotencyKey: t.string({
       description: "Resending the same change with the same key (e.g. after a lost answer) returns the first answer instead of a VERSION_CONFLICT.",
     }),
@@ -73,10 +100,21 @@ builder.mutationField("transitionRefund", (t) =>
         transitionRefund(ctx.services, viewer, {
           ...input,
           refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]),
+          itemResults: input.itemResults?.map((result) => ({ ...result, refundItemId: decodeGlobalIdOf(result.refundItemId, "RefundItem") ?? "" })),
+          optionId: input.optionId == null ? input.optionId : resolutionOptionIdOf(input.optionId),
         }),
       ),
   }),
 );
+
+/**
+ * `optionId` is a ResolutionOption's global id. Anything else (a raw row id included) becomes
+ * an id no option has, so the plan answers it in its usual order: a status or an action that
+ * takes no option first, else OPTION_NOT_FOUND.
+ */
+function resolutionOptionIdOf(optionId: string): string {
+  return decodeGlobalIdOf(optionId, "ResolutionOption") ?? "";
+}
 
 const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
   fields: (t) => ({

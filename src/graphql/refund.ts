@@ -54,9 +54,20 @@ builder.prismaObject("ReturnShipment", {
   }),
 });
 
-builder.prismaObject("ResolutionOption", {
+builder.prismaObject("ReplacementShipment", {
+  description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin adds its carrier events (`tracking`).",
   fields: (t) => ({
-    id: t.exposeID("id", { description: "Pass as `optionId` of ACCEPT_OFFER." }),
+    carrier: t.exposeString("carrier"),
+    trackingNumber: t.exposeString("trackingNumber"),
+    shippedAt: t.expose("shippedAt", { type: "DateTime" }),
+  }),
+});
+
+builder.prismaNode("ResolutionOption", {
+  id: { field: "id", description: "Pass as `optionId` of ACCEPT_OFFER." },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
+  fields: (t) => ({
     kind: t.expose("kind", { type: ResolutionKindEnum }),
     amount: t.field({
       type: MoneyRef,
@@ -64,6 +75,50 @@ builder.prismaObject("ResolutionOption", {
       resolve: (option) => money(option.amount, option.refund.currency),
     }),
     accepted: t.exposeBoolean("accepted"),
+  }),
+});
+
+const RefundItemInspectionRef = builder.simpleObject("RefundItemInspection", {
+  description: "What the warehouse found of a refund item (PASS_INSPECTION).",
+  fields: (t) => ({
+    passedQuantity: t.int(),
+    failedQuantity: t.int(),
+    note: t.string({ nullable: true }),
+    inspectedAt: t.field({ type: "DateTime" }),
+  }),
+});
+
+export const RefundItemRef = builder.prismaNode("RefundItem", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
+  description: "Some units of one order item that a refund is for. Pass its `id` as `refundItemId` of PASS_INSPECTION's `itemResults`.",
+  fields: (t) => ({
+    orderItem: t.relation("orderItem"),
+    quantity: t.exposeInt("quantity"),
+    amount: t.field({
+      type: MoneyRef,
+      description: "Its share of the refund's requested amount; the items add up to it.",
+      select: { refund: { select: { currency: true } } },
+      resolve: (item) => money(item.amount, item.refund.currency),
+    }),
+    exchangeSku: t.exposeString("exchangeSku", { nullable: true, description: "An exchange's item: the variant the units are exchanged for." }),
+    exchangeUnitPrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: "An exchange's item: the variant's price when it was requested.",
+      select: { refund: { select: { currency: true } } },
+      resolve: (item) => (item.exchangeUnitPrice == null ? null : money(item.exchangeUnitPrice, item.refund.currency)),
+    }),
+    inspection: t.field({
+      type: RefundItemInspectionRef,
+      nullable: true,
+      description: "null until the refund passed inspection (a failed inspection rejects the whole refund).",
+      resolve: (item) =>
+        item.passedQuantity == null || !item.inspectedAt
+          ? null
+          : { passedQuantity: item.passedQuantity, failedQuantity: item.quantity - item.passedQuantity, note: item.inspectionNote, inspectedAt: item.inspectedAt },
+    }),
   }),
 });
 
@@ -89,11 +144,18 @@ export const RefundRef = builder.prismaNode("Refund", {
     availableActions: t.field({
       type: [RefundActionEnum],
       description: "What the current viewer may do next.",
-      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role) : []),
+      resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role, refund.type) : []),
     }),
     transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
+    transitionsConnection: t.relatedConnection("transitions", {
+      cursor: "id",
+      query: { orderBy: [{ version: "asc" }, { id: "asc" }] },
+      description: "`transitions` in pages, oldest first: a refund whose payment is retried again and again has no upper bound.",
+    }),
     returnShipment: t.relation("returnShipment", { nullable: true }),
+    replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
     resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
+    items: t.relation("items", { query: { orderBy: { position: "asc" } }, description: "The line items it is for, as requested; empty: the whole order." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),

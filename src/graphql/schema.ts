@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import { schemaKit } from "../plugin/schema-kit.js";
 import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
 import "./scalars.js";
@@ -15,8 +16,11 @@ import "./batches.js";
 import "./queues.js";
 import "./automation.js";
 import "./people.js";
+import "./returns.js";
 import "./subscriptions.js";
 import "./plugins.js";
+import "./apps.js";
+import "./app-checks.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;
@@ -29,7 +33,7 @@ export function buildSchema(plugins: readonly AnyRefundPlugin[]): GraphQLSchema 
   for (const plugin of plugins) {
     if (applied.has(plugin.name)) continue;
     applied.add(plugin.name);
-    plugin.schema?.(builder);
+    plugin.schema?.(builder, schemaKit(plugin));
   }
   const key = [...applied].sort().join(",");
   if (built?.key !== key) built = { key, schema: builder.toSchema({ sortSchema: true }) };

@@ -1,5 +1,6 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { apiTokensQuery, createApiToken, revokeApiToken, rotateApiToken } from "../services/api-tokens.js";
-import { listAuditEntries } from "../services/audit.js";
+import { auditEntriesQuery, listAuditEntries } from "../services/audit.js";
 import { createShop } from "../services/shop-setup.js";
 import { updateShopSettings } from "../services/shop-settings.js";
 import { customerScope } from "../services/viewer.js";
@@ -50,13 +51,28 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
   }),
 });
 
-const AuditEntryRef = builder.prismaObject("AuditEntry", {
+/** The audited target types whose `targetId` is a row id of a Node (an approval limit's is its subject). */
+const AUDITED_NODE_TYPES = new Set(["ApiToken", "ReasonTag", "Shop", "StaffMember"]);
+
+const AuditEntryRef = builder.prismaNode("AuditEntry", {
   description: "One change to a shop's staff settings (tokens, plugin settings, reason tags, staff members, SLA policies).",
+  id: { field: "id" },
+  nullable: true,
+  // As `auditEntries`: the shop's admins; entries of no shop only platform admins.
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    if (viewer.role === "PLATFORM_ADMIN") return { id };
+    return viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
+  },
   fields: (t) => ({
-    id: t.exposeID("id"),
     action: t.exposeString("action", { description: "e.g. apiToken.create, pluginSettings.update, reasonTag.update" }),
     targetType: t.exposeString("targetType"),
-    targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed." }),
+    targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed; `targetNodeId` is the global id of a row that is a Node." }),
+    targetNodeId: t.id({
+      nullable: true,
+      description: "The global id of the changed object, for `node(id:)`, when it is a Node (null for a plugin's settings, an SLA policy or an approval limit, named by its subject).",
+      resolve: (entry) => (AUDITED_NODE_TYPES.has(entry.targetType) ? encodeGlobalID(entry.targetType, entry.targetId) : null),
+    }),
     actorRole: t.expose("actorRole", { type: RoleEnum }),
     actorName: t.exposeString("actorName", { nullable: true }),
     details: t.expose("details", { type: "JSON", nullable: true, description: "What changed; secrets only as \"[set]\"." }),
@@ -165,6 +181,7 @@ builder.queryFields((t) => ({
   apiTokens: t.prismaField({
     type: ["ApiToken"],
     description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
+    deprecationReason: "Unbounded; use apiTokensConnection, the same tokens in pages.",
     args: { shopId: t.arg.id() },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
@@ -174,6 +191,7 @@ builder.queryFields((t) => ({
   auditEntries: t.field({
     type: [AuditEntryRef],
     description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
+    deprecationReason: "Reads at most 200; use auditEntriesConnection, the same entries in pages.",
     args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
     resolve: (_root, { shopId, first }, ctx) => {
       const viewer = queryViewer(ctx);
@@ -183,12 +201,46 @@ builder.queryFields((t) => ({
   shops: t.prismaField({
     type: ["Shop"],
     description: "The shops the caller can see: all for a platform admin, otherwise its own.",
+    deprecationReason: "Unbounded for a platform admin; use shopsConnection, the same shops in pages.",
     resolve: (query, _root, _args, ctx) => {
       const viewer = queryViewer(ctx);
       return ctx.db.prisma.shop.findMany({
         ...query,
         where: viewer.role === "PLATFORM_ADMIN" ? {} : { id: viewer.shopId! },
         orderBy: { createdAt: "asc" },
+      });
+    },
+  }),
+  apiTokensConnection: t.prismaConnection({
+    type: "ApiToken",
+    cursor: "id",
+    description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
+    args: { shopId: t.arg.id() },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(async () => ctx.db.prisma.apiToken.findMany({ ...query, ...apiTokensQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
+    },
+  }),
+  auditEntriesConnection: t.prismaConnection({
+    type: AuditEntryRef,
+    cursor: "id",
+    description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
+    args: { shopId: t.arg.id() },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(async () => ctx.db.prisma.auditEntry.findMany({ ...query, ...auditEntriesQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
+    },
+  }),
+  shopsConnection: t.prismaConnection({
+    type: "Shop",
+    cursor: "id",
+    description: "The shops the caller can see, oldest first: all for a platform admin, otherwise its own.",
+    resolve: (query, _root, _args, ctx) => {
+      const viewer = queryViewer(ctx);
+      return ctx.db.prisma.shop.findMany({
+        ...query,
+        where: viewer.role === "PLATFORM_ADMIN" ? {} : { id: viewer.shopId! },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       });
     },
   }),

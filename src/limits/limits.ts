@@ -43,5 +43,6 @@ export const LIMIT_ERROR_CODES = [
   "MAX_COST_EXCEEDED",
   "THROTTLED",
   "TOO_MANY_SUBSCRIPTIONS",
+  "PAGE_SIZE_OUT_OF_RANGE",
 ] as const;
 export type LimitErrorCode = (typeof LIMIT_ERROR_CODES)[number];

@@ -3,7 +3,9 @@ import type { RefundAction } from "../domain/refund-machine.js";
 import type { HookDispatch } from "../services/unit-of-work.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
-import { PluginHost } from "./host.js";
+import { PluginHost, wantsAfterTransition } from "./host.js";
+import { pluginDb } from "./plugin-db.js";
+import type { ItemsRestockedEvent } from "./types.js";
 
 export interface HookDeliveryOptions {
   /** First retry after this long, doubling each time. */
@@ -84,6 +86,7 @@ export class HookDeliveryWorker implements HookDispatch {
       include: { refund: true },
     });
     const transitionOf = new Map(transitions.map((transition) => [transition.id, transition]));
+    const restockedOf = await this.restockedItems(claimed, transitionOf);
     // A claim answers in no particular order: hooks run in the order of the transitions (a
     // refund's by version; one transaction's share their time).
     const ordered = [...claimed].sort((a, b) => {
@@ -94,7 +97,7 @@ export class HookDeliveryWorker implements HookDispatch {
     const delivered: string[] = [];
     for (const delivery of ordered) {
       const plugin = this.host.plugins.get(delivery.plugin);
-      if (!plugin?.hooks?.afterTransition) {
+      if (!plugin?.hooks?.afterTransition && !plugin?.hooks?.onItemsRestocked) {
         await this.fail(delivery.id, delivery.attempts, `plugin ${delivery.plugin} is not loaded in this process`, true);
         continue;
       }
@@ -102,7 +105,8 @@ export class HookDeliveryWorker implements HookDispatch {
       if (PluginHost.isEnabled(settings)) {
         try {
           const { refund, ...row } = transitionOf.get(delivery.transitionId)!;
-          await plugin.hooks.afterTransition(
+          const transition = { action: row.action as RefundAction, fromStatus: row.fromStatus, toStatus: row.toStatus };
+          if (wantsAfterTransition(plugin, transition)) await plugin.hooks.afterTransition!(
             {
               refund,
               transition: {
@@ -117,8 +121,15 @@ export class HookDeliveryWorker implements HookDispatch {
                 createdAt: row.createdAt,
               },
             },
-            { shopId: delivery.shopId, settings, db: this.db.prisma, idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+            { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
           );
+          const restocked = restockedOf.get(row.id);
+          if (plugin.hooks.onItemsRestocked && restocked) {
+            await plugin.hooks.onItemsRestocked(
+              { refund, transitionId: row.id, items: restocked },
+              { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}:restock`, attempt: delivery.attempts },
+            );
+          }
         } catch (error) {
           await this.fail(delivery.id, delivery.attempts, error instanceof Error ? error.message : String(error), false);
           continue;
@@ -132,6 +143,32 @@ export class HookDeliveryWorker implements HookDispatch {
         data: { status: "DELIVERED", deliveredAt: new Date(), lockedUntil: null, lastError: null },
       });
     }
+  }
+
+  /**
+   * The line items that passed inspection in the claimed PASS_INSPECTION transitions whose plugin
+   * restocks: one statement, and none when no such delivery was claimed. A refund is inspected
+   * once (PASS_INSPECTION leaves INSPECTING for good), so its lines' results are that transition's.
+   */
+  private async restockedItems(claimed: readonly ClaimedDelivery[], transitionOf: Map<string, { id: string; action: string; refundId: string }>) {
+    const byTransition = new Map<string, ItemsRestockedEvent["items"]>();
+    const inspections = claimed
+      .map((delivery) => transitionOf.get(delivery.transitionId))
+      .filter((transition) => transition?.action === "PASS_INSPECTION");
+    const restocking = claimed.some((delivery) => this.host.plugins.get(delivery.plugin)?.hooks?.onItemsRestocked);
+    if (inspections.length === 0 || !restocking) return byTransition;
+    const lines = await this.db.prisma.refundItem.findMany({
+      where: { refundId: { in: [...new Set(inspections.map((transition) => transition!.refundId))] }, passedQuantity: { gt: 0 } },
+      include: { orderItem: { select: { sku: true, name: true } } },
+      orderBy: { position: "asc" },
+    });
+    for (const transition of inspections) {
+      const items = lines
+        .filter((line) => line.refundId === transition!.refundId)
+        .map((line) => ({ refundItemId: line.id, orderItemId: line.orderItemId, sku: line.orderItem.sku, name: line.orderItem.name, quantity: line.passedQuantity!, note: line.inspectionNote }));
+      if (items.length > 0) byTransition.set(transition!.id, items);
+    }
+    return byTransition;
   }
 
   private async fail(deliveryId: string, attempts: number, message: string, permanent: boolean): Promise<void> {

@@ -4,7 +4,8 @@ import { type UserErrorCode, isUserErrorCode } from "../domain/errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
 import type { BeforeTransitionEvent, CommittedTransition, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
-import type { AnyRefundPlugin } from "./types.js";
+import { dataAccessProblems, pluginDb } from "./plugin-db.js";
+import { type AnyRefundPlugin, PLUGIN_API_VERSION } from "./types.js";
 
 /**
  * A veto as the client gets it. Clients switch over a closed list of codes, so a code that is not
@@ -32,13 +33,24 @@ export class PluginHost implements TransitionHooks {
     private readonly db: PrismaClient,
   ) {
     const byName = new Map<string, AnyRefundPlugin>();
+    const owners = new Map<string, string>();
     for (const plugin of plugins) {
       if (byName.has(plugin.name)) throw new Error(`plugin ${plugin.name} is loaded twice`);
+      if (plugin.apiVersion !== PLUGIN_API_VERSION) {
+        throw new Error(`plugin ${plugin.name}@${plugin.version} was written for plugin API version ${String(plugin.apiVersion)}; this platform offers version ${PLUGIN_API_VERSION}`);
+      }
+      const problems = dataAccessProblems(plugin);
+      for (const table of plugin.tables ?? []) {
+        const owner = owners.get(table);
+        if (owner) problems.push(`plugins ${owner} and ${plugin.name} both declare table "${table}"`);
+        owners.set(table, plugin.name);
+      }
+      if (problems.length > 0) throw new Error(problems.join("; "));
       byName.set(plugin.name, plugin);
     }
     this.plugins = byName;
     this.withBeforeHooks = plugins.filter((plugin) => plugin.hooks?.beforeTransition);
-    this.withAfterHooks = plugins.filter((plugin) => plugin.hooks?.afterTransition);
+    this.withAfterHooks = plugins.filter((plugin) => plugin.hooks?.afterTransition || plugin.hooks?.onItemsRestocked);
     this.settings = new ShopCache((client, shopIds) => this.loadSettings(client, shopIds));
   }
 
@@ -98,7 +110,7 @@ export class PluginHost implements TransitionHooks {
     for (const plugin of this.withBeforeHooks) {
       const pluginSettings = settings.get(plugin.name);
       if (!PluginHost.isEnabled(pluginSettings)) continue;
-      const decision = await plugin.hooks!.beforeTransition!(event, { shopId: event.refund.shopId, settings: pluginSettings, db: tx });
+      const decision = await plugin.hooks!.beforeTransition!(event, { shopId: event.refund.shopId, settings: pluginSettings, db: pluginDb(tx, plugin, event.refund.shopId) });
       if (!decision) continue;
       if ("veto" in decision) return { veto: { by: plugin.name, ...vetoAsUserError(decision.veto) } };
       if ("holdForReview" in decision) outcome.hold ??= { by: plugin.name, reason: decision.holdForReview.reason };
@@ -124,8 +136,13 @@ export class PluginHost implements TransitionHooks {
   }
 }
 
-/** Whether a plugin's after-hook asked for this transition (no `afterTransitionFor`: every one). */
+/** Whether a plugin's after-hook asked for this transition (no `afterTransitionFor`: every one), or its restock hook is due. */
 function wants(plugin: AnyRefundPlugin, transition: CommittedTransition): boolean {
-  const filter = plugin.hooks?.afterTransitionFor;
+  return wantsAfterTransition(plugin, transition) || Boolean(plugin.hooks?.onItemsRestocked && transition.restocks);
+}
+
+export function wantsAfterTransition(plugin: AnyRefundPlugin, transition: Pick<CommittedTransition, "action" | "fromStatus" | "toStatus">): boolean {
+  if (!plugin.hooks?.afterTransition) return false;
+  const filter = plugin.hooks.afterTransitionFor;
   return !filter || filter({ action: transition.action, from: transition.fromStatus, to: transition.toStatus });
 }

@@ -3,6 +3,7 @@ import type { RefundAction } from "../domain/refund-machine.js";
 import { changeRefunds } from "../services/refund-change.js";
 import { type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import type { PluginHost } from "./host.js";
+import { type AnyPluginDb, pluginDb } from "./plugin-db.js";
 import type { AnyRefundPlugin, RouteContext } from "./types.js";
 
 export const PLUGIN_ROUTE_PREFIX = "/plugins/";
@@ -11,13 +12,13 @@ export const PLUGIN_ROUTE_PREFIX = "/plugins/";
  * What a plugin's routes and tasks get: the database, its settings per shop, and refund
  * actions taken through the transition service as the plugin (actor kind PLUGIN).
  */
-export function pluginContexts(deps: RefundServiceDeps, host: PluginHost): (plugin: AnyRefundPlugin) => RouteContext<unknown> {
-  const contexts = new Map<string, RouteContext<unknown>>();
-  const contextOf = (plugin: AnyRefundPlugin): RouteContext<unknown> => {
+export function pluginContexts(deps: RefundServiceDeps, host: PluginHost): (plugin: AnyRefundPlugin) => RouteContext<unknown, AnyPluginDb> {
+  const contexts = new Map<string, RouteContext<unknown, AnyPluginDb>>();
+  const contextOf = (plugin: AnyRefundPlugin): RouteContext<unknown, AnyPluginDb> => {
     let context = contexts.get(plugin.name);
     if (!context) {
       context = {
-        db: deps.db.prisma,
+        db: pluginDb(deps.db.prisma, plugin, null),
         settingsFor: (shopId) => host.settingsFor(shopId, plugin),
         async transition({ refundId, action, note }) {
           const [result] = await inUnitOfWork(deps, (unit) =>
@@ -37,7 +38,7 @@ export function pluginContexts(deps: RefundServiceDeps, host: PluginHost): (plug
 }
 
 /** HTTP endpoints of plugins under `/plugins/<name>/<path>` (webhooks in). */
-export function createPluginRouter(host: PluginHost, contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown>) {
+export function createPluginRouter(host: PluginHost, contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown, AnyPluginDb>) {
   return createServerAdapter(async (request: Request) => {
     const url = new URL(request.url);
     const [name, ...rest] = url.pathname.slice(PLUGIN_ROUTE_PREFIX.length).split("/");
@@ -55,7 +56,7 @@ export function createPluginRouter(host: PluginHost, contextOf: (plugin: AnyRefu
 }
 
 /** Runs every plugin task on its timer; the returned function stops them. */
-export function startPluginTasks(host: PluginHost, contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown>): () => Promise<void> {
+export function startPluginTasks(host: PluginHost, contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown, AnyPluginDb>): () => Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
   for (const plugin of host.plugins.values()) {

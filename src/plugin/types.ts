@@ -2,12 +2,20 @@ import type { z } from "zod";
 import type { UserErrorCode } from "../domain/errors.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Tx } from "../db/tx.js";
+import type DataLoader from "dataloader";
 import type { BeforeTransitionEvent, HookRefund } from "../services/transition-hooks.js";
 import type { builder } from "../graphql/builder.js";
+import type { GraphQLContext } from "../graphql/context.js";
+import type { ModelKey, PluginDb, PluginDbOf } from "./plugin-db.js";
+import type { globalId } from "./request-loaders.js";
 
-export type { BeforeTransitionEvent, HookRefund };
+export type { BeforeTransitionEvent, HookRefund, ModelKey, PluginDb };
+
+/**
+ * The plugin API this platform offers. A plugin names the version it was written for
+ * (`apiVersion`); the host refuses to start with a plugin written for another one.
+ */
+export const PLUGIN_API_VERSION = 1;
 
 /**
  * What a before-hook may answer: nothing (go on), a veto (the action fails with this userError
@@ -20,11 +28,11 @@ export type BeforeTransitionDecision =
   | { veto: { code?: UserErrorCode; message: string } }
   | { holdForReview: { reason: string } };
 
-export interface BeforeTransitionContext<Settings> {
+export interface BeforeTransitionContext<Settings, Db = PluginDb> {
   shopId: string;
   settings: Settings;
-  /** The transition's own transaction: read consistently, write nothing irreversible. */
-  db: Tx;
+  /** Over the transition's own transaction, reads scoped to the shop: read consistently, write nothing irreversible. */
+  db: Db;
 }
 
 export interface AfterTransitionEvent {
@@ -42,59 +50,106 @@ export interface AfterTransitionEvent {
   };
 }
 
-export interface AfterTransitionContext<Settings> {
+/** Units of a refund's line items that passed inspection (PASS_INSPECTION): back on sale. */
+export interface ItemsRestockedEvent {
+  refund: HookRefund & { status: RefundStatus; version: number };
+  /** The PASS_INSPECTION transition that found them. */
+  transitionId: string;
+  /** Only lines with at least one unit passed; `quantity` is the units that passed. */
+  items: Array<{ refundItemId: string; orderItemId: string; sku: string; name: string; quantity: number; note: string | null }>;
+}
+
+export interface AfterTransitionContext<Settings, Db = PluginDb> {
   shopId: string;
   settings: Settings;
-  db: PrismaClient;
+  /** The plugin's tables, and its `reads` of this shop's rows. */
+  db: Db;
   /** `<plugin>:<transitionId>`: the same on every retry; pass it to external systems. */
   idempotencyKey: string;
   /** 1 on the first call, then 2, 3… on retries. */
   attempt: number;
 }
 
-export interface RouteContext<Settings> {
-  db: PrismaClient;
+export interface RouteContext<Settings, Db = PluginDb> {
+  /** The plugin's tables, and its `reads` of every shop (a route or task finds its shop itself). */
+  db: Db;
   /** Settings of a shop, validated, defaults filled in. */
   settingsFor(shopId: string): Promise<Settings>;
   /** Takes a refund action as this plugin (actor kind PLUGIN), e.g. RECEIVE_RETURN. */
   transition(input: { refundId: string; action: RefundAction; note?: string }): Promise<{ ok: true } | { ok: false; code: string; message: string }>;
 }
 
-export interface PluginRoute<Settings> {
+export interface PluginRoute<Settings, Db = PluginDb> {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Below `/plugins/<name>`, e.g. `/webhook`. */
   path: string;
-  handler(request: Request, ctx: RouteContext<Settings>): Promise<Response> | Response;
+  handler(request: Request, ctx: RouteContext<Settings, Db>): Promise<Response> | Response;
 }
 
 /**
  * Work a plugin does on a timer in every server process (polling a carrier, flagging stuck
  * returns). It must be idempotent: several processes may run it at the same time.
  */
-export interface PluginTask<Settings> {
+export interface PluginTask<Settings, Db = PluginDb> {
   name: string;
   everyMs: number;
-  run(ctx: RouteContext<Settings>): Promise<void>;
+  run(ctx: RouteContext<Settings, Db>): Promise<void>;
 }
 
-export interface RefundPlugin<Settings = Record<string, unknown>> {
+/** The Pothos builder a plugin's `schema` adds to. */
+export type SchemaBuilder = typeof builder;
+/** The GraphQL context its resolvers get (`ctx.loaders.byKey`, `ctx.viewer`…). */
+export type { GraphQLContext };
+
+/** Helpers handed to `schema(builder, kit)`: everything a resolver needs from the host. */
+export interface SchemaKit<Settings, Db> {
+  /** The plugin's handle in a request: reads of the viewer's shop only (all shops for a platform admin). */
+  db(ctx: GraphQLContext): Db;
+  settingsFor(ctx: GraphQLContext, shopId: string): Promise<Settings>;
+  /**
+   * A per-request DataLoader of this plugin (`ctx.loaders.byKey` under the plugin's name), whose
+   * batch gets the keys and the request's `db`: `const couponsOf = kit.loader("byRefund", …)`,
+   * then `couponsOf(ctx).load(refund.id)` in a resolver.
+   */
+  loader<K, V, C = K>(
+    name: string,
+    batch: (keys: readonly K[], db: Db, ctx: GraphQLContext) => Promise<ReadonlyArray<V | Error>>,
+    options?: DataLoader.Options<K, V, C>,
+  ): (ctx: GraphQLContext) => DataLoader<K, V, C>;
+  globalId: typeof globalId;
+}
+
+export interface RefundPlugin<Settings = Record<string, unknown>, Own extends ModelKey = never, Reads extends ModelKey = never> {
   name: string;
   version: string;
+  /** The plugin API it was written for: PLUGIN_API_VERSION. */
+  apiVersion: number;
+  /** Its own models (in its folder's schema.prisma): every method on `ctx.db`. */
+  tables?: readonly Own[];
+  /** Core models it reads: read methods on `ctx.db`, scoped to the shop in hooks and resolvers. */
+  reads?: readonly Reads[];
   /** Per-shop settings: a zod schema whose defaults make a complete value from `{}`. */
   config?: z.ZodType<Settings>;
   hooks?: {
-    beforeTransition?(event: BeforeTransitionEvent, ctx: BeforeTransitionContext<Settings>): Promise<BeforeTransitionDecision> | BeforeTransitionDecision;
-    afterTransition?(event: AfterTransitionEvent, ctx: AfterTransitionContext<Settings>): Promise<void> | void;
+    beforeTransition?(event: BeforeTransitionEvent, ctx: BeforeTransitionContext<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): Promise<BeforeTransitionDecision> | BeforeTransitionDecision;
+    afterTransition?(event: AfterTransitionEvent, ctx: AfterTransitionContext<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): Promise<void> | void;
     /**
      * Which transitions the after-hook is for, decided when they commit: no delivery is queued
      * (no row, no call) for the others. Omitted: every transition.
      */
     afterTransitionFor?(transition: { action: RefundAction; from: RefundStatus | null; to: RefundStatus }): boolean;
+    /**
+     * Units of line items passed inspection: an inventory system puts them back on sale. Delivered
+     * like afterTransition (queued in the transition's transaction, at least once, retried, dead
+     * letters) in the same delivery as the plugin's afterTransition of that transition, after it;
+     * `ctx.idempotencyKey` is `<plugin>:<transitionId>:restock`.
+     */
+    onItemsRestocked?(event: ItemsRestockedEvent, ctx: AfterTransitionContext<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): Promise<void> | void;
   };
   /** Pothos additions: fields on Refund/Customer, new types, queries and mutations. */
-  schema?(schemaBuilder: typeof builder): void;
-  routes?: ReadonlyArray<PluginRoute<Settings>>;
-  tasks?: ReadonlyArray<PluginTask<Settings>>;
+  schema?(builder: SchemaBuilder, kit: SchemaKit<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): void;
+  routes?: ReadonlyArray<PluginRoute<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>>;
+  tasks?: ReadonlyArray<PluginTask<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>>;
 }
 
 /**
@@ -102,4 +157,4 @@ export interface RefundPlugin<Settings = Record<string, unknown>> {
  * plugin settings that its own schema parsed.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRefundPlugin = RefundPlugin<any>;
+export type AnyRefundPlugin = RefundPlugin<any, any, any>;

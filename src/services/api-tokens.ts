@@ -11,7 +11,8 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-function newTokenValue(): string {
+/** A new plaintext token (apps take theirs from here too). */
+export function newTokenValue(): string {
   return `rfp_${randomBytes(24).toString("base64url")}`;
 }
 
@@ -34,6 +35,9 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
     where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
   });
   if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
+  // Only an app's token pays a second statement: the app's permissions and whether it is enabled.
+  const app = token.appId ? await db.prisma.app.findUnique({ where: { id: token.appId }, select: { id: true, permissions: true, enabled: true } }) : null;
+  if (app && !app.enabled) fail("INVALID_TOKEN", "The app of this token is disabled");
   const now = new Date();
   if (token.expiresAt && token.expiresAt <= now) fail("INVALID_TOKEN", "The API token has expired");
   // Last use to the minute, not a write per request: only a stale stamp is rewritten, and the
@@ -51,6 +55,7 @@ export async function viewerFromAuthorization(db: Database, header: string | nul
     customerId: token.customerId,
     staffMemberId: token.staffMemberId,
     label: token.label,
+    app: app && { id: app.id, permissions: app.permissions },
   };
 }
 

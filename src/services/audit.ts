@@ -43,6 +43,11 @@ export async function recordAudit(db: Tx | PrismaClient, viewer: Viewer, change:
 
 /** `auditEntries`: a shop's changes, newest first (SHOP_ADMIN; platform admins name the shop). */
 export async function listAuditEntries(db: Database, viewer: Viewer, shopId: string | null, take: number) {
+  return db.prisma.auditEntry.findMany({ ...auditEntriesQuery(viewer, shopId), take });
+}
+
+/** Which audit entries a caller reads and in what order (the list and the `auditLog` connection). */
+export function auditEntriesQuery(viewer: Viewer, shopId: string | null) {
   const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
-  return db.prisma.auditEntry.findMany({ where: { shopId: shop }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+  return { where: { shopId: shop }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }] };
 }

@@ -3,6 +3,7 @@ import { fail, storedUserErrorCode, type UserError } from "../domain/errors.js";
 import { REFUND_TRANSITIONS, type RefundAction, mayPerform } from "../domain/refund-machine.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
 import { Prisma, type Refund, type RefundBatch, type RefundTransition } from "../generated/prisma/client.js";
+import { askAppChecksBeforeUnit } from "./app-checks.js";
 import { type RefundChange, changeRefunds } from "./refund-change.js";
 import { MAX_BULK_REFUNDS, type RefundFilter, refundIdsChosenBy } from "./refund-list.js";
 import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
@@ -59,12 +60,13 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
     ? checkIds(input.refunds)
     : await matchFilter(deps, caller, shopId, input.filter!);
   const request: TransitionRequest = { action: input.action, note: input.note, amount: input.amount };
+  const known = targets.filter((target): target is { requestedId: string | null; refundId: string } => target.refundId !== null);
+  // Apps' checks are asked first, outside the transaction, all refunds' at once (services/app-checks.ts).
+  const changes = await askAppChecksBeforeUnit(deps, known.map((target): RefundChange => ({ refundId: target.refundId, request, actor, scope: { shopId } })));
 
   const run = () =>
     inUnitOfWork(deps, async (unit) => {
       const startedAt = new Date();
-      const known = targets.filter((target): target is { requestedId: string | null; refundId: string } => target.refundId !== null);
-      const changes: RefundChange[] = known.map((target) => ({ refundId: target.refundId, request, actor, scope: { shopId } }));
       const changed = await changeRefunds(unit, deps.hooks, changes);
       let next = 0;
       const items: BatchItemResult[] = targets.map(({ requestedId, refundId }) => {
@@ -84,6 +86,8 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
         startedAt,
         newId: unit.newId,
       });
+      // Apps subscribed to REFUND_BATCH_FINISHED: their deliveries commit with the report and are sent after it.
+      if (deps.hooks.enqueueBatchFinished) unit.effects.hookDeliveryIds.push(...(await deps.hooks.enqueueBatchFinished(unit.tx, { id: batch.id, shopId })));
       return { batch, items };
     });
   try {

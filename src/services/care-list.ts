@@ -26,7 +26,7 @@ export async function customersWhere(db: Database, viewer: Viewer | null, filter
 }
 
 /** Whether a customer is on its shop's care list at `now`, and why: one read of the customer with its latest ended refund. */
-export async function customerCare(db: Tx | PrismaClient, customerId: string, now: Date): Promise<Care | null> {
+export async function customerCare(db: { customer: Pick<(Tx | PrismaClient)["customer"], "findUnique"> }, customerId: string, now: Date): Promise<Care | null> {
   const customer = await db.customer.findUnique({
     where: { id: customerId },
     select: {

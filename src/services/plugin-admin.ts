@@ -98,8 +98,13 @@ export async function updatePluginSettings(
 
 /** Dead letters: after-hooks that kept failing, for a shop admin to look at and retry. */
 export async function listDeadDeliveries(db: Database, viewer: Viewer, shopId: string | null, take: number) {
+  return db.prisma.pluginDelivery.findMany({ ...deadDeliveriesQuery(viewer, shopId), take });
+}
+
+/** Which dead letters a caller reads, newest first (the list and its connection). */
+export function deadDeliveriesQuery(viewer: Viewer, shopId: string | null) {
   const shop = resolveShopId(requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]), shopId);
-  return db.prisma.pluginDelivery.findMany({ where: { shopId: shop, status: "DEAD" }, orderBy: { createdAt: "desc" }, take });
+  return { where: { shopId: shop, status: "DEAD" as const }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }] };
 }
 
 export async function retryDeadDelivery(db: Database, deliveries: HookDispatch, viewer: Viewer | null, input: { deliveryId: string }) {

@@ -38,7 +38,9 @@ interface SqlRow {
 
 /**
  * `productRefundStats`: per SKU over [from, to), the orders paid and the refunds created in
- * the period. A refund is against a whole order, so it counts for every SKU of its order.
+ * the period. A refund of line items counts for the SKUs of its items, each with the share of
+ * its refunded amount that its items hold of the requested amount (rounded down per SKU); a
+ * refund of the whole order counts for every SKU of its order, with all its refunded amount.
  * Counted by the database in one statement (a page of rows, ordered by refund rate, refunds,
  * then SKU); only the few reason tags named in the page are loaded afterwards.
  */
@@ -62,12 +64,21 @@ export async function productRefundStats(db: Database, viewer: Viewer | null, in
       GROUP BY i.sku
     ),
     refunded AS (
-      -- One row per (refund, SKU of its order), however many lines carry the SKU.
-      SELECT s.sku, s.name, o."paidAt", r."refundedAmount", r."reasonTagId"
+      -- One row per (refund, SKU it blames), however many lines carry the SKU: the SKUs of its
+      -- items when it has items, else every SKU of its order.
+      SELECT s.sku, s.name, o."paidAt", s.amount AS "refundedAmount", r."reasonTagId"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       CROSS JOIN LATERAL (
-        SELECT i.sku, min(i.name) AS name FROM "OrderItem" i WHERE i."orderId" = r."orderId" GROUP BY i.sku
+        SELECT i.sku, min(i.name) AS name, r."refundedAmount"::bigint AS amount
+          FROM "OrderItem" i
+         WHERE i."orderId" = r."orderId" AND NOT EXISTS (SELECT 1 FROM "RefundItem" x WHERE x."refundId" = r.id)
+         GROUP BY i.sku
+        UNION ALL
+        SELECT i.sku, min(i.name) AS name, r."refundedAmount"::bigint * sum(ri.amount) / greatest(r."requestedAmount", 1) AS amount
+          FROM "RefundItem" ri JOIN "OrderItem" i ON i.id = ri."orderItemId"
+         WHERE ri."refundId" = r.id
+         GROUP BY i.sku
       ) s
       WHERE r."shopId" = ${shopId}
         AND r."createdAt" >= (${fromTs}::timestamptz AT TIME ZONE 'UTC')

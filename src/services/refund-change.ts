@@ -1,13 +1,16 @@
 import { checkApprovalLimit } from "../domain/approval-limits.js";
+import type { RefundItemFacts } from "../domain/line-items.js";
 import { type UserError, userError } from "../domain/errors.js";
 import { isTerminal } from "../domain/refund-machine.js";
-import { type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
+import { withReturnAddress } from "../domain/return-address.js";
+import { checksFor } from "../domain/app-checks.js";
+import { type TransitionPlan, type TransitionRequest, holdForReview, planTransition } from "../domain/transition-plan.js";
 import { type TransitionRow, type TransitionRows, transitionRowsFor } from "../domain/transition-rows.js";
 import type { Actor, ResolutionKind, ShippingStatus } from "../domain/types.js";
-import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import { Prisma, type Refund, type RefundTransition } from "../generated/prisma/client.js";
 import { repurchasedBy } from "./refund-metrics-facts.js";
 import { type ShopPolicies, NO_POLICIES } from "./shop-policies.js";
-import type { HookOutcome, TransitionHooks } from "./transition-hooks.js";
+import type { AppCheckOutcome, BeforeTransitionEvent, HookOutcome, TransitionHooks } from "./transition-hooks.js";
 import type { UnitOfWork } from "./unit-of-work.js";
 
 /** One refund to change: what to do, who does it, and what the caller may see. */
@@ -25,6 +28,8 @@ export interface RefundChange {
   loaded?: LoadedRefund;
   /** A rule holds it: a CLASSIFY that would refund at once goes to PENDING_REVIEW, with this note. */
   hold?: string;
+  /** The apps' checks, asked before the unit of work about `loaded` (whose version the write checks). */
+  checked?: AppCheckOutcome;
 }
 
 /** The refund and what planning its transition needs, as one read returns it. */
@@ -35,6 +40,8 @@ export interface LoadedRefund {
   options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
   /** The customer's first order paid after the unit's `now`: whether a refund ending now counts as repurchased. */
   nextOrderAt: Date | null;
+  /** Its line items (none: a refund of the whole order), for per-item inspection. */
+  items: readonly RefundItemFacts[];
 }
 
 export type RefundChangeResult =
@@ -92,39 +99,33 @@ export async function changeRefunds(
       refused([userError("VERSION_CONFLICT", `The refund is at version ${refund.version}, not ${change.expectedVersion}: reload it`, ["input", "expectedVersion"])]);
       continue;
     }
-    const accepted = current.options.find((option) => option.accepted);
-    const planning = planTransition(refund, change.request, change.actor, {
-      shippingStatus: current.shippingStatus,
-      refundBeforeReceipt: current.refundBeforeReceipt,
-      offeredOptions: current.options.filter((option) => !option.accepted),
-      acceptedOption: accepted?.kind ?? null,
-    });
+    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
+    const planning = planChange(change, current, shop);
     if (!planning.ok) {
       refused(planning.errors);
       continue;
     }
     let { plan } = planning;
     let actor = change.actor;
-    if (change.hold) plan = holdForReview(plan, refund, change.hold);
-    const shop = policies.get(refund.shopId) ?? NO_POLICIES;
-    // The shop's discretion limits come with its cached policies: 0 statements per transition.
-    const limited = checkApprovalLimit(plan, refund, actor, shop.limits, refund.currency);
-    if (!limited.ok) {
-      refused([limited.error]);
-      continue;
-    }
-    plan = limited.plan;
-    const outcome: HookOutcome = await hooks.before(tx, {
-      refund,
-      action: change.request.action,
-      from: plan.from,
-      to: plan.to,
-      actor,
-      note: plan.note,
-      amount: plan.amount,
-    });
+    const event = beforeEvent(change, refund, plan);
+    const outcome: HookOutcome = await hooks.before(tx, event);
     if (outcome.veto) {
       refused([{ code: outcome.veto.code, message: `${outcome.veto.message} (${outcome.veto.by})`, field: ["input", "action"] }]);
+      continue;
+    }
+    // Apps' checks of this action (none for most shops: nothing is asked, 0 statements). Asked
+    // before the unit of work where the caller could (transitionRefund, batches: see
+    // services/app-checks.ts), so that the HTTP call holds no connection or row lock; here,
+    // inside it, for the changes only known inside (rules' and timers' actions, a platform
+    // admin's, whose shop is known only once the refund is read).
+    const checks = checksFor(shop.checks, change.request.action);
+    const checked: AppCheckOutcome = checks.length === 0 ? {} : (change.checked ?? (await unit.appChecks?.ask(checks, event)) ?? {});
+    if (checked.veto) {
+      refused([{ code: checked.veto.code, message: `${checked.veto.message} (${checked.veto.by})`, field: ["input", "action"] }]);
+      continue;
+    }
+    if (checked.hold) {
+      refused([userError("HELD_FOR_REVIEW", `${checked.hold.reason} (${checked.hold.by})`, ["input", "action"])]);
       continue;
     }
     if (outcome.hold) {
@@ -134,12 +135,16 @@ export async function changeRefunds(
         actor = { kind: "PLUGIN", name: outcome.hold.by };
       }
     }
-    const rows = transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers);
+    // Into AWAITING_RETURN: the default return address from the cached policies, in the same UPDATE (0 statements).
+    const rows = withReturnAddress(transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers), shop.returns.defaultAddress);
     planned.push({ index, change, current, rows, actor });
   }
 
   const written = await writeRows(unit, planned, results, options.alsoWrite ?? []);
-  const enqueue = [...(options.alsoWrite ?? []), ...written.map((entry) => entry.rows.transition)];
+  const enqueue = [
+    ...(options.alsoWrite ?? []),
+    ...written.map(({ rows }) => ({ ...rows.transition, restocks: rows.itemInspections?.some((inspection) => inspection.passedQuantity > 0) ?? false })),
+  ];
   if (enqueue.length > 0) unit.effects.hookDeliveryIds.push(...(await hooks.enqueueAfter(tx, enqueue)));
   await automate(unit, hooks, written, results, policies);
 
@@ -156,6 +161,30 @@ export async function changeRefunds(
     }
     return { ok: false, refundId: change.refundId, userErrors: [userError("VERSION_CONFLICT", "The refund changed while this action was being applied: reload it", ["input", "expectedVersion"])] };
   });
+}
+
+/** The state machine's plan for a change, held when a rule says so, within the actor's approval limit. */
+export function planChange(change: RefundChange, current: LoadedRefund, shop: ShopPolicies): { ok: true; plan: TransitionPlan } | { ok: false; errors: UserError[] } {
+  const { refund } = current;
+  const accepted = current.options.find((option) => option.accepted);
+  const planning = planTransition(refund, change.request, change.actor, {
+    shippingStatus: current.shippingStatus,
+    refundBeforeReceipt: current.refundBeforeReceipt,
+    offeredOptions: current.options.filter((option) => !option.accepted),
+    acceptedOption: accepted?.kind ?? null,
+    items: current.items,
+  });
+  if (!planning.ok) return { ok: false, errors: planning.errors };
+  let { plan } = planning;
+  if (change.hold) plan = holdForReview(plan, refund, change.hold);
+  // The shop's discretion limits come with its cached policies: 0 statements per transition.
+  const limited = checkApprovalLimit(plan, refund, change.actor, shop.limits, refund.currency);
+  return limited.ok ? { ok: true, plan: limited.plan } : { ok: false, errors: [limited.error] };
+}
+
+/** What the before-hooks and the apps' checks are told about a planned change. */
+export function beforeEvent(change: RefundChange, refund: Refund, plan: TransitionPlan): BeforeTransitionEvent {
+  return { refund, action: change.request.action, from: plan.from, to: plan.to, actor: change.actor, note: plan.note, amount: plan.amount };
 }
 
 async function writeRows(
@@ -185,6 +214,10 @@ async function writeRows(
   if (accepting.length > 0) await tx.resolutionOption.updateMany({ where: { id: { in: accepting } }, data: { accepted: true } });
   const shipments = written.flatMap(({ rows }) => (rows.returnShipment ? [rows.returnShipment] : []));
   if (shipments.length > 0) await tx.returnShipment.createMany({ data: shipments });
+  const replacements = written.flatMap(({ rows }) => (rows.replacementShipment ? [rows.replacementShipment] : []));
+  if (replacements.length > 0) await tx.replacementShipment.createMany({ data: replacements });
+  const inspected = written.flatMap(({ rows }) => rows.itemInspections ?? []);
+  if (inspected.length > 0) await writeItemInspections(unit, inspected);
   const received = written.filter(({ rows }) => rows.returnReceivedAt);
   if (received.length > 0) {
     await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
@@ -233,7 +266,7 @@ async function automate(
     written.map(({ index, current, rows }) => {
       const refund = (results[index] as Extract<RefundChangeResult, { ok: true }>).refund;
       // Options changed by this transition are read again if a rule needs them.
-      const optionsKept = !rows.replaceOptions && !rows.acceptOptionId;
+      const optionsKept = !rows.replaceOptions && !rows.acceptOptionId && !rows.itemInspections;
       return { refundId: refund.id, shopId: refund.shopId, status: refund.status, version: refund.version, loaded: optionsKept ? { ...current, refund } : null };
     }),
     policies,
@@ -247,28 +280,40 @@ async function automate(
 
 /**
  * One read for every refund the callers did not load themselves: the refund, its order's
- * shipping status, its customer's refund-before-receipt and its resolution options in one
- * statement (Prisma's `include` sends one query per relation, and this is the hottest read).
+ * shipping status, its customer's refund-before-receipt, its resolution options and its line
+ * items in one statement (Prisma's `include` sends one query per relation, and this is the
+ * hottest read).
  */
-async function loadRefunds(unit: UnitOfWork, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
+export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes: readonly RefundChange[]): Promise<Map<string, LoadedRefund>> {
   const loaded = new Map<string, LoadedRefund>();
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
   if (missing.length === 0) return loaded;
-  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt">>>`
+  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt" | "items">>>`
     SELECT r.*, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
            COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'kind', ro.kind, 'amount', ro.amount, 'accepted', ro.accepted) ORDER BY ro.position)
                        FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options,
+           COALESCE((SELECT json_agg(json_build_object('id', ri.id, 'quantity', ri.quantity, 'amount', ri.amount, 'passedQuantity', ri."passedQuantity") ORDER BY ri.position)
+                       FROM "RefundItem" ri WHERE ri."refundId" = r.id), '[]'::json) AS items,
            (SELECT min(n."paidAt") FROM "Order" n
              WHERE n."customerId" = r."customerId" AND n."paidAt" > (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
      WHERE r.id = ANY(${missing}::text[])`;
-  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, ...refund } of rows) {
-    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt });
+  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, items, ...refund } of rows) {
+    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt, items });
   }
   return loaded;
+}
+
+/** Per-item inspection results of the refunds just moved: one UPDATE for all their lines. */
+async function writeItemInspections(unit: UnitOfWork, inspected: NonNullable<TransitionRows["itemInspections"]>): Promise<void> {
+  const values = Prisma.join(inspected.map((row) => Prisma.sql`(${row.id}, ${row.passedQuantity}::int, ${row.note}::text)`));
+  await unit.tx.$executeRaw`
+    UPDATE "RefundItem" AS ri SET "passedQuantity" = v.passed, "inspectionNote" = v.note, "inspectedAt" = (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      FROM (VALUES ${values}) AS v(id, passed, note)
+     WHERE ri.id = v.id`;
 }
 
 /** Transitions already made with the changes' idempotency keys (a resent request), with the refund as it is now. */
@@ -296,7 +341,7 @@ function keyReused(): UserError {
   return userError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another action or refund", ["input", "idempotencyKey"]);
 }
 
-function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
+export function inScope(refund: Refund, scope: RefundChange["scope"]): boolean {
   if (!scope) return true;
   return (scope.shopId === undefined || scope.shopId === refund.shopId) && (scope.customerId === undefined || scope.customerId === refund.customerId);
 }

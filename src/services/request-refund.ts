@@ -1,9 +1,12 @@
 import { UserErrorsException, fail } from "../domain/errors.js";
+import { type ExchangeLine, exchangeRequestProblems, planExchange } from "../domain/exchanges.js";
+import { type OrderLine, type RequestedItem, planRequestedItems, refundItemAmounts } from "../domain/line-items.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow } from "../domain/transition-rows.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
+import { type PolicyOverride, checkReturnPolicy } from "./return-policies.js";
 import { decideRequested } from "./automation.js";
 import { type LoadedRefund, changeRefunds } from "./refund-change.js";
 import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
@@ -18,16 +21,23 @@ export interface RequestRefundInput {
   amount?: number | null;
   description?: string | null;
   idempotencyKey?: string | null;
+  /** Some units of some order items; absent: the whole order. EXCHANGE: each with the variant wanted. */
+  items?: ReadonlyArray<RequestedItem & { exchangeSku?: string | null }> | null;
+  /** Staff only: request it although the return policy refuses it, saying why (recorded on the refund). */
+  overridePolicy?: { reason: string } | null;
 }
 
 /**
  * `requestRefund`: records the request and classifies it at once, as the shop's REQUESTED rules
  * decide (the default rule: unshipped → refunded with no human touch; otherwise → review),
  * all in one transaction under the order's row lock, so
- * concurrent requests can never reserve more than the order's paid amount.
+ * concurrent requests can never reserve more than the order's paid amount, nor more units of an
+ * order item than were bought.
  */
 export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: RequestRefundInput) {
   const caller = requireRole(viewer, ["CUSTOMER", "AGENT", "SHOP_ADMIN", "PLATFORM_ADMIN", "INTEGRATION"]);
+  const exchangeErrors = exchangeRequestProblems(input);
+  if (exchangeErrors.length > 0) throw new UserErrorsException(exchangeErrors);
   if (input.amount != null && !isPositiveAmount(input.amount)) {
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
@@ -35,8 +45,9 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
+  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy, idempotencyKey, input.items?.map((item) => item.orderItemId));
 
-  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey }));
+  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey, override }));
   try {
     return await run();
   } catch (error) {
@@ -56,6 +67,7 @@ async function createAndClassify(
     order: OrderToRefund;
     reasonTagId: string;
     idempotencyKey: string | null;
+    override: PolicyOverride;
   },
 ) {
   const { tx } = unit;
@@ -74,10 +86,13 @@ async function createAndClassify(
   }
 
   const id = unit.newId();
-  const { refunds, repeatRequest, nextOrderAt } = (await customerHistory(unit, order, id))[0]!;
+  const { refunds, repeatRequest, nextOrderAt, lines } = (await customerHistory(unit, order, id, input.items != null))[0]!;
   const refundable = refundableAmount(order.paidAmount, refunds);
-  const amount = input.amount ?? refundable;
+  // Items first: a unit already taken is named as such, even when the order has no amount left either.
+  const { amount, items } = requestedAmountAndItems(input, order.paidAmount, lines, refundable);
   if (refundable === 0) fail("AMOUNT_EXCEEDS_REFUNDABLE", "Nothing is left to refund on this order", ["input", "orderId"]);
+  // An exchange for a variant of the same price moves no money: its amount is 0.
+  if (amount === 0 && input.type !== "EXCHANGE") fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
 
   const requested = {
@@ -109,14 +124,18 @@ async function createAndClassify(
     repeatRequest,
     repurchased: false,
     labels: [] as string[],
+    ...context.override,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
+  const itemRows = items.map((item, position) => ({ id: unit.newId(), refundId: id, position, ...item }));
+  // A refund of line items: one multi-row insert (the only statement items add to a request).
+  if (itemRows.length > 0) await tx.refundItem.createMany({ data: itemRows });
   unit.effects.transitions.push({ ...transition, customerId: requested.customerId });
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded: LoadedRefund = { refund: requested, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt };
+  const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })) };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };
@@ -127,15 +146,55 @@ async function createAndClassify(
 }
 
 /**
+ * The refund's amount and, for a request of line items, its lines: the amount defaults to the
+ * items' paid value (at most what the order has left) and may be lower, never higher.
+ */
+function requestedAmountAndItems(input: RequestRefundInput, paidAmount: number, lines: ReadonlyArray<OrderLine & ExchangeLine>, refundable: number) {
+  if (input.type === "EXCHANGE") return exchangeAmountAndItems(input.items!, paidAmount, lines);
+  if (input.items == null) return { amount: input.amount ?? refundable, items: [] };
+  const planned = planRequestedItems(paidAmount, lines, input.items);
+  if (!planned.ok) throw new UserErrorsException(planned.errors);
+  if (input.amount != null && input.amount > planned.value) {
+    fail("AMOUNT_EXCEEDS_ITEMS_VALUE", `The items named were paid ${planned.value}: the amount may not be more`, ["input", "amount"]);
+  }
+  const amount = input.amount ?? Math.min(planned.value, refundable);
+  return { amount, items: amount > 0 ? refundItemAmounts(amount, planned.items) : [] };
+}
+
+/**
+ * An exchange's lines (its units, held like a refund's) and its amount: the price difference of
+ * the variants asked for, 0 when they cost the same (exchanges.ts).
+ */
+function exchangeAmountAndItems(requested: NonNullable<RequestRefundInput["items"]>, paidAmount: number, lines: ReadonlyArray<OrderLine & ExchangeLine>) {
+  const valued = planRequestedItems(paidAmount, lines, requested);
+  if (!valued.ok) throw new UserErrorsException(valued.errors);
+  const exchange = planExchange(lines, requested, valued.items);
+  if (!exchange.ok) throw new UserErrorsException(exchange.errors);
+  return exchange;
+}
+
+/**
  * In one statement, under the order's lock: the order's refunds (what is left to refund), and
  * for refundMetrics whether the customer requested another refund in the 30 days before this
  * one (ordered by createdAt, then id, as rebuildRefundMetricsFacts orders them) and the
- * customer's first order paid after now.
+ * customer's first order paid after now; for a request of line items, the order's items with the
+ * refund lines that name them (read under the lock: what is left of each item).
  */
-async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId: string) {
+async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId: string, withLines: boolean) {
   const now = unit.now.toISOString();
+  const lines = withLines
+    ? Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', i.id, 'quantity', i.quantity, 'unitPrice', i."unitPrice", 'sku', i.sku, 'variants', i.variants, 'refundLines',
+          COALESCE((SELECT json_agg(json_build_object('status', lr.status, 'quantity', li.quantity, 'passedQuantity', li."passedQuantity"))
+                      FROM "RefundItem" li JOIN "Refund" lr ON lr.id = li."refundId" WHERE li."orderItemId" = i.id), '[]'::json)) ORDER BY i.id)
+        FROM "OrderItem" i WHERE i."orderId" = ${order.id}), '[]'::json)`
+    : Prisma.sql`'[]'::json`;
   return unit.tx.$queryRaw<
-    Array<{ refunds: Array<{ status: RefundStatus; requestedAmount: number; refundedAmount: number }>; repeatRequest: boolean; nextOrderAt: Date | null }>
+    Array<{
+      refunds: Array<{ status: RefundStatus; requestedAmount: number; refundedAmount: number }>;
+      repeatRequest: boolean;
+      nextOrderAt: Date | null;
+      lines: Array<OrderLine & ExchangeLine>;
+    }>
   >`
     SELECT
       COALESCE((SELECT json_agg(json_build_object('status', r.status, 'requestedAmount', r."requestedAmount", 'refundedAmount', r."refundedAmount"))
@@ -145,7 +204,8 @@ async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId:
                  AND e."createdAt" >= (${now}::timestamptz AT TIME ZONE 'UTC') - ${Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`)}
                  AND (e."createdAt", e.id) < ((${now}::timestamptz AT TIME ZONE 'UTC'), ${refundId})) AS "repeatRequest",
       (SELECT min(o."paidAt") FROM "Order" o
-        WHERE o."customerId" = ${order.customerId} AND o."paidAt" > (${now}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"`;
+        WHERE o."customerId" = ${order.customerId} AND o."paidAt" > (${now}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt",
+      ${lines} AS lines`;
 }
 
 interface OrderToRefund {

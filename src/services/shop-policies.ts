@@ -1,8 +1,11 @@
 import type { Tx } from "../db/tx.js";
+import type { AppCheckDef } from "../domain/app-checks.js";
 import { type ApprovalLimits, type OverLimit, NO_LIMITS, approvalLimitsFrom } from "../domain/approval-limits.js";
 import type { AutomationRuleDef } from "../domain/automation-rules.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { TimerSchedule } from "../domain/timers.js";
+import type { ReturnAddressSnapshot } from "../domain/return-address.js";
+import { type ShopReturns, NO_RETURN_RULES, returnPolicyFromRow } from "../domain/return-policy.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 /** What a shop decided about its refunds' next steps: deadlines, timers, enabled rules and discretion limits. */
@@ -12,9 +15,13 @@ export interface ShopPolicies {
   /** Enabled rules only: what runs. */
   rules: AutomationRuleDef[];
   limits: ApprovalLimits;
+  /** Return policies and the default return address (src/domain/return-policy.ts). */
+  returns: ShopReturns<ReturnAddressSnapshot>;
+  /** Apps' before-transition checks of enabled apps: an empty list for most shops. */
+  checks: AppCheckDef[];
 }
 
-export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS };
+export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS, returns: NO_RETURN_RULES, checks: [] };
 
 /** A stored rule (a Prisma row or its JSON) as the domain's evaluator takes it. */
 export function ruleFromRow(row: {
@@ -35,14 +42,17 @@ export function ruleFromRow(row: {
 
 /**
  * The shops' policies in ONE statement, the one changeRefunds already made for the SLA
- * deadlines: timers, rules and approval limits ride along in the same row per shop, so a
+ * deadlines: timers, rules, approval limits, return policies, the default return address and
+ * apps' checks ride along in the same row per shop, so a
  * transition pays no statement for them (a limit check costs 0 statements per transition), and every server process sees a rule the moment it commits (no cache
  * to invalidate). `minuteMs` is how long a timer's minute lasts (tests shorten it).
  */
 export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly string[], minuteMs = 60_000): Promise<Map<string, ShopPolicies>> {
   const policies = new Map<string, ShopPolicies>();
   if (shopIds.length === 0) return policies;
-  const rows = await tx.$queryRaw<Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit }>>`
+  const rows = await tx.$queryRaw<
+    Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit; returnPolicies: unknown; returnAddress: unknown; checks: unknown }>
+  >`
     SELECT s.id AS "shopId", s."overLimit"::text AS "overLimit",
       (SELECT COALESCE(json_agg(json_build_object('status', p.status, 'minutes', p.minutes)), '[]'::json)
          FROM "SlaPolicy" p WHERE p."shopId" = s.id) AS sla,
@@ -52,7 +62,16 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
                 'conditions', r.conditions, 'action', r.action, 'priority', r.priority, 'enabled', r.enabled, 'stopAfterMatch', r."stopAfterMatch")), '[]'::json)
          FROM "AutomationRule" r WHERE r."shopId" = s.id AND r.enabled) AS rules,
       (SELECT COALESCE(json_agg(json_build_object('subject', l.subject, 'role', l.role, 'staffMemberId', l."staffMemberId", 'maxAmount', l."maxAmount")), '[]'::json)
-         FROM "ApprovalLimit" l WHERE l."shopId" = s.id) AS limits
+         FROM "ApprovalLimit" l WHERE l."shopId" = s.id) AS limits,
+      (SELECT COALESCE(json_agg(json_build_object('subject', p.subject, 'category', p.category, 'skuPattern', p."skuPattern", 'noReasonDays', p."noReasonDays",
+                'qualityDays', p."qualityDays", 'exemption', p.exemption, 'terms', p.terms, 'qualityReasonCodes', p."qualityReasonCodes")), '[]'::json)
+         FROM "ReturnPolicy" p WHERE p."shopId" = s.id) AS "returnPolicies",
+      (SELECT json_build_object('addressId', a.id, 'label', a.label, 'recipient', a.recipient, 'phone', a.phone, 'province', a.province, 'city', a.city,
+                'district', a.district, 'street', a.street, 'postalCode', a."postalCode", 'requirements', a.requirements)
+         FROM "ReturnAddress" a WHERE a."shopId" = s.id AND a."isDefault" LIMIT 1) AS "returnAddress",
+      (SELECT COALESCE(json_agg(json_build_object('id', k.id, 'appId', k."appId", 'appName', a.name, 'actions', k.actions, 'targetUrl', k."targetUrl",
+                'timeoutMs', k."timeoutMs", 'onFailure', k."onFailure", 'secret', k.secret) ORDER BY k."createdAt", k.id), '[]'::json)
+         FROM "AppCheck" k JOIN "App" a ON a.id = k."appId" WHERE k."shopId" = s.id AND a.enabled) AS checks
     FROM "Shop" s WHERE s.id IN (${Prisma.join([...shopIds])})`;
   for (const row of rows) {
     const parse = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
@@ -67,6 +86,11 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
       timers,
       rules: parse<Parameters<typeof ruleFromRow>[0][]>(row.rules).map(ruleFromRow),
       limits: approvalLimitsFrom(parse<Parameters<typeof approvalLimitsFrom>[0]>(row.limits), row.overLimit),
+      returns: {
+        policies: parse<Parameters<typeof returnPolicyFromRow>[0][]>(row.returnPolicies).map(returnPolicyFromRow),
+        defaultAddress: row.returnAddress == null ? null : parse<ReturnAddressSnapshot>(row.returnAddress),
+      },
+      checks: parse<AppCheckDef[]>(row.checks),
     });
   }
   return policies;

@@ -1,5 +1,7 @@
 import type { Database } from "../db/database.js";
-import { fail } from "../domain/errors.js";
+import type { Tx } from "../db/tx.js";
+import { UserErrorsException, fail } from "../domain/errors.js";
+import { type OrderItemVariant, variantProblems } from "../domain/exchanges.js";
 import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
 import { defaultRuleRows } from "../domain/automation-rules.js";
 import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
@@ -55,7 +57,7 @@ export interface UpsertOrderInput {
   shopId?: string | null;
   externalId: string;
   customerExternalId: string;
-  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number }>;
+  items: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; category?: string | null; variants?: readonly OrderItemVariant[] | null }>;
   paidAmount: number;
   paidAt: Date;
   shippingStatus: ShippingStatus;
@@ -73,6 +75,9 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
   input.items.forEach((item, index) => {
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) fail("INVALID_INPUT", "quantity must be a positive integer", ["input", "items", String(index), "quantity"]);
     if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) fail("INVALID_AMOUNT", "unitPrice must be a whole number of minor units", ["input", "items", String(index), "unitPrice"]);
+    if (item.category != null && (item.category.trim().length === 0 || item.category.length > 64)) fail("INVALID_INPUT", "A category has 1 to 64 characters", ["input", "items", String(index), "category"]);
+    const variantErrors = variantProblems(item, item.variants ?? [], ["input", "items", String(index)]);
+    if (variantErrors.length > 0) throw new UserErrorsException(variantErrors);
   });
   if (input.deliveredAt && input.shippingStatus !== "DELIVERED") fail("INVALID_INPUT", "deliveredAt goes with shippingStatus DELIVERED", ["input", "deliveredAt"]);
   if (input.deliveredAt && input.deliveredAt < input.paidAt) fail("INVALID_INPUT", "deliveredAt must not be before paidAt", ["input", "deliveredAt"]);
@@ -98,11 +103,31 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
       carrier: input.carrier ?? null,
       trackingNumber: input.trackingNumber ?? null,
     };
-    const items = { create: input.items.map((item) => ({ ...item })) };
+    const items = { create: input.items.map(orderItemRow) };
     const order = existing
-      ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, items: { deleteMany: {}, ...items } } })
+      ? await tx.order.update({ where: { id: existing.id }, data: { ...fields, ...(await itemsChange(tx, existing.id, input.items)) } })
       : await tx.order.create({ data: { shopId, customerId: customer.id, externalId: input.externalId, currency: shop.currency, ...fields, items } });
     await recordOrderPaid(tx, order, existing?.paidAt ?? null);
     return order;
   });
+}
+
+/**
+ * A re-sent order keeps its items (and their ids, which refunds and clients hold) when they are
+ * the same; different items replace them, unless a refund names one (ORDER_ITEMS_LOCKED).
+ */
+async function itemsChange(tx: Tx, orderId: string, items: UpsertOrderInput["items"]) {
+  const current = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, name: true, quantity: true, unitPrice: true, category: true, variants: true, _count: { select: { refundItems: true } } } });
+  const key = (list: ReadonlyArray<{ sku: string; name: string; quantity: number; unitPrice: number; category: string | null; variants: unknown }>) =>
+    JSON.stringify(list.map((item) => [item.sku, item.name, item.quantity, item.unitPrice, item.category, item.variants]).sort());
+  const wanted = items.map(orderItemRow);
+  if (key(current) === key(wanted)) return {};
+  if (current.some((item) => item._count.refundItems > 0)) fail("ORDER_ITEMS_LOCKED", "Refunds name items of this order: its items cannot change", ["input", "items"]);
+  return { items: { deleteMany: {}, create: wanted } };
+}
+
+/** An order item as stored: its category and variants trimmed, variants in the order given (exchanges.ts). */
+function orderItemRow(item: UpsertOrderInput["items"][number]) {
+  const { variants, category, ...line } = item;
+  return { ...line, category: category?.trim() || null, variants: (variants ?? []).map((variant) => ({ sku: variant.sku.trim(), unitPrice: variant.unitPrice })) };
 }

@@ -1,5 +1,6 @@
 import type { Tx } from "../db/tx.js";
 import type { UserErrorCode } from "../domain/errors.js";
+import type { AppCheckDef, CheckHealth } from "../domain/app-checks.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 
@@ -13,6 +14,8 @@ export interface TransitionHooks {
   before(tx: Tx, event: BeforeTransitionEvent): Promise<HookOutcome>;
   /** Queues the after-transition work of these transitions in the same transaction: one insert for all. */
   enqueueAfter(tx: Tx, transitions: ReadonlyArray<CommittedTransition>): Promise<string[]>;
+  /** Queues the work of a batch whose report was just stored, in the batch's transaction (apps' REFUND_BATCH_FINISHED). */
+  enqueueBatchFinished?(tx: Tx, batch: { id: string; shopId: string }): Promise<string[]>;
 }
 
 /** A transition as the unit of work writes it, enough to route its after-transition work. */
@@ -23,6 +26,8 @@ export interface CommittedTransition {
   action: RefundAction;
   fromStatus: RefundStatus | null;
   toStatus: RefundStatus;
+  /** Units of the refund's line items passed inspection in it: inventory may put them back on sale. */
+  restocks?: boolean;
 }
 
 /** The refund a hook is told about, as it was before the transition. */
@@ -53,6 +58,25 @@ export interface BeforeTransitionEvent {
 
 /** The before-hooks' verdict: go on (empty), veto with a userError, or hold for review. */
 export interface HookOutcome {
+  veto?: { by: string; code: UserErrorCode; message: string };
+  hold?: { by: string; reason: string };
+}
+
+/**
+ * Apps' synchronous before-transition checks (src/apps/checks.ts), declared here like the hooks.
+ * `ask` makes the HTTP calls and answers the outcome with every failure already turned into its
+ * check's failure policy; it never throws for an app's fault.
+ */
+export interface AppCheckRunner {
+  ask(checks: readonly AppCheckDef[], event: BeforeTransitionEvent, options?: { awaitRecord?: boolean }): Promise<AppCheckOutcome>;
+  /** The circuits of these checks as this process has seen them; null when none was called here. */
+  healthOf(checkIds: readonly string[]): CheckHealth | null;
+  /** A check was deleted: its circuit is dropped. */
+  forget(checkId: string): void;
+}
+
+/** The apps' verdict on one transition: go on (empty), veto with a userError, or hold it for a person. */
+export interface AppCheckOutcome {
   veto?: { by: string; code: UserErrorCode; message: string };
   hold?: { by: string; reason: string };
 }

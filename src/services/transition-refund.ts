@@ -1,7 +1,8 @@
 import { UserErrorsException } from "../domain/errors.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { changeRefunds } from "./refund-change.js";
+import { askAppChecksBeforeUnit } from "./app-checks.js";
+import { type RefundChange, changeRefunds } from "./refund-change.js";
 import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, refundScope, requireViewer } from "./viewer.js";
 
@@ -15,7 +16,7 @@ export interface TransitionRefundInput extends TransitionRequest {
 export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer | null, input: TransitionRefundInput) {
   const caller = requireViewer(viewer);
   const { refundId, expectedVersion, idempotencyKey, ...request } = input;
-  const change = {
+  const change: RefundChange = {
     refundId,
     request,
     actor: actorOf(caller),
@@ -23,9 +24,11 @@ export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer |
     scope: refundScope(caller),
     idempotencyKey: idempotencyKey?.trim() || null,
   };
+  // Apps' checks are asked first, outside the transaction (services/app-checks.ts).
+  const [checked] = await askAppChecksBeforeUnit(deps, [change]);
   const run = () =>
     inUnitOfWork(deps, async (unit) => {
-      const [result] = await changeRefunds(unit, deps.hooks, [change]);
+      const [result] = await changeRefunds(unit, deps.hooks, [checked!]);
       if (!result!.ok) throw new UserErrorsException(result!.userErrors);
       return { refund: result!.refund, transition: result!.transition };
     });
@@ -34,7 +37,7 @@ export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer |
   } catch (error) {
     // The same key sent for two refunds at once: the unique index lets one win; the retry
     // then finds the winner's transition and answers IDEMPOTENCY_KEY_REUSED (or its replay).
-    if (!(change.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!(checked!.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
     return run();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
+import type { RefundItemFacts } from "../domain/line-items.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
@@ -9,7 +10,7 @@ import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { Clock } from "./clock.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
-import type { TransitionHooks } from "./transition-hooks.js";
+import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
 export interface PaymentDispatch {
@@ -35,6 +36,7 @@ export interface WrittenRefund {
     refundBeforeReceipt: boolean;
     options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
     nextOrderAt: Date | null;
+    items: readonly RefundItemFacts[];
   } | null;
 }
 
@@ -64,6 +66,8 @@ export interface RefundServiceDeps {
   automation: RefundAutomation;
   /** Configuration every transition reads, cached per shop. */
   shopConfig: ShopConfig;
+  /** Apps' synchronous checks (src/apps/checks.ts); absent: no app is ever asked. */
+  appChecks?: AppCheckRunner;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */
@@ -91,6 +95,8 @@ export interface UnitOfWork {
   shopConfig: ShopConfig;
   /** Absent only where a change is made with no rules (the demo test moves its open refunds on by hand). */
   automation?: RefundAutomation;
+  /** Asks apps' checks about the changes no caller asked before the unit (see services/app-checks.ts). */
+  appChecks?: AppCheckRunner;
 }
 
 /**
@@ -104,7 +110,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig });
+    return work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks });
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;

@@ -1,6 +1,7 @@
 import type { Role } from "../domain/types.js";
 import type { Actor } from "../domain/types.js";
 import { fail } from "../domain/errors.js";
+import type { AppPermission } from "../apps/permissions.js";
 
 /** Who is calling: resolved from the bearer token once per request or WebSocket connection. */
 export interface Viewer {
@@ -13,6 +14,8 @@ export interface Viewer {
   /** The staff member a staff token belongs to, when it was issued for one (`assignedTo: ME`). */
   staffMemberId?: string | null;
   label: string | null;
+  /** Set for an app's token: the app acts with `role`, narrowed to these permissions (src/apps). */
+  app?: { id: string; permissions: readonly AppPermission[] } | null;
 }
 
 export const STAFF_ROLES: ReadonlySet<Role> = new Set(["PLATFORM_ADMIN", "SHOP_ADMIN", "AGENT", "WAREHOUSE", "FINANCE"]);

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseKind } from "../../src/db/database.js";
 import { createPgPool } from "../../src/db/pg-pool.js";
 import { MIGRATIONS_DIR, applyMigrations, pendingMigrations, readMigrations } from "../../src/db/migrate.js";
+import { everyPluginMigrations } from "../../src/plugin/loader.js";
 import {
   NO_FILTERS,
   diffDatabaseToSchema,
@@ -206,7 +207,7 @@ async function withEngineOnMigratedDatabase(kind: DatabaseKind, work: (engine: S
   try {
     const db = await openDatabase(testDb.options);
     try {
-      await applyMigrations(db);
+      await applyMigrations(db, { plugins: everyPluginMigrations() });
     } finally {
       await db.close(); // PGlite: the engine opens the same folder next, which must be free
     }

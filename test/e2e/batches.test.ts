@@ -39,6 +39,7 @@ type ProgressEvent = { refundBatchProgress: { finished: boolean; item: { refundI
 const holdOdd = definePlugin({
   name: "hold-odd",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     beforeTransition(event) {
       if (event.action === "CLASSIFY" && event.refund.requestedAmount === 7_777) return { holdForReview: { reason: "odd amount" } };

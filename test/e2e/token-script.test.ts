@@ -21,6 +21,7 @@ function runToken(env: Record<string, string>, args: string[]): Promise<{ code: 
 }
 
 const VIEWER = /* GraphQL */ `{ viewer { role shop { name } } }`;
+const CUSTOMER_VIEW = /* GraphQL */ `query ($orderId: ID!) { viewer { role shop { name } customer { externalId } } order(id: $orderId) { externalId } }`;
 
 describe.each(backends)("npm run token (%s)", (kind) => {
   let database: TestDatabase | undefined;
@@ -45,8 +46,27 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { database: kind, ready: true } });
     const shopName = `Token shop ${randomBytes(3).toString("hex")}`;
     const admin = new GraphQLClient(server.url, { headers: { authorization: `Bearer ${adminToken}` } });
-    const created = await admin.request<{ createShop: { userErrors: unknown[] } }>(`mutation ($name: String!) { createShop(input: { name: $name, currency: "CNY" }) { userErrors { code } } }`, { name: shopName });
+    const created = await admin.request<{ createShop: { shop: { id: string }; userErrors: unknown[] } }>(`mutation ($name: String!) { createShop(input: { name: $name, currency: "CNY" }) { shop { id } userErrors { code } } }`, { name: shopName });
     expect(created.createShop.userErrors).toEqual([]);
+    // A customer with an order, as the shop's order sync would send them, and one it does not own.
+    const shopId = created.createShop.shop.id;
+    const orderOf = async (customerExternalId: string) => {
+      const synced = await admin.request<{ upsertOrder: { order: { id: string } | null; userErrors: unknown[] } }>(
+        `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id } userErrors { code message } } }`,
+        { input: { shopId, externalId: `order-of-${customerExternalId}`, customerExternalId, items: [{ sku: "S", name: "Shoes", quantity: 1, unitPrice: 8900 }], paidAmount: 8900, paidAt: new Date().toISOString(), shippingStatus: "SHIPPED" } },
+      );
+      expect(synced.upsertOrder.userErrors).toEqual([]);
+      return synced.upsertOrder.order!.id;
+    };
+    for (const externalId of ["c-token", "c-other"]) {
+      const upserted = await admin.request<{ upsertCustomer: { userErrors: unknown[] } }>(
+        `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { userErrors { code message } } }`,
+        { input: { shopId, externalId, name: `Customer ${externalId}` } },
+      );
+      expect(upserted.upsertCustomer.userErrors).toEqual([]);
+    }
+    const ownOrder = await orderOf("c-token");
+    const otherOrder = await orderOf("c-other");
 
     if (kind === "pglite") {
       // One process at a time on the embedded database: refused while the server has it open.
@@ -63,6 +83,9 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     expect(agent.stdout).toMatch(/^rfp_[A-Za-z0-9_-]+\n$/);
     const shopAdmin = await runToken(env, ["--shop", shopName, "--role", "shop_admin"]);
     expect(shopAdmin.code).toBe(0);
+    const customer = await runToken(env, ["--shop", shopName, "--role", "CUSTOMER", "--customer", "c-token"]);
+    expect(customer.code).toBe(0);
+    expect(customer.stdout).toMatch(/^rfp_[A-Za-z0-9_-]+\n$/);
     const platform = await runToken(env, ["--role", "PLATFORM_ADMIN"]);
     expect(platform.code).toBe(0);
     const noCustomer = await runToken(env, ["--shop", shopName, "--role", "CUSTOMER", "--customer", "c-nobody"]);
@@ -77,6 +100,13 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     expect(await asAgent.request(VIEWER)).toEqual({ viewer: { role: "AGENT", shop: { name: shopName } } });
     const asPlatform = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${platform.stdout.trim()}` } });
     expect(await asPlatform.request(VIEWER)).toEqual({ viewer: { role: "PLATFORM_ADMIN", shop: null } });
+    // The customer's token acts as that customer: its own order, not another customer's.
+    const asCustomer = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${customer.stdout.trim()}` } });
+    expect(await asCustomer.request(CUSTOMER_VIEW, { orderId: ownOrder })).toEqual({
+      viewer: { role: "CUSTOMER", shop: { name: shopName }, customer: { externalId: "c-token" } },
+      order: { externalId: "order-of-c-token" },
+    });
+    expect(await asCustomer.request(CUSTOMER_VIEW, { orderId: otherOrder })).toMatchObject({ order: null });
     const asShopAdmin = new GraphQLClient(server!.url, { headers: { authorization: `Bearer ${shopAdmin.stdout.trim()}` } });
     // Made through createApiToken: audited like a token made over the API, by "npm run token".
     const { auditEntries } = await asShopAdmin.request<{ auditEntries: Array<{ action: string; actorName: string; actorRole: string }> }>(
@@ -85,6 +115,7 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     expect(auditEntries).toEqual([
       { action: "apiToken.create", actorName: "npm run token", actorRole: "PLATFORM_ADMIN" },
       { action: "apiToken.create", actorName: "npm run token", actorRole: "PLATFORM_ADMIN" },
+      { action: "apiToken.create", actorName: "npm run token", actorRole: "PLATFORM_ADMIN" },
     ]);
-  }, 90_000);
+  }, 240_000);
 });

@@ -95,6 +95,110 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.automaticRefund);
   });
 
+  /** A customer's shipped order of one item, and that item's id. */
+  async function shippedOrder(customerExternalId: string) {
+    const customer = await shop.customer(customerExternalId);
+    const orderId = await shop.order(customerExternalId, { paidAmount: 15_900, shippingStatus: "SHIPPED" });
+    const order = await shop.staff.AGENT.request<{ order: { items: Array<{ id: string }> } }>(`query ($id: ID!) { order(id: $id) { items { id } } }`, { id: orderId });
+    return { customer, orderId, orderItemId: order.order.items[0]!.id };
+  }
+
+  it("a request of line items costs one statement more than a request of the whole order (the items' insert)", async () => {
+    const counts: number[] = [];
+    for (const byItem of [false, true]) {
+      const { customer, orderId, orderItemId } = await shippedOrder(`request-items-${byItem}`);
+      const statements = await statementsOf(async () => {
+        const result = await customer.client.request<{ requestRefund: { userErrors: unknown[] } }>(REQUEST, {
+          input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", ...(byItem && { items: [{ orderItemId, quantity: 1 }] }) },
+        });
+        expect(result.requestRefund.userErrors).toEqual([]);
+      });
+      counts.push(statements.length);
+    }
+    expect(counts[1]).toBe(counts[0]! + 1);
+  });
+
+  it("PASS_INSPECTION with per-item results costs one statement more than without (the items' update); APPROVE costs the same", async () => {
+    const approves: number[] = [];
+    const inspections: number[] = [];
+    for (const byItem of [false, true]) {
+      const { customer, orderId, orderItemId } = await shippedOrder(`inspect-items-${byItem}`);
+      const requested = await customer.client.request<{ requestRefund: { refund: { id: string; items: Array<{ id: string }> } } }>(
+        `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { id items { id } } } }`,
+        { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", ...(byItem && { items: [{ orderItemId, quantity: 1 }] }) } },
+      );
+      const { id: refundId, items } = requested.requestRefund.refund;
+      const act = async (client: typeof customer.client, input: Record<string, unknown>) => {
+        const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId, ...input } });
+        expect(result.transitionRefund.userErrors).toEqual([]);
+      };
+      approves.push((await statementsOf(() => act(shop.staff.AGENT, { action: "APPROVE" }))).length);
+      await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF", trackingNumber: `SF-${byItem}` });
+      await act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" });
+      const itemResults = byItem ? { itemResults: items.map((item) => ({ refundItemId: item.id, passedQuantity: 1 })) } : {};
+      inspections.push((await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION", ...itemResults }))).length);
+    }
+    expect(approves[1]).toBe(approves[0]);
+    expect(inspections[1]).toBe(inspections[0]! + 1);
+  });
+
+  it(`a staff APPROVE of a return, carrying the shop's default return address, takes at most ${CEILING.approve} too`, async () => {
+    const created = await shop.staff.SHOP_ADMIN.request<{ createReturnAddress: { userErrors: unknown[] } }>(
+      `mutation ($input: CreateReturnAddressInput!) { createReturnAddress(input: $input) { userErrors { code } } }`,
+      { input: { label: "仓", recipient: "售后", phone: "021-5555-0100", province: "上海市", city: "上海市", street: "华腾路 88 号", requirements: "吊牌完好" } },
+    );
+    expect(created.createReturnAddress.userErrors).toEqual([]);
+    const customer = await shop.customer("return");
+    const orderId = await shop.order("return", { paidAmount: 15900, shippingStatus: "SHIPPED" });
+    // The request reads the shop's policies again (the address changed them): the cache is warm after.
+    const requested = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "NOT_AS_DESCRIBED" } });
+    const refundId = requested.requestRefund.refund.id;
+    const statements = await statementsOf(async () => {
+      const result = await shop.staff.AGENT.request<{ transitionRefund: { refund: { status: string }; userErrors: unknown[] } }>(APPROVE, { input: { refundId, action: "APPROVE" } });
+      expect(result.transitionRefund).toEqual({ refund: { id: refundId, status: "AWAITING_RETURN" }, userErrors: [] });
+    });
+    const refund = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } });
+    expect(refund.returnAddress).toMatchObject({ recipient: "售后", requirements: "吊牌完好" });
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.approve);
+  });
+
+  it("an exchange's APPROVE stays within APPROVE's ceiling; SHIP_REPLACEMENT costs what RECEIVE_RETURN does (one write of its own: the parcel's insert, the receipt's update)", async () => {
+    const customerExternalId = "exchange-cost";
+    const customer = await shop.customer(customerExternalId);
+    const placed = await shop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string; items: Array<{ id: string }> } } }>(
+      `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id items { id } } } }`,
+      {
+        input: {
+          externalId: "exchange-cost-order",
+          customerExternalId,
+          items: [{ sku: "RUN-42", name: "shoes", quantity: 1, unitPrice: 15_900, variants: [{ sku: "RUN-43", unitPrice: 15_900 }] }],
+          paidAmount: 15_900,
+          paidAt: new Date().toISOString(),
+          shippingStatus: "SHIPPED",
+        },
+      },
+    );
+    const { id: orderId, items } = placed.upsertOrder.order;
+    const requested = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, {
+      input: { orderId, type: "EXCHANGE", reasonCode: "ORDERED_BY_MISTAKE", items: [{ orderItemId: items[0]!.id, quantity: 1, exchangeSku: "RUN-43" }] },
+    });
+    const refundId = requested.requestRefund.refund.id;
+    const act = async (client: typeof customer.client, input: Record<string, unknown>) => {
+      const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId, ...input } });
+      expect(result.transitionRefund.userErrors).toEqual([]);
+    };
+    const approve = await statementsOf(() => act(shop.staff.AGENT, { action: "APPROVE" }));
+    expect(approve.length).toBeLessThanOrEqual(CEILING.approve);
+    await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "SF", trackingNumber: "SF-EXCHANGE-COST" });
+    const receive = await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" }));
+    await act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION" });
+    const ship = await statementsOf(() => act(shop.staff.WAREHOUSE, { action: "SHIP_REPLACEMENT", carrier: "SF", trackingNumber: "SF-REPLACEMENT-COST" }));
+    expect(ship.length).toBe(receive.length);
+    expect(receive.filter((sql) => /UPDATE "public"\."ReturnShipment"/.test(sql))).toHaveLength(1);
+    // Its one write (the notifications plugin's read of the message joins the parcel too).
+    expect(ship.filter((sql) => /^\s*(INSERT|UPDATE|DELETE)\b.*"ReplacementShipment"/s.test(sql))).toEqual([expect.stringMatching(/^INSERT INTO "public"\."ReplacementShipment"/)]);
+  });
+
   it("answers a list page in the same number of statements for 5 refunds and for 50", async () => {
     for (let index = 0; index < 50; index += 1) await requestShippedRefund(shop, `page-${index}`);
     await settled();

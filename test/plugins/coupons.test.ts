@@ -7,6 +7,7 @@ import { couponCode, isWrongSizeReturn, triggerKey } from "../../plugins/coupons
 import { couponSettings } from "../../plugins/coupons/settings.js";
 import type { HookDeliveryWorker } from "../../src/plugin/delivery-worker.js";
 import type { AfterTransitionEvent } from "../../src/plugin/index.js";
+import { pluginDb } from "../../src/plugin/plugin-db.js";
 import { backends } from "../support/databases.js";
 import {
   REQUEST_REFUND,
@@ -264,7 +265,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
       refund: row,
       transition: { ...refunded, action: refunded.action, from: refunded.fromStatus, to: refunded.toStatus, actor: { kind: refunded.actorKind } },
     } as unknown as AfterTransitionEvent;
-    const ctx = { shopId: row.shopId, settings: DEFAULTS, db: prisma, idempotencyKey: `coupons:${refunded.id}`, attempt: 3 };
+    const ctx = { shopId: row.shopId, settings: DEFAULTS, db: pluginDb(prisma, plugin, row.shopId), idempotencyKey: `coupons:${refunded.id}`, attempt: 3 };
     await Promise.all(Array.from({ length: 5 }, () => plugin.hooks!.afterTransition!(event, ctx)));
     const [reissued, ...duplicates] = await refundCoupons(customer.client, refund.id);
     expect(duplicates).toEqual([]);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BeforeTransitionDecision, definePlugin } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
+import { rawId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 
@@ -14,6 +15,7 @@ function flakyLedger() {
   const plugin = definePlugin({
     name: "flaky-ledger",
     version: "1.0.0",
+    apiVersion: 1,
     hooks: {
       afterTransition(event, ctx) {
         if (event.transition.to !== "REFUNDED") return;
@@ -30,6 +32,7 @@ function flakyLedger() {
 const vetoAndHold = definePlugin({
   name: "policy",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     beforeTransition(event) {
       if (event.action === "APPROVE" && event.note === "forbidden") return { veto: { message: "Policy says no" } };
@@ -44,6 +47,7 @@ let alwaysFail = true;
 const brokenCrm = definePlugin({
   name: "broken-crm",
   version: "1.0.0",
+  apiVersion: 1,
   hooks: {
     afterTransition(event) {
       if (alwaysFail && event.transition.action === "REQUEST") throw new Error("CRM is down");
@@ -136,10 +140,10 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const retried = await shop.staff.SHOP_ADMIN.request<{ retryPluginDelivery: { delivery: { status: string }; userErrors: unknown[] } }>(RETRY, { id: dead[0]!.id });
     expect(retried.retryPluginDelivery).toEqual({ delivery: { status: "PENDING" }, userErrors: [] });
     const settled = Date.now() + 10_000;
-    while ((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: dead[0]!.id } })).status !== "DELIVERED" && Date.now() < settled) {
+    while ((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: rawId(dead[0]!.id) } })).status !== "DELIVERED" && Date.now() < settled) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: dead[0]!.id } })).status).toBe("DELIVERED");
+    expect((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: rawId(dead[0]!.id) } })).status).toBe("DELIVERED");
     const again = await shop.staff.SHOP_ADMIN.request<{ retryPluginDelivery: { userErrors: Array<{ code: string }> } }>(RETRY, { id: dead[0]!.id });
     expect(again.retryPluginDelivery.userErrors.map((e) => e.code)).toEqual(["INVALID_INPUT"]);
   });

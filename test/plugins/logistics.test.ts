@@ -3,16 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type LogisticsSettings,
   applyTrackingEvent,
   flagStuckReturns,
   registerCarrierAdapter,
   shopIdFromParam,
   type TrackingEvent,
 } from "../../plugins/logistics/index.js";
+import type { LogisticsContext } from "../../plugins/logistics/tracking.js";
 import { pluginContexts } from "../../src/plugin/routes.js";
 import { REPLAY_WINDOW_SECONDS, signWebhook } from "../../plugins/logistics/webhook.js";
-import type { RouteContext } from "../../src/plugin/types.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
@@ -56,7 +55,7 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
   let server: TestServer;
   let shop: TestShop;
   let shopRawId: string;
-  let ctx: RouteContext<LogisticsSettings>;
+  let ctx: LogisticsContext;
   let customers = 0;
 
   beforeAll(async () => {
@@ -68,7 +67,7 @@ describe.each(backends)("logistics plugin on %s", (kind) => {
     });
     expect(configured.updatePluginSettings.userErrors).toEqual([]);
     // What the host hands the plugin's routes and tasks, built the way the host builds it.
-    ctx = pluginContexts(server.app.services, server.app.plugins)(server.app.plugins.plugins.get("logistics")!) as RouteContext<LogisticsSettings>;
+    ctx = pluginContexts(server.app.services, server.app.plugins)(server.app.plugins.plugins.get("logistics")!) as LogisticsContext;
   });
   afterAll(() => server?.stop());
 

@@ -59,6 +59,17 @@ describe("notification templates", () => {
     expect(resolveTemplate(overrides, "zh-CN", "REJECT", "REJECTED")).toBeNull();
   });
 
+  it("gives an exchange its own words where a refund's would be wrong, and a refund's elsewhere", () => {
+    expect(resolveTemplate({}, "en", "APPROVE", "AWAITING_RETURN", "EXCHANGE")).toBe(DEFAULT_TEMPLATES["EXCHANGE:AWAITING_RETURN"]!.en);
+    expect(resolveTemplate({}, "en", "APPROVE", "AWAITING_RETURN", "RETURN_AND_REFUND")).toBe(DEFAULT_TEMPLATES.AWAITING_RETURN!.en);
+    expect(resolveTemplate({}, "en", "RECEIVE_RETURN", "INSPECTING", "EXCHANGE")).toBe(DEFAULT_TEMPLATES.INSPECTING!.en);
+    expect(resolveTemplate({}, "zh-CN", "SHIP_REPLACEMENT", "EXCHANGED", "EXCHANGE")).toBe(DEFAULT_TEMPLATES["SHIP_REPLACEMENT:EXCHANGED"]!["zh-CN"]);
+    expect(resolveTemplate({ "EXCHANGE:REJECT": { en: "typed" } }, "en", "REJECT", "REJECTED", "EXCHANGE")).toBe("typed");
+    const issues = (templates: unknown) => notificationSettings.safeParse({ templates }).error?.issues.map((issue) => issue.path.join("."));
+    expect(issues({ "EXCHANGE:AWAITING_RETURN": { en: "x" }, "EXCHANGE:SHIP_REPLACEMENT:EXCHANGED": { en: "x" } })).toBeUndefined();
+    expect(issues({ EXCHANGE: { en: "x" }, "EXCHANGE:SHIPPED": { en: "x" } })).toEqual(["templates.EXCHANGE", "templates.EXCHANGE:SHIPPED"]);
+  });
+
   it("formats money like the API and working days per locale", () => {
     expect(formatMoney(8900, "CNY")).toBe("¥89.00");
     expect(formatMoney(1999, "USD")).toBe("$19.99");

@@ -39,7 +39,7 @@ const PLUGINS = ["crm-risk", "coupons", "logistics", "notifications"];
  * ID arguments are matched to a type by name (`refundId` → Refund, `id` of `order(id:)` →
  * Order); these names do not spell their type. Unknown ones get the victim's refund id.
  */
-const ID_NAME_TYPES: Record<string, string> = { member: "StaffMember", parent: "ReasonTag", batch: "RefundBatch", delivery: "PluginDelivery", token: "ApiToken", option: "ResolutionOption" };
+const ID_NAME_TYPES: Record<string, string> = { member: "StaffMember", parent: "ReasonTag", batch: "RefundBatch", delivery: "PluginDelivery", token: "ApiToken", option: "ResolutionOption", updateReturnAddress: "ReturnAddress" };
 
 /** Fields anyone may call, whose answer is the same for everyone (none yet). */
 const PUBLIC_FIELDS = new Set<string>([]);
@@ -187,6 +187,12 @@ describe.each(backends)("authorization generated from the schema on %s", (kind) 
       { id: b.refundId },
     );
     const bTokens = await shopB.staff.SHOP_ADMIN.request<{ apiTokens: Array<{ id: string }> }>(`{ apiTokens { id } }`);
+    // A refund of line items: its OrderItem and RefundItem nodes are the victim's too.
+    const bItems = await itemRefundOf(shopB, `victim-items-${tag}`);
+    const bAddress = await shopB.staff.SHOP_ADMIN.request<{ createReturnAddress: { returnAddress: { id: string } } }>(
+      `mutation { createReturnAddress(input: { label: "Victim Warehouse ${tag}", recipient: "r", phone: "p", province: "p", city: "c", street: "s" }) { returnAddress { id } } }`,
+    );
+    await shopB.staff.SHOP_ADMIN.request(`mutation { setReturnPolicy(input: { category: "victim", terms: "Victim Terms ${tag}" }) { userErrors { code } } }`);
     victims.otherShop = {
       ids: new Map([
         ["Shop", [shopB.shopId]],
@@ -196,8 +202,11 @@ describe.each(backends)("authorization generated from the schema on %s", (kind) 
         ["StaffMember", [member.createStaffMember.staffMember.id]],
         ["ReasonTag", [reasonTag.createReasonTag.reasonTag.id]],
         ["ApiToken", bTokens.apiTokens.map((token) => token.id)],
+        ["OrderItem", [bItems.orderItemId]],
+        ["RefundItem", [bItems.refundItemId]],
+        ["ReturnAddress", [bAddress.createReturnAddress.returnAddress.id]],
       ]),
-      markers: [`Victim Shop ${tag}`, `Victim Member ${tag}`, `Victim Tag ${tag}`, bRefund.refund.customer.name],
+      markers: [`Victim Shop ${tag}`, `Victim Member ${tag}`, `Victim Tag ${tag}`, bRefund.refund.customer.name, `Victim Warehouse ${tag}`, `Victim Terms ${tag}`],
       externalIds: [`victim-${tag}`],
     };
     victimShopIds = [rawId(shopB.shopId)];
@@ -232,6 +241,19 @@ describe.each(backends)("authorization generated from the schema on %s", (kind) 
     ];
   }, 120_000);
   afterAll(() => server?.stop());
+
+  /** A customer's shipped order and its refund of the order's one item, by item. */
+  async function itemRefundOf(shop: TestShop, customerExternalId: string) {
+    const customer = await shop.customer(customerExternalId);
+    const orderId = await shop.order(customerExternalId, { paidAmount: 15900, shippingStatus: "SHIPPED" });
+    const order = await shop.staff.AGENT.request<{ order: { items: Array<{ id: string }> } }>(`query ($id: ID!) { order(id: $id) { items { id } } }`, { id: orderId });
+    const orderItemId = order.order.items[0]!.id;
+    const requested = await customer.client.request<{ requestRefund: { refund: { items: Array<{ id: string }> } } }>(
+      `mutation ($input: RequestRefundInput!) { requestRefund(input: $input) { refund { items { id } } } }`,
+      { input: { orderId, type: "RETURN_AND_REFUND", reasonCode: "CHANGED_MIND", items: [{ orderItemId, quantity: 1 }] } },
+    );
+    return { orderItemId, refundItemId: requested.requestRefund.refund.items[0]!.id };
+  }
 
   function leaks(caller: Caller, answer: unknown): string[] {
     const data = dataOf(answer);

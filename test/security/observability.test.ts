@@ -11,6 +11,7 @@ import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } f
 const broken = definePlugin({
   name: "broken-field",
   version: "1.0.0",
+  apiVersion: 1,
   config: z.object({}),
   schema(builder) {
     builder.queryField("brokenField", (t) =>

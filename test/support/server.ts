@@ -19,7 +19,7 @@ export interface TestServer {
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, "plugins" | "hookDelivery" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger"> = {},
+  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"> = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
@@ -32,10 +32,13 @@ export async function startTestServer(
     paymentClaimMs: options.paymentClaimMs,
     plugins: options.plugins ?? [],
     hookDelivery: options.hookDelivery,
+    appChecks: options.appChecks,
+    appWebhooks: options.appWebhooks,
     clock: options.clock,
     timers: options.timers,
     redisUrl: options.redisUrl,
     logger: options.logger,
+    production: options.production,
     // Tests fire requests far faster than a client would: a budget they cannot drain, unless a
     // test is about the budget and passes its own.
     limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },

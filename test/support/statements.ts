@@ -11,5 +11,5 @@ export function isLastUsedStamp(sql: string): boolean {
  * delivery work that follows a claim, and the token's last-use stamp.
  */
 export function isBackgroundWork(sql: string): boolean {
-  return /SKIP LOCKED/.test(sql) || /"(PaymentRefundAttempt|PluginDelivery)"/.test(sql) || isLastUsedStamp(sql);
+  return /SKIP LOCKED/.test(sql) || /"(PaymentRefundAttempt|PluginDelivery|PluginProcess)"/.test(sql) || isLastUsedStamp(sql);
 }

@@ -1,0 +1,986 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 instant, e.g. `2026-11-24T08:00:00.000Z`. */
+  DateTime: { input: string; output: string; }
+  /** Any JSON value (plugin settings). */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type ActorKind =
+  | 'PLUGIN'
+  | 'RULE'
+  | 'SYSTEM'
+  | 'USER';
+
+export type AppCheckDecision =
+  /** The transition goes on. */
+  | 'CONTINUE'
+  /** The transition is not made; the refund waits for a person (HELD_FOR_REVIEW). */
+  | 'HOLD'
+  /** The transition is refused with a userError (the app's code when it is a UserErrorCode, else APP_VETO). */
+  | 'VETO';
+
+/** What a check that could not answer (timeout, network error, non-2xx, not an answer, open circuit) counts as. */
+export type AppCheckFailurePolicy =
+  | 'CONTINUE'
+  | 'HOLD';
+
+/** How one call of a check ended. */
+export type AppCheckOutcome =
+  /** The body was not JSON or named an unknown decision: the failure policy applied. */
+  | 'BAD_ANSWER'
+  /** The app answered a status other than 2xx: the failure policy applied. */
+  | 'BAD_STATUS'
+  /** Not called: the check's circuit is open after failures in a row; the failure policy applied. */
+  | 'CIRCUIT_OPEN'
+  /** The app answered CONTINUE. */
+  | 'CONTINUE'
+  /** The app answered HOLD. */
+  | 'HOLD'
+  /** The call failed (refused connection, DNS, an address the outbound rules refuse): the failure policy applied. */
+  | 'NETWORK_ERROR'
+  /** No whole answer within the check's timeoutMs: the failure policy applied. */
+  | 'TIMEOUT'
+  /** The app answered VETO. */
+  | 'VETO';
+
+export type AppCircuitStatus =
+  /** Calls go out. */
+  | 'CLOSED'
+  /** The next call is a trial: its success closes the circuit, its failure opens it again. */
+  | 'HALF_OPEN'
+  /** Failed too often in a row: not called (its failure policy applies) until the circuit half-opens. */
+  | 'OPEN';
+
+/** What an app's webhook is sent for. */
+export type AppEvent =
+  /** A batchTransitionRefunds run finished and its report was stored: sent once per batch. The document selects `refundBatchProgress(batchId: $batchId)` and declares `$batchId: ID!`, which the platform supplies; it reads the summary, e.g. `subscription ($batchId: ID!) { refundBatchProgress(batchId: $batchId) { batch { id action total succeeded failed } } }`. */
+  | 'REFUND_BATCH_FINISHED'
+  /** Units of a refund's line items passed inspection (the PASS_INSPECTION transition): an inventory system puts them back on sale. The document reads them as `refund { items { orderItem { sku } inspection { passedQuantity } } }`. */
+  | 'REFUND_ITEMS_RESTOCKED'
+  /** A refund was requested (its first transition, from nothing to REQUESTED). */
+  | 'REFUND_REQUESTED'
+  /** A refund moved from one status to another (every transition but the request). */
+  | 'REFUND_TRANSITIONED';
+
+/** What an app may do. Its token acts with its creator's role, narrowed to these. */
+export type AppPermission =
+  /** Read customers (names, tiers). */
+  | 'READ_CUSTOMERS'
+  /** Read orders and their items. */
+  | 'READ_ORDERS'
+  /** Read refunds, their transitions, items, shipments and reason tags. */
+  | 'READ_REFUNDS'
+  /** Take staff actions on refunds (transitionRefund, batchTransitionRefunds), as its creator's role may. */
+  | 'TRANSITION_REFUNDS';
+
+export type AppWebhookDeliveryStatus =
+  /** Every attempt failed: redeliverWebhook sends it again. */
+  | 'DEAD'
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Queued, or failed and waiting for its next attempt. */
+  | 'PENDING';
+
+/** Over a person's approval limit: REFUSE with APPROVAL_LIMIT_EXCEEDED, or SEND_TO_FINANCE (the refund goes to PENDING_FINANCE with that amount, for a second person). */
+export type ApprovalOverLimit =
+  | 'REFUSE'
+  | 'SEND_TO_FINANCE';
+
+export type AssignRefundsInput = {
+  /** Instead of refundIds: every refund it matches, at most 50. */
+  filter?: InputMaybe<RefundFilter>;
+  /** An active StaffMember of the shop; null unassigns. */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** At most 50. */
+  refundIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type AutomationActionInput = {
+  kind: AutomationActionKind;
+  /** TAG: a label (src/domain/labels.ts rules: letters, digits, space, - _ : . ; up to 40). */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** ASSIGN: the member whose queue; NOTIFY: the member whose inbox (or recipientRole). */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** NOTIFY: up to 500 characters; may use {{rule}}, {{status}}, {{refundId}}. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** NOTIFY: every member of this role (or memberId). */
+  recipientRole?: InputMaybe<AutomationNotifyRole>;
+  refundAction?: InputMaybe<RefundAction>;
+};
+
+export type AutomationActionKind =
+  /** Put the refund in a staff member's queue. */
+  | 'ASSIGN'
+  /** REQUESTED only: no refund at once, the request goes to review. */
+  | 'HOLD'
+  /** Leave `message` in a staff inbox (`staffNotifications`): the member's (`memberId`) or every member's of `recipientRole`, committed with the transition that triggered the rule. */
+  | 'NOTIFY'
+  /** Put `label` on the refund (`Refund.labels`). */
+  | 'TAG'
+  /** Take `refundAction` in the rule's name. */
+  | 'TRANSITION';
+
+export type AutomationConditionInput = {
+  /** One of amount, refundType, shippingStatus, reasonCode, parentReasonCode, customerTier, riskLevel, hoursSincePayment, hoursSinceDelivery, refundsLast30Days, onCareList. */
+  field: Scalars['String']['input'];
+  operator: AutomationOperator;
+  /** A number, a string, or (IN) a list of them. */
+  value: Scalars['JSON']['input'];
+};
+
+export type AutomationMatch =
+  | 'ALL'
+  | 'ANY';
+
+export type AutomationNotifyRole =
+  | 'AGENT'
+  | 'FINANCE'
+  | 'SHOP_ADMIN'
+  | 'WAREHOUSE';
+
+export type AutomationOperator =
+  | 'EQ'
+  | 'GT'
+  | 'GTE'
+  | 'IN'
+  | 'LT'
+  | 'LTE'
+  | 'NEQ';
+
+export type AutomationRiskLevel =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type AutomationTrigger =
+  | 'ENTERS_STATUS'
+  | 'REQUESTED';
+
+export type BatchTransitionRefundsInput = {
+  action: RefundAction;
+  /** APPROVE / PASS_INSPECTION: the amount for every refund (minor units). */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  /** The refunds the filter matches (at most 50, oldest first). */
+  filter?: InputMaybe<RefundFilter>;
+  /** A resent batch with the same key answers the first batch's report. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The refunds, at most 50. Give refundIds or filter, not both. */
+  refundIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Platform admins: the shop whose refunds these are. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** REFUND_COMPLETED: after a refund; REORDER: the exclusive offer when a wrong-size item is sent back. */
+export type CouponKind =
+  | 'REFUND_COMPLETED'
+  | 'REORDER';
+
+export type CreateApiTokenInput = {
+  /** Required for CUSTOMER tokens: the customer they act as. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** After this the token is refused; omitted: no expiry. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+  role: Role;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** Staff tokens: the active member of the shop they belong to, of the same role. */
+  staffMemberId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateAppCheckInput = {
+  /** The actions asked about: the ones people take (APPROVE, FINANCE_APPROVE, …). */
+  actions: Array<RefundAction>;
+  appId: Scalars['ID']['input'];
+  /** What a failed call counts as; default CONTINUE. */
+  onFailure?: InputMaybe<AppCheckFailurePolicy>;
+  /** Signs each call (X-Refund-Signature); write-only, 24 to 256 characters. */
+  secret: Scalars['String']['input'];
+  /** Must pass the outbound rules (a public address, or one OUTBOUND_ALLOW_HOSTS permits). */
+  targetUrl: Scalars['String']['input'];
+  /** How long a transition waits for the answer: 100 to 5000, default 2000. */
+  timeoutMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CreateAppInput = {
+  name: Scalars['String']['input'];
+  /** Each must be held by the caller's role. */
+  permissions: Array<AppPermission>;
+  /** Needed for platform admins. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateAppWebhookInput = {
+  appId: Scalars['ID']['input'];
+  event: AppEvent;
+  /** A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }` (for REFUND_BATCH_FINISHED: `refundBatchProgress(batchId: $batchId)` with `$batchId: ID!`): its data for each event is the body. Checked against the app's permissions. */
+  query: Scalars['String']['input'];
+  /** Signs every POST (X-Refund-Signature); at least 24 characters; write-only. */
+  secret: Scalars['String']['input'];
+  /** Where to POST: a public http(s) URL (OUTBOUND_ALLOW_HOSTS permits others). */
+  targetUrl: Scalars['String']['input'];
+};
+
+export type CreateAutomationRuleInput = {
+  action?: InputMaybe<AutomationActionInput>;
+  conditions?: InputMaybe<Array<AutomationConditionInput>>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  match?: InputMaybe<AutomationMatch>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<RefundStatus>;
+  stopAfterMatch?: InputMaybe<Scalars['Boolean']['input']>;
+  trigger?: InputMaybe<AutomationTrigger>;
+};
+
+export type CreateReasonTagInput = {
+  /** 2–40 characters of A–Z, 0–9 and _, starting with a letter; unique in the shop, never changes. */
+  code: Scalars['String']['input'];
+  /** 1–40 characters. */
+  label: Scalars['String']['input'];
+  /** A top-level tag to make this a sub-reason of (the tree is two levels deep). */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Needed for platform admins; shop admins act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateReturnAddressInput = {
+  city: Scalars['String']['input'];
+  district?: InputMaybe<Scalars['String']['input']>;
+  /** Absent: the default if it is the shop's first address. A later address is made the default with updateReturnAddress. */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The warehouse's name. */
+  label: Scalars['String']['input'];
+  phone: Scalars['String']['input'];
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province: Scalars['String']['input'];
+  recipient: Scalars['String']['input'];
+  /** What the parcel must hold, e.g. "unworn, tags attached, all accessories". */
+  requirements?: InputMaybe<Scalars['String']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  street: Scalars['String']['input'];
+};
+
+export type CreateShopInput = {
+  /** ISO-4217 code, e.g. CNY */
+  currency: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type CreateStaffMemberInput = {
+  name: Scalars['String']['input'];
+  /** SHOP_ADMIN, AGENT, WAREHOUSE or FINANCE; the member's tokens have this role. */
+  role: Role;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CustomerFilter = {
+  /** true: on the care list now; false: not on it. */
+  inCare?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type DeleteAppCheckInput = {
+  checkId: Scalars['ID']['input'];
+};
+
+export type DeleteAppInput = {
+  appId: Scalars['ID']['input'];
+};
+
+export type DeleteAppWebhookInput = {
+  webhookId: Scalars['ID']['input'];
+};
+
+export type DeleteAutomationRuleInput = {
+  ruleId: Scalars['ID']['input'];
+};
+
+export type HandlingTimeBucketKey =
+  | 'ONE_TO_THREE_DAYS'
+  | 'OVER_SEVEN_DAYS'
+  | 'THREE_TO_SEVEN_DAYS'
+  | 'UNDER_24H';
+
+export type HypotheticalRefundInput = {
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  customerTier?: InputMaybe<Scalars['String']['input']>;
+  /** Leave out for an order not delivered (unknown). */
+  hoursSinceDelivery?: InputMaybe<Scalars['Int']['input']>;
+  hoursSincePayment?: InputMaybe<Scalars['Int']['input']>;
+  parentReasonCode?: InputMaybe<Scalars['String']['input']>;
+  reasonCode?: InputMaybe<Scalars['String']['input']>;
+  refundType?: InputMaybe<RefundType>;
+  refundsLast30Days?: InputMaybe<Scalars['Int']['input']>;
+  riskLevel?: InputMaybe<AutomationRiskLevel>;
+  shippingStatus?: InputMaybe<OrderShippingStatus>;
+  status?: InputMaybe<RefundStatus>;
+};
+
+export type ItemResultInput = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Units that passed: 0 to the item's quantity; the rest failed. */
+  passedQuantity: Scalars['Int']['input'];
+  /** A `RefundItem.id` of the refund. */
+  refundItemId: Scalars['ID']['input'];
+};
+
+/** WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only. */
+export type NotificationChannel =
+  | 'IN_APP'
+  | 'WEBHOOK';
+
+/** PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile. */
+export type NotificationStatus =
+  | 'CANCELLED'
+  | 'PENDING'
+  | 'SENT';
+
+export type OrderFilter = {
+  /** The orders of this Customer. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** true: orders with at least one refund (any status); false: orders with none. */
+  hasRefunds?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Paid at or after this instant. */
+  paidAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Paid before this instant. */
+  paidBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Part of the order's externalId (case-insensitive). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  shippingStatuses?: InputMaybe<Array<OrderShippingStatus>>;
+  /** Required for platform admins: whose orders. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type OrderItemInput = {
+  /** The shop's product category: return policies may be set per category (`setReturnPolicy`). */
+  category?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  quantity: Scalars['Int']['input'];
+  sku: Scalars['String']['input'];
+  /** Minor units. */
+  unitPrice: Scalars['Int']['input'];
+  /** Other SKUs the customer may exchange this item for; kept as given, fixed once refunds name the item. */
+  variants?: InputMaybe<Array<OrderItemVariantInput>>;
+};
+
+export type OrderItemVariantInput = {
+  sku: Scalars['String']['input'];
+  /** Minor units: at most the item's for an exchange to be possible without a payment. */
+  unitPrice: Scalars['Int']['input'];
+};
+
+export type OrderShippingStatus =
+  | 'DELIVERED'
+  | 'NOT_SHIPPED'
+  | 'SHIPPED';
+
+export type PluginDeliveryStatus =
+  | 'DEAD'
+  | 'DELIVERED'
+  | 'PENDING';
+
+export type RateRefundInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  refundId: Scalars['ID']['input'];
+  /** 1 to 5. */
+  score: Scalars['Int']['input'];
+};
+
+export type RedeliverWebhookInput = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+export type RefundAction =
+  | 'ACCEPT_OFFER'
+  | 'APPROVE'
+  | 'CANCEL'
+  | 'CLASSIFY'
+  | 'CONFIRM_NOT_RECEIVED'
+  | 'FAIL_INSPECTION'
+  | 'FINANCE_APPROVE'
+  | 'FINANCE_REJECT'
+  | 'OFFER_RESOLUTION'
+  | 'PASS_INSPECTION'
+  | 'PAYMENT_FAILED'
+  | 'PAYMENT_SUCCEEDED'
+  | 'RECEIVE_RETURN'
+  | 'REJECT'
+  | 'REQUEST'
+  | 'RETRY_PAYMENT'
+  | 'SHIP_REPLACEMENT'
+  | 'SUBMIT_RETURN_SHIPMENT';
+
+export type RefundEventFilter = {
+  actions?: InputMaybe<Array<RefundAction>>;
+  /** Required for platform admins: whose events. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only transitions into these statuses. */
+  statuses?: InputMaybe<Array<RefundStatus>>;
+};
+
+export type RefundFilter = {
+  /** `ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id. */
+  assignedTo?: InputMaybe<Scalars['String']['input']>;
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Refunds carrying any of these labels (staff only). */
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Rated at or after this time. */
+  ratedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Rated before this time. */
+  ratedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Rated at most this score (1–5), e.g. ratingMax: 2 for the unhappy ones; only rated refunds match. */
+  ratingMax?: InputMaybe<Scalars['Int']['input']>;
+  /** Rated at least this score (1–5); only rated refunds match. */
+  ratingMin?: InputMaybe<Scalars['Int']['input']>;
+  /** Reason tag codes; a top-level reason also matches refunds tagged with its sub-reasons. */
+  reasonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Order reference, customer name or reference, or description. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  shippingStatuses?: InputMaybe<Array<OrderShippingStatus>>;
+  /** true: past their deadline; false: not (or no deadline). */
+  slaBreached?: InputMaybe<Scalars['Boolean']['input']>;
+  statuses?: InputMaybe<Array<RefundStatus>>;
+  types?: InputMaybe<Array<RefundType>>;
+};
+
+export type RefundItemInput = {
+  /** EXCHANGE only (and required there): the variant wanted instead, one of `OrderItem.variants`. */
+  exchangeSku?: InputMaybe<Scalars['String']['input']>;
+  /** An `OrderItem.id` of the order. */
+  orderItemId: Scalars['ID']['input'];
+  /** Units to refund: at least 1, at most what is left of the item. */
+  quantity: Scalars['Int']['input'];
+};
+
+export type RefundLabelsInput = {
+  /** Each up to 40 characters: letters, digits, spaces, '-', '_', ':' and '.'; stored trimmed and lower-cased. */
+  labels: Array<Scalars['String']['input']>;
+  refundId: Scalars['ID']['input'];
+};
+
+export type RefundOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'REQUESTED_AMOUNT_ASC'
+  | 'REQUESTED_AMOUNT_DESC'
+  | 'SLA_DUE_AT_ASC'
+  | 'UPDATED_AT_DESC';
+
+export type RefundRiskLevel =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type RefundStatus =
+  | 'AWAITING_CUSTOMER'
+  | 'AWAITING_REPLACEMENT'
+  | 'AWAITING_RETURN'
+  | 'AWAITING_WAREHOUSE'
+  | 'CANCELLED'
+  | 'EXCHANGED'
+  | 'INSPECTING'
+  | 'PENDING_FINANCE'
+  | 'PENDING_REVIEW'
+  | 'REFUNDED'
+  | 'REFUNDING'
+  | 'REFUND_FAILED'
+  | 'REJECTED'
+  | 'REQUESTED'
+  | 'RETURN_IN_TRANSIT';
+
+export type RefundType =
+  | 'EXCHANGE'
+  | 'REFUND_ONLY'
+  | 'RETURN_AND_REFUND';
+
+export type RequestRefundInput = {
+  /** Minor units; defaults to what is still refundable on the order, or with `items` to their paid value. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Repeating a request with the same key returns the first refund. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Some units of some order items; left out: the whole order. */
+  items?: InputMaybe<Array<RefundItemInput>>;
+  orderId: Scalars['ID']['input'];
+  /** Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`. */
+  overridePolicy?: InputMaybe<ReturnPolicyOverrideInput>;
+  /** A code of `reasonTags`. */
+  reasonCode: Scalars['String']['input'];
+  type: RefundType;
+};
+
+export type ResolutionKind =
+  | 'KEEP_ITEM_WITH_COMPENSATION'
+  | 'RETURN_WITH_FULL_REFUND';
+
+export type ResolutionOfferInput = {
+  /** Minor units; required for a compensation, defaults to the requested amount otherwise. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  kind: ResolutionKind;
+};
+
+export type RetryPluginDeliveryInput = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+/** Goods that come back only with a quality problem. */
+export type ReturnExemption =
+  | 'DIGITAL'
+  | 'FRESH_FOOD'
+  | 'MADE_TO_ORDER'
+  | 'OPENED_HYGIENE';
+
+export type ReturnPolicyOverrideInput = {
+  /** Why the policy is set aside. */
+  reason: Scalars['String']['input'];
+};
+
+export type ReturnPolicyScope =
+  /** Items of one category. */
+  | 'CATEGORY'
+  /** No policy stored: the platform's default. */
+  | 'DEFAULT'
+  /** Shop-wide. */
+  | 'SHOP'
+  /** Items whose SKU matches a pattern. */
+  | 'SKU';
+
+export type ReturnReasonClass =
+  /** The customer's choice (e.g. CHANGED_MIND). */
+  | 'NO_REASON'
+  /** A quality problem (e.g. NOT_AS_DESCRIBED): the longer window, exemptions do not apply. */
+  | 'QUALITY';
+
+export type RevokeApiTokenInput = {
+  tokenId: Scalars['ID']['input'];
+};
+
+export type Role =
+  | 'AGENT'
+  | 'CUSTOMER'
+  | 'FINANCE'
+  | 'INTEGRATION'
+  | 'PLATFORM_ADMIN'
+  | 'SHOP_ADMIN'
+  | 'WAREHOUSE';
+
+export type RotateApiTokenInput = {
+  /** The new expiry; omitted: the old one stays. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  tokenId: Scalars['ID']['input'];
+};
+
+export type RotateAppWebhookSecretInput = {
+  secret: Scalars['String']['input'];
+  webhookId: Scalars['ID']['input'];
+};
+
+export type SetApprovalLimitInput = {
+  /** true: the automation rules' and timers' limit. */
+  automationRules?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Minor units, 0 to 100000000; null removes the limit. */
+  maxAmount?: InputMaybe<Scalars['Int']['input']>;
+  /** A StaffMember of the shop: its own limit, higher or lower than its role's. */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** One of SHOP_ADMIN, AGENT, WAREHOUSE, FINANCE. */
+  role?: InputMaybe<Role>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SetAutomationTimerInput = {
+  action?: InputMaybe<RefundAction>;
+  minutes?: InputMaybe<Scalars['Int']['input']>;
+  /** The actor name of its transitions; a default says what it does. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  status: RefundStatus;
+};
+
+export type SetReturnPolicyInput = {
+  /** The policy of this category (`OrderItemInput.category`); with no category and no skuPattern: the shop-wide policy. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** One of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE; null: none (shop-wide's applies). */
+  exemption?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 365; absent: unchanged; null: the shop-wide (or default) value. */
+  noReasonDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 365, not shorter than noReasonDays; absent: unchanged; null: the shop-wide (or default) value. */
+  qualityDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Shop-wide only: reason codes that count as quality problems. */
+  qualityReasonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** true: delete this policy (shop-wide: back to the default). */
+  remove?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** The policy of SKUs matching this pattern: letters, digits, . _ - / and * (any characters). */
+  skuPattern?: InputMaybe<Scalars['String']['input']>;
+  /** The policy's words, quoted to the customer (at most 500 characters). */
+  terms?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SetSlaPolicyInput = {
+  /** 1 to 86400 (60 days); null or 0 removes the deadline. */
+  minutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** A non-terminal status. */
+  status: RefundStatus;
+};
+
+export type SimulateAutomationRulesInput = {
+  /** Instead of refundId: a hypothetical refund entering `status` (default REQUESTED); facts left out are unknown. */
+  refund?: InputMaybe<HypotheticalRefundInput>;
+  /** An existing refund: the rules of the status it is in, over its facts. */
+  refundId?: InputMaybe<Scalars['ID']['input']>;
+  /** For platform admins with a hypothetical refund. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type TransitionRefundInput = {
+  action: RefundAction;
+  /** APPROVE / PASS_INSPECTION: a partial amount in minor units. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  /** SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT */
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  /** Act only if the refund is still at this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Resending the same change with the same key (e.g. after a lost answer) returns the first answer instead of a VERSION_CONFLICT. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** PASS_INSPECTION of a refund with items: one result per item; the approved amount follows unless `amount` is set. Left out: every unit passed. */
+  itemResults?: InputMaybe<Array<ItemResultInput>>;
+  /** Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** OFFER_RESOLUTION */
+  offerOptions?: InputMaybe<Array<ResolutionOfferInput>>;
+  /** ACCEPT_OFFER: one of `Refund.resolutionOptions`. */
+  optionId?: InputMaybe<Scalars['ID']['input']>;
+  refundId: Scalars['ID']['input'];
+  /** SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT */
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateAppInput = {
+  appId: Scalars['ID']['input'];
+  /** false: the app's token is refused and its webhooks are not sent. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateAutomationRuleInput = {
+  action?: InputMaybe<AutomationActionInput>;
+  conditions?: InputMaybe<Array<AutomationConditionInput>>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  match?: InputMaybe<AutomationMatch>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  ruleId: Scalars['ID']['input'];
+  status?: InputMaybe<RefundStatus>;
+  stopAfterMatch?: InputMaybe<Scalars['Boolean']['input']>;
+  trigger?: InputMaybe<AutomationTrigger>;
+};
+
+export type UpdatePluginSettingsInput = {
+  plugin: Scalars['String']['input'];
+  /** Validated by the plugin's settings schema; omitted keys take defaults. */
+  settings: Scalars['JSON']['input'];
+  /** Needed for platform admins. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type UpdateReasonTagInput = {
+  /** true archives (kept on old refunds, refused for new requests); false brings it back. */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  /** A new label, 1–40 characters. The code never changes. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Move under this top-level tag; `null` makes the tag top-level; leave it out to keep it where it is. A tag with sub-reasons cannot move under another (REASON_TAG_TOO_DEEP); under itself or its own sub-reason is REASON_TAG_CYCLE. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type UpdateReturnAddressInput = {
+  city?: InputMaybe<Scalars['String']['input']>;
+  district?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** true: returns approved from now on go here (the former default stops being it). */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province?: InputMaybe<Scalars['String']['input']>;
+  recipient?: InputMaybe<Scalars['String']['input']>;
+  requirements?: InputMaybe<Scalars['String']['input']>;
+  street?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateShopSettingsInput = {
+  /** 0 (no care list) to 365; absent leaves it. */
+  careDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 0..1 (0.08 = 8%); null clears it, absent leaves it. */
+  industryRefundRate?: InputMaybe<Scalars['Float']['input']>;
+  /** REFUSE (APPROVAL_LIMIT_EXCEEDED) or SEND_TO_FINANCE; absent leaves it. */
+  overLimit?: InputMaybe<ApprovalOverLimit>;
+  /** Needed for platform admins; shop admins act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** IANA time zone, e.g. Asia/Shanghai; absent leaves it. */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateStaffMemberInput = {
+  /** false: no new refunds, tokens stop working; assigned refunds stay assigned until reassigned. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  memberId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertCustomerInput = {
+  /** The shop's own customer reference. */
+  externalId: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  refundBeforeReceipt?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** Free-form tier, e.g. STANDARD or VIP. */
+  tier?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertOrderInput = {
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  customerExternalId: Scalars['String']['input'];
+  /** DELIVERED only: when it arrived; default: when first sent as DELIVERED. */
+  deliveredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  externalId: Scalars['String']['input'];
+  items: Array<OrderItemInput>;
+  /** Minor units. */
+  paidAmount: Scalars['Int']['input'];
+  paidAt: Scalars['DateTime']['input'];
+  shippingStatus: OrderShippingStatus;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The stable code of a `UserError`: clients switch on it. The list only grows; a code is never renamed. */
+export type UserErrorCode =
+  /** The rule's or timer's action cannot be taken from its trigger's status. */
+  | 'ACTION_NOT_ALLOWED_FROM_TRIGGER'
+  /** The refund's status does not allow this action (see `availableActions`). */
+  | 'ACTION_NOT_ALLOWED_IN_STATUS'
+  /** The token's role may not take this action. */
+  | 'ACTION_NOT_PERMITTED'
+  /** The refund was rated already; a rating cannot be changed. */
+  | 'ALREADY_RATED'
+  /** The amount is more than the paid value of the items named. */
+  | 'AMOUNT_EXCEEDS_ITEMS_VALUE'
+  /** More than what is left to refund on the order (paid minus what other refunds hold). */
+  | 'AMOUNT_EXCEEDS_REFUNDABLE'
+  /** The amount is above what this person may approve: someone with a higher limit must. */
+  | 'APPROVAL_LIMIT_EXCEEDED'
+  /** An app may be granted only permissions its creator's role holds; the message names the others. */
+  | 'APP_PERMISSION_NOT_HELD'
+  /** An app's before-transition check refused the action with a code of its own (kept at the start of the message); the message says which app and why. */
+  | 'APP_VETO'
+  /** Enabled rules could move a refund round in a circle with no person acting. */
+  | 'AUTOMATION_RULE_CYCLE'
+  /** The batch (or its filter) names no refund. */
+  | 'BATCH_EMPTY'
+  /** The batch (or its filter) names more refunds than one batch may act on. */
+  | 'BATCH_TOO_LARGE'
+  /** The request must name the customer it is for. */
+  | 'CUSTOMER_REQUIRED'
+  /** The same order item is named more than once in one request. */
+  | 'DUPLICATE_ORDER_ITEM'
+  /** The shop has a reason tag with this code already. */
+  | 'DUPLICATE_REASON_CODE'
+  /** The shop has a rule with this name already. */
+  | 'DUPLICATE_RULE_NAME'
+  /** The variant asked for costs more than the order item: the exchange is refused (no payments are taken). */
+  | 'EXCHANGE_COSTS_MORE'
+  /** An EXCHANGE request names its items, each with the `exchangeSku` it is exchanged for. */
+  | 'EXCHANGE_ITEMS_REQUIRED'
+  /** The `exchangeSku` is the order item's own SKU: an exchange is for another variant. */
+  | 'EXCHANGE_SAME_SKU'
+  /** `exchangeSku` was given on a request that is not of type EXCHANGE. */
+  | 'EXCHANGE_SKU_NOT_ALLOWED'
+  /** The `exchangeSku` is not one of the order item's `variants`. */
+  | 'EXCHANGE_SKU_NOT_A_VARIANT'
+  /** The token's role (or shop) may not do this. */
+  | 'FORBIDDEN'
+  /** An app's before-transition check holds the refund for a person to review (its answer, or its failure policy when it could not answer in time): the action was not taken. */
+  | 'HELD_FOR_REVIEW'
+  /** The idempotency key was used already for a different request. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** An amount is not a positive whole number of minor units. */
+  | 'INVALID_AMOUNT'
+  /** Not an ISO-4217 currency code, or not the shop's currency. */
+  | 'INVALID_CURRENCY'
+  /** A value of the input is malformed or out of range; `field` says which. */
+  | 'INVALID_INPUT'
+  /** A label is empty, too long or has characters labels may not have (letters, digits, space, - _ : . up to 40), or more than 20 are given. */
+  | 'INVALID_LABEL'
+  /** A NOTIFY message is empty, too long, or names a variable other than {{rule}}, {{status}}, {{refundId}}. */
+  | 'INVALID_MESSAGE_TEMPLATE'
+  /** A quantity is not a whole number in its range: at least 1 in a request; 0 to the item's quantity as a passed quantity. */
+  | 'INVALID_QUANTITY'
+  /** A NOTIFY action needs exactly one recipient: an active staff member of the shop, or a staff role. */
+  | 'INVALID_RECIPIENT'
+  /** A return window is not a whole number of days from 1 to 365, or the quality window is shorter than the no-reason one. */
+  | 'INVALID_RETURN_WINDOW'
+  /** The condition's value does not fit its field and operator. */
+  | 'INVALID_RULE_VALUE'
+  /** A SKU pattern is empty, too long, only wildcards, or has characters other than letters, digits, . _ - / and *. */
+  | 'INVALID_SKU_PATTERN'
+  /** The token is malformed, unknown, revoked or expired, or its staff member is inactive. */
+  | 'INVALID_TOKEN'
+  /** Per-item inspection results must name each item of the refund exactly once, and only its items. */
+  | 'ITEM_RESULTS_MISMATCH'
+  /** The action needs a note saying why. */
+  | 'NOTE_REQUIRED'
+  /** Per-item results pass no unit at all: use FAIL_INSPECTION instead. */
+  | 'NOTHING_PASSED_INSPECTION'
+  /** The id names nothing this token may see (another shop's data answers this too). */
+  | 'NOT_FOUND'
+  /** The item is exempt from returns without a quality problem under the shop's policy (fresh food, made to order, digital, opened hygiene goods); staff may request it with `overridePolicy`. */
+  | 'NOT_RETURNABLE'
+  /** OFFER_RESOLUTION needs at least one option. */
+  | 'OFFER_OPTIONS_REQUIRED'
+  /** The operator does not apply to the condition's field. */
+  | 'OPERATOR_NOT_FOR_FIELD'
+  /** The option is not one offered on this refund. */
+  | 'OPTION_NOT_FOUND'
+  /** The order's items cannot change once refunds name them. */
+  | 'ORDER_ITEMS_LOCKED'
+  /** The order item is not one of the order's items (another order's or shop's item answers this too). */
+  | 'ORDER_ITEM_NOT_IN_ORDER'
+  /** A plugin's before-hook refused the action; the message says which plugin and why. */
+  | 'PLUGIN_VETO'
+  /** More units of an order item than were bought. */
+  | 'QUANTITY_EXCEEDS_PURCHASED'
+  /** More units of an order item than are left to refund (bought, less what open and refunded refunds hold). */
+  | 'QUANTITY_EXCEEDS_REFUNDABLE'
+  /** The time to rate this refund has passed. */
+  | 'RATING_WINDOW_CLOSED'
+  /** The reason tag (or its parent) is archived: choose a live one. */
+  | 'REASON_ARCHIVED'
+  /** The move would make a reason tag its own ancestor. */
+  | 'REASON_TAG_CYCLE'
+  /** Reason tags are two levels deep at most. */
+  | 'REASON_TAG_TOO_DEEP'
+  /** A refund can be rated only once it has ended. */
+  | 'REFUND_NOT_ENDED'
+  /** The refund has ended (refunded, rejected or cancelled): nothing more can be done. */
+  | 'REFUND_TERMINAL'
+  /** SHIP_REPLACEMENT needs the replacement parcel's carrier and tracking number. */
+  | 'REPLACEMENT_SHIPMENT_REQUIRED'
+  /** A shop has exactly one default return address: its first address is the default, the default cannot be unset (make another one the default), and a new address cannot be a second default (make it the default with updateReturnAddress). */
+  | 'RETURN_ADDRESS_DEFAULT'
+  /** A return address misses a required field (label, recipient, phone, province, city, street) or a field is too long; `field` says which. */
+  | 'RETURN_ADDRESS_INCOMPLETE'
+  /** A return shipment needs a carrier and a tracking number. */
+  | 'RETURN_SHIPMENT_REQUIRED'
+  /** The shop's return policy window for this item and reason has passed (the message quotes the policy); staff may request it with `overridePolicy`. */
+  | 'RETURN_WINDOW_CLOSED'
+  /** The staff member is no longer active. */
+  | 'STAFF_MEMBER_INACTIVE'
+  /** A timer's minutes are outside 1 minute to 60 days. */
+  | 'TIMER_OUT_OF_RANGE'
+  /** The refund would carry more than 20 labels: remove some first. */
+  | 'TOO_MANY_LABELS'
+  /** No API token was sent: send `Authorization: Bearer <token>`. */
+  | 'UNAUTHENTICATED'
+  /** The exemption is not one of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE. */
+  | 'UNKNOWN_EXEMPTION_KIND'
+  /** The reason code is not one of the shop's `reasonTags`. */
+  | 'UNKNOWN_REASON_CODE'
+  /** A rule condition names a field rules do not know. */
+  | 'UNKNOWN_RULE_FIELD'
+  /** An outbound URL is not allowed (a private address, or not http(s)). */
+  | 'URL_NOT_ALLOWED'
+  /** The refund changed since the `expectedVersion` given: reload it and decide again. */
+  | 'VERSION_CONFLICT'
+  /** The delivery is still queued or being sent: only a delivered or dead one is sent again. */
+  | 'WEBHOOK_DELIVERY_PENDING'
+  /** The webhook's query is not one subscription with one root field (refundEvents) valid against the schema; the message gives the line and column. */
+  | 'WEBHOOK_QUERY_INVALID'
+  /** The webhook's query selects a field the app's permissions do not let it read; the message names it with its line and column. */
+  | 'WEBHOOK_QUERY_NOT_PERMITTED'
+  /** The webhook's query does not parse; the message gives the line and column. */
+  | 'WEBHOOK_QUERY_SYNTAX'
+  /** A webhook secret is at least 24 characters (and at most 256). */
+  | 'WEBHOOK_SECRET_TOO_SHORT';
+
+export type AgentQueueQueryVariables = Exact<{
+  assignedTo?: InputMaybe<Scalars['String']['input']>;
+  statuses?: InputMaybe<Array<RefundStatus> | RefundStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AgentQueueQuery = { __typename?: 'Query', refunds: { __typename?: 'QueryRefundsConnection', edges: Array<{ __typename?: 'QueryRefundsConnectionEdge', cursor: string, node: { __typename?: 'Refund', id: string, status: RefundStatus, type: RefundType, version: number, slaDueAt?: string | null, slaBreached: boolean, availableActions: Array<RefundAction>, createdAt: string, requestedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, customer: { __typename?: 'Customer', id: string, name: string }, reason: { __typename?: 'ReasonTag', code: string, label: string } } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type BatchTransitionRefundsMutationVariables = Exact<{
+  input: BatchTransitionRefundsInput;
+}>;
+
+
+export type BatchTransitionRefundsMutation = { __typename?: 'Mutation', batchTransitionRefunds: { __typename?: 'BatchTransitionRefundsPayload', batch?: { __typename?: 'RefundBatch', id: string, total: number, succeeded: number, failed: number, amountTotal: { __typename?: 'Money', amount: number, currency: string }, failuresByCode: Array<{ __typename?: 'RefundBatchFailureCount', code: string, count: number }> } | null, results?: Array<{ __typename?: 'RefundBatchResult', refundId: string, ok: boolean, refund?: { __typename?: 'Refund', id: string, status: RefundStatus, version: number } | null, userErrors: Array<{ __typename?: 'UserError', code: UserErrorCode, field?: Array<string> | null, message: string }> }> | null, userErrors: Array<{ __typename?: 'UserError', code: UserErrorCode, field?: Array<string> | null, message: string }> } };
+
+export type RefundMetricsQueryVariables = Exact<{
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type RefundMetricsQuery = { __typename?: 'Query', refundMetrics: { __typename?: 'RefundMetrics', from: string, to: string, timeZone: string, orderCount: number, refundCount: number, refundRate: number, refundedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, reasons: Array<{ __typename?: 'ReasonShare', count: number, share: number, reason: { __typename?: 'ReasonTag', code: string, label: string } }>, trend: Array<{ __typename?: 'RefundMetricsDay', date: string, orders: number, refunds: number, refundRate: number }> } };
+
+export type TransitionRefundMutationVariables = Exact<{
+  input: TransitionRefundInput;
+}>;
+
+
+export type TransitionRefundMutation = { __typename?: 'Mutation', transitionRefund: { __typename?: 'TransitionRefundPayload', refund?: { __typename?: 'Refund', id: string, status: RefundStatus, version: number, availableActions: Array<RefundAction>, approvedAmount?: { __typename?: 'Money', amount: number, currency: string } | null } | null, transition?: { __typename?: 'RefundTransition', id: string, action: RefundAction, from?: RefundStatus | null, to: RefundStatus, version: number, createdAt: string } | null, userErrors: Array<{ __typename?: 'UserError', code: UserErrorCode, field?: Array<string> | null, message: string }> } };
+
+export type FollowRefundSubscriptionVariables = Exact<{
+  refundId: Scalars['ID']['input'];
+  afterVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type FollowRefundSubscription = { __typename?: 'Subscription', refundStatusChanged: { __typename?: 'RefundTransition', id: string, action: RefundAction, from?: RefundStatus | null, to: RefundStatus, version: number, createdAt: string, amount?: { __typename?: 'Money', amount: number, currency: string, formatted: string } | null } };
+
+export type RequestRefundMutationVariables = Exact<{
+  input: RequestRefundInput;
+}>;
+
+
+export type RequestRefundMutation = { __typename?: 'Mutation', requestRefund: { __typename?: 'RequestRefundPayload', refund?: { __typename?: 'Refund', id: string, status: RefundStatus, type: RefundType, version: number, createdAt: string, requestedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string } } | null, userErrors: Array<{ __typename?: 'UserError', code: UserErrorCode, field?: Array<string> | null, message: string }> } };
+
+
+export const AgentQueueDocument = {"__meta__":{"hash":"f15ceb693ccd4c9c0d47e88d9f4a821a8399f1a9d98571bb3753f27f2da3375c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AgentQueue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}},"defaultValue":{"kind":"StringValue","value":"ME","block":false}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RefundStatus"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refunds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"assignedTo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"statuses"},"value":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"EnumValue","value":"CREATED_AT_ASC"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"slaDueAt"}},{"kind":"Field","name":{"kind":"Name","value":"slaBreached"}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AgentQueueQuery, AgentQueueQueryVariables>;
+export const BatchTransitionRefundsDocument = {"__meta__":{"hash":"8bd32c6be4cce8d86b35a10965c966aad53a44f46b0f5b0d2b9f0b831ec4c3e3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BatchTransitionRefunds"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BatchTransitionRefundsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"batchTransitionRefunds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"batch"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"amountTotal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failuresByCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundId"}},{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BatchTransitionRefundsMutation, BatchTransitionRefundsMutationVariables>;
+export const RefundMetricsDocument = {"__meta__":{"hash":"4c706642f5d3f96dc8131afb09631b95e095e03f305ec2527f0150162be19faf"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RefundMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"timeZone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"orderCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}},{"kind":"Field","name":{"kind":"Name","value":"refundedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"share"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"orders"}},{"kind":"Field","name":{"kind":"Name","value":"refunds"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}}]}}]}}]}}]} as unknown as DocumentNode<RefundMetricsQuery, RefundMetricsQueryVariables>;
+export const TransitionRefundDocument = {"__meta__":{"hash":"fc457a28b83cf13050e4e1de65a5e912f94fb656f50c7c4d6b5fb9d27696754b"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TransitionRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TransitionRefundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transitionRefund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"transition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<TransitionRefundMutation, TransitionRefundMutationVariables>;
+export const FollowRefundDocument = {"__meta__":{"hash":"dfa91ec0d54db23823cc5d75a4dddebf0fa23031001f52d8eb497150e259b749"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FollowRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"afterVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refundId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}}},{"kind":"Argument","name":{"kind":"Name","value":"afterVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"afterVersion"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"amount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}}]}}]}}]} as unknown as DocumentNode<FollowRefundSubscription, FollowRefundSubscriptionVariables>;
+export const RequestRefundDocument = {"__meta__":{"hash":"85c5926704e42bb9e3ab32c334ceb0a53b9eac86ed7e9dd610433f078b1bfff5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestRefundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestRefund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RequestRefundMutation, RequestRefundMutationVariables>;
