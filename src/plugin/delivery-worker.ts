@@ -106,6 +106,8 @@ export class HookDeliveryWorker implements HookDispatch {
         try {
           const { refund, ...row } = transitionOf.get(delivery.transitionId)!;
           const transition = { action: row.action as RefundAction, fromStatus: row.fromStatus, toStatus: row.toStatus };
+          // One context for both hooks of this delivery; the restock's key says which effect it is.
+          const context = { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts };
           if (wantsAfterTransition(plugin, transition)) await plugin.hooks.afterTransition!(
             {
               refund,
@@ -121,13 +123,13 @@ export class HookDeliveryWorker implements HookDispatch {
                 createdAt: row.createdAt,
               },
             },
-            { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts },
+            context,
           );
           const restocked = restockedOf.get(row.id);
           if (plugin.hooks.onItemsRestocked && restocked) {
             await plugin.hooks.onItemsRestocked(
               { refund, transitionId: row.id, items: restocked },
-              { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}:restock`, attempt: delivery.attempts },
+              { ...context, idempotencyKey: `${context.idempotencyKey}:restock` },
             );
           }
         } catch (error) {
