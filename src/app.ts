@@ -55,6 +55,12 @@ export interface App {
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port?: number, host?: string): Promise<string>;
   /**
+   * Resolves when the work set off so far has finished: app check records, payments, and the
+   * plugin hook deliveries and app webhooks that their transitions queue (a payment's
+   * transition queues more, hence the rounds). Tests and the bench count and check after it.
+   */
+  settle(): Promise<void>;
+  /**
    * Stops accepting connections, completes every open subscription (graphql-ws `complete`, SSE
    * `event: complete`), lets requests in flight finish, then finishes payments in flight.
    */
@@ -382,6 +388,15 @@ export async function createApp(options: AppOptions): Promise<App> {
           resolve(`http://${host}:${address.port}/graphql`);
         });
       });
+    },
+    async settle() {
+      // Request → payment → its transition's deliveries: three links at most.
+      for (let round = 0; round < 3; round += 1) {
+        await payments.drain();
+        await hookDeliveries.drain();
+        await webhookDeliveries.drain();
+        await appChecks.drain();
+      }
     },
     async close() {
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections

@@ -13,7 +13,8 @@ import { backends } from "../support/databases.js";
 import { GET_REFUND, type GetRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
 import { rawId } from "../support/ids.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const SECRET = "check-secret-0123456789abcdef";
 
@@ -91,7 +92,7 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, { appChecks: { failureThreshold: 3, openMs: 60_000 } });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.stop();
     await receiver.close();
@@ -277,7 +278,7 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
     expect((await request("rule-small", 8_000)).status).toBe("AWAITING_WAREHOUSE");
     // Recorded after the unit of work (the embedded database's one connection is the unit's until then).
     let calls: AppView["checks"][number]["recentCalls"] = [];
-    for (const deadline = Date.now() + 5_000; calls.length < 2 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    for (const deadline = Date.now() + PATIENCE_MS; calls.length < 2 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
       calls = (await appView(shop, appId)).checks[0]!.recentCalls;
     }
     expect(calls.map((call) => call.outcome).sort()).toEqual(["CONTINUE", "VETO"]);
@@ -331,16 +332,10 @@ describe.each(backends)("apps' sync checks on %s", (kind) => {
   it("costs a shop with a check one statement per transition (the call's record), and a shop with none nothing", async () => {
     const plain = await setupShop(server);
     const checked = await shopWithCheck("/limit");
-    const count = async (shop: TestShop, refundId: string) => {
-      const statements: string[] = [];
-      const stop = server.app.db.onQuery((sql) => isBackgroundWork(sql) || statements.push(sql));
-      try {
+    const count = (shop: TestShop, refundId: string) =>
+      statementsOf(server.app, async () => {
         expect((await approve(shop, refundId, { amount: 5_000 })).transitionRefund.userErrors).toEqual([]);
-      } finally {
-        stop();
-      }
-      return statements;
-    };
+      });
     // Each shop's cached policies warmed by a first APPROVE, as on a running server.
     for (const shop of [plain, checked.shop]) await count(shop, (await requestShippedRefund(shop, "warm-up")).refundId);
     const without = await count(plain, (await requestShippedRefund(plain, "count")).refundId);

@@ -10,7 +10,8 @@ import { type App, createApp } from "../../src/app.js";
 import { verifyWebhookSignature } from "../../src/apps/signing.js";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isLastUsedStamp } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const SECRET = "whsec-0123456789abcdef-0123456789";
 const DOCUMENT = /* GraphQL */ `subscription {
@@ -102,7 +103,7 @@ class Receiver {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -139,7 +140,7 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     await receiver.start();
     server = await startTestServer(kind, { appWebhooks: { retryBaseMs: 100, retryMaxMs: 400, maxAttempts: 4, sweepIntervalMs: 200 } });
     [shop, other] = await Promise.all([setupShop(server), setupShop(server)]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.stop();
     await receiver.stop();
@@ -420,17 +421,12 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     const { refundId } = await requestShippedRefund(shop, "webhook-cost");
     const plain = await setupShop(server);
     const { refundId: plainId } = await requestShippedRefund(plain, "webhook-cost-plain");
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const appWebhookStatements = async (client: GraphQLClient, id: string) => {
-      const statements: string[] = [];
-      const stop = server.app.db.onQuery((sql) => statements.push(sql));
-      try {
+      const statements = await statementsOf(server.app, async () => {
         const result = await client.request<{ transitionRefund: { userErrors: unknown[] } }>(APPROVE, { input: { refundId: id, action: "APPROVE" } });
         expect(result.transitionRefund.userErrors).toEqual([]);
-      } finally {
-        stop();
-      }
-      // The request's own statements: the delivery's claim and work after commit are background.
+      });
+      // The transaction's own statements: the delivery's claim and its work after commit left out.
       return statements.filter((sql) => /AppWebhook/.test(sql) && !/SKIP LOCKED/.test(sql) && !/"AppWebhook"\."id" IN|UPDATE "public"\."AppWebhookDelivery"/.test(sql));
     };
     // Both shops' webhooks are cached by their earlier transitions: no read, one insert.
@@ -440,18 +436,12 @@ describe.each(backends)("app webhooks on %s", (kind) => {
     expect(await appWebhookStatements(plain.staff.AGENT, plainId)).toEqual([]);
     // Nor does a batch of a shop with no webhook: the cached webhooks say no batch webhook either.
     const { refundId: plainBatched } = await requestShippedRefund(plain, "webhook-cost-plain-batch");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const statements: string[] = [];
-    const stop = server.app.db.onQuery((sql) => statements.push(sql));
-    try {
+    const statements = await statementsOf(server.app, async () => {
       const ran = await plain.staff.AGENT.request<{ batchTransitionRefunds: { results: Array<{ ok: boolean }> } }>(BATCH, { input: { refundIds: [plainBatched], action: "APPROVE" } });
       expect(ran.batchTransitionRefunds.results).toEqual([{ ok: true }]);
-    } finally {
-      stop();
-    }
+    });
     expect(statements.some((sql) => /"RefundBatch"/.test(sql))).toBe(true);
-    // (The background sweep's claim may fall in the window: it is not the batch's.)
-    expect(statements.filter((sql) => /AppWebhook/.test(sql) && !/SKIP LOCKED/.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /AppWebhook/.test(sql))).toEqual([]);
   });
 });
 
@@ -477,7 +467,7 @@ describe.each(backends)("app webhooks across a restart on %s", (kind) => {
   beforeAll(async () => {
     await receiver.start();
     database = await createTestDatabase(kind);
-  }, 60_000);
+  });
   afterAll(async () => {
     await app?.close();
     await database?.drop();
@@ -506,13 +496,17 @@ describe.each(backends)("app webhooks across a restart on %s", (kind) => {
 
     const second = await start();
     app = second.started;
-    await until("the POST from the restarted server", async () => receiver.on("/restart").length === 1);
+    // The receiver has the POST before the worker records its answer: wait for the record.
+    const delivery = await until("the delivery recorded as sent by the restarted server", async () => {
+      const row = await app!.db.prisma.appWebhookDelivery.findFirstOrThrow({});
+      return row.status === "DELIVERED" && row;
+    });
+    expect(delivery.attempts).toBeGreaterThanOrEqual(2);
+    expect(receiver.on("/restart")).toHaveLength(1);
     expect(JSON.parse(receiver.on("/restart")[0]!.body)).toEqual({ refundEvents: { to: "PENDING_REVIEW" } });
-    const delivery = await app.db.prisma.appWebhookDelivery.findFirstOrThrow({});
-    expect(delivery.status).toBe("DELIVERED");
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.on("/restart")).toHaveLength(1);
-  }, 60_000);
+  });
 });
 
 describe.each(backends)("statements of a transition with one webhook app on %s", (kind) => {
@@ -521,14 +515,15 @@ describe.each(backends)("statements of a transition with one webhook app on %s",
 
   beforeAll(async () => {
     await receiver.start();
-    // Sweeps only on demand, so that a claim of another row never lands in a count.
+    // Sweeps slowed, so that the delivery an APPROVE queues is sent by its own dispatch (counted)
+    // rather than taken over by a sweep.
     server = await startTestServer(kind, {
       appWebhooks: { sweepIntervalMs: 600_000 },
       paymentSweepIntervalMs: 600_000,
       hookDelivery: { sweepIntervalMs: 600_000 },
       timers: { sweepIntervalMs: 600_000 },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.stop();
     await receiver.stop();
@@ -536,26 +531,10 @@ describe.each(backends)("statements of a transition with one webhook app on %s",
 
   /** Everything an APPROVE sets off, its webhook's POST included. */
   async function approveStatements(shop: TestShop): Promise<string[]> {
-    const deliveries = server.app.services.hookDeliveries as unknown as { drain(): Promise<void> };
-    const settled = async () => {
-      for (let round = 0; round < 3; round += 1) {
-        await server.app.payments.drain();
-        await deliveries.drain();
-      }
-    };
     // Warm: the shop's webhooks are read once per process, by its first transition.
     await requestShippedRefund(shop, "warm-up");
     const { refundId } = await requestShippedRefund(shop, "counted");
-    await settled();
-    const statements: string[] = [];
-    const stop = server.app.db.onQuery((sql) => isLastUsedStamp(sql) || statements.push(sql));
-    try {
-      await shop.staff.AGENT.request(APPROVE, { input: { refundId, action: "APPROVE" } });
-      await settled();
-    } finally {
-      stop();
-    }
-    return statements;
+    return statementsOf(server.app, () => shop.staff.AGENT.request(APPROVE, { input: { refundId, action: "APPROVE" } }));
   }
 
   it("is one INSERT in the transaction and 8 statements to send it, beside the same APPROVE with no app", async () => {

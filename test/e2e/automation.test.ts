@@ -7,7 +7,7 @@ import { backends } from "../support/databases.js";
 import { globalId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
 
 const RULE_FIELDS = `id name trigger status match priority enabled stopAfterMatch conditions { field operator value } action { kind refundAction }`;
 const RULES = `query { automationRules { ${RULE_FIELDS} } }`;
@@ -130,19 +130,16 @@ describe.each(backends)("automation rules on %s", (kind) => {
 
   it("costs no statement for rules when none triggers on the status entered", async () => {
     const { refund } = await request("SHIPPED", 15900);
-    const statements: string[] = [];
-    const stop = server.app.db.onQuery((sql) => statements.push(sql));
-    const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: refund.id, action: "APPROVE" } });
-    stop();
+    let approved!: TransitionRefundResult;
+    const statements = await statementsOf(server.app, async () => {
+      approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: refund.id, action: "APPROVE" } });
+    });
     expect(approved.transitionRefund.refund!.status).toBe("AWAITING_WAREHOUSE");
-    // The unit of work, from the refund's load to COMMIT, background sweeps left out: the load
-    // (one statement), the UPDATE, the transition insert and COMMIT. The shop's rules, timers and
-    // deadlines come from the per-shop cache the earlier requests filled: no statement at all.
-    // The sweeps' claims (src/jobs: `FOR UPDATE SKIP LOCKED`) are left out before the load is
-    // looked for: the payment claim reads the order's reference `FROM "Refund" r` too.
-    const foreground = statements.filter((sql) => !isBackgroundWork(sql));
-    const first = foreground.findIndex((sql) => sql.includes('FROM "Refund" r'));
-    const unit = foreground.slice(first, foreground.findIndex((sql, index) => index > first && /COMMIT/.test(sql)) + 1);
+    // The unit of work, from the refund's load to COMMIT: the load (one statement), the UPDATE,
+    // the transition insert and COMMIT. The shop's rules, timers and deadlines come from the
+    // per-shop cache the earlier requests filled: no statement at all.
+    const first = statements.findIndex((sql) => sql.includes('FROM "Refund" r'));
+    const unit = statements.slice(first, statements.findIndex((sql, index) => index > first && /COMMIT/.test(sql)) + 1);
     expect(unit, unit.join("\n")).toHaveLength(4);
     expect(statements.filter((sql) => /AutomationRule/.test(sql))).toEqual([]);
   });
@@ -276,7 +273,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
       expect(rejected.transitionRefund.userErrors).toEqual([]);
 
       // 20 timer minutes of 150 ms: 3 s.
-      await waitForStatus(shop.staff.AGENT, waiting.refund.id, "AWAITING_WAREHOUSE", 15_000);
+      await waitForStatus(shop.staff.AGENT, waiting.refund.id, "AWAITING_WAREHOUSE");
       await new Promise((resolve) => setTimeout(resolve, 600)); // several more sweeps
       const moved = await history(waiting.refund.id);
       expect(moved.transitions.filter((t) => t.action === "APPROVE")).toHaveLength(1);
@@ -396,7 +393,7 @@ describe.each(backends)("automation rules on %s", (kind) => {
       expect(shipped.transitionRefund.refund!.status).toBe("RETURN_IN_TRANSIT");
 
       // 20 timer minutes of 150 ms: 3 s.
-      await waitForStatus(shop.staff.AGENT, silent.refund.id, "CANCELLED", 15_000);
+      await waitForStatus(shop.staff.AGENT, silent.refund.id, "CANCELLED");
       await new Promise((resolve) => setTimeout(resolve, 600)); // several more sweeps
       const transitions = await namesOf(silent.refund.id);
       expect(transitions.filter((t) => t.action === "CANCEL")).toHaveLength(1);

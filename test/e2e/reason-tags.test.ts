@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, type UserErrorView } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
 
 const TAG_FIELDS = /* GraphQL */ `
   fragment TagFields on ReasonTag { id code label archived parent { code } children { code } }
@@ -348,11 +348,10 @@ describe.each(backends)("reason tags on %s", (kind) => {
     ];
 
     it("answers the hand-computed rows, highest refund rate first, counted in the database", async () => {
-      const statements: string[] = [];
-      // The background sweeps poll meanwhile; they are not part of the answer.
-      const stop = server.app.db.onQuery((sql) => isBackgroundWork(sql) || statements.push(sql));
-      const answer = await query(stats.staff.AGENT, { ...period, first: 50 });
-      stop();
+      let answer!: Awaited<ReturnType<typeof query>>;
+      const statements = await statementsOf(server.app, async () => {
+        answer = await query(stats.staff.AGENT, { ...period, first: 50 });
+      });
       // The token, the shop's currency, the one aggregate statement, the reason tags named.
       expect(statements, statements.join("\n")).toHaveLength(4);
       expect(statements.filter((sql) => sql.includes('"Refund"'))).toHaveLength(1);

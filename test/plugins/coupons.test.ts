@@ -17,8 +17,9 @@ import {
   type UserErrorView,
 } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
 import { rawId } from "../support/ids.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const DEFAULTS = couponSettings.parse({});
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -132,7 +133,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
   }
 
   /** Polls Refund.coupons over GraphQL until it holds `count` coupons. */
-  async function waitForCoupons(client: GraphQLClient, refundId: string, count: number, timeoutMs = 10_000): Promise<CouponView[]> {
+  async function waitForCoupons(client: GraphQLClient, refundId: string, count: number, timeoutMs = PATIENCE_MS): Promise<CouponView[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const coupons = await refundCoupons(client, refundId);
@@ -143,7 +144,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
   }
 
   /** Waits until every after-hook queued for the refund has run: for checks that nothing came. */
-  async function hooksSettled(refundId: string, timeoutMs = 10_000): Promise<void> {
+  async function hooksSettled(refundId: string, timeoutMs = PATIENCE_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await server.app.db.prisma.pluginDelivery.count({ where: { refundId: rawId(refundId), status: { not: "DELIVERED" } } })) > 0) {
       if (Date.now() > deadline) throw new Error("after-hooks still pending");
@@ -201,16 +202,7 @@ describe.each(backends)("coupons plugin on %s", (kind) => {
       await hooksSettled(refund.id);
     }
     await server.app.payments.drain();
-    const count = async (query: string) => {
-      const statements: string[] = [];
-      const stop = server.app.db.onQuery((sql) => statements.push(sql));
-      try {
-        await shop.staff.AGENT.request(query);
-      } finally {
-        stop();
-      }
-      return statements.filter((sql) => !isBackgroundWork(sql));
-    };
+    const count = (query: string) => statementsOf(server.app, () => shop.staff.AGENT.request(query));
     const plain = await count(`query { refunds(first: 50) { edges { node { id customer { id } } } } }`);
     const withCoupons = await count(`query { refunds(first: 50) { edges { node { coupons { code } customer { coupons { code } } } } } }`);
     expect(withCoupons.length - plain.length, withCoupons.join("\n")).toBeLessThanOrEqual(2);

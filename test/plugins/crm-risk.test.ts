@@ -12,7 +12,8 @@ import { verifySignature } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, type UserErrorView } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { isBackgroundWork } from "../support/statements.js";
+import { statementsOf } from "../support/statements.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const DEFAULTS = crmRiskSettings.parse({});
 
@@ -188,20 +189,13 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
     return result.updatePluginSettings;
   }
 
-  /** The SQL statements a query costs (the background sweeps of payments and hooks left out). */
-  async function statementsOf(client: GraphQLClient, query: string): Promise<string[]> {
-    const statements: string[] = [];
-    const stop = server.app.db.onQuery((sql) => statements.push(sql));
-    try {
-      await client.request(query);
-    } finally {
-      stop();
-    }
-    return statements.filter((sql) => !isBackgroundWork(sql));
+  /** The SQL statements a query costs. */
+  function statementsOfQuery(client: GraphQLClient, query: string): Promise<string[]> {
+    return statementsOf(server.app, () => client.request(query));
   }
 
   /** Polls GraphQL until `check` holds for the customer's risk. */
-  async function waitForRisk(client: GraphQLClient, customerId: string, check: (risk: RiskView) => boolean, timeoutMs = 10_000): Promise<RiskView> {
+  async function waitForRisk(client: GraphQLClient, customerId: string, check: (risk: RiskView) => boolean, timeoutMs = PATIENCE_MS): Promise<RiskView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const risk = await riskOf(client, customerId);
@@ -215,7 +209,7 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
    * Waits until every after-hook queued for the shop so far has run, so that later steps see
    * no late delivery of earlier transitions (a setup step: what tests check goes over GraphQL).
    */
-  async function hooksSettled(shop: TestShop, timeoutMs = 10_000): Promise<void> {
+  async function hooksSettled(shop: TestShop, timeoutMs = PATIENCE_MS): Promise<void> {
     const shopId = Buffer.from(shop.shopId, "base64").toString("utf8").split(":")[1]!;
     const deadline = Date.now() + timeoutMs;
     while ((await server.app.db.prisma.pluginDelivery.count({ where: { shopId, status: "PENDING" } })) > 0) {
@@ -279,8 +273,8 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
 
     // Scored in one batch for the page: settings, orders, refunds, reason tags, CRM flags.
     await hooksSettled(shop);
-    const plain = await statementsOf(shop.staff.AGENT, `query { refunds(first: 50) { edges { node { customer { externalId } } } } }`);
-    const scored = await statementsOf(shop.staff.AGENT, `query { refunds(first: 50) { edges { node { customer { externalId refundRisk { level } } } } } }`);
+    const plain = await statementsOfQuery(shop.staff.AGENT, `query { refunds(first: 50) { edges { node { customer { externalId } } } } }`);
+    const scored = await statementsOfQuery(shop.staff.AGENT, `query { refunds(first: 50) { edges { node { customer { externalId refundRisk { level } } } } } }`);
     expect(scored.length - plain.length, scored.join("\n")).toBeLessThanOrEqual(5);
 
     const own = await medium.client.request<{ node: { refundRisk: unknown } | null }>(CUSTOMER_RISK, { id: medium.id }).catch((error: unknown) => error);
@@ -406,7 +400,7 @@ describe.each(backends)("crm-risk plugin on %s", (kind) => {
 
     const orderId = await shop.order("c-dead", { paidAmount: 8900, shippingStatus: "DELIVERED" });
     await request(customer.client, orderId, "NOT_AS_DESCRIBED");
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + PATIENCE_MS;
     let dead: Array<{ id: string; plugin: string; status: string; attempts: number; lastError: string | null }> = [];
     while (dead.length === 0) {
       if (Date.now() > deadline) throw new Error("the push never became a dead letter");

@@ -7,6 +7,8 @@ import type { DatabaseKind } from "../../src/db/database.js";
 import type { Role } from "../../src/domain/types.js";
 import { createTestDatabase } from "./databases.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "./operations.js";
+import { tagCountedRequests } from "./statements.js";
+import { PATIENCE_MS } from "./patience.js";
 
 export interface TestServer {
   app: App;
@@ -44,7 +46,8 @@ export async function startTestServer(
     limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },
   });
   const url = await app.listen();
-  const client = (token?: string) => new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const client = (token?: string) =>
+    new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, requestMiddleware: tagCountedRequests });
   return {
     app,
     url,
@@ -131,7 +134,7 @@ export async function setupShop(server: TestServer, name = `shop-${randomBytes(3
 }
 
 /** Polls until the refund reaches `status` (payments settle after the response). */
-export async function waitForStatus(client: GraphQLClient, refundId: string, status: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForStatus(client: GraphQLClient, refundId: string, status: string, timeoutMs = PATIENCE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await client.request<{ refund: { status: string } | null }>(`query ($id: ID!) { refund(id: $id) { status } }`, { id: refundId });
