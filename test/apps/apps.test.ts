@@ -31,7 +31,7 @@ describe.each(backends)("apps on %s", (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     [shop, other] = await Promise.all([setupShop(server), setupShop(server)]);
-  }, 60_000);
+  });
   afterAll(() => server?.stop());
 
   it("a shop admin registers an app, sees it once with its token, lists it; another shop does not see it", async () => {

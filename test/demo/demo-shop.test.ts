@@ -65,7 +65,7 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
       db.prisma.automationTimer.findMany({ where: { shopId: seeded.shopId } }),
     ]);
     automationNames = { rules: new Set(rules.map((rule) => rule.name)), timers: new Set(timers.map((timer) => timer.name)) };
-  }, 300_000);
+  });
 
   afterAll(async () => {
     await drop?.();
@@ -390,5 +390,5 @@ describe("seedDemoShop on a fresh database", () => {
     const [a, b] = runs;
     expect(a!.filter((row) => isTerminal(row[1] as never))).toHaveLength(30);
     expect(a).toEqual(b);
-  }, 120_000);
+  });
 });

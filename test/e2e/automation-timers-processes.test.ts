@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase, postgresAvailable } from "../sup
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, type TestShop, setupShop } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const TIMER = "No review within 2 min: approve";
 /** A timer's minute lasts 1.5 s here: 2 minutes = 3 s. */
@@ -60,7 +61,7 @@ describe.skipIf(!postgresAvailable)("automation timers across server processes (
   }
 
   /** Waits until every refund of these customers was approved, then answers the timer's transitions per refund. */
-  async function timerTransitions(prefix: string, count: number, timeoutMs = 20_000) {
+  async function timerTransitions(prefix: string, count: number, timeoutMs = PATIENCE_MS) {
     const deadline = Date.now() + timeoutMs;
     const approvals = () => db.prisma.refundTransition.findMany({ where: { action: "APPROVE", refund: { customer: { externalId: { startsWith: prefix } } } } });
     while ((await approvals()).length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -85,7 +86,7 @@ describe.skipIf(!postgresAvailable)("automation timers across server processes (
     expect(approvals.map((t) => [t.actorKind, t.actorName, t.toStatus]), second.output()).toEqual([["RULE", TIMER, "AWAITING_WAREHOUSE"]]);
     const [refund] = await db.prisma.refund.findMany({ where: { customer: { externalId: "c-killed-1" } } });
     expect(refund).toMatchObject({ status: "AWAITING_WAREHOUSE", version: 3, nextTimeoutAt: null });
-  }, 90_000);
+  });
 
   it("applies each timer once with two server processes sweeping one database", async () => {
     // One after the other: the second start finds the migrations applied. Both sweep every 100 ms.
@@ -99,5 +100,5 @@ describe.skipIf(!postgresAvailable)("automation timers across server processes (
     expect(approvals).toHaveLength(refunds);
     expect(new Set(approvals.map((t) => t.refundId)).size).toBe(refunds);
     expect(approvals.every((t) => t.actorKind === "RULE" && t.actorName === TIMER)).toBe(true);
-  }, 90_000);
+  });
 });

@@ -247,7 +247,7 @@ describe.each(backends)("bad input on %s", (kind) => {
       await expectRefused(() => transition(client, { refundId, action }), "ACTION_NOT_PERMITTED", ["input", "action"], [refundId]);
     }
     // The platform itself still settles it, once.
-    await waitForStatus(shop.staff.AGENT, refundId, "REFUNDED", 20_000);
+    await waitForStatus(shop.staff.AGENT, refundId, "REFUNDED");
   });
 
   it("answers ACTION_NOT_ALLOWED_IN_STATUS for an action the refund's status does not offer", async () => {

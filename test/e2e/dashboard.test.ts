@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoShop } from "../../src/demo/demo-shop.js";
 import { TRANSITION_REFUND } from "../support/operations.js";
 import { type TestServer, startTestServer } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
 const OUT = path.resolve(import.meta.dirname, "../.generated");
@@ -37,7 +38,7 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     ({ tokens } = await seedDemoShop(server.app.db, { refunds: 200 }));
     base = server.url.replace(/\/graphql$/, "");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -51,7 +52,7 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     await page.goto(`${base}/dashboard`);
     await page.fill("#token", tokens.SHOP_ADMIN);
     await page.click("#token-form button[type=submit]");
-    await page.waitForFunction(() => document.body.dataset.loadedAt && document.body.dataset.live === "on", undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.body.dataset.loadedAt && document.body.dataset.live === "on", undefined, { timeout: PATIENCE_MS });
 
     // The same period as the page asked for, straight from the API.
     const period = await page.evaluate(() => ({ from: document.body.dataset.from!, to: document.body.dataset.to! }));
@@ -99,10 +100,10 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     const loadedBefore = await page.evaluate(() => document.body.dataset.loadedAt);
     const moved = await agent.request<{ transitionRefund: { transition: { version: number } | null } }>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
     const version = moved.transitionRefund.transition!.version;
-    await page.waitForFunction((v) => [...document.querySelectorAll("#events li")].some((li) => li.textContent!.includes(`v${v}`) && li.textContent!.includes("APPROVE")), version, { timeout: 10_000 });
+    await page.waitForFunction((v) => [...document.querySelectorAll("#events li")].some((li) => li.textContent!.includes(`v${v}`) && li.textContent!.includes("APPROVE")), version, { timeout: PATIENCE_MS });
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     // …and the figures reload by themselves after it.
-    await page.waitForFunction((before) => document.body.dataset.loadedAt !== before, loadedBefore, { timeout: 10_000 });
+    await page.waitForFunction((before) => document.body.dataset.loadedAt !== before, loadedBefore, { timeout: PATIENCE_MS });
 
     await page.click("#lang");
     expect(await page.textContent("h1")).toBe("Refund dashboard");
@@ -114,7 +115,7 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     await page.waitForTimeout(1500); // let ECharts finish its entry animation
     await page.screenshot({ path: path.join(OUT, "dashboard.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
-  }, 60_000);
+  });
 
   it("serves every asset itself, from the installed packages", async () => {
     for (const asset of ["/dashboard", "/dashboard/dashboard.js", "/dashboard/dashboard.css", "/dashboard/echarts.min.js"]) {

@@ -10,6 +10,7 @@ import { backends } from "../support/databases.js";
 import { rawId } from "../support/ids.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf, waitForStatus } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const EXCHANGE_FIELDS = /* GraphQL */ `
   fragment ExchangeFields on Refund {
@@ -189,7 +190,7 @@ describe.each(backends)("exchanges on %s", (kind) => {
     expect(await attempts(refund.id)).toBe(0);
 
     // The customer is told an exchange's words, and the replacement's tracking number.
-    await expect.poll(async () => (await view(customer.client, refund.id)).notifications.map((n) => n.message), { timeout: 10_000 }).toEqual(
+    await expect.poll(async () => (await view(customer.client, refund.id)).notifications.map((n) => n.message), { timeout: PATIENCE_MS }).toEqual(
       expect.arrayContaining([expect.stringContaining("换货申请已通过"), expect.stringContaining("SF SF-OUT-1")]),
     );
     // Terminal: nothing moves it again.

@@ -6,6 +6,7 @@ import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
 const OUT = path.resolve(import.meta.dirname, "../.generated");
@@ -20,7 +21,7 @@ describe.skipIf(!CHROMIUM)("GraphiQL in Chromium with no internet", () => {
   beforeAll(async () => {
     server = await startTestServer("pglite");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -50,9 +51,9 @@ describe.skipIf(!CHROMIUM)("GraphiQL in Chromium with no internet", () => {
     expect(response!.headers()["content-type"]).toContain("text/html");
     // The editors (Monaco) are drawn, and the schema came in by introspection: the docs explorer
     // lists the root types.
-    await page.waitForSelector(".graphiql-container .graphiql-query-editor .monaco-editor", { timeout: 30_000 });
+    await page.waitForSelector(".graphiql-container .graphiql-query-editor .monaco-editor", { timeout: PATIENCE_MS });
     await page.click('button[aria-label="Show Documentation Explorer"]');
-    await page.waitForSelector(".graphiql-doc-explorer >> text=Query", { timeout: 20_000 });
+    await page.waitForSelector(".graphiql-doc-explorer >> text=Query", { timeout: PATIENCE_MS });
 
     // A query typed in and run shows the API's answer.
     await page.click(".graphiql-query-editor .monaco-editor");
@@ -62,12 +63,12 @@ describe.skipIf(!CHROMIUM)("GraphiQL in Chromium with no internet", () => {
     await page.keyboard.press("ControlOrMeta+Shift+End");
     await page.keyboard.press("Delete");
     await page.click(".graphiql-execute-button");
-    await page.waitForFunction(() => /"__typename":\s*"Query"/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => /"__typename":\s*"Query"/.test(document.querySelector(".graphiql-response")?.textContent ?? ""), undefined, { timeout: PATIENCE_MS });
 
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: path.join(OUT, "graphiql.png") });
     expect(blocked).toEqual([]);
     expect(served.some((href) => href.startsWith(server.url))).toBe(true);
     expect(pageErrors).toEqual([]);
-  }, 90_000);
+  });
 });

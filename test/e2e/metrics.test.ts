@@ -164,7 +164,7 @@ describe.each(backends)("refundMetrics on %s", (kind) => {
     // Written in bulk around the services: refundMetrics' per-refund facts are derived from the rows, as any bulk writer does.
     await rebuildRefundMetricsFacts(server.app.db, shopId);
     now = at("2026-11-20T00:00:00Z");
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server?.stop();

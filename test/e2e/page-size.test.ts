@@ -39,7 +39,7 @@ describe.each(backends)("page sizes on %s", (kind) => {
     await shop.customer("pages-1");
     orderIds = [];
     for (let i = 0; i < 3; i += 1) orderIds.push(await shop.order("pages-1", { paidAmount: 1000 + i, shippingStatus: "SHIPPED" }));
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await server?.stop();

@@ -155,7 +155,7 @@ describe.each(backends)("refund stories on %s", (kind) => {
       input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" },
     });
     const refundId = requested.requestRefund.refund!.id;
-    await waitForStatus(customer.client, refundId, "REFUNDED", 15_000);
+    await waitForStatus(customer.client, refundId, "REFUNDED");
     const attempts = await server.app.db.prisma.paymentRefundAttempt.findMany({ where: { refundId: await rawId(refundId) } });
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.deliveries).toBe(2);

@@ -61,7 +61,7 @@ describe.each(backends)("connections beside lists on %s", (kind) => {
     const cancelled = await ming.client.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId: first.id, action: "CANCEL" } });
     expect(cancelled.transitionRefund.userErrors).toEqual([]);
     refundId = (await request()).requestRefund.refund!.id;
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await server?.stop();

@@ -10,6 +10,7 @@ import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
 import { rawId } from "../support/ids.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 /**
  * Object types with an `id: ID!` that are not Nodes, each with the reason. Empty: every such
@@ -43,7 +44,7 @@ interface Instance {
   refused: GraphQLClient[];
 }
 
-async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -225,7 +226,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("ReturnAddress", address.returnAddress.id, agent, [customer.client]);
     add("OrderItem", orderItemId, customer.client, [stranger.client]);
     add("RefundItem", itemRefund.requestRefund.refund.items[0]!.id, customer.client, [stranger.client]);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await server?.stop();

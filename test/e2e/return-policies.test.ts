@@ -9,6 +9,7 @@ import { backends } from "../support/databases.js";
 import { rawId } from "../support/ids.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const UPSERT_ORDER = /* GraphQL */ `
   mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id } userErrors { code message field } } }
@@ -325,7 +326,7 @@ describe.each(backends)("return policies and return addresses on %s", (kind) => 
       expect(seen.refund.returnAddress).toEqual(snapshot);
 
       // The message of the approval, written after commit by the plugin.
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + PATIENCE_MS;
       let message: string | undefined;
       while (!message && Date.now() < deadline) {
         const read = await customer.client.request<{ refund: { notifications: Array<{ message: string }> } }>(REFUND_RETURN, { id: refundId });

@@ -49,7 +49,7 @@ describe.each(backends)("SIGTERM on a server process on %s", (kind) => {
       DEMO_DATA: "0",
       BOOTSTRAP_ADMIN_TOKEN: adminToken,
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (server) await stopServerProcess(server, "SIGKILL"); // gone already, unless the test failed
@@ -98,5 +98,5 @@ describe.each(backends)("SIGTERM on a server process on %s", (kind) => {
     expect(shutdownMs).toBeLessThan(3_000);
 
     await Promise.all([phone.dispose(), console_.dispose()]);
-  }, 60_000);
+  });
 });

@@ -117,5 +117,5 @@ describe.each(backends)("npm run token (%s)", (kind) => {
       { action: "apiToken.create", actorName: "npm run token", actorRole: "PLATFORM_ADMIN" },
       { action: "apiToken.create", actorName: "npm run token", actorRole: "PLATFORM_ADMIN" },
     ]);
-  }, 240_000);
+  });
 });

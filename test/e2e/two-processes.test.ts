@@ -29,7 +29,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
       client: (token?: string) => new GraphQLClient(first, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
     } as TestServer;
     shop = await setupShop(viaFirst);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all(processes.map((server) => stopServerProcess(server)));

@@ -112,5 +112,5 @@ describe.skipIf(!postgresAvailable)("effects queued when a server is killed (Pos
     expect(new Set(notifications.map((n) => `${n.transitionId}:${n.channel}`)).size).toBe(notifications.length);
     expect(notifications.every((n) => n.status === "SENT")).toBe(true);
     expect(new Set(received).size).toBe(notifications.length);
-  }, 90_000);
+  });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const read = (relative: string) => readFileSync(fileURLToPath(new URL(`../../${relative}`, import.meta.url)), "utf8");
 
@@ -60,7 +61,7 @@ describe.each(backends)("the plugin guide's example on %s", (kind) => {
     await waitForStatus(customer.client, refundId, "REFUNDED");
 
     // The after-hook recorded the payout once in the plugin's own table.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + PATIENCE_MS;
     while ((await view()).refund.bigRefundAt === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await view()).refund.bigRefundAt).not.toBeNull();
     expect(await server.app.db.prisma.bigRefund.findMany({ select: { amount: true } })).toEqual([{ amount: 25_000 }]);

@@ -7,6 +7,7 @@ import { backends } from "../support/databases.js";
 import { rawId } from "../support/ids.js";
 import { GET_REFUND, type GetRefundResult, REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 /** Fails its first three calls for a transition, then records its effect by idempotency key. */
 function flakyLedger() {
@@ -81,7 +82,7 @@ describe.each(backends)("plugin host on %s", (kind) => {
       server.app.db.prisma.pluginDelivery.findFirstOrThrow({
         where: { plugin: "flaky-ledger", refundId: refundRow, transitionId: (await server.app.db.prisma.refundTransition.findFirstOrThrow({ where: { refundId: refundRow, toStatus: "REFUNDED" } })).id },
       });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + PATIENCE_MS;
     while ((await delivery()).status !== "DELIVERED" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     const done = await delivery();
     expect(done).toMatchObject({ status: "DELIVERED", attempts: 4, lastError: null });
@@ -126,7 +127,7 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const DEAD = `query { pluginDeadLetters { id plugin status attempts lastError refundId } }`;
     type Dead = { pluginDeadLetters: Array<{ id: string; plugin: string; status: string; attempts: number; lastError: string; refundId: string }> };
     let dead: Dead["pluginDeadLetters"] = [];
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + PATIENCE_MS;
     while (Date.now() < deadline) {
       dead = (await shop.staff.SHOP_ADMIN.request<Dead>(DEAD)).pluginDeadLetters.filter((d) => d.refundId === refund.id);
       if (dead.length) break;
@@ -139,7 +140,7 @@ describe.each(backends)("plugin host on %s", (kind) => {
     const RETRY = `mutation ($id: ID!) { retryPluginDelivery(input: { deliveryId: $id }) { delivery { status } userErrors { code } } }`;
     const retried = await shop.staff.SHOP_ADMIN.request<{ retryPluginDelivery: { delivery: { status: string }; userErrors: unknown[] } }>(RETRY, { id: dead[0]!.id });
     expect(retried.retryPluginDelivery).toEqual({ delivery: { status: "PENDING" }, userErrors: [] });
-    const settled = Date.now() + 10_000;
+    const settled = Date.now() + PATIENCE_MS;
     while ((await server.app.db.prisma.pluginDelivery.findUniqueOrThrow({ where: { id: rawId(dead[0]!.id) } })).status !== "DELIVERED" && Date.now() < settled) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

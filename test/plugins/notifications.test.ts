@@ -20,6 +20,7 @@ import { verifySignature } from "../../src/plugin/signing.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 describe("notification templates", () => {
   it("renders variables, with spaces inside the braces and repeats", () => {
@@ -161,7 +162,7 @@ type UpdateSettingsResult = {
 };
 
 /** Polls until `done` holds (after-hooks run after the response); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -168,5 +168,5 @@ describe.each(backends)("mutations with arbitrary input on %s", (kind) => {
     );
     await server.app.payments.drain();
     expect(await brokenInvariants()).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -56,7 +56,7 @@ describe.each(backends)("trusted documents on %s", (kind) => {
     }
     trustedApp = await createApp({ ...options, trustedDocumentsManifest: MANIFEST });
     url = await trustedApp.listen();
-  }, 120_000); // two app starts on one database
+  });
   afterAll(async () => {
     await trustedApp?.close();
     await database?.drop();
@@ -177,7 +177,7 @@ describe.each(backends)("production mode on %s", (kind) => {
 
   beforeAll(async () => {
     [production, development] = await Promise.all([startTestServer(kind, { production: true }), startTestServer(kind)]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await production?.stop();
     await development?.stop();

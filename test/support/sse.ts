@@ -1,6 +1,7 @@
 // A GraphQL subscription over yoga's server-sent events, as a browser or `curl -N` sees it:
 // POST /graphql with `Accept: text/event-stream`, read with Node's fetch, the stream parsed by
 // hand (no SSE client library), so the test sees exactly what goes over the wire.
+import { PATIENCE_MS } from "./patience.js";
 
 export interface SseMessage {
   event: string;
@@ -89,7 +90,7 @@ export async function sseSubscribe<T>(
     results,
     ended,
     abort: () => controller.abort(),
-    async waitFor(count, timeoutMs = 10_000) {
+    async waitFor(count, timeoutMs = PATIENCE_MS) {
       const deadline = Date.now() + timeoutMs;
       let finished = false;
       void ended.then(() => (finished = true));

@@ -1,6 +1,7 @@
 // A graphql-ws client as a mobile app or console would use it, collecting events for assertions.
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { PATIENCE_MS } from "./patience.js";
 
 export function wsClient(httpUrl: string, token: string): Client {
   return createClient({
@@ -49,7 +50,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     errors,
     ended,
     unsubscribe,
-    async waitFor(count, timeoutMs = 10_000) {
+    async waitFor(count, timeoutMs = PATIENCE_MS) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {
         if (errors.length > 0) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
