@@ -61,6 +61,11 @@ export interface App {
    */
   settle(): Promise<void>;
   /**
+   * graphql-ws subscriptions whose event stream runs in this process (the total is in `/ready`'s
+   * body); with `authorization` (as sent in `connectionParams`), those of that credential.
+   */
+  liveSubscriptions(authorization?: string): number;
+  /**
    * Stops accepting connections, completes every open subscription (graphql-ws `complete`, SSE
    * `event: complete`), lets requests in flight finish, then finishes payments in flight.
    */
@@ -303,7 +308,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         // Probes read the status (200 or 503); people and scripts read the small JSON body.
         check: async ({ fetchAPI }) => {
           const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
-          return new fetchAPI.Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+          return new fetchAPI.Response(JSON.stringify({ ...body, liveSubscriptions: live.streaming() }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
         },
       }),
     ],
@@ -389,6 +394,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       });
     },
+    liveSubscriptions: (authorization) => live.streaming(authorization),
     async settle() {
       // Request → payment → its transition's deliveries: three links at most.
       for (let round = 0; round < 3; round += 1) {

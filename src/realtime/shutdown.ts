@@ -11,10 +11,16 @@ import type { WebSocketServer } from "ws";
  * socket. graphql-ws's own `dispose()` only closes every socket with "1001 Going away", which
  * its clients report as an error for each subscription still open.
  */
+/** What graphql-ws's context tells of a connection: its running operations and what it sent on connecting. */
+interface LiveConnection {
+  subscriptions: Record<string, unknown>;
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
 export class LiveShutdown {
   private readonly controller = new AbortController();
   /** graphql-ws connections, to see when each has sent the `complete` of its subscriptions. */
-  private readonly connections = new Set<{ subscriptions: Record<string, unknown> }>();
+  private readonly connections = new Set<LiveConnection>();
 
   constructor() {
     // One listener per open subscription: thousands are expected.
@@ -27,12 +33,27 @@ export class LiveShutdown {
   }
 
   /** For graphql-ws's `onConnect`: a connection whose subscriptions shutdown waits for. */
-  connected(ctx: { subscriptions: Record<string, unknown> }): void {
+  connected(ctx: LiveConnection): void {
     this.connections.add(ctx);
   }
 
+  /**
+   * graphql-ws subscriptions of this process whose event stream runs: graphql-ws stores an
+   * operation's stream just before it iterates it, and the pub/sub listener is attached within
+   * that same turn. `/ready` shows it; tests wait for it instead of sleeping. With
+   * `authorization`, only those of the connections that sent it.
+   */
+  streaming(authorization?: string): number {
+    let count = 0;
+    for (const ctx of this.connections) {
+      if (authorization !== undefined && ctx.connectionParams?.authorization !== authorization) continue;
+      for (const operation of Object.values(ctx.subscriptions)) if (operation) count += 1;
+    }
+    return count;
+  }
+
   /** For graphql-ws's `onClose`. */
-  closed(ctx: { subscriptions: Record<string, unknown> }): void {
+  closed(ctx: LiveConnection): void {
     this.connections.delete(ctx);
   }
 

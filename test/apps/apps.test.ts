@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
-import { collect, wsClient } from "../support/subscriptions.js";
+import { collect, untilStreaming, wsClient } from "../support/subscriptions.js";
 
 const CREATE_APP = /* GraphQL */ `
   mutation ($input: CreateAppInput!) {
@@ -113,7 +113,7 @@ describe.each(backends)("apps on %s", (kind) => {
       await refused.ended;
       expect(JSON.stringify(refused.errors)).toMatch(/Customer needs READ_CUSTOMERS/);
       const allowed = collect<{ refundEvents: { to: string; refund: { status: string } } }>(client, `subscription { refundEvents { to refund { status } } }`, {});
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await untilStreaming(() => server.app.liveSubscriptions(`Bearer ${created.createApp.token!}`), 1);
       await requestShippedRefund(shop, "app-live");
       const [event] = await allowed.waitFor(1);
       expect(event!.refundEvents.refund.status).toBeDefined();

@@ -9,7 +9,7 @@ import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type Trans
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, setupShop, tokenOf } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
-import { collect, wsClient } from "../support/subscriptions.js";
+import { collect, streamingAt, untilStreaming, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
 const STATUS_CHANGED = /* GraphQL */ `
@@ -73,7 +73,7 @@ describe.each(backends)("SIGTERM on a server process on %s", (kind) => {
     const queue = collect<{ refundEvents: { to: string } }>(console_, `subscription { refundEvents { to } }`, {});
     const browser = await sseSubscribe<StatusChanged>(server.url, tokenOf(customer.client), STATUS_CHANGED, { refundId, afterVersion: 0 });
     await Promise.all([status.waitFor(2), browser.waitFor(2)]);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the console's subscription start
+    await untilStreaming(() => streamingAt(server.url), 2); // the phone's and the console's
     // All three are live: one transition reaches each.
     const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
     expect(approved.transitionRefund.userErrors).toEqual([]);

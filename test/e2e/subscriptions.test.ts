@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf, requestShippedRefund } from "../support/server.js";
-import { collect, wsClient } from "../support/subscriptions.js";
+import { collect, untilStreaming, wsClient } from "../support/subscriptions.js";
 
 const STATUS_CHANGED = /* GraphQL */ `
   subscription ($refundId: ID!, $afterVersion: Int) {
@@ -94,7 +94,7 @@ describe.each(backends)("subscriptions on %s", (kind) => {
   it("streams the shop's transitions to staff and refuses customers", async () => {
     const agentWs = wsClient(server.url, tokenOf(shop.staff.AGENT));
     const queue = collect<{ refundEvents: { to: string; refund: { id: string } } }>(agentWs, REFUND_EVENTS, { filter: { statuses: ["PENDING_REVIEW"] } });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the subscription start
+    await untilStreaming(() => server.app.liveSubscriptions(`Bearer ${tokenOf(shop.staff.AGENT)}`), 1);
     const { customer, refundId } = await requestShippedRefund(shop, "c-queue");
     const [event] = await queue.waitFor(1);
     expect(event!.refundEvents).toEqual({ to: "PENDING_REVIEW", action: "CLASSIFY", version: 2, refund: { id: refundId } });

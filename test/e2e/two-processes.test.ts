@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase, postgresAvailable } from "../sup
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, type TestShop, setupShop, tokenOf } from "../support/server.js";
-import { collect, wsClient } from "../support/subscriptions.js";
+import { collect, streamingAt, untilStreaming, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -52,7 +52,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
       `subscription ($id: ID!) { refundStatusChanged(refundId: $id, afterVersion: 2) { to version } }`,
       { id: refundId },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilStreaming(() => streamingAt(processes[1]!.url), 1);
     const approved = await shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
     expect(approved.transitionRefund.userErrors).toEqual([]);
     const [event] = await stream.waitFor(1);
@@ -62,7 +62,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing P
     const agentToken = tokenOf(shop.staff.AGENT);
     const consoleWs = wsClient(processes[1]!.url, agentToken);
     const queue = collect<{ refundEvents: { to: string } }>(consoleWs, `subscription { refundEvents { to } }`, {});
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilStreaming(() => streamingAt(processes[1]!.url), 2);
     const confirmed = await shop.staff.WAREHOUSE.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "CONFIRM_NOT_RECEIVED" } });
     expect(confirmed.transitionRefund.userErrors).toEqual([]);
     expect((await queue.waitFor(1))[0]!.refundEvents.to).toBe("PENDING_FINANCE");

@@ -64,3 +64,22 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     },
   };
 }
+
+/**
+ * Waits until `count()` graphql-ws streams run on the server: a subscription with no replay
+ * (`refundEvents`) sees only what happens after its stream started, and a sleep cannot tell
+ * when that is on a busy machine.
+ */
+export async function untilStreaming(count: () => number | Promise<number>, atLeast: number, timeoutMs = PATIENCE_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let seen = await count(); seen < atLeast; seen = await count()) {
+    if (Date.now() > deadline) throw new Error(`${seen} of ${atLeast} subscriptions streaming`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The streams a server process runs, from its `/ready` body (another process's, say). */
+export async function streamingAt(graphqlUrl: string): Promise<number> {
+  const answer = await fetch(new URL("/ready", graphqlUrl));
+  return ((await answer.json()) as { liveSubscriptions: number }).liveSubscriptions;
+}
