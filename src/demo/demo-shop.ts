@@ -911,7 +911,8 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
     }
     const first = people.staff[role][0]!;
     members[role] = { id: first.memberId, name: first.name! };
-    tokens[role] = await issueApiToken(db, { shopId, role, staffMemberId: first.memberId, label: `${label(role)}: ${first.name}` });
+    // Labelled with the member's name: what the transitions made with it show as their actor.
+    tokens[role] = await issueApiToken(db, { shopId, role, staffMemberId: first.memberId, label: first.name! });
   }
   const approveSmall = await db.prisma.automationRule.findFirstOrThrow({ where: { shopId, name: DEFAULT_RULE_NAMES.approveSmall } });
   await updateAutomationRule(db, config, admin, approveSmall.id, { enabled: true });
