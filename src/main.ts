@@ -85,7 +85,8 @@ if (process.env.BENCH_COUNT_STATEMENTS === "1") {
 
 const url = await app.listen(config.port, process.env.HOST ?? "127.0.0.1");
 console.log(
-  `Refund platform ready at ${url} (GraphiQL in a browser; ${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}): ` +
+  // "GraphiQL at <url>" is what scripts and tests wait for (test/support/processes.ts, bench/lib/server.ts).
+  `Refund platform ready: GraphiQL at ${url} (${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}); ` +
     `server started in ${seconds(Date.now() - serverStarting)}, ${seconds(Date.now() - began)} after start`,
 );
 
