@@ -13,7 +13,7 @@
  * with a side action (ASSIGN, TAG, NOTIFY) is refused, as the demo merchant sets none.
  */
 import type { Database } from "../db/database.js";
-import { type RefundFacts, evaluateRules, movesRefund, rulesFor, whyMatched } from "../domain/automation-rules.js";
+import { type AutomationRuleDef, type RefundFacts, evaluateRules, movesRefund, rulesFor, whyMatched } from "../domain/automation-rules.js";
 import { isTerminal } from "../domain/refund-machine.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import { withReturnAddress } from "../domain/return-address.js";
@@ -231,10 +231,6 @@ export class RefundHistory {
     return queued;
   }
 
-  refund(refundId: string): Refund {
-    return this.held.get(refundId)!.refund;
-  }
-
   offeredOptions(refundId: string): ReadonlyArray<{ id: string; kind: ResolutionKind; accepted: boolean }> {
     return this.held.get(refundId)!.options;
   }
@@ -273,8 +269,8 @@ export class RefundHistory {
     }
   }
 
-  private refuseSideActions(applied: ReadonlyArray<{ name: string; action: { kind: string } }>): void {
-    const side = applied.find((rule) => !movesRefund(rule.action as never));
+  private refuseSideActions(applied: readonly AutomationRuleDef[]): void {
+    const side = applied.find((rule) => !movesRefund(rule.action));
     if (side) throw new Error(`demo history: rule "${side.name}" (${side.action.kind}) is not played by the demo's history`);
   }
 
