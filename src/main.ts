@@ -11,7 +11,6 @@ import { DEFAULT_LIMITS } from "./limits/limits.js";
 
 const config = configFromEnv();
 
-const began = Date.now();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** Says what the start does, then how long it took: a first start creates its database and demo shop. */
 async function step<T>(doing: string, work: () => Promise<T>, done: (result: T) => string = () => "done"): Promise<T> {
@@ -87,7 +86,7 @@ const url = await app.listen(config.port, process.env.HOST ?? "127.0.0.1");
 console.log(
   // "GraphiQL at <url>" is what scripts and tests wait for (test/support/processes.ts, bench/lib/server.ts).
   `Refund platform ready: GraphiQL at ${url} (${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}); ` +
-    `server started in ${seconds(Date.now() - serverStarting)}, ${seconds(Date.now() - began)} after start`,
+    `server started in ${seconds(Date.now() - serverStarting)}, ${seconds(process.uptime() * 1000)} after the process started`,
 );
 
 let stopping = false;

@@ -42,7 +42,7 @@ describe("npm start on a fresh embedded database", () => {
       new RegExp(String.raw`^Seeding the demo: (\d+) of \1 refunds, over \d+ orders ${DURATION}$`),
       /^Demo shop "链动小铺 Demo": one API token per role/,
       /^Starting the server …$/,
-      new RegExp(String.raw`^Refund platform ready: GraphiQL at http://\S+ \(embedded database in .+\); server started in \d+\.\d s, \d+\.\d s after start$`),
+      new RegExp(String.raw`^Refund platform ready: GraphiQL at http://\S+ \(embedded database in .+\); server started in \d+\.\d s, \d+\.\d s after the process started$`),
     ];
     const found = steps.map((step) => lines.findIndex((line) => step.test(line)));
     expect(found.every((index) => index >= 0), server.output()).toBe(true);
