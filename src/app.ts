@@ -225,6 +225,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   webhookDeliveries.start();
 
   const logger = options.logger ?? createLogger(options.logLevel);
+  const loaded = pluginModules.map((plugin) => ({ name: plugin.name, version: plugin.version }));
+  logger.info({ plugins: loaded }, loaded.length > 0 ? `plugins loaded: ${loaded.map((plugin) => `${plugin.name} ${plugin.version}`).join(", ")}` : "no plugins loaded");
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Shared by every process through Redis when there is one; otherwise each process has its own.
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);

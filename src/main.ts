@@ -3,30 +3,60 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./config.js";
-import { openDatabase } from "./db/database.js";
+import { embeddedDatabaseState, openDatabase } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
-import { seedDemoShop } from "./demo/demo-shop.js";
+import { DEMO_SHOP_NAME, seedDemoShop } from "./demo/demo-shop.js";
+import { ROLES, type Role } from "./domain/types.js";
 import { DEFAULT_LIMITS } from "./limits/limits.js";
 
 const config = configFromEnv();
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Says what the start does, then how long it took: a first start creates its database and demo shop. */
+async function step<T>(doing: string, work: () => Promise<T>, done: (result: T) => string = () => "done"): Promise<T> {
+  const started = Date.now();
+  process.stdout.write(`${doing} …`);
+  const result = await work();
+  process.stdout.write(` ${done(result)} (${seconds(Date.now() - started)})\n`);
+  return result;
+}
+
 // The demo shop is seeded before the app starts its workers: its history is played on a
 // simulated clock, and a timer sweep on the real clock would take up its timers out of turn.
 if (config.demoData && !config.databaseUrl) {
-  const db = await openDatabase(config);
+  const fresh = embeddedDatabaseState(config.dataDir) === "absent";
+  const db = await step(`Opening the embedded database in ${config.dataDir}${fresh ? " (a first start creates it)" : ""}`, () => openDatabase(config));
   try {
-    await applyMigrations(db);
+    await step("Applying migrations", () => applyMigrations(db), ({ applied }) => (applied.length > 0 ? `${applied.length} applied` : "up to date"));
     if ((await db.prisma.shop.count()) === 0) {
       const started = Date.now();
-      const demo = await seedDemoShop(db);
-      console.log(`Demo shop created in ${Date.now() - started} ms. One API token per role (send as "Authorization: Bearer <token>"):`);
-      for (const [role, token] of Object.entries(demo.tokens)) console.log(`  ${role.padEnd(15)} ${token}`);
+      // One line, rewritten in place on a terminal; elsewhere (a log file) its start and its end.
+      const tty = process.stdout.isTTY;
+      const line = (text: string) => (tty ? process.stdout.write(`\r${text}`) : undefined);
+      if (tty) process.stdout.write("Seeding the demo …");
+      else console.log("Seeding the demo …");
+      const demo = await seedDemoShop(db, { onProgress: ({ refunds, of }) => line(`Seeding the demo: ${refunds} of ${of} refunds`) });
+      const refunds = await db.prisma.refund.count({ where: { shopId: demo.shopId } });
+      const orders = await db.prisma.order.count({ where: { shopId: demo.shopId } });
+      if (tty) process.stdout.write("\r\x1b[K");
+      console.log(`Seeding the demo: ${refunds} of ${refunds} refunds, over ${orders} orders (${seconds(Date.now() - started)})`);
+      console.log(`Demo shop "${DEMO_SHOP_NAME}": one API token per role (send as "Authorization: Bearer <token>"):`);
+      const owner: Partial<Record<Role, string>> = {
+        AGENT: `staff member ${demo.members.AGENT.name}`,
+        WAREHOUSE: `staff member ${demo.members.WAREHOUSE.name}`,
+        FINANCE: `staff member ${demo.members.FINANCE.name}`,
+        CUSTOMER: `customer ${demo.customer.name} (${demo.customer.externalId})`,
+      };
+      for (const role of ROLES) console.log(`  ${role.padEnd(15)} ${demo.tokens[role]}${owner[role] ? `  ${owner[role]}` : ""}`);
     }
   } finally {
     await db.close();
   }
 }
 
+// The server logs the plugins it loads (name and version) while it starts: no same-line step here.
+console.log("Starting the server …");
+const serverStarting = Date.now();
 const app = await createApp({
   ...config,
   paymentClaimMs: config.workerClaimMs,
@@ -53,7 +83,11 @@ if (process.env.BENCH_COUNT_STATEMENTS === "1") {
 }
 
 const url = await app.listen(config.port, process.env.HOST ?? "127.0.0.1");
-console.log(`Refund platform ready: GraphiQL at ${url} (${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
+console.log(
+  // "GraphiQL at <url>" is what scripts and tests wait for (test/support/processes.ts, bench/lib/server.ts).
+  `Refund platform ready: GraphiQL at ${url} (${app.db.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}); ` +
+    `server started in ${seconds(Date.now() - serverStarting)}, ${seconds(process.uptime() * 1000)} after the process started`,
+);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

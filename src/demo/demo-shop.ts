@@ -1,45 +1,40 @@
 /**
  * The demo shop `npm start` puts into a fresh embedded database: a CNY shop set up like any
- * other (createShop: the default reason tags and automation rules), configured with the rules
- * and timers a merchant would set, then three months of refund requests played through the
- * platform's own services on a simulated clock, plus a handful of refunds still open in every
- * queue, and one API token per role.
+ * other (createShop: the default reason tags and automation rules; its people, the rules and
+ * timers a merchant would set, a default return address, all through the services the GraphQL
+ * mutations call), then three months of orders and refund requests, plus a handful of refunds
+ * still open in every queue, the customers' ratings, and one API token per role.
  *
- * Nothing of the history is written by hand: generated customers request refunds through
- * requestRefund, people act through transitionRefund, the shop's rules act inside those units
- * of work, due timers are applied by the TimerWorker and payments are settled by the
- * PaymentDispatcher with the sandbox provider. A discrete-event simulation orders it all: a
- * queue of due actions by time; the clock jumps to the next one, and each step (its payment, its
- * timer sweep) completes before the clock moves on. How many refunds end with no human touch,
- * and how long the others take, is measured afterwards (refundMetrics), not written here: the
- * figures follow from the mix of flows below and the delays each side takes in them.
+ * The history is played on the platform's own core (history.ts): generated customers request
+ * refunds, people act, the shop's rules act inside those changes, due timers are applied in
+ * their names and payments are settled by the sandbox provider, each change planned by the
+ * state machine and turned into rows by the same pure functions changeRefunds uses. A
+ * discrete-event simulation orders it all: a queue of due actions by time; the clock jumps to
+ * the next one, and each step (its payment, its timers) completes before the clock moves on.
+ * How many refunds end with no human touch, and how long the others take, is measured
+ * afterwards (refundMetrics), not written here: the figures follow from the mix of flows below
+ * and the delays each side takes in them. The rows are written at the end in bulk.
  *
- * Plugins are off while seeding (the history would otherwise send three months of
- * notifications and CRM calls at once); the server loads them when it starts.
+ * No plugin takes part (the history would otherwise send three months of notifications and
+ * CRM calls at once); the server loads them when it starts.
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { DEFAULT_RULE_NAMES } from "../domain/automation-rules.js";
+import { ratingProblem } from "../domain/rating.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
-import { type RefundStatus, type RefundType, type ResolutionKind, type Role, ROLES, type ShippingStatus } from "../domain/types.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import { PaymentDispatcher } from "../payments/dispatcher.js";
+import type { Actor, RefundStatus, RefundType, ResolutionKind, Role, ShippingStatus } from "../domain/types.js";
+import type { Prisma, Refund } from "../generated/prisma/client.js";
 import { SandboxPaymentProvider } from "../payments/sandbox.js";
-import { PluginHost } from "../plugin/host.js";
-import { createRefundPubSub } from "../realtime/refund-events.js";
 import { issueApiToken, viewerFromAuthorization } from "../services/api-tokens.js";
-import { rebuildRefundMetricsFacts } from "../services/refund-metrics-facts.js";
 import { createAutomationRule, setAutomationTimer, updateAutomationRule } from "../services/automation-admin.js";
-import { RuleAutomation } from "../services/automation.js";
-import { requestRefund } from "../services/request-refund.js";
-import { createShopConfig } from "../services/shop-config.js";
+import { rebuildRefundMetricsFacts } from "../services/refund-metrics-facts.js";
+import { createReturnAddress } from "../services/return-policies.js";
+import { policiesOfShops } from "../services/shop-policies.js";
 import { createShop } from "../services/shop-setup.js";
 import { createStaffMember } from "../services/staff.js";
-import { TimerWorker } from "../services/timer-worker.js";
-import { transitionRefund } from "../services/transition-refund.js";
-import type { RefundServiceDeps } from "../services/unit-of-work.js";
-import type { Viewer } from "../services/viewer.js";
+import { type HistoryOrder, RefundHistory, insertRows } from "./history.js";
 
 export const DEMO_SHOP_NAME = "链动小铺 Demo";
 export const DEMO_CURRENCY = "CNY";
@@ -60,10 +55,31 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const HISTORY_DAYS = 90;
-const CUSTOMER_COUNT = 150;
+/** The shop's customers: most buy now and then, and most of those who ask for a refund ask once. */
+const CUSTOMER_COUNT = 4_000;
 const VIP_PERCENT = 12;
-/** Orders per refund: a refund rate of about 1 in 4, usual for apparel-heavy online shops. */
-const ORDERS_PER_REFUND = 4;
+/** Refunds per order paid: the field account's shop (shared/DESIGN.md), so about 14,000 orders for 520 refunds. */
+export const DEMO_REFUND_RATE = 0.037;
+/**
+ * How customers are drawn (customer index = N × u^skew, u uniform): buyers a little towards
+ * the regulars; refund requesters more steeply, so that a few customers ask again and again
+ * (about 8% of requests come within 30 days of the customer's previous one) while most ask once.
+ */
+const BUYER_SKEW = 1.3;
+const REFUNDER_SKEW = 2;
+
+/** The warehouse returns go to: the shop's default return address (Refund.returnAddress of an approved return). */
+export const DEMO_RETURN_ADDRESS = {
+  label: "杭州退货仓",
+  recipient: "链动小铺售后组",
+  phone: "0571-8888 6666",
+  province: "浙江省",
+  city: "杭州市",
+  district: "余杭区",
+  street: "仓前街道文一西路 1288 号 3 号仓",
+  postalCode: "311121",
+  requirements: "请附上订单号纸条；吊牌与配件齐全，不接受到付",
+} as const;
 
 export interface SeedDemoShopOptions {
   /** Historical (closed) refunds, default 500; about 4% more open ones are added (at most 20). */
@@ -72,12 +88,18 @@ export interface SeedDemoShopOptions {
   now?: Date;
   /** Uniform [0, 1) source; default a PRNG seeded with DEMO_SEED (same data on every run). */
   random?: () => number;
+  /** Told after each refund the history has played (`npm start` prints it as a progress line). */
+  onProgress?: (progress: { refunds: number; of: number }) => void;
 }
 
 export interface DemoShop {
   shopId: string;
   /** Plaintext API token per role (shown once; only their hashes are stored). */
   tokens: Record<Role, string>;
+  /** The staff member each staff role's token belongs to; each has open refunds assigned. */
+  members: Record<"AGENT" | "WAREHOUSE" | "FINANCE", { id: string; name: string }>;
+  /** The customer the CUSTOMER token is bound to. */
+  customer: { id: string; name: string; externalId: string };
 }
 
 
@@ -525,7 +547,9 @@ const OPEN_FLOWS: ReadonlyArray<Flow & { ageHours: Hours }> = (() => {
 interface CustomerDraft {
   id: string;
   name: string;
+  tier: string;
   refundBeforeReceipt: boolean;
+  externalId: string;
 }
 
 interface Rows {
@@ -622,7 +646,7 @@ interface RequestPlan {
 // ---------------------------------------------------------------------------------------------
 // The simulation
 
-/** A refund as the simulation last saw it (from a service's answer or a re-read). */
+/** A refund as the simulation last saw it (the history's answer). */
 interface Tracked {
   id: string;
   flow: Flow;
@@ -640,24 +664,23 @@ interface Tracked {
 type SimEvent = { at: number; seq: number } & (
   | { kind: "request"; plan: RequestPlan }
   | { kind: "act"; refund: Tracked; version: number; act: Act }
-  | { kind: "settle"; attemptId: string; refund: Tracked | null }
-  | { kind: "sweep" }
+  | { kind: "settle"; attempt: QueuedPayment; refund: Tracked }
+  | { kind: "timer"; refund: Tracked; version: number }
 );
 type NewEvent = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, "seq"> : never) : never;
+type QueuedPayment = ReturnType<RefundHistory["takeQueuedPayments"]>[number];
 
-const REFUND_STATE = { id: true, status: true, version: true, requestedAmount: true, approvedAmount: true, nextTimeoutAt: true } as const;
-type RefundState = { id: string; status: RefundStatus; version: number; requestedAmount: number; approvedAmount: number | null; nextTimeoutAt: Date | null };
+type StaffActor = Actor & { memberId: string };
 
 interface People {
-  customer: Viewer;
-  staff: Record<"AGENT" | "WAREHOUSE" | "FINANCE", Viewer[]>;
+  staff: Record<"AGENT" | "WAREHOUSE" | "FINANCE", StaffActor[]>;
 }
 
 /**
- * A discrete-event simulation over the platform's services: a queue of due actions ordered
- * by time (then by when they were planned, so equal times run in a fixed order); the clock
- * the services read jumps to each action's time, and every action — with the payment it
- * starts and the timers that come due — completes before the next one starts.
+ * A discrete-event simulation over the platform's core (history.ts): a queue of due actions
+ * ordered by time (then by when they were planned, so equal times run in a fixed order); the
+ * clock jumps to each action's time, and every action — with the payment it starts and the
+ * timers that come due — completes before the next one starts.
  */
 class DemoSimulation {
   private time: number;
@@ -665,47 +688,18 @@ class DemoSimulation {
   private readonly events: SimEvent[] = [];
   private seq = 0;
   private readonly refunds = new Map<string, Tracked>();
-  private readonly sweepsAt = new Set<number>();
-  /** Payment attempts the service call in progress committed. */
-  private queued: string[] = [];
   private readonly sandbox = new SandboxPaymentProvider();
-  private readonly payments: PaymentDispatcher;
-  private readonly timers: TimerWorker;
-  readonly deps: RefundServiceDeps;
-  private readonly closing: Array<() => Promise<void>> = [];
+  private requested = 0;
 
   constructor(
-    private readonly db: Database,
+    private readonly history: RefundHistory,
     private readonly rng: Rng,
     start: number,
     private readonly end: number,
+    private readonly reasonTagIds: ReadonlyMap<string, string>,
+    private readonly orders: ReadonlyMap<string, HistoryOrder>,
   ) {
     this.time = start;
-    const realtime = createRefundPubSub();
-    const automation = new RuleAutomation();
-    const shopConfig = createShopConfig(realtime.pubsub, () => {}, automation.timerMinuteMs);
-    // The dispatcher's own sweep runs on the real clock; here every attempt is settled at its
-    // simulated time instead, so that sweep is put off past the end of seeding.
-    this.payments = new PaymentDispatcher(db, this.sandbox, { sweepIntervalMs: 2_147_483_647 });
-    this.deps = {
-      db,
-      pubsub: realtime.pubsub,
-      // Committed attempts wait for the provider's simulated latency (settle events below).
-      payments: { dispatch: (attemptId) => this.queued.push(attemptId) },
-      // No plugin while seeding: no before-hook, and no after-hook delivery is ever queued.
-      hooks: new PluginHost([], db.prisma),
-      hookDeliveries: { dispatch: () => {} },
-      clock: () => new Date(this.time),
-      automation,
-      shopConfig: shopConfig.config,
-    };
-    this.payments.start(this.deps);
-    this.timers = new TimerWorker(this.deps);
-    this.closing.push(() => this.payments.stop(), () => shopConfig.close(), () => realtime.close());
-  }
-
-  async close(): Promise<void> {
-    for (const close of this.closing) await close();
   }
 
   plan(request: RequestPlan): void {
@@ -713,16 +707,13 @@ class DemoSimulation {
   }
 
   /** Runs every event due up to the end; what would come later is left undone (open refunds). */
-  async run(people: People): Promise<void> {
+  async run(people: People, onRequested: (count: number) => void): Promise<void> {
     for (let next = this.events.at(-1); next && next.at <= this.end; next = this.events.at(-1)) {
       this.events.pop();
       this.time = Math.max(this.time, next.at);
       await this.handle(next, people);
+      if (next.kind === "request") onRequested((this.requested += 1));
     }
-  }
-
-  tracked(): Tracked[] {
-    return [...this.refunds.values()];
   }
 
   private push(event: NewEvent): void {
@@ -739,6 +730,7 @@ class DemoSimulation {
   }
 
   private async handle(event: SimEvent, people: People): Promise<void> {
+    const at = new Date(this.time);
     switch (event.kind) {
       case "request": {
         const { plan } = event;
@@ -753,69 +745,57 @@ class DemoSimulation {
           dueAt: null,
           declines: plan.flow.declines ?? 0,
         };
-        const viewer = { ...people.customer, customerId: plan.customer.id, label: plan.customer.name };
-        const row = await this.call(refund, () =>
-          requestRefund(this.deps, viewer, { orderId: plan.orderId, type: plan.flow.type, reasonCode: plan.reasonCode, amount: plan.amount, description: plan.description }),
+        const order = this.orders.get(plan.orderId)!;
+        const row = this.history.request(
+          { order, customer: plan.customer, type: plan.flow.type, reasonTagId: this.reasonTagIds.get(plan.reasonCode)!, amount: plan.amount, description: plan.description },
+          at,
         );
         refund.id = row.id;
         this.refunds.set(row.id, refund);
-        this.update(refund, row);
+        this.took(refund, row);
         return;
       }
       case "act": {
         const { refund, act: next } = event;
         if (refund.version !== event.version) return; // a timer or a rule took the step first
-        const viewer =
-          next.role === "CUSTOMER"
-            ? { ...people.customer, customerId: refund.customer.id, label: refund.customer.name }
-            : this.rng.pick(people.staff[next.role]);
-        const request = await this.requestFor(refund, next);
-        const { refund: row } = await this.call(refund, () => transitionRefund(this.deps, viewer, { refundId: refund.id, expectedVersion: refund.version, ...request }));
-        this.update(refund, row);
+        const actor: Actor = next.role === "CUSTOMER" ? { kind: "USER", role: "CUSTOMER", name: refund.customer.name } : this.rng.pick(people.staff[next.role]);
+        const result = this.history.change(refund.id, this.requestFor(refund, next), actor, at, { expectedVersion: refund.version });
+        if (!result.ok) throw new Error(`demo seed: ${next.action} on a ${refund.flow.key} refund in ${refund.status} was refused: ${result.reason}`);
+        this.took(refund, result.refund);
         return;
       }
       case "settle": {
-        if (event.refund && event.refund.declines > 0) {
-          event.refund.declines -= 1;
+        const { attempt, refund } = event;
+        if (refund.declines > 0) {
+          refund.declines -= 1;
           this.sandbox.declineNext();
         }
-        await this.call(event.refund, () => this.payments.settle(event.attemptId));
-        const row = await this.db.prisma.refund.findFirstOrThrow({ where: { paymentAttempts: { some: { id: event.attemptId } } }, select: REFUND_STATE });
-        this.update(this.refunds.get(row.id)!, row);
+        const outcome = await this.sandbox.refund({ idempotencyKey: attempt.idempotencyKey, amount: attempt.amount, currency: attempt.currency, orderReference: attempt.orderId });
+        this.took(refund, this.history.settle(attempt.id, outcome, at));
         return;
       }
-      case "sweep": {
-        await this.call(null, () => this.timers.sweep());
-        const due = this.tracked().filter((refund) => refund.dueAt !== null && refund.dueAt <= this.time);
-        if (due.length === 0) return;
-        const rows = await this.db.prisma.refund.findMany({ where: { id: { in: due.map((refund) => refund.id) } }, select: REFUND_STATE });
-        for (const row of rows) this.update(this.refunds.get(row.id)!, row);
+      case "timer": {
+        this.took(event.refund, this.history.applyTimer(event.refund.id, event.version, at));
       }
     }
   }
 
-  /** Runs one service call; the payments it committed are settled a few seconds later, as the sandbox provider answers. */
-  private async call<T>(refund: Tracked | null, work: () => Promise<T>): Promise<T> {
-    this.queued = [];
-    const result = await work();
-    for (const attemptId of this.queued) this.push({ kind: "settle", at: this.time + this.rng.int(2_000, 9_000), attemptId, refund });
-    this.queued = [];
-    return result;
-  }
-
-  /** Takes in what the platform answered; a refund that moved gets its next person's act, and its timer a sweep. */
-  private update(refund: Tracked, row: RefundState): void {
+  /**
+   * Takes in what the platform answered: its payments are settled a few seconds later, as the
+   * sandbox provider answers; a refund that moved gets its timer and its next person's act.
+   */
+  private took(refund: Tracked, row: Refund): void {
+    for (const attempt of this.history.takeQueuedPayments()) {
+      this.push({ kind: "settle", at: this.time + this.rng.int(2_000, 9_000), attempt, refund: this.refunds.get(attempt.refundId)! });
+    }
     const moved = row.version !== refund.version;
     refund.status = row.status;
     refund.version = row.version;
     refund.requestedAmount = row.requestedAmount;
     refund.approvedAmount = row.approvedAmount;
     refund.dueAt = row.nextTimeoutAt?.getTime() ?? null;
-    if (refund.dueAt !== null && !this.sweepsAt.has(refund.dueAt)) {
-      this.sweepsAt.add(refund.dueAt);
-      this.push({ kind: "sweep", at: refund.dueAt });
-    }
     if (!moved) return;
+    if (refund.dueAt !== null) this.push({ kind: "timer", at: refund.dueAt, refund, version: refund.version });
     const next = refund.flow.acts[refund.status] ?? USUAL[refund.status];
     if (!next || next === "wait") return;
     const [min, max] = next.after;
@@ -823,7 +803,7 @@ class DemoSimulation {
   }
 
   /** What the person types in: notes, a partial amount, the options offered or taken, a tracking number. */
-  private async requestFor(refund: Tracked, next: Act): Promise<TransitionRequest> {
+  private requestFor(refund: Tracked, next: Act): TransitionRequest {
     const { rng } = this;
     const request: TransitionRequest = { action: next.action };
     if (next.notes) request.note = rng.pick(next.notes);
@@ -836,8 +816,7 @@ class DemoSimulation {
       request.offerOptions = [{ kind: "RETURN_WITH_FULL_REFUND" }, { kind: "KEEP_ITEM_WITH_COMPENSATION", amount: compensation }];
     }
     if (next.action === "ACCEPT_OFFER") {
-      const options = await this.db.prisma.resolutionOption.findMany({ where: { refundId: refund.id, accepted: false }, select: { id: true, kind: true } });
-      request.optionId = options.find((option) => option.kind === next.accept)?.id ?? null;
+      request.optionId = this.history.offeredOptions(refund.id).find((option) => !option.accepted && option.kind === next.accept)?.id ?? null;
     }
     if (next.action === "SUBMIT_RETURN_SHIPMENT") Object.assign(request, trackingNumber(rng));
     return request;
@@ -845,11 +824,62 @@ class DemoSimulation {
 }
 
 // ---------------------------------------------------------------------------------------------
+// After the history: ratings, queues
+
+/** How customers score an ended refund (weights of 1–5), and what a few of them write. */
+const RATING_WEIGHTS = {
+  fast: [1, 1, 3, 20, 75],
+  slow: [4, 8, 25, 38, 25],
+  refused: [40, 28, 17, 10, 5],
+} as const;
+const RATING_COMMENTS: Record<keyof typeof RATING_WEIGHTS, readonly string[]> = {
+  fast: ["退款很快，客服态度好", "秒退，体验很好", "处理及时，下次还来"],
+  slow: ["退款有点慢，不过最后解决了", "等了好几天才处理", "流程有点繁琐"],
+  refused: ["不同意处理结果", "客服解释得不清楚", "希望能再核实一下"],
+};
+/** Share of ended refunds whose customer rates them: most of those people handled, few of the instant ones. */
+const RATING_SHARE = { touched: 0.55, automatic: 0.12 };
+
+/**
+ * Customers' ratings of ended refunds, each within the rating window and before now, checked
+ * by the same rule rateRefund applies (src/domain/rating.ts).
+ */
+function ratingsOf(rng: Rng, refunds: readonly Refund[], now: number) {
+  const ratings: Prisma.RefundRatingCreateManyInput[] = [];
+  for (const refund of refunds) {
+    if (!refund.resolvedAt || refund.status === "CANCELLED") continue;
+    if (!rng.chance(refund.personActed ? RATING_SHARE.touched : RATING_SHARE.automatic)) continue;
+    const at = Math.min(now - MINUTE, refund.resolvedAt.getTime() + Math.round(rng.between(0.5, 72) * HOUR));
+    if (at <= refund.resolvedAt.getTime()) continue;
+    const handling = refund.resolvedAt.getTime() - refund.createdAt.getTime();
+    const mood = refund.status !== "REFUNDED" ? "refused" : handling < 3 * DAY ? "fast" : "slow";
+    const score = rng.weighted(RATING_WEIGHTS[mood]) + 1;
+    const comment = rng.chance(0.4) ? rng.pick(RATING_COMMENTS[mood]) : null;
+    const problem = ratingProblem({ status: refund.status, resolvedAt: refund.resolvedAt, alreadyRated: false }, { score, comment }, new Date(at));
+    if (problem) throw new Error(`demo seed: a rating the platform would refuse: ${problem.message}`);
+    ratings.push({ id: randomUUID(), shopId: refund.shopId, refundId: refund.id, customerId: refund.customerId, score, comment, createdAt: new Date(at) });
+  }
+  return ratings;
+}
+
+/** Which staff role works on a refund waiting in each open status (assignedTo: ME). */
+const QUEUE_OF: Partial<Record<RefundStatus, "AGENT" | "WAREHOUSE" | "FINANCE">> = {
+  PENDING_REVIEW: "AGENT",
+  AWAITING_CUSTOMER: "AGENT",
+  AWAITING_RETURN: "AGENT",
+  AWAITING_WAREHOUSE: "WAREHOUSE",
+  RETURN_IN_TRANSIT: "WAREHOUSE",
+  INSPECTING: "WAREHOUSE",
+  PENDING_FINANCE: "FINANCE",
+  REFUND_FAILED: "FINANCE",
+};
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * Creates the demo shop with its history and one API token per role. Meant for a fresh
  * database (`npm start` with the embedded default) with no background workers running yet: the
- * simulation's timers and payments fall due in its simulated past, which a worker on the real
+ * history's timers and payments fall due in its simulated past, which a worker on the real
  * clock would take up out of turn. It only adds: other shops are left alone.
  */
 export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = {}): Promise<DemoShop> {
@@ -858,153 +888,173 @@ export async function seedDemoShop(db: Database, options: SeedDemoShopOptions = 
   const now = (options.now ?? new Date()).getTime();
   const rng = new Rng(options.random ?? seededRandom(DEMO_SEED));
   const start = now - HISTORY_DAYS * DAY;
+  const progress = options.onProgress ?? (() => {});
 
-  // The shop, set up as any shop is, and the merchant's rules and timers.
+  // The shop, set up as any shop is, with its people, the merchant's rules, timers and return address.
   const tokens = {} as Record<Role, string>;
   const label = (role: Role) => `demo ${role.toLowerCase().replaceAll("_", " ")}`;
   tokens.PLATFORM_ADMIN = await issueApiToken(db, { shopId: null, role: "PLATFORM_ADMIN", label: label("PLATFORM_ADMIN") });
   const viewerOf = async (role: Role) => (await viewerFromAuthorization(db, `Bearer ${tokens[role]}`))!;
   const shop = await createShop(db, await viewerOf("PLATFORM_ADMIN"), { name: DEMO_SHOP_NAME, currency: DEMO_CURRENCY });
   const shopId = shop.id;
-  for (const role of ROLES) {
-    if (role !== "PLATFORM_ADMIN" && role !== "CUSTOMER") tokens[role] = await issueApiToken(db, { shopId, role, label: label(role) });
-  }
-  const sim = new DemoSimulation(db, rng, start, now);
-  try {
-    const admin = await viewerOf("SHOP_ADMIN");
-    const approveSmall = await db.prisma.automationRule.findFirstOrThrow({ where: { shopId, name: DEFAULT_RULE_NAMES.approveSmall } });
-    await updateAutomationRule(db, sim.deps.shopConfig, admin, approveSmall.id, { enabled: true });
-    await createAutomationRule(db, sim.deps.shopConfig, admin, { ...FINANCE_RULE, conditions: [...FINANCE_RULE.conditions] });
-    for (const timer of DEMO_TIMERS) await setAutomationTimer(db, sim.deps.shopConfig, admin, timer);
-
-    // Customers: ~12% VIPs who are refunded when their return ships.
-    const rows: Rows = { customers: [], orders: [], items: [] };
-    const vipFlags = rng.shuffle(Array.from({ length: CUSTOMER_COUNT }, (_, index) => index < Math.round((CUSTOMER_COUNT * VIP_PERCENT) / 100)));
-    const customers: CustomerDraft[] = vipFlags.map((vip, index) => {
-      const customer = { id: randomUUID(), name: `${rng.pick([...SURNAMES])}${rng.pick(GIVEN_NAMES)}`, refundBeforeReceipt: vip };
-      rows.customers.push({
-        ...customer,
-        shopId,
-        externalId: `C${String(10001 + index)}`,
-        tier: vip ? "VIP" : "STANDARD",
-        createdAt: new Date(Math.round(now - rng.between(150, 400) * DAY)),
-      });
-      return customer;
-    });
-    /** Some customers ask for refunds far more than others (what the CRM's risk marking is for). */
-    const pickCustomer = (refundBeforeReceipt?: boolean): CustomerDraft => {
-      for (;;) {
-        const customer = customers[Math.floor(CUSTOMER_COUNT * rng.next() ** 1.7)]!;
-        if (refundBeforeReceipt === undefined || customer.refundBeforeReceipt === refundBeforeReceipt) return customer;
-      }
-    };
-    const addOrder = (draft: OrderDraft) => {
-      rows.orders.push(draft.order);
-      rows.items.push(...draft.items);
-    };
-
-    // The requests: each customer's order, paid before it, and what the customer asks for.
-    const reasonCodes = DEMO_REASON_SHARES.map((share) => share.code);
-    const reasonWeights = DEMO_REASON_SHARES.map((share) => share.percent);
-    const plans: RequestPlan[] = [];
-    const planRequest = (flow: Flow, reasonIndex: number, at: number) => {
-      const customer = pickCustomer(flow.refundBeforeReceipt ?? (flow.type === "RETURN_AND_REFUND" ? false : undefined));
-      let draft: OrderDraft;
-      let amount: number;
-      // The customer's basket fits the flow (a lost cheap parcel, a reviewed expensive one).
-      for (let attempt = 0; ; attempt += 1) {
-        let shippingStatus: ShippingStatus = "NOT_SHIPPED";
-        let paidAt = Math.round(at - rng.between(10 * MINUTE, 30 * HOUR));
-        if (flow.shipped) {
-          shippingStatus = rng.chance(flow.inTransit ? 0.7 : 0.15) ? "SHIPPED" : "DELIVERED";
-          paidAt = Math.round(at - rng.between(2 * DAY, 12 * DAY));
-        }
-        draft = draftOrder(rng, shopId, customer.id, paidAt, shippingStatus, at, flow.amount === "small" ? 1 : flow.shipped ? 2 : 3);
-        // Usually the whole order; on a basket, sometimes just one line of it.
-        amount = draft.itemTotals.length > 1 && rng.chance(0.4) ? Math.min(draft.paidAmount, rng.pick(draft.itemTotals)) : draft.paidAmount;
-        if (fitsAmount(amount, flow.amount) || attempt >= 500) break;
-      }
-      addOrder(draft);
-      const code = reasonCodes[reasonIndex]!;
-      const plan = { at, flow, customer, orderId: draft.order.id, amount, reasonCode: code, description: rng.pick(DESCRIPTIONS[code] ?? DESCRIPTIONS.OTHER!) };
-      plans.push(plan);
-      return plan;
-    };
-
-    // Closed history: the flows and the reasons customers give, each in the merchant's proportions.
-    const flowCounts = allocateLargestRemainder(historical, CLOSED_FLOWS.map((flow) => flow.weight));
-    const closedFlows = rng.shuffle(CLOSED_FLOWS.flatMap((flow, index) => Array.from({ length: flowCounts[index]! }, () => flow)));
-    // Flows with a preferred reason take their pick first; the others take what is left.
-    closedFlows.sort((a, b) => Number(b.reasonBias !== undefined) - Number(a.reasonBias !== undefined));
-    const reasonPool = new Pool(allocateLargestRemainder(historical, reasonWeights));
-    for (const flow of closedFlows) {
-      // Over the last 90 days, a little busier lately; ended (at the latest) an hour before now.
-      const latest = now - flow.maxDays * DAY - HOUR;
-      const at = Math.round(Math.max(start, latest - (latest - start) * rng.next() ** 1.15));
-      planRequest(flow, reasonPool.take(rng, flow.reasonBias), at);
+  for (const role of ["SHOP_ADMIN", "INTEGRATION"] as const) tokens[role] = await issueApiToken(db, { shopId, role, label: label(role) });
+  const admin = await viewerOf("SHOP_ADMIN");
+  // Nothing caches the shop's configuration while it is seeded: no process serves it yet.
+  const config = { changed: () => {} };
+  // The shop's people; the first of each role holds that role's printed token (assignedTo: ME).
+  const people: People = { staff: { AGENT: [], WAREHOUSE: [], FINANCE: [] } };
+  const members = {} as DemoShop["members"];
+  for (const role of ["AGENT", "WAREHOUSE", "FINANCE"] as const) {
+    for (const name of STAFF[role]) {
+      const member = await createStaffMember(db, admin, { name, role });
+      people.staff[role].push({ kind: "USER", role, name: member.name, memberId: member.id });
     }
-    // Open refunds from the last days, each stopping where its flow waits.
-    const openReasons = new Pool(allocateLargestRemainder(openCount, reasonWeights));
-    const openPlans = Array.from({ length: openCount }, (_, index) => {
-      const flow = OPEN_FLOWS[index % OPEN_FLOWS.length]!;
-      return planRequest(flow, openReasons.take(rng, flow.reasonBias), Math.round(now - rng.between(...flow.ageHours) * HOUR));
-    });
-
-    // The CUSTOMER token belongs to someone with a return to send back, and with a fresh,
-    // unshipped order on which a new refund request takes the automatic path.
-    const tokenCustomer = (openPlans.find((plan) => plan.flow.acts.AWAITING_RETURN === "wait") ?? openPlans[0] ?? plans[0])?.customer ?? customers[0]!;
-    const justPaid = now - Math.round(rng.between(20 * MINUTE, 3 * HOUR));
-    addOrder(draftOrder(rng, shopId, tokenCustomer.id, justPaid, "NOT_SHIPPED", justPaid, 2));
-
-    // Orders without refunds: the refund rate the dashboard shows is about 1 in 4.
-    const extraOrders = Math.max(0, (historical + openCount) * (ORDERS_PER_REFUND - 1));
-    for (let index = 0; index < extraOrders; index += 1) {
-      const paidAt = Math.round(now - rng.between(5 * MINUTE, (HISTORY_DAYS + 5) * DAY));
-      const age = now - paidAt;
-      const shippingStatus: ShippingStatus =
-        age < 12 * HOUR ? "NOT_SHIPPED" : age < 4 * DAY ? (rng.chance(0.85) ? "SHIPPED" : "NOT_SHIPPED") : rng.chance(0.97) ? "DELIVERED" : "SHIPPED";
-      addOrder(draftOrder(rng, shopId, pickCustomer().id, paidAt, shippingStatus, paidAt + Math.round(Math.min(age, rng.between(HOUR, 4 * DAY))), 3));
-    }
-    rows.orders.sort((a, b) => (a.paidAt as Date).getTime() - (b.paidAt as Date).getTime());
-    rows.orders.forEach((order, index) => {
-      order.externalId = `LD${dateStamp((order.paidAt as Date).getTime())}${String(100_001 + index)}`;
-    });
-    // Customers and orders arrive as the order sync's import, in bulk: they are the input of
-    // the simulation, not its history.
-    await db.prisma.$transaction(
-      async (tx) => {
-        await insertChunked(rows.customers, (data) => tx.customer.createMany({ data }));
-        await insertChunked(rows.orders, (data) => tx.order.createMany({ data }));
-        await insertChunked(rows.items, (data) => tx.orderItem.createMany({ data }));
-      },
-      { maxWait: 30_000, timeout: 120_000 },
-    );
-
-    tokens.CUSTOMER = await issueApiToken(db, { shopId, role: "CUSTOMER", customerId: tokenCustomer.id, label: label("CUSTOMER") });
-    // The shop's people, added by its admin; each acts as the staff member it is (staffMetrics).
-    const staffViewers = async (role: "AGENT" | "WAREHOUSE" | "FINANCE") => {
-      const viewer = await viewerOf(role);
-      const members = [];
-      for (const name of STAFF[role]) members.push(await createStaffMember(db, admin, { name, role }));
-      return members.map((member) => ({ ...viewer, label: member.name, staffMemberId: member.id }));
-    };
-    // The storefront acts for each customer as that customer.
-    const people: People = {
-      customer: await viewerOf("CUSTOMER"),
-      staff: { AGENT: await staffViewers("AGENT"), WAREHOUSE: await staffViewers("WAREHOUSE"), FINANCE: await staffViewers("FINANCE") },
-    };
-    for (const plan of plans) sim.plan(plan);
-    await sim.run(people);
-    // The orders came in bulk, past upsertOrder: refundMetrics' orders per hour (and, to be
-    // sure, the refunds' facts the services kept) are derived from the rows.
-    await rebuildRefundMetricsFacts(db, shopId);
-  } finally {
-    await sim.close();
+    const first = people.staff[role][0]!;
+    members[role] = { id: first.memberId, name: first.name! };
+    // Labelled with the member's name: what the transitions made with it show as their actor.
+    tokens[role] = await issueApiToken(db, { shopId, role, staffMemberId: first.memberId, label: first.name! });
   }
-  return { shopId, tokens };
-}
+  const approveSmall = await db.prisma.automationRule.findFirstOrThrow({ where: { shopId, name: DEFAULT_RULE_NAMES.approveSmall } });
+  await updateAutomationRule(db, config, admin, approveSmall.id, { enabled: true });
+  await createAutomationRule(db, config, admin, { ...FINANCE_RULE, conditions: [...FINANCE_RULE.conditions] });
+  for (const timer of DEMO_TIMERS) await setAutomationTimer(db, config, admin, timer);
+  await createReturnAddress(db, config, admin, DEMO_RETURN_ADDRESS);
 
-/** createMany in slices that stay far below PostgreSQL's 65 535 bind parameters. */
-async function insertChunked<Row>(rows: Row[], insert: (data: Row[]) => Promise<unknown>, size = 500): Promise<void> {
-  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size));
+  // Customers: ~12% VIPs who are refunded when their return ships.
+  const rows: Rows = { customers: [], orders: [], items: [] };
+  const vipFlags = rng.shuffle(Array.from({ length: CUSTOMER_COUNT }, (_, index) => index < Math.round((CUSTOMER_COUNT * VIP_PERCENT) / 100)));
+  const customers: CustomerDraft[] = vipFlags.map((vip, index) => {
+    const customer = { id: randomUUID(), name: `${rng.pick([...SURNAMES])}${rng.pick(GIVEN_NAMES)}`, tier: vip ? "VIP" : "STANDARD", refundBeforeReceipt: vip, externalId: `C${String(10001 + index)}` };
+    rows.customers.push({ ...customer, shopId, createdAt: new Date(Math.round(now - rng.between(150, 400) * DAY)) });
+    return customer;
+  });
+  /** Most customers who ask for a refund do so once; a few ask far more often (what the CRM's risk marking is for). */
+  const pickCustomer = (refundBeforeReceipt?: boolean): CustomerDraft => {
+    for (;;) {
+      const customer = customers[Math.floor(CUSTOMER_COUNT * rng.next() ** REFUNDER_SKEW)]!;
+      if (refundBeforeReceipt === undefined || customer.refundBeforeReceipt === refundBeforeReceipt) return customer;
+    }
+  };
+  const orders = new Map<string, HistoryOrder>();
+  const addOrder = (draft: OrderDraft) => {
+    rows.orders.push(draft.order);
+    rows.items.push(...draft.items);
+    orders.set(draft.order.id, {
+      id: draft.order.id,
+      customerId: draft.order.customerId,
+      paidAt: (draft.order.paidAt as Date).getTime(),
+      shippingStatus: draft.order.shippingStatus as ShippingStatus,
+      currency: DEMO_CURRENCY,
+    });
+  };
+
+  // The requests: each customer's order, paid before it, and what the customer asks for.
+  const reasonCodes = DEMO_REASON_SHARES.map((share) => share.code);
+  const reasonWeights = DEMO_REASON_SHARES.map((share) => share.percent);
+  const plans: RequestPlan[] = [];
+  const planRequest = (flow: Flow, reasonIndex: number, at: number) => {
+    const customer = pickCustomer(flow.refundBeforeReceipt ?? (flow.type === "RETURN_AND_REFUND" ? false : undefined));
+    let draft: OrderDraft;
+    let amount: number;
+    // The customer's basket fits the flow (a lost cheap parcel, a reviewed expensive one).
+    for (let attempt = 0; ; attempt += 1) {
+      let shippingStatus: ShippingStatus = "NOT_SHIPPED";
+      let paidAt = Math.round(at - rng.between(10 * MINUTE, 30 * HOUR));
+      if (flow.shipped) {
+        shippingStatus = rng.chance(flow.inTransit ? 0.7 : 0.15) ? "SHIPPED" : "DELIVERED";
+        paidAt = Math.round(at - rng.between(2 * DAY, 12 * DAY));
+      }
+      draft = draftOrder(rng, shopId, customer.id, paidAt, shippingStatus, at, flow.amount === "small" ? 1 : flow.shipped ? 2 : 3);
+      // Usually the whole order; on a basket, sometimes just one line of it.
+      amount = draft.itemTotals.length > 1 && rng.chance(0.4) ? Math.min(draft.paidAmount, rng.pick(draft.itemTotals)) : draft.paidAmount;
+      if (fitsAmount(amount, flow.amount) || attempt >= 500) break;
+    }
+    addOrder(draft);
+    const code = reasonCodes[reasonIndex]!;
+    const plan = { at, flow, customer, orderId: draft.order.id, amount, reasonCode: code, description: rng.pick(DESCRIPTIONS[code] ?? DESCRIPTIONS.OTHER!) };
+    plans.push(plan);
+    return plan;
+  };
+
+  // Closed history: the flows and the reasons customers give, each in the merchant's proportions.
+  const flowCounts = allocateLargestRemainder(historical, CLOSED_FLOWS.map((flow) => flow.weight));
+  const closedFlows = rng.shuffle(CLOSED_FLOWS.flatMap((flow, index) => Array.from({ length: flowCounts[index]! }, () => flow)));
+  // Flows with a preferred reason take their pick first; the others take what is left.
+  closedFlows.sort((a, b) => Number(b.reasonBias !== undefined) - Number(a.reasonBias !== undefined));
+  const reasonPool = new Pool(allocateLargestRemainder(historical, reasonWeights));
+  for (const flow of closedFlows) {
+    // Over the last 90 days, a little busier lately; ended (at the latest) an hour before now.
+    const latest = now - flow.maxDays * DAY - HOUR;
+    const at = Math.round(Math.max(start, latest - (latest - start) * rng.next() ** 1.15));
+    planRequest(flow, reasonPool.take(rng, flow.reasonBias), at);
+  }
+  // Open refunds from the last days, each stopping where its flow waits.
+  const openReasons = new Pool(allocateLargestRemainder(openCount, reasonWeights));
+  const openPlans = Array.from({ length: openCount }, (_, index) => {
+    const flow = OPEN_FLOWS[index % OPEN_FLOWS.length]!;
+    return planRequest(flow, openReasons.take(rng, flow.reasonBias), Math.round(now - rng.between(...flow.ageHours) * HOUR));
+  });
+
+  // The CUSTOMER token belongs to someone with a return to send back, and with a fresh,
+  // unshipped order on which a new refund request takes the automatic path.
+  const tokenCustomer = (openPlans.find((plan) => plan.flow.acts.AWAITING_RETURN === "wait") ?? openPlans[0] ?? plans[0])?.customer ?? customers[0]!;
+  const justPaid = now - Math.round(rng.between(20 * MINUTE, 3 * HOUR));
+  addOrder(draftOrder(rng, shopId, tokenCustomer.id, justPaid, "NOT_SHIPPED", justPaid, 2));
+
+  // Orders without refunds, paid over the same 90 days: the refund rate is the field account's.
+  const extraOrders = Math.max(0, Math.round(plans.length / DEMO_REFUND_RATE) - rows.orders.length);
+  for (let index = 0; index < extraOrders; index += 1) {
+    const paidAt = Math.round(now - rng.between(5 * MINUTE, HISTORY_DAYS * DAY));
+    const age = now - paidAt;
+    const shippingStatus: ShippingStatus =
+      age < 12 * HOUR ? "NOT_SHIPPED" : age < 4 * DAY ? (rng.chance(0.85) ? "SHIPPED" : "NOT_SHIPPED") : rng.chance(0.97) ? "DELIVERED" : "SHIPPED";
+    const buyer = customers[Math.floor(CUSTOMER_COUNT * rng.next() ** BUYER_SKEW)]!;
+    addOrder(draftOrder(rng, shopId, buyer.id, paidAt, shippingStatus, paidAt + Math.round(Math.min(age, rng.between(HOUR, 4 * DAY))), 3));
+  }
+  rows.orders.sort((a, b) => (a.paidAt as Date).getTime() - (b.paidAt as Date).getTime());
+  rows.orders.forEach((order, index) => {
+    order.externalId = `LD${dateStamp((order.paidAt as Date).getTime())}${String(100_001 + index)}`;
+  });
+  // Customers and orders arrive as the order sync's import, in bulk: they are the input of
+  // the simulation, not its history.
+  await insertRows(db, "Customer", rows.customers);
+  await insertRows(db, "Order", rows.orders);
+  await insertRows(db, "OrderItem", rows.items);
+  tokens.CUSTOMER = await issueApiToken(db, { shopId, role: "CUSTOMER", customerId: tokenCustomer.id, label: `${label("CUSTOMER")}: ${tokenCustomer.name}` });
+
+  // The history, played on the platform's core with the shop's policies as they now stand.
+  const [policies, tags, careDays] = await Promise.all([
+    policiesOfShops(db.prisma, [shopId]),
+    db.prisma.reasonTag.findMany({ where: { shopId }, include: { parent: true } }),
+    db.prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { careDays: true } }),
+  ]);
+  const history = new RefundHistory(
+    {
+      id: shopId,
+      policies: policies.get(shopId)!,
+      careDays: careDays.careDays,
+      reasons: new Map(tags.map((tag) => [tag.id, { code: tag.code, parentCode: tag.parent?.code ?? tag.code }])),
+    },
+    randomUUID,
+  );
+  const sim = new DemoSimulation(history, rng, start, now, new Map(tags.map((tag) => [tag.code, tag.id])), orders);
+  for (const plan of plans) sim.plan(plan);
+  await sim.run(people, (count) => progress({ refunds: count, of: plans.length }));
+
+  // The open refunds go to their role's queues, the printed token's member first.
+  const queued = { AGENT: 0, WAREHOUSE: 0, FINANCE: 0 };
+  for (const refund of history.refunds()) {
+    const role = QUEUE_OF[refund.status];
+    if (!role) continue;
+    const staff = people.staff[role];
+    history.assign(refund.id, staff[queued[role]++ % staff.length]!.memberId);
+  }
+  await history.write(db);
+  const ratings = ratingsOf(rng, history.refunds(), now);
+  await insertRows(db, "RefundRating", ratings);
+  // Written in bulk, past the services that keep them: refundMetrics' facts (orders per hour,
+  // repeat requests, repurchases, who acted) are derived from the rows.
+  await rebuildRefundMetricsFacts(db, shopId);
+  const customer = customers.find((candidate) => candidate.id === tokenCustomer.id)!;
+  return { shopId, tokens, members, customer: { id: customer.id, name: customer.name, externalId: customer.externalId } };
 }

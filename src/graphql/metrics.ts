@@ -107,8 +107,8 @@ const RepurchaseRef = builder.objectRef<RefundMetrics["repurchase"]>("Repurchase
 const IndustryRef = builder.objectRef<RefundMetrics["industry"]>("IndustryComparison").implement({
   description: "The shop's refund rate against the industry figure set with `updateShopSettings`.",
   fields: (t) => ({
-    industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The shop's setting (0..1); null only when the shop has not set it." }),
-    difference: t.exposeFloat("difference", { nullable: true, description: "refundRate − industryRefundRate (negative: better than the industry); null only when no figure is set." }),
+    industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The shop's setting (0..1; a new shop starts with 0.05); null only when the shop cleared it." }),
+    difference: t.exposeFloat("difference", { nullable: true, description: "refundRate − industryRefundRate (negative: better than the industry); null only when the shop cleared its figure." }),
   }),
 });
 

@@ -23,7 +23,7 @@ export const ShopRef = builder.prismaNode("Shop", {
     name: t.exposeString("name"),
     currency: t.exposeString("currency"),
     timeZone: t.exposeString("timeZone", { description: "IANA zone whose midnights split `refundMetrics` days (default Asia/Shanghai)." }),
-    industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The industry refund rate (0..1) `refundMetrics` compares with; null when not set." }),
+    industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The industry refund rate (0..1) `refundMetrics` compares with: 0.05 for a new shop until its admin sets its own figure; null when cleared." }),
     overLimit: t.expose("overLimit", { type: OverLimitEnum, description: "What happens to an action over a person's approval limit." }),
     careDays: t.exposeInt("careDays", { description: "Days a customer whose refund ended stays on the care list (0: no care list)." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

@@ -198,7 +198,7 @@ export async function createTokenFromConsole(db: Database, input: { shop?: strin
 }
 
 /** Issues a token without a caller (demo data and tests set up through this). */
-export async function issueApiToken(db: Database, data: { shopId: string | null; role: Role; customerId?: string; label: string }) {
+export async function issueApiToken(db: Database, data: { shopId: string | null; role: Role; customerId?: string; staffMemberId?: string; label: string }) {
   const token = newTokenValue();
   await db.prisma.apiToken.create({ data: { ...data, tokenHash: hashToken(token) } });
   return token;

@@ -11,6 +11,13 @@ import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Shops, customers and orders: what a shop and its order sync set up before refunds. */
 
+/**
+ * The industry refund rate a new shop's metrics compare with (0.05 = 5%) until its admin sets
+ * its own category's figure (updateShopSettings): a starting point for general merchandise, not
+ * a measured statistic; apparel runs far higher, food and digital goods lower.
+ */
+export const DEFAULT_INDUSTRY_REFUND_RATE = 0.05;
+
 export async function createShop(db: Database, viewer: Viewer | null, input: { name: string; currency: string }) {
   requireRole(viewer, ["PLATFORM_ADMIN"]);
   const name = input.name.trim();
@@ -20,6 +27,7 @@ export async function createShop(db: Database, viewer: Viewer | null, input: { n
     data: {
       name,
       currency: input.currency,
+      industryRefundRate: DEFAULT_INDUSTRY_REFUND_RATE,
       reasonTags: { create: DEFAULT_REASON_TAGS.map((tag) => ({ ...tag })) },
       // The built-in classification and the field account, as rules the shop sees and edits.
       automationRules: { create: defaultRuleRows() },

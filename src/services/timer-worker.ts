@@ -12,6 +12,11 @@ export interface TimerWorkerOptions {
   claimMs?: number;
 }
 
+/** The note of a timer's transition. */
+export function timerNote(name: string): string {
+  return `Timer "${name}": nothing happened in time`;
+}
+
 type DueTimer = { id: string; version: number; action: string; name: string };
 
 /**
@@ -66,7 +71,7 @@ export class TimerWorker {
       const [result] = await changeRefunds(unit, this.deps.hooks, [
         {
           refundId: timer.id,
-          request: { action: timer.action as RefundAction, note: `Timer "${timer.name}": nothing happened in time` },
+          request: { action: timer.action as RefundAction, note: timerNote(timer.name) },
           actor: { kind: "RULE", name: timer.name },
           expectedVersion: timer.version,
         },

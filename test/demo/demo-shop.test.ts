@@ -1,6 +1,8 @@
-// The demo shop `npm start` seeds: its history is played through the platform's own services,
-// rules and timers on a simulated clock; what it measures must look like the merchant's figures
-// in shared/DESIGN.md, and every refund's history must be one the platform wrote itself.
+// The demo shop `npm start` seeds: its history is played on the platform's own core (the state
+// machine's plans, the rows they write, the shop's rules and timers) on a simulated clock and
+// written in bulk; what it measures must look like the merchant's figures in shared/DESIGN.md,
+// every refund's history must be a walk the platform itself allows, and the services must take
+// the open refunds on from where the history left them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { seedDemoShop } from "../../src/demo/demo-shop.js";
@@ -9,6 +11,8 @@ import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, re
 import { ROLES, type Role } from "../../src/domain/types.js";
 import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
 import { refundMetrics } from "../../src/services/refund-metrics.js";
+import { refundListWhere } from "../../src/services/refund-list.js";
+import { staffMetrics } from "../../src/services/staff-metrics.js";
 import { randomUUID } from "node:crypto";
 import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
@@ -29,6 +33,7 @@ const REASON_PERCENT: Record<string, number> = {
   OTHER: 7,
 };
 const HANDLING_PERCENT = [42, 35, 18, 5]; // < 24 h, 1–3 d, 3–7 d, > 7 d
+const REFUND_RATE = 0.037; // the field account's shop: refunds per order paid
 const PAYMENT_ACTIONS = new Set<string>(["PAYMENT_SUCCEEDED", "PAYMENT_FAILED"]);
 const now = new Date("2026-11-24T08:00:00Z");
 
@@ -81,14 +86,15 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
     expect(shop.reasonTags.map((tag) => tag.code).sort()).toEqual(Object.keys(REASON_PERCENT).sort());
 
     const customers = await db.prisma.customer.findMany({ where: { shopId: seeded.shopId } });
-    expect(customers.length).toBeGreaterThanOrEqual(140);
-    expect(customers.length).toBeLessThanOrEqual(160);
+    expect(customers.length).toBeGreaterThanOrEqual(3_000);
     const vips = customers.filter((customer) => customer.tier === "VIP");
     expect(vips.length).toBeGreaterThan(5);
     expect(vips.every((customer) => customer.refundBeforeReceipt)).toBe(true);
 
     const orders = await db.prisma.order.findMany({ where: { shopId: seeded.shopId }, include: { items: true } });
-    expect(orders.length).toBeGreaterThan(refunds.length);
+    // About 14,000 orders for 520 refunds (the field account's 3.7%).
+    expect(orders.length / refunds.length).toBeGreaterThan(0.9 / REFUND_RATE);
+    expect(orders.length / refunds.length).toBeLessThan(1.1 / REFUND_RATE);
     expect(new Set(orders.map((order) => order.shippingStatus))).toEqual(new Set(["NOT_SHIPPED", "SHIPPED", "DELIVERED"]));
     for (const order of orders) {
       expect(order.items.length).toBeGreaterThan(0);
@@ -184,8 +190,54 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
     expect(metrics.automation.share).toBeGreaterThanOrEqual(0.8);
     expect(metrics.automation.resolvedCount).toBe(HISTORICAL);
     expect(metrics.handlingTime.p50Seconds).toBeLessThan(60);
-    expect(metrics.refundRate).toBeGreaterThan(0.2);
-    expect(metrics.refundRate).toBeLessThan(0.3);
+    // The field account's refund rate, beside the industry figure the shop starts with.
+    expect(Math.abs(metrics.refundRate - REFUND_RATE), `refund rate ${(metrics.refundRate * 100).toFixed(2)}%`).toBeLessThanOrEqual(0.004);
+    expect(metrics.industry.industryRefundRate).toBe(0.05);
+    expect(metrics.industry.difference).toBeCloseTo(metrics.refundRate - 0.05, 10);
+    // Most customers ask once: a repeat within 30 days is the exception, not the rule.
+    expect(metrics.repeatRequests.rate).toBeGreaterThan(0.02);
+    expect(metrics.repeatRequests.rate).toBeLessThan(0.15);
+  });
+
+  it("has most customers ask for one refund, and a few ask again and again", () => {
+    const perCustomer = new Map<string, number>();
+    for (const refund of refunds) perCustomer.set(refund.customerId, (perCustomer.get(refund.customerId) ?? 0) + 1);
+    const counts = [...perCustomer.values()];
+    expect(counts.filter((count) => count === 1).length / counts.length).toBeGreaterThan(0.8);
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(4);
+  });
+
+  it("sends every approved return to the shop's default return address", async () => {
+    const address = await db.prisma.returnAddress.findFirstOrThrow({ where: { shopId: seeded.shopId, isDefault: true } });
+    const returns = refunds.filter((refund) => refund.transitions.some((step) => step.toStatus === "AWAITING_RETURN"));
+    expect(returns.length).toBeGreaterThan(10);
+    for (const refund of refunds) {
+      if (!returns.includes(refund)) expect(refund.returnAddress, refund.id).toBeNull();
+      else expect(refund.returnAddress, refund.id).toMatchObject({ addressId: address.id, recipient: address.recipient, street: address.street, city: address.city });
+    }
+  });
+
+  it("has customers' ratings of ended refunds, which fill every acting member's rating in staffMetrics", async () => {
+    const ratings = await db.prisma.refundRating.findMany({ where: { shopId: seeded.shopId }, include: { refund: true } });
+    expect(ratings.length).toBeGreaterThan(50);
+    for (const rating of ratings) {
+      const { refund } = rating;
+      expect(rating.customerId).toBe(refund.customerId);
+      expect(rating.score).toBeGreaterThanOrEqual(1);
+      expect(rating.score).toBeLessThanOrEqual(5);
+      // Rated after it ended, within the 30 days rateRefund allows, and before now.
+      expect(refund.resolvedAt, refund.id).not.toBeNull();
+      expect(rating.createdAt.getTime()).toBeGreaterThan(refund.resolvedAt!.getTime());
+      expect(rating.createdAt.getTime()).toBeLessThanOrEqual(Math.min(now.getTime(), refund.resolvedAt!.getTime() + 30 * 24 * HOUR));
+    }
+    // Refused refunds score lower than refunded ones.
+    const average = (list: typeof ratings) => list.reduce((sum, rating) => sum + rating.score, 0) / list.length;
+    expect(average(ratings.filter((rating) => rating.refund.status === "REJECTED"))).toBeLessThan(average(ratings.filter((rating) => rating.refund.status === "REFUNDED")));
+    const viewer = await viewerFromAuthorization(db, `Bearer ${seeded.tokens.SHOP_ADMIN}`);
+    const staff = await staffMetrics(db, viewer, { from: new Date(now.getTime() - 91 * 24 * HOUR), to: now });
+    const acting = staff.members.filter((row) => row.refundsHandled >= 5);
+    expect(acting.length).toBeGreaterThanOrEqual(6);
+    for (const row of acting) expect(row.averageRating, row.member.name).not.toBeNull();
   });
 
   it("writes every refund's history as a valid walk of the state machine", () => {
@@ -313,12 +365,29 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
       expect(viewer?.role, role).toBe(role);
       expect(viewer?.shopId, role).toBe(role === "PLATFORM_ADMIN" ? null : seeded.shopId);
       if (role === "CUSTOMER") {
-        expect(viewer?.customerId).toBeTruthy();
+        expect(viewer?.customerId).toBe(seeded.customer.id);
         expect(refunds.filter((refund) => refund.customerId === viewer!.customerId).length).toBeGreaterThan(0);
       } else {
         expect(viewer?.customerId, role).toBeNull();
       }
     }
+    // The CUSTOMER token names its customer as the shop knows it.
+    const customer = await db.prisma.customer.findUniqueOrThrow({ where: { id: seeded.customer.id } });
+    expect(seeded.customer).toEqual({ id: customer.id, name: customer.name, externalId: customer.externalId });
+  });
+
+  it("binds the AGENT, WAREHOUSE and FINANCE tokens to staff members, each with open refunds in their queue", async () => {
+    for (const role of ["AGENT", "WAREHOUSE", "FINANCE"] as const) {
+      const viewer = (await viewerFromAuthorization(db, `Bearer ${seeded.tokens[role]}`))!;
+      const member = await db.prisma.staffMember.findUniqueOrThrow({ where: { id: viewer.staffMemberId! } });
+      expect({ id: member.id, name: member.name, role: member.role }).toEqual({ ...seeded.members[role], role });
+      // What `refunds(filter: { assignedTo: ME })` lists for this token.
+      const mine = await db.prisma.refund.findMany({ where: refundListWhere(viewer, { assigneeId: member.id }) });
+      expect(mine.length, role).toBeGreaterThan(0);
+      expect(mine.every((refund) => !isTerminal(refund.status)), role).toBe(true);
+    }
+    // Every open refund waits in someone's queue; no closed one does.
+    for (const refund of refunds) expect(refund.assigneeId !== null, refund.id).toBe(!isTerminal(refund.status));
   });
 
   it("gives the customer token a return to send and an unshipped order to try a refund on", async () => {
@@ -381,8 +450,12 @@ describe("seedDemoShop on a fresh database", () => {
     for (let run = 0; run < 2; run += 1) {
       const { db, drop } = await openMigratedDatabase("pglite");
       try {
-        const demo = await seedDemoShop(db, { refunds: 30, now });
+        const told: number[] = [];
+        const demo = await seedDemoShop(db, { refunds: 30, now, onProgress: ({ refunds: done, of }) => told.push(done / of) });
         runs.push(await project(db, demo.shopId));
+        // A progress line that counts up to every refund requested.
+        expect(told.at(-1)).toBe(1);
+        expect(told.every((share, index) => index === 0 || share > told[index - 1]!)).toBe(true);
       } finally {
         await drop();
       }

@@ -17,7 +17,7 @@ if (!CHROMIUM) console.warn("dashboard browser test SKIPPED: no chromium binary 
 const METRICS = /* GraphQL */ `
   query ($from: DateTime!, $to: DateTime!) {
     refundMetrics(from: $from, to: $to) {
-      refundCount refundRate orderCount
+      refundCount refundRate orderCount industry { industryRefundRate }
       parentReasons { reason { label } count }
       handlingTime { buckets { share } }
       trend { refundRate }
@@ -61,6 +61,9 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     expect(m.refundCount).toBeGreaterThan(100);
     expect(await page.textContent('[data-kpi="refundCount"] .value')).toBe(String(m.refundCount));
     expect(await page.textContent('[data-kpi="refundRate"] .value')).toBe(`${(m.refundRate * 100).toFixed(1)}%`);
+    // Beside the shop's rate, the industry figure it is compared with (the default a new shop starts with).
+    expect(m.industry.industryRefundRate).toBe(0.05);
+    expect(await page.textContent('[data-kpi="refundRate"] .sub')).toContain("5.0%");
 
     const drawn = await page.evaluate(() => {
       const option = (id: string) => (window as any).echarts.getInstanceByDom(document.getElementById(id)).getOption(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,14 +96,18 @@ describe.skipIf(!CHROMIUM)("the dashboard page in Chromium", () => {
     // A transition made elsewhere shows up on the open page.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const agent = server.client(tokens.AGENT);
-    const waiting = await agent.request<{ refunds: { edges: Array<{ node: { id: string } }> } }>(
-      `{ refunds(first: 1, filter: { statuses: [PENDING_REVIEW] }) { edges { node { id } } } }`,
+    const waiting = await agent.request<{ refunds: { edges: Array<{ node: { id: string; order: { externalId: string }; customer: { name: string } } }> } }>(
+      `{ refunds(first: 1, filter: { statuses: [PENDING_REVIEW] }) { edges { node { id order { externalId } customer { name } } } } }`,
     );
-    const refundId = waiting.refunds.edges[0]!.node.id;
+    const { id: refundId, order, customer } = waiting.refunds.edges[0]!.node;
     const loadedBefore = await page.evaluate(() => document.body.dataset.loadedAt);
     const moved = await agent.request<{ transitionRefund: { transition: { version: number } | null } }>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
     const version = moved.transitionRefund.transition!.version;
     await page.waitForFunction((v) => [...document.querySelectorAll("#events li")].some((li) => li.textContent!.includes(`v${v}`) && li.textContent!.includes("APPROVE")), version, { timeout: PATIENCE_MS });
+    // The live list names the refund by its order and its customer, not by the tail of its id.
+    const line = await page.$eval(`#events li[data-refund-id="${refundId}"]`, (li) => li.textContent!);
+    expect(line).toContain(`${order.externalId} ${customer.name} v${version}`);
+    expect(line).not.toContain(refundId.slice(-6));
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     // …and the figures reload by themselves after it.
     await page.waitForFunction((before) => document.body.dataset.loadedAt !== before, loadedBefore, { timeout: PATIENCE_MS });

@@ -237,8 +237,10 @@ describe.each(backends)("refundMetrics on %s", (kind) => {
     expect(utc.orderCount).toBe(8);
   });
 
-  it("compares with the shop's industry figure once a shop admin sets it", async () => {
-    expect((await metrics()).industry).toEqual({ industryRefundRate: null, difference: null });
+  it("compares with the industry figure: a default for a new shop, which a shop admin sets or clears", async () => {
+    const preset = (await metrics()).industry;
+    expect(preset.industryRefundRate).toBe(0.05);
+    expect(preset.difference).toBeCloseTo(0.875 - 0.05, 10);
     const forbidden = await shop.staff.AGENT.request<{ updateShopSettings: Metrics }>(SETTINGS, { input: { industryRefundRate: 0.5 } });
     expect(forbidden.updateShopSettings.userErrors[0].code).toBe("FORBIDDEN");
     const bad = await shop.staff.SHOP_ADMIN.request<{ updateShopSettings: Metrics }>(SETTINGS, { input: { industryRefundRate: 1.5, timeZone: "Mars/Olympus_Mons" } });
@@ -246,6 +248,9 @@ describe.each(backends)("refundMetrics on %s", (kind) => {
     const set = await shop.staff.SHOP_ADMIN.request<{ updateShopSettings: Metrics }>(SETTINGS, { input: { industryRefundRate: 0.5 } });
     expect(set.updateShopSettings).toEqual({ shop: { timeZone: "Asia/Shanghai", industryRefundRate: 0.5 }, userErrors: [] });
     expect((await metrics()).industry).toEqual({ industryRefundRate: 0.5, difference: 0.375 });
+    const cleared = await shop.staff.SHOP_ADMIN.request<{ updateShopSettings: Metrics }>(SETTINGS, { input: { industryRefundRate: null } });
+    expect(cleared.updateShopSettings.shop.industryRefundRate).toBeNull();
+    expect((await metrics()).industry).toEqual({ industryRefundRate: null, difference: null });
 
     // The shop's zone is the default zone of its metrics.
     await shop.staff.SHOP_ADMIN.request(SETTINGS, { input: { timeZone: "UTC" } });

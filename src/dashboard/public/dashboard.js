@@ -53,7 +53,7 @@ const METRICS = `query ($from: DateTime!, $to: DateTime!) {
     }
   }
 }`;
-const EVENTS = `subscription { refundEvents { id version from to action createdAt actor { kind role name } refund { id } } }`;
+const EVENTS = `subscription { refundEvents { id version from to action createdAt actor { kind role name } refund { id order { externalId } customer { name } } } }`;
 
 let lang = localStorage.getItem(STORE.lang) === "en" ? "en" : "zh";
 let metrics = null;
@@ -210,7 +210,9 @@ function showEvent(event) {
   item.dataset.transitionId = event.id;
   const time = new Date(event.createdAt).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { hour12: false });
   const actor = event.actor.kind === "USER" ? `${event.actor.role}${event.actor.name ? ` ${event.actor.name}` : ""}` : event.actor.kind;
-  item.textContent = `${time}  ${event.refund.id.slice(-6)} v${event.version}  ${event.from ?? "—"} → ${event.to}  ${event.action}  (${actor})`;
+  // A refund by its order and customer, as the shop's people know it.
+  item.dataset.refundId = event.refund.id;
+  item.textContent = `${time}  ${event.refund.order.externalId} ${event.refund.customer.name} v${event.version}  ${event.from ?? "—"} → ${event.to}  ${event.action}  (${actor})`;
   $("#events").prepend(item);
   while ($("#events").children.length > 50) $("#events").lastElementChild.remove();
   // Figures follow the stream, at most every two seconds.
