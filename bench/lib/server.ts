@@ -52,7 +52,7 @@ export async function startServer(backend: Backend, plugins: PluginSet): Promise
     LOG_LEVEL: "error",
     BOOTSTRAP_ADMIN_TOKEN: adminToken,
     BENCH_COUNT_STATEMENTS: "1",
-    // The bench measures the engine, not the per-caller throttle (README "Limits").
+    // The bench measures the engine, not the per-caller throttle (docs/limits.md).
     COST_BUDGET_MAX: "100000000",
     COST_REFILL_PER_SECOND: "100000000",
     // The apps case's webhook and check receiver listens on the driver's loopback.

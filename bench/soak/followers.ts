@@ -1,6 +1,6 @@
 // Customers following their refunds with `refundStatusChanged(refundId, afterVersion)` over
-// graphql-ws, as README's mobile client does: reconnect to whichever server is up, and start
-// each subscription again from the last version shown, so nothing is missed or shown twice.
+// graphql-ws, as the mobile client of docs/subscriptions.md does: reconnect to whichever server
+// is up, and start each subscription again from the last version shown, so nothing is missed or shown twice.
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { rawId } from "../../test/support/ids.js";

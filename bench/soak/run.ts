@@ -79,7 +79,7 @@ async function startNode(index: number, databaseUrl: string): Promise<void> {
     BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     DEMO_DATA: "0",
     PLUGINS: "crm-risk,coupons,logistics,notifications",
-    // The soak measures faults, not the per-caller throttle (README "Limits and cost").
+    // The soak measures faults, not the per-caller throttle (docs/limits.md).
     COST_BUDGET_MAX: "100000000",
     COST_REFILL_PER_SECOND: "100000000",
     // A killed process's claims free up in seconds, not the default 30 s, so the run stays short.

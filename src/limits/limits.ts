@@ -1,6 +1,6 @@
 import type { BudgetSettings } from "./budget.js";
 
-/** What one caller may ask of the API; the numbers are documented in README ("Limits"). */
+/** What one caller may ask of the API; the numbers are documented in docs/limits.md. */
 export interface ApiLimits {
   /** Nested selections below the operation (introspection excepted). */
   maxDepth: number;

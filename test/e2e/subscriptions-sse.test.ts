@@ -57,7 +57,7 @@ describe.each(backends)("subscriptions over SSE on %s", (kind) => {
     expect(refused.results).toEqual([
       {
         errors: [expect.objectContaining({ message: "No such refund", path: ["refundStatusChanged"], extensions: { code: "NOT_FOUND" } })],
-        extensions: { cost: expect.any(Object) }, // what the attempt cost (README "Limits and cost")
+        extensions: { cost: expect.any(Object) }, // what the attempt cost (docs/limits.md)
       },
     ]);
 

@@ -1,4 +1,4 @@
-// `npm run token` against a real database and a real server process, as the README tells an
+// `npm run token` against a real database and a real server process, as docs/running.md tells an
 // operator to use it: on PostgreSQL next to the running server; on the embedded database only
 // while no server has it open (then the server is restarted with the new token valid).
 import { type ChildProcess, spawn } from "node:child_process";
