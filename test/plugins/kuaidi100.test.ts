@@ -36,6 +36,11 @@ const RETURN_VIEW = /* GraphQL */ `
     }
   }
 `;
+const UPSERT_ORDER = /* GraphQL */ `
+  mutation ($input: UpsertOrderInput!) {
+    upsertOrder(input: $input) { order { id items { id } } userErrors { code message field } }
+  }
+`;
 const STATUS_CHANGED = /* GraphQL */ `
   subscription ($refundId: ID!, $afterVersion: Int) {
     refundStatusChanged(refundId: $refundId, afterVersion: $afterVersion) { from to action actor { kind name } }
@@ -217,6 +222,48 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     expect(flagged.returnShipment!.exception).toBe("CARRIER_EXCEPTION");
     expect(flagged.returnShipment!.tracking!.lastEvent).toBe("EXCEPTION: 退签 收件人拒收，快件退回");
     expect(flagged.returnShipment!.carrierSubscription!.lastState).toBe("退签");
+  }, 120_000);
+
+  it("tracks an exchange's replacement parcel the same way: subscribed when it ships, delivered on 签收", async () => {
+    const externalId = `c-k100-${++customers}`;
+    const customer = await shop.customer(externalId);
+    const placed = await shop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string; items: Array<{ id: string }> } } }>(UPSERT_ORDER, {
+      input: {
+        externalId: `o-${externalId}`,
+        customerExternalId: externalId,
+        items: [{ sku: "RUN-42", name: "跑步鞋 42码", quantity: 1, unitPrice: 39900, variants: [{ sku: "RUN-43", unitPrice: 39900 }] }],
+        paidAmount: 39900,
+        paidAt: new Date().toISOString(),
+        shippingStatus: "DELIVERED",
+      },
+    });
+    const order = placed.upsertOrder.order;
+    const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+      input: { orderId: order.id, type: "EXCHANGE", reasonCode: "ORDERED_BY_MISTAKE", items: [{ orderItemId: order.items[0]!.id, quantity: 1, exchangeSku: "RUN-43" }] },
+    });
+    const refundId = requested.requestRefund.refund!.id;
+    const act = async (client: GraphQLClient, input: Record<string, unknown>) => {
+      const result = await client.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, ...input } });
+      expect(result.transitionRefund.userErrors, String(input.action)).toEqual([]);
+    };
+    await act(shop.staff.AGENT, { action: "APPROVE" });
+    await act(customer.client, { action: "SUBMIT_RETURN_SHIPMENT", carrier: "顺丰", trackingNumber: `SF${randomBytes(5).toString("hex").toUpperCase()}` });
+    await act(shop.staff.WAREHOUSE, { action: "RECEIVE_RETURN" });
+    await act(shop.staff.WAREHOUSE, { action: "PASS_INSPECTION" });
+    const replacement = `ZT${randomBytes(5).toString("hex").toUpperCase()}`;
+    await act(shop.staff.WAREHOUSE, { action: "SHIP_REPLACEMENT", carrier: "中通快递", trackingNumber: replacement });
+
+    const seen = await eventually(() => view(refundId), (refund) => refund.replacementShipment?.carrierSubscription?.status === "SUBSCRIBED");
+    expect(seen.status).toBe("EXCHANGED");
+    expect(seen.replacementShipment!.carrierSubscription).toEqual({ company: "zhongtong", status: "SUBSCRIBED" });
+    expect(kuaidi100.subscriptionOf(replacement)).toMatchObject({ company: "zhongtong", key: "KEY-A-0001" });
+
+    const pushed = await kuaidi100.push(replacement, { state: "3", data: scans([1, "您的快件已签收"], [6, "派件中"]) });
+    expect(pushed.body).toEqual({ result: true, returnCode: "200", message: "成功" });
+    const delivered = await view(refundId);
+    expect(delivered.replacementShipment!.tracking).toMatchObject({ lastEvent: "DELIVERED: 签收 您的快件已签收", deliveredAt: expect.any(String) });
+    expect(delivered.replacementShipment!.carrierSubscription!.status).toBe("ENDED");
+    expect(delivered.status).toBe("EXCHANGED");
   }, 120_000);
 
   it("refuses a push with a wrong or missing sign, for no subscription, for another shop's parcel, with a malformed param or an unknown state; nothing changes", async () => {
