@@ -149,9 +149,10 @@ async function createNotifications(event: AfterTransitionEvent, ctx: Context): P
       ...(openId ? { status: "PENDING" } : { status: "FAILED", failureCode: "NO_OPENID", lastError: "the customer has no wechatOpenId (upsertCustomer)" }),
     });
   }
-  // Unique (transitionId, channel): a concurrent or repeated call finds the first one's rows.
-  await ctx.db.notification.createMany({ data: rows, skipDuplicates: true });
-  const stored = await ctx.db.notification.findMany({ where: { transitionId: event.transition.id } });
+  // Unique (transitionId, channel): a concurrent or repeated call finds the first one's rows
+  // (read only then: the first call costs one statement).
+  let stored = await ctx.db.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
+  if (stored.length < rows.length) stored = await ctx.db.notification.findMany({ where: { transitionId: event.transition.id } });
   return { text: stored.find((row) => row.channel === channel), wechat: stored.find((row) => row.channel === "WECHAT_SUBSCRIPTION") };
 }
 
