@@ -325,7 +325,13 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
   }, 120_000);
 
   it("polls Kuaidi100's real-time query for a shop without a public callback, signed MD5(param + key + customer)", async () => {
-    const polling = await configuredShop({ key: "KEY-P-0003", customer: "CUSTOMER-P", mode: "POLL" });
+    const polling = await configuredShop({ key: "KEY-P-0003", customer: "CUSTOMER-P", mode: "PUSH" });
+    // A console changes the mode without sending the credentials it was never shown: they stay.
+    const switched = await polling.staff.SHOP_ADMIN.request<{ updatePluginSettings: { plugin: { settings: Record<string, unknown>; secretsSet: string[] }; userErrors: unknown[] } }>(
+      UPDATE_SETTINGS,
+      { input: { plugin: "logistics", settings: { kuaidi100: { mode: "POLL" } } } },
+    );
+    expect(switched.updatePluginSettings).toMatchObject({ plugin: { settings: { kuaidi100: { mode: "POLL" } }, secretsSet: ["kuaidi100.key", "kuaidi100.customer"] }, userErrors: [] });
     const { refundId, trackingNumber } = await shipReturn(polling, "韵达");
     const seen = await subscribed(refundId, polling.staff.AGENT);
     expect(seen.returnShipment!.carrierSubscription).toMatchObject({ company: "yunda", mode: "POLL", status: "POLLING" });
