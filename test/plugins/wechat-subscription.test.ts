@@ -4,7 +4,9 @@
 import { randomBytes } from "node:crypto";
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fitFieldValue } from "../../plugins/notifications/wechat.js";
+import { accessToken, fitFieldValue } from "../../plugins/notifications/wechat.js";
+import type { PluginDb } from "../../src/plugin/index.js";
+import { pluginContexts } from "../../src/plugin/routes.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
@@ -177,6 +179,21 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     const again = await automaticRefund(shop, second);
     await wechatRow(shop.staff.AGENT, again.refundId, (candidate) => candidate.status === "SENT");
     expect(wechat.tokenCalls.filter((call) => call.appid === appId)).toHaveLength(1);
+  }, 120_000);
+
+  it("fetches one token per shop however many callers ask at once (a lease in the database every process shares)", async () => {
+    const { shop, appId } = await wechatShop();
+    const shopId = rawId(shop.shopId);
+    const db = pluginContexts(server.app.services, server.app.plugins)(server.app.plugins.plugins.get("notifications")!).db as PluginDb<"wechatAccessToken">;
+    const credentials = { appId, appSecret: "app-secret-0123456789" };
+    const tokens = await Promise.all(Array.from({ length: 6 }, () => accessToken(db, shopId, credentials)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(wechat.tokenCalls.filter((call) => call.appid === appId)).toHaveLength(1);
+    // A token WeChat refused is replaced once, by one caller, for all.
+    const replaced = await Promise.all(Array.from({ length: 4 }, () => accessToken(db, shopId, credentials, { invalid: tokens[0] })));
+    expect(new Set(replaced).size).toBe(1);
+    expect(replaced[0]).not.toBe(tokens[0]);
+    expect(wechat.tokenCalls.filter((call) => call.appid === appId).map((call) => call.force_refresh)).toEqual([false, false, true]);
   }, 120_000);
 
   it("refreshes an expired token once and sends the message", async () => {
