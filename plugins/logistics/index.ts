@@ -42,7 +42,8 @@ export default definePlugin({
   ],
   tasks: [
     { name: "poll-carriers", everyMs: 5 * 60_000, run: async (ctx) => void (await pollCarriers(ctx)) },
-    { name: "poll-kuaidi100", everyMs: 5 * 60_000, run: async (ctx) => void (await pollKuaidi100(ctx)) },
+    // Kuaidi100 asks for at least half an hour between queries of a number.
+    { name: "poll-kuaidi100", everyMs: 30 * 60_000, run: async (ctx) => void (await pollKuaidi100(ctx)) },
     { name: "flag-stuck-returns", everyMs: 30 * 60_000, run: async (ctx) => void (await flagStuckReturns(ctx)) },
   ],
 });
