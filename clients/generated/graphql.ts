@@ -343,14 +343,16 @@ export type ItemResultInput = {
   refundItemId: Scalars['ID']['input'];
 };
 
-/** WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only. */
+/** WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only; WECHAT_SUBSCRIPTION: a WeChat subscription message (订阅消息) to the customer's openid. */
 export type NotificationChannel =
   | 'IN_APP'
-  | 'WEBHOOK';
+  | 'WEBHOOK'
+  | 'WECHAT_SUBSCRIPTION';
 
-/** PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile. */
+/** PENDING until the webhook or WeChat accepted it (retried with backoff); CANCELLED when the channel was removed meanwhile; FAILED: will not be sent, not retried (failureCode says why). */
 export type NotificationStatus =
   | 'CANCELLED'
+  | 'FAILED'
   | 'PENDING'
   | 'SENT';
 
@@ -762,6 +764,8 @@ export type UpsertCustomerInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
   /** Free-form tier, e.g. STANDARD or VIP. */
   tier?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's openid in the shop's WeChat mini-program (subscription messages); "" removes it, null keeps it. */
+  wechatOpenId?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpsertOrderInput = {

@@ -11,6 +11,19 @@ export const logisticsSettings = z
     webhookSecret: z.string().min(16, "use at least 16 characters").max(256).optional(),
     /** A return with no carrier event for this many days is flagged `NO_MOVEMENT_<n>_DAYS`. */
     stuckAfterDays: z.number().int().min(1).max(60).default(5),
+    /**
+     * Kuaidi100 (快递100), the tracking source: the shop's 授权key and customer (both write-only).
+     * PUSH: each parcel is subscribed and Kuaidi100 pushes to PUBLIC_BASE_URL; POLL: the
+     * platform asks Kuaidi100's real-time query instead (no public address needed).
+     */
+    kuaidi100: z
+      .object({
+        key: z.string().trim().min(1).max(100),
+        customer: z.string().trim().min(1).max(100),
+        mode: z.enum(["PUSH", "POLL"]).default("PUSH"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -14,7 +14,10 @@ export interface TrackingEvent {
   description?: string | null;
 }
 
-export type LogisticsDb = PluginDb<"returnTracking" | "replacementTracking" | "carrierWebhookReceipt", "refund" | "returnShipment" | "replacementShipment">;
+export type LogisticsDb = PluginDb<
+  "returnTracking" | "replacementTracking" | "carrierWebhookReceipt" | "carrierSubscription",
+  "refund" | "returnShipment" | "replacementShipment"
+>;
 export type LogisticsContext = Pick<RouteContext<LogisticsSettings, LogisticsDb>, "db" | "settingsFor" | "transition">;
 
 /** `ReturnTracking.exception` after a carrier reported a problem (lost, refused, damaged…). */

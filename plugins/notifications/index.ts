@@ -22,7 +22,7 @@ export default definePlugin({
   name: "notifications",
   version: "1.0.0",
   apiVersion: 1,
-  tables: ["notification"],
+  tables: ["notification", "wechatAccessToken"],
   // What the templates name, read in one raw SELECT (notify.ts).
   reads: ["refund", "order", "customer", "shop", "returnShipment", "replacementShipment"],
   config: notificationSettings,

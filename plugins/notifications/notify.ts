@@ -1,23 +1,28 @@
-import type { Notification } from "../../src/generated/prisma/client.js";
+import type { Notification, Prisma } from "../../src/generated/prisma/client.js";
 import { type AfterTransitionContext, type AfterTransitionEvent, type PluginDb, formatMoney, globalId, outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
+  STATUS_LABELS,
   type TemplateVariables,
+  localTime,
   localizeWorkingDays,
   noteForSentence,
   renderTemplate,
   resolveTemplate,
   returnAddressSentence,
+  templateKeys,
 } from "./templates.js";
+import { TOKEN_INVALID, WECHAT_FAILURES, WECHAT_RETRYABLE, type WechatAnswer, WechatCredentialsError, accessToken, fitFieldValue, sendSubscribeMessage } from "./wechat.js";
 
-export const CHANNELS = ["WEBHOOK", "IN_APP"] as const;
+export const CHANNELS = ["WEBHOOK", "IN_APP", "WECHAT_SUBSCRIPTION"] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const STATUSES = ["PENDING", "SENT", "CANCELLED"] as const;
+/** FAILED: will not be sent, and not retried (`failureCode` says why). */
+export const STATUSES = ["PENDING", "SENT", "CANCELLED", "FAILED"] as const;
 
 export const SIGNATURE_HEADER = "X-Refund-Signature";
 const TIMEOUT_MS = 10_000;
 
-type Context = AfterTransitionContext<NotificationSettings, PluginDb<"notification">>;
+type Context = AfterTransitionContext<NotificationSettings, PluginDb<"notification" | "wechatAccessToken">>;
 
 /**
  * The after-transition hook. Renders the transition's message (if a template applies) into
@@ -25,12 +30,19 @@ type Context = AfterTransitionContext<NotificationSettings, PluginDb<"notificati
  * and the row never double — then POSTs it to the shop's webhook when one is configured.
  * A failed POST throws, and the host retries with backoff under the same idempotency key.
  * Without a webhook the message is IN_APP: read through `Refund.notifications`, SENT at once.
+ * When the shop set a WeChat subscription template for the transition, a second row
+ * (WECHAT_SUBSCRIPTION) is sent to the customer's openid the same way, each row on its own.
  */
 export async function notifyTransition(event: AfterTransitionEvent, ctx: Context): Promise<void> {
-  const notification = await createNotification(event, ctx);
-  if (!notification) return;
-  if (notification.channel !== "WEBHOOK" || notification.status !== "PENDING") return;
+  const { text, wechat } = await createNotifications(event, ctx);
+  const failures: unknown[] = [];
+  if (text?.channel === "WEBHOOK" && text.status === "PENDING") await deliverWebhook(text, event, ctx).catch((error: unknown) => failures.push(error));
+  if (wechat?.status === "PENDING") await sendWechat(wechat, ctx).catch((error: unknown) => failures.push(error));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join("; "));
+}
 
+async function deliverWebhook(notification: Notification, event: AfterTransitionEvent, ctx: Context): Promise<void> {
   const { webhookUrl, webhookSecret } = ctx.settings;
   if (!webhookUrl || !webhookSecret) {
     // The shop removed its webhook while this message waited: nobody is left to send it to.
@@ -43,21 +55,43 @@ export async function notifyTransition(event: AfterTransitionEvent, ctx: Context
   await send(notification, event, ctx, webhookUrl, webhookSecret);
 }
 
+/** The shop's WeChat template for a transition: the most specific key first, as text templates. */
+function wechatTemplateFor(settings: NotificationSettings, event: AfterTransitionEvent) {
+  const templates = settings.wechatSubscription?.templates ?? {};
+  for (const key of templateKeys(event.transition.action, event.transition.to, event.refund.type)) if (templates[key]) return templates[key];
+  return null;
+}
+
 /**
- * The transition's message row: rendered and inserted on the first call; on a retry the insert
- * finds the first call's row (unique transitionId + channel), so the message never changes.
- * Null when no template applies to this transition.
+ * The transition's message rows: rendered and inserted on the first call; on a retry the insert
+ * finds the first call's row (unique transitionId + channel), so a message never changes. `text`
+ * is the WEBHOOK or IN_APP message (none when no template applies), `wechat` the WeChat
+ * subscription message (none unless the shop set a WeChat template for the transition).
  */
-async function createNotification(event: AfterTransitionEvent, ctx: Context): Promise<Notification | null> {
+async function createNotifications(event: AfterTransitionEvent, ctx: Context): Promise<{ text?: Notification; wechat?: Notification }> {
   const { settings } = ctx;
   const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to, event.refund.type);
-  if (!template) return null;
-  // Everything the template names, in one statement.
+  const wechatTemplate = settings.wechatSubscription ? wechatTemplateFor(settings, event) : null;
+  if (!template && !wechatTemplate) return {};
+  // Everything the templates name, in one statement.
   const [refund] = await ctx.db.$queryRaw<
-    Array<{ currency: string; requestedAmount: number; approvedAmount: number | null; orderRef: string; customerName: string; customerRef: string; shopName: string; carrier: string | null; trackingNumber: string | null; returnAddress: Parameters<typeof returnAddressSentence>[0] }>
+    Array<{
+      currency: string;
+      requestedAmount: number;
+      approvedAmount: number | null;
+      orderRef: string;
+      customerName: string;
+      customerRef: string;
+      wechatOpenId: string | null;
+      shopName: string;
+      timeZone: string;
+      carrier: string | null;
+      trackingNumber: string | null;
+      returnAddress: Parameters<typeof returnAddressSentence>[0];
+    }>
   >`
     SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
-           c."externalId" AS "customerRef", s.name AS "shopName", r."returnAddress",
+           c."externalId" AS "customerRef", c."wechatOpenId", s.name AS "shopName", s."timeZone", r."returnAddress",
            -- SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
            CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps.carrier ELSE rs.carrier END AS carrier,
            CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps."trackingNumber" ELSE rs."trackingNumber" END AS "trackingNumber"
@@ -82,27 +116,44 @@ async function createNotification(event: AfterTransitionEvent, ctx: Context): Pr
     carrier: refund.carrier ?? "",
     trackingNumber: refund.trackingNumber ?? "",
     returnAddress: returnAddressSentence(refund.returnAddress, settings.locale),
+    status: STATUS_LABELS[event.transition.to][settings.locale],
+    time: localTime(event.transition.createdAt, refund.timeZone),
   };
-  const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
+  const rendered = template ? renderTemplate(template, variables) : null;
+  const base = { shopId: ctx.shopId, refundId: event.refund.id, transitionId: event.transition.id, locale: settings.locale };
   const now = new Date();
-  // Unique (transitionId, channel): a concurrent or repeated call finds the first one's row.
-  const [created] = await ctx.db.notification.createManyAndReturn({
-    data: [
-      {
-        shopId: ctx.shopId,
-        refundId: event.refund.id,
-        transitionId: event.transition.id,
-        channel,
-        locale: settings.locale,
-        recipient: refund.customerRef,
-        message: renderTemplate(template, variables),
-        status: channel === "IN_APP" ? "SENT" : "PENDING",
-        sentAt: channel === "IN_APP" ? now : null,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  return created ?? ctx.db.notification.findUniqueOrThrow({ where: { transitionId_channel: { transitionId: event.transition.id, channel } } });
+  const rows: Prisma.NotificationCreateManyInput[] = [];
+  const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
+  if (rendered !== null) {
+    rows.push({ ...base, channel, recipient: refund.customerRef, message: rendered, status: channel === "IN_APP" ? "SENT" : "PENDING", sentAt: channel === "IN_APP" ? now : null });
+  }
+  if (wechatTemplate) {
+    const wechat = settings.wechatSubscription!;
+    const empty = settings.locale === "zh-CN" ? "无" : "-";
+    const data = Object.fromEntries(Object.entries(wechatTemplate.fields).map(([field, text]) => [field, { value: fitFieldValue(field, renderTemplate(text, variables), empty) }]));
+    const payload = {
+      template_id: wechatTemplate.templateId,
+      ...(wechat.page && { page: `${wechat.page}?refundId=${encodeURIComponent(globalId.encode("Refund", event.refund.id))}` }),
+      data,
+      miniprogram_state: wechat.miniprogramState,
+      lang: wechat.lang,
+    };
+    const openId = refund.wechatOpenId;
+    rows.push({
+      ...base,
+      channel: "WECHAT_SUBSCRIPTION",
+      recipient: openId ?? "",
+      message: rendered ?? Object.values(data).map((field) => field.value).join(" · "),
+      payload,
+      // A customer with no openid cannot get it: recorded, not sent, not retried.
+      ...(openId ? { status: "PENDING" } : { status: "FAILED", failureCode: "NO_OPENID", lastError: "the customer has no wechatOpenId (upsertCustomer)" }),
+    });
+  }
+  // Unique (transitionId, channel): a concurrent or repeated call finds the first one's rows
+  // (read only then: the first call costs one statement).
+  let stored = await ctx.db.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
+  if (stored.length < rows.length) stored = await ctx.db.notification.findMany({ where: { transitionId: event.transition.id } });
+  return { text: stored.find((row) => row.channel === channel), wechat: stored.find((row) => row.channel === "WECHAT_SUBSCRIPTION") };
 }
 
 /** The webhook's JSON body: the stored message, the same on every retry. */
@@ -155,4 +206,54 @@ async function send(notification: Notification, event: AfterTransitionEvent, ctx
     throw new Error(failure);
   }
   await ctx.db.notification.update({ where: { id: notification.id }, data: { status: "SENT", sentAt: new Date(), lastError: null } });
+}
+
+/**
+ * Sends a WECHAT_SUBSCRIPTION row to the customer's openid: the stored payload, the same on
+ * every retry. A token WeChat refuses (40001/42001) is fetched again once and the message sent
+ * again; 43101 (the customer did not subscribe) and the other refusals of the message are
+ * recorded FAILED with a stable code and not retried; quotas (45009), WeChat's -1 and HTTP
+ * errors throw, and the host retries the delivery with backoff.
+ */
+async function sendWechat(notification: Notification, ctx: Context): Promise<void> {
+  const wechat = ctx.settings.wechatSubscription;
+  if (!wechat) {
+    await ctx.db.notification.update({
+      where: { id: notification.id },
+      data: { status: "CANCELLED", lastError: "WeChat subscription messages were turned off before the message was sent" },
+    });
+    return;
+  }
+  await ctx.db.notification.update({ where: { id: notification.id }, data: { attempts: { increment: 1 } } });
+  const body = { touser: notification.recipient, ...(notification.payload as Record<string, unknown>) };
+  const fail = (failureCode: string, answer: WechatAnswer) =>
+    ctx.db.notification.update({
+      where: { id: notification.id },
+      data: { status: "FAILED", failureCode, lastError: `${answer.errcode}: ${answer.errmsg}`.slice(0, 2_000), providerAnswer: answer.raw },
+    });
+  let answer: WechatAnswer;
+  try {
+    let token = await accessToken(ctx.db, ctx.shopId, wechat);
+    answer = await sendSubscribeMessage(token, body);
+    if (TOKEN_INVALID.has(answer.errcode)) {
+      token = await accessToken(ctx.db, ctx.shopId, wechat, { invalid: token });
+      answer = await sendSubscribeMessage(token, body);
+    }
+  } catch (error) {
+    if (error instanceof WechatCredentialsError) return void (await fail("WECHAT_CREDENTIALS_INVALID", error.answer));
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    await ctx.db.notification.update({ where: { id: notification.id }, data: { lastError: `WeChat unreachable: ${message}`.slice(0, 2_000) } });
+    throw error;
+  }
+  if (answer.errcode === 0) {
+    await ctx.db.notification.update({ where: { id: notification.id }, data: { status: "SENT", sentAt: new Date(), lastError: null, providerAnswer: answer.raw } });
+    return;
+  }
+  const failureCode = WECHAT_FAILURES[answer.errcode as keyof typeof WECHAT_FAILURES];
+  if (failureCode) return void (await fail(failureCode, answer));
+  if (WECHAT_RETRYABLE.has(answer.errcode) || TOKEN_INVALID.has(answer.errcode)) {
+    await ctx.db.notification.update({ where: { id: notification.id }, data: { lastError: `${answer.errcode}: ${answer.errmsg}`.slice(0, 2_000), providerAnswer: answer.raw } });
+    throw new Error(`WeChat did not take the message yet: ${answer.errcode} ${answer.errmsg}`);
+  }
+  await fail("WECHAT_REFUSED", answer);
 }

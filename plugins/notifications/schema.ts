@@ -36,11 +36,12 @@ export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unkno
   });
 
   const ChannelEnum = builder.enumType("NotificationChannel", {
-    description: "WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only.",
+    description: "WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only; WECHAT_SUBSCRIPTION: a WeChat subscription message (订阅消息) to the customer's openid.",
     values: CHANNELS,
   });
   const StatusEnum = builder.enumType("NotificationStatus", {
-    description: "PENDING until the webhook accepted it (retried with backoff); CANCELLED when the webhook was removed meanwhile.",
+    description:
+      "PENDING until the webhook or WeChat accepted it (retried with backoff); CANCELLED when the channel was removed meanwhile; FAILED: will not be sent, not retried (failureCode says why).",
     values: STATUSES,
   });
   const NotificationRef = builder.node(builder.objectRef<Notification>("Notification"), {
@@ -55,6 +56,17 @@ export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unkno
       status: t.field({ type: StatusEnum, resolve: (row) => row.status as (typeof STATUSES)[number] }),
       attempts: t.int({ nullable: true, description: "Webhook calls so far (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.attempts : null) }),
       lastError: t.string({ nullable: true, description: "Why the last call failed (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.lastError : null) }),
+      failureCode: t.string({
+        nullable: true,
+        description:
+          "Why a FAILED message will not be sent (staff only): NO_OPENID, WECHAT_NOT_SUBSCRIBED (43101), WECHAT_INVALID_OPENID, WECHAT_TEMPLATE_INVALID, WECHAT_DATA_INVALID, WECHAT_PAGE_INVALID, WECHAT_CREDENTIALS_INVALID (40125…), WECHAT_REFUSED.",
+        resolve: (row, _args, ctx) => (isStaff(ctx) ? row.failureCode : null),
+      }),
+      providerAnswer: t.string({
+        nullable: true,
+        description: "The provider's last answer as it gave it, e.g. WeChat's {\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":…} (staff only).",
+        resolve: (row, _args, ctx) => (isStaff(ctx) ? row.providerAnswer : null),
+      }),
       createdAt: t.expose("createdAt", { type: "DateTime" }),
       sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),
     }),

@@ -3,6 +3,34 @@ import { LOCALES, isTemplateKey, unknownVariables } from "./templates.js";
 
 const template = z.string().max(2_000);
 
+/**
+ * WeChat subscription messages (订阅消息) of the shop's mini-program: its app id and secret
+ * (write-only), and per message key the subscription template to send with its fields, each a
+ * text with variables (`{ "amount1": "{{amount}}", "phrase2": "{{status}}" }`).
+ */
+const wechatSubscription = z
+  .object({
+    appId: z.string().trim().min(1).max(64),
+    appSecret: z.string().trim().min(1).max(128),
+    /** Which version of the mini-program a tap opens. */
+    miniprogramState: z.enum(["formal", "trial", "developer"]).default("formal"),
+    lang: z.enum(["zh_CN", "en_US", "zh_HK", "zh_TW"]).default("zh_CN"),
+    /** The mini-program page a tap opens, e.g. `pages/refund/detail`; `?refundId=<id>` is added. */
+    page: z.string().trim().max(400).optional(),
+    templates: z
+      .record(
+        z.string(),
+        z
+          .object({
+            templateId: z.string().trim().min(1).max(128),
+            fields: z.record(z.string().regex(/^[a-z_]+\d+$/, "a WeChat field name such as thing1 or amount2"), template.max(200)),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict();
+
 /** Per-shop settings of the notifications plugin; `{}` gives the defaults. */
 export const notificationSettings = z
   .object({
@@ -20,6 +48,8 @@ export const notificationSettings = z
     webhookSecret: z.string().min(16, "use at least 16 characters").max(256).optional(),
     /** `{{workingDays}}`: how long a refund takes to reach the payment account. */
     workingDays: z.string().trim().min(1).max(20).default("1-3"),
+    /** Also send WeChat subscription messages (channel WECHAT_SUBSCRIPTION); unset: none. */
+    wechatSubscription: wechatSubscription.optional(),
   })
   .strict()
   .superRefine((settings, ctx) => {
@@ -32,6 +62,18 @@ export const notificationSettings = z
         const unknown = unknownVariables(text ?? "");
         if (unknown.length > 0) {
           ctx.addIssue({ code: "custom", path: ["templates", key, locale], message: `unknown variable ${unknown.map((name) => `{{${name}}}`).join(", ")}` });
+        }
+      }
+    }
+    for (const [key, wechat] of Object.entries(settings.wechatSubscription?.templates ?? {})) {
+      if (!isTemplateKey(key)) {
+        ctx.addIssue({ code: "custom", path: ["wechatSubscription", "templates", key], message: "not a refund status, an action, or ACTION:STATUS" });
+        continue;
+      }
+      for (const [field, text] of Object.entries(wechat.fields)) {
+        const unknown = unknownVariables(text);
+        if (unknown.length > 0) {
+          ctx.addIssue({ code: "custom", path: ["wechatSubscription", "templates", key, "fields", field], message: `unknown variable ${unknown.map((name) => `{{${name}}}`).join(", ")}` });
         }
       }
     }

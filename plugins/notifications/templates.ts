@@ -21,6 +21,10 @@ export const TEMPLATE_VARIABLES = [
   // Where a return goes and what it must hold (Refund.returnAddress), as a sentence of the
   // locale; empty when the refund has none (the shop set no return address).
   "returnAddress",
+  // The status the refund entered, in words of the locale (退款中, Refunding…).
+  "status",
+  // When the transition happened, in the shop's time zone: 2026-12-07 18:30.
+  "time",
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateVariables = Record<TemplateVariable, string>;
@@ -198,6 +202,35 @@ export function renderTemplate(template: string, variables: Partial<Record<strin
     const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
     return value ?? whole;
   });
+}
+
+/** `{{status}}`: each status in words of the locale (short: WeChat's phrase fields take 5 characters). */
+export const STATUS_LABELS: Record<RefundStatus, Record<Locale, string>> = {
+  REQUESTED: { "zh-CN": "已申请", en: "Requested" },
+  PENDING_REVIEW: { "zh-CN": "待审核", en: "In review" },
+  AWAITING_CUSTOMER: { "zh-CN": "待选择", en: "Awaiting you" },
+  AWAITING_WAREHOUSE: { "zh-CN": "仓库确认中", en: "Warehouse check" },
+  AWAITING_RETURN: { "zh-CN": "待退货", en: "Awaiting return" },
+  RETURN_IN_TRANSIT: { "zh-CN": "退货在途", en: "Return in transit" },
+  INSPECTING: { "zh-CN": "验货中", en: "Inspecting" },
+  PENDING_FINANCE: { "zh-CN": "财务审核", en: "Finance review" },
+  REFUNDING: { "zh-CN": "退款中", en: "Refunding" },
+  REFUND_FAILED: { "zh-CN": "退款重试", en: "Retrying" },
+  REFUNDED: { "zh-CN": "已退款", en: "Refunded" },
+  REJECTED: { "zh-CN": "未通过", en: "Declined" },
+  CANCELLED: { "zh-CN": "已撤销", en: "Cancelled" },
+  AWAITING_REPLACEMENT: { "zh-CN": "待换货", en: "Preparing" },
+  EXCHANGED: { "zh-CN": "已换货", en: "Exchanged" },
+};
+
+/** `{{time}}`: a moment in the shop's time zone, `YYYY-MM-DD HH:mm` (the form WeChat's time fields take). */
+export function localTime(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /** `1-3` reads `1–3` in English; other spellings are left as the shop wrote them. */

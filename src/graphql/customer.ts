@@ -26,6 +26,10 @@ export const CustomerRef = builder.prismaNode("Customer", {
     refundBeforeReceipt: t.exposeBoolean("refundBeforeReceipt", {
       description: "Refunded as soon as the return ships, before the parcel arrives.",
     }),
+    wechatOpenId: t.exposeString("wechatOpenId", {
+      nullable: true,
+      description: "Where WeChat subscription messages go (the shop's mini-program openid); null when the shop has not set it.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     refunds: t.relatedConnection("refunds", { cursor: "id", query: { orderBy: { createdAt: "desc" } } }),
     care: t.field({
@@ -83,6 +87,7 @@ const UpsertCustomerInput = builder.inputType("UpsertCustomerInput", {
     name: t.string({ required: true }),
     tier: t.string({ description: "Free-form tier, e.g. STANDARD or VIP." }),
     refundBeforeReceipt: t.boolean(),
+    wechatOpenId: t.string({ description: "The customer's openid in the shop's WeChat mini-program (subscription messages); \"\" removes it, null keeps it." }),
   }),
 });
 

@@ -130,6 +130,11 @@ export interface RefundPlugin<Settings = Record<string, unknown>, Own extends Mo
   reads?: readonly Reads[];
   /** Per-shop settings: a zod schema whose defaults make a complete value from `{}`. */
   config?: z.ZodType<Settings>;
+  /**
+   * Dotted paths of settings that are secrets although their names do not end in Secret, Token
+   * or Password (`["kuaidi100.key"]`): written through the API, never answered by it.
+   */
+  secrets?: readonly string[];
   hooks?: {
     beforeTransition?(event: BeforeTransitionEvent, ctx: BeforeTransitionContext<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): Promise<BeforeTransitionDecision> | BeforeTransitionDecision;
     afterTransition?(event: AfterTransitionEvent, ctx: AfterTransitionContext<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): Promise<void> | void;

@@ -20,6 +20,8 @@ export interface PluginCatalog {
 export interface PluginInfo {
   name: string;
   version: string;
+  /** Dotted paths of settings that are secrets though their names do not say so (`kuaidi100.key`). */
+  secrets?: readonly string[];
 }
 
 
@@ -28,15 +30,48 @@ function isOutboundUrlKey(key: string): boolean {
   return /(^url|Url)$/.test(key);
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Whether the setting at `path` is a secret: by its name (`webhookSecret`), or named by the plugin. */
+function isSecretPath(plugin: PluginInfo, path: readonly string[]): boolean {
+  return isSecretKey(path.at(-1)!) || (plugin.secrets ?? []).includes(path.join("."));
+}
+
+/**
+ * Settings with the secrets left out, at any depth (`wechatSubscription.appSecret`), and the
+ * dotted paths of those that are set.
+ */
+function withoutSecrets(plugin: PluginInfo, settings: unknown, path: string[] = []): { value: Record<string, unknown>; set: string[] } {
+  const value: Record<string, unknown> = {};
+  const set: string[] = [];
+  for (const [key, inner] of Object.entries(isRecord(settings) ? settings : {})) {
+    const at = [...path, key];
+    if (isSecretPath(plugin, at)) {
+      if (inner !== undefined && inner !== null && inner !== "") set.push(at.join("."));
+    } else if (isRecord(inner)) {
+      const nested = withoutSecrets(plugin, inner, at);
+      value[key] = nested.value;
+      set.push(...nested.set);
+    } else value[key] = inner;
+  }
+  return { value, set };
+}
+
+/** Settings for the audit trail: each secret that is set as "[set]", at any depth. */
+function maskedSecrets(plugin: PluginInfo, settings: unknown, path: string[] = []): unknown {
+  if (!isRecord(settings)) return settings;
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, inner]) => {
+      const at = [...path, key];
+      return [key, isSecretPath(plugin, at) ? (inner == null ? inner : "[set]") : maskedSecrets(plugin, inner, at)];
+    }),
+  );
+}
+
 /** What the API shows of a plugin's settings: the secrets left out, named in `secretsSet` when set. */
 function shown(plugin: PluginInfo, settings: unknown) {
-  const entries = Object.entries((settings ?? {}) as Record<string, unknown>);
-  return {
-    name: plugin.name,
-    version: plugin.version,
-    settings: Object.fromEntries(entries.filter(([key]) => !isSecretKey(key))),
-    secretsSet: entries.filter(([key, value]) => isSecretKey(key) && value !== undefined && value !== null && value !== "").map(([key]) => key),
-  };
+  const { value, set } = withoutSecrets(plugin, settings);
+  return { name: plugin.name, version: plugin.version, settings: value, secretsSet: set };
 }
 
 /** A shop's settings of each loaded plugin, validated, defaults filled in, secrets left out. */
@@ -49,15 +84,21 @@ export async function listPluginSettings(db: Database, host: PluginCatalog, view
 
 /**
  * The settings to validate: a secret the update leaves out keeps its stored value (a console
- * cannot send back what it was never shown); `null` removes it.
+ * cannot send back what it was never shown), at any depth; `null` removes it.
  */
-function withKeptSecrets(input: unknown, stored: unknown): unknown {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
-  const merged: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  for (const [key, value] of Object.entries((stored ?? {}) as Record<string, unknown>)) {
-    if (isSecretKey(key) && !(key in merged)) merged[key] = value;
+function withKeptSecrets(plugin: PluginInfo, input: unknown, stored: unknown, path: string[] = []): unknown {
+  if (!isRecord(input)) return input;
+  const merged: Record<string, unknown> = { ...input };
+  const before = isRecord(stored) ? stored : {};
+  for (const [key, value] of Object.entries(before)) {
+    if (isSecretPath(plugin, [...path, key]) && !(key in merged)) merged[key] = value;
   }
-  for (const [key, value] of Object.entries(merged)) if (isSecretKey(key) && value === null) delete merged[key];
+  for (const [key, value] of Object.entries(merged)) {
+    const at = [...path, key];
+    if (isSecretPath(plugin, at)) {
+      if (value === null) delete merged[key];
+    } else if (isRecord(value)) merged[key] = withKeptSecrets(plugin, value, before[key], at);
+  }
   return merged;
 }
 
@@ -76,7 +117,7 @@ export async function updatePluginSettings(
   if (JSON.stringify(input.settings ?? null).includes("\\u0000")) fail("INVALID_INPUT", "Settings must not contain the NUL character", ["input", "settings"]);
   if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
   const stored = await db.prisma.pluginSetting.findUnique({ where: { shopId_plugin: { shopId, plugin: plugin.name } } });
-  const parsed = host.parseSettings(plugin, withKeptSecrets(input.settings, stored?.settings));
+  const parsed = host.parseSettings(plugin, withKeptSecrets(plugin, input.settings, stored?.settings));
   if (!parsed.ok) fail("INVALID_INPUT", `Invalid settings: ${parsed.issues.join("; ")}`, ["input", "settings"]);
   for (const [key, value] of Object.entries((parsed.value ?? {}) as Record<string, unknown>)) {
     if (!isOutboundUrlKey(key) || typeof value !== "string") continue;
@@ -90,7 +131,7 @@ export async function updatePluginSettings(
       create: { shopId, plugin: plugin.name, settings },
       update: { settings },
     });
-    await recordAudit(tx, caller, { shopId, action: "pluginSettings.update", targetType: "Plugin", targetId: plugin.name, details: { settings: parsed.value } });
+    await recordAudit(tx, caller, { shopId, action: "pluginSettings.update", targetType: "Plugin", targetId: plugin.name, details: { settings: maskedSecrets(plugin, parsed.value) } });
   });
   config.changed(shopId);
   return shown(plugin, parsed.value);

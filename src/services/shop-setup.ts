@@ -41,16 +41,26 @@ export interface UpsertCustomerInput {
   name: string;
   tier?: string | null;
   refundBeforeReceipt?: boolean | null;
+  /** The customer's openid in the shop's WeChat mini-program; "" removes it, null keeps it. */
+  wechatOpenId?: string | null;
 }
+
+/** WeChat openids are 28 characters of letters, digits, `-` and `_` today; leave room. */
+const WECHAT_OPEN_ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 export async function upsertCustomer(db: Database, viewer: Viewer | null, input: UpsertCustomerInput) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN", "INTEGRATION"]);
   const shopId = resolveShopId(caller, input.shopId);
   const externalId = input.externalId.trim();
   if (!externalId) fail("INVALID_INPUT", "externalId must not be empty", ["input", "externalId"]);
+  const wechatOpenId = input.wechatOpenId?.trim();
+  if (wechatOpenId && !WECHAT_OPEN_ID.test(wechatOpenId)) {
+    fail("INVALID_INPUT", "wechatOpenId must be the openid WeChat gave (6–64 letters, digits, - or _), or \"\" to remove it", ["input", "wechatOpenId"]);
+  }
   if (!(await db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
   const fields = {
     name: input.name,
+    ...(wechatOpenId !== undefined && { wechatOpenId: wechatOpenId || null }),
     ...(input.tier != null && { tier: input.tier }),
     ...(input.refundBeforeReceipt != null && { refundBeforeReceipt: input.refundBeforeReceipt }),
   };
