@@ -10,8 +10,11 @@ export const wechatApiUrl = (env: NodeJS.ProcessEnv = process.env) => (env.WECHA
 const TIMEOUT_MS = 10_000;
 /** A token is used until this long before WeChat says it expires, then fetched anew. */
 export const TOKEN_MARGIN_MS = 5 * 60_000;
-/** How long one process may take to fetch a token before another takes over. */
-const FETCH_LEASE_MS = 15_000;
+/**
+ * How long one process may take to fetch a token before another takes over: longer than a fetch
+ * can take (two calls at most, each cut at TIMEOUT_MS), so a slow fetch is not doubled.
+ */
+const FETCH_LEASE_MS = 3 * TIMEOUT_MS;
 
 /** Stable codes of a message that will not be sent (Notification.failureCode). */
 export const WECHAT_FAILURES = {
@@ -93,8 +96,17 @@ export async function accessToken(
     ) {
       return row.accessToken;
     }
+    // Claimed only while the row still has no usable token: a caller that read the row before
+    // another process stored its fresh token (and cleared its lease) must not fetch again.
+    const stale = [
+      { accessToken: null },
+      { expiresAt: null },
+      { expiresAt: { lte: new Date(now + TOKEN_MARGIN_MS) } },
+      { appId: { not: credentials.appId } },
+      ...(options.invalid ? [{ accessToken: options.invalid }] : []),
+    ];
     const claimed = await db.wechatAccessToken.updateMany({
-      where: { shopId, OR: [{ fetchingUntil: null }, { fetchingUntil: { lt: new Date(now) } }] },
+      where: { shopId, AND: [{ OR: [{ fetchingUntil: null }, { fetchingUntil: { lt: new Date(now) } }] }, { OR: stale }] },
       data: { fetchingUntil: new Date(now + FETCH_LEASE_MS) },
     });
     if (claimed.count === 1) {

@@ -12,6 +12,7 @@ import { type Kuaidi100Trace, chinaTime, startKuaidi100 } from "../support/kuaid
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const UPDATE_SETTINGS = /* GraphQL */ `
   mutation ($input: UpdatePluginSettingsInput!) {
@@ -71,7 +72,7 @@ interface ReturnView {
 }
 
 /** Polls until `done` holds (the subscription is made after commit); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -125,7 +126,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     process.env.PUBLIC_BASE_URL = server.url.replace(/\/graphql$/, "");
     shop = await configuredShop({ key: "KEY-A-0001", customer: "CUSTOMER-A" });
     ctx = pluginContexts(server.app.services, server.app.plugins)(server.app.plugins.plugins.get("logistics")!) as LogisticsContext;
-  }, 120_000);
+  });
   afterAll(async () => {
     for (const name of ["KUAIDI100_POLL_URL", "KUAIDI100_AUTONUMBER_URL", "PUBLIC_BASE_URL"]) {
       if (saved[name] === undefined) delete process.env[name];
@@ -133,7 +134,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     }
     await server?.stop();
     await kuaidi100?.close();
-  }, 60_000);
+  });
 
   async function configuredShop(account: { key: string; customer: string; mode?: "PUSH" | "POLL" }): Promise<TestShop> {
     const target = await setupShop(server);
@@ -222,7 +223,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     expect(flagged.returnShipment!.exception).toBe("CARRIER_EXCEPTION");
     expect(flagged.returnShipment!.tracking!.lastEvent).toBe("EXCEPTION: 退签 收件人拒收，快件退回");
     expect(flagged.returnShipment!.carrierSubscription!.lastState).toBe("退签");
-  }, 120_000);
+  });
 
   it("tracks an exchange's replacement parcel the same way: subscribed when it ships, delivered on 签收", async () => {
     const externalId = `c-k100-${++customers}`;
@@ -264,7 +265,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     expect(delivered.replacementShipment!.tracking).toMatchObject({ lastEvent: "DELIVERED: 签收 您的快件已签收", deliveredAt: expect.any(String) });
     expect(delivered.replacementShipment!.carrierSubscription!.status).toBe("ENDED");
     expect(delivered.status).toBe("EXCHANGED");
-  }, 120_000);
+  });
 
   it("refuses a push with a wrong or missing sign, for no subscription, for another shop's parcel, with a malformed param or an unknown state; nothing changes", async () => {
     const { refundId, trackingNumber } = await shipReturn(shop, "圆通");
@@ -305,7 +306,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     });
     expect(await view(refundId)).toEqual(before);
     expect((await view(theirs.refundId, other.staff.AGENT)).status).toBe("RETURN_IN_TRANSIT");
-  }, 120_000);
+  });
 
   it("asks Kuaidi100 which company an unknown name is, and shows staff a refused subscription with Kuaidi100's reason", async () => {
     const detected = `YT${randomBytes(5).toString("hex").toUpperCase()}`;
@@ -322,7 +323,7 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     // Refused, not retried: the delivery is done.
     const deliveries = await server.app.db.prisma.pluginDelivery.findMany({ where: { refundId: Buffer.from(expired.refundId, "base64").toString().split(":")[1] } });
     expect(deliveries.map((delivery) => delivery.status)).toEqual(["DELIVERED"]);
-  }, 120_000);
+  });
 
   it("polls Kuaidi100's real-time query for a shop without a public callback, signed MD5(param + key + customer)", async () => {
     const polling = await configuredShop({ key: "KEY-P-0003", customer: "CUSTOMER-P", mode: "PUSH" });
@@ -350,5 +351,5 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     expect(arrived.returnShipment!.carrierSubscription).toMatchObject({ status: "ENDED", lastState: "签收" });
     // Nothing left to ask about.
     expect(await pollKuaidi100(ctx, { shopId, now: new Date(Date.now() + 2 * HOUR) })).toEqual({ polled: 0, changed: 0 });
-  }, 120_000);
+  });
 });

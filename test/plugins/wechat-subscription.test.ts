@@ -11,6 +11,7 @@ import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 import { startWechat } from "../support/wechat.js";
+import { PATIENCE_MS } from "../support/patience.js";
 
 const UPDATE_SETTINGS = /* GraphQL */ `
   mutation ($input: UpdatePluginSettingsInput!) {
@@ -43,7 +44,7 @@ interface NotificationView {
 type NotificationsResult = { refund: { status: string; notifications: NotificationView[] } };
 
 /** Polls until `done` holds (messages go out after commit); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -77,13 +78,13 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     wechat = await startWechat();
     process.env.WECHAT_API_URL = wechat.url;
     server = await startTestServer(kind, { plugins: ["notifications"], hookDelivery: { retryBaseMs: 50 } });
-  }, 120_000);
+  });
   afterAll(async () => {
     if (saved === undefined) delete process.env.WECHAT_API_URL;
     else process.env.WECHAT_API_URL = saved;
     await server?.stop();
     await wechat?.close();
-  }, 60_000);
+  });
 
   /** A shop whose mini-program sends the 退款通知 template when a refund is approved automatically. */
   async function wechatShop(overrides: { secret?: string; templateId?: string } = {}) {
@@ -179,7 +180,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     const again = await automaticRefund(shop, second);
     await wechatRow(shop.staff.AGENT, again.refundId, (candidate) => candidate.status === "SENT");
     expect(wechat.tokenCalls.filter((call) => call.appid === appId)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("fetches one token per shop however many callers ask at once (a lease in the database every process shares)", async () => {
     const { shop, appId } = await wechatShop();
@@ -194,7 +195,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     expect(new Set(replaced).size).toBe(1);
     expect(replaced[0]).not.toBe(tokens[0]);
     expect(wechat.tokenCalls.filter((call) => call.appid === appId).map((call) => call.force_refresh)).toEqual([false, false, true]);
-  }, 120_000);
+  });
 
   it("refreshes an expired token once and sends the message", async () => {
     const { shop, appId } = await wechatShop();
@@ -213,7 +214,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     expect(calls).toHaveLength(2);
     expect(calls[0]!.token).not.toBe(calls[1]!.token);
     expect(wechat.sent.filter((message) => message.touser === second)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("records 43101 (the customer did not subscribe) as not sent, and does not retry it", async () => {
     const { shop } = await wechatShop();
@@ -227,7 +228,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual(expect.arrayContaining([["DELIVERED", 1]]));
     expect(deliveries.every((delivery) => delivery.status === "DELIVERED")).toBe(true);
     expect(wechat.sendCalls.filter((call) => call.body.touser === unsubscribed)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("retries WeChat's rate limit (45009) and a 5xx through the durable hook, then sends once", async () => {
     const { shop, appId } = await wechatShop();
@@ -238,7 +239,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
     const row = await wechatRow(shop.staff.AGENT, refundId, (candidate) => candidate.status === "SENT");
     expect(row).toMatchObject({ attempts: 3, lastError: null, failureCode: null });
     expect(wechat.sent.filter((message) => message.touser === customerOpenId)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("records a template id WeChat does not know, a customer with no openid and a wrong secret with stable codes; the refund goes on", async () => {
     const unknownTemplate = await wechatShop({ templateId: "no-such-template" });
@@ -262,7 +263,7 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
       const refund = await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } });
       expect(refund.status).toBe("REFUNDED");
     }
-  }, 120_000);
+  });
 
   it("refuses a bad openid and bad WeChat settings with INVALID_INPUT", async () => {
     const shop = await setupShop(server);
@@ -281,5 +282,5 @@ describe.each(backends)("WeChat subscription messages on %s", (kind) => {
       expect(result.updatePluginSettings.plugin).toBeNull();
       expect(result.updatePluginSettings.userErrors.map((error) => error.code)).toEqual(["INVALID_INPUT"]);
     }
-  }, 120_000);
+  });
 });
