@@ -118,6 +118,11 @@ export class AlipayGatewayStandIn {
     this.faults.push(...faults);
   }
 
+  /** Forgets faults asked for and not met (an SDK resent fewer times than a test allowed for). */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** The next refunds are accepted (`fund_change` "N") but settled only by `settle()`. */
   leaveUnsettledNext(count = 1): void {
     this.unsettledNext += count;

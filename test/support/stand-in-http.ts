@@ -69,6 +69,22 @@ export class StandInServer {
   }
 
   /** Closes the port and every open connection (callers see them refused, then). */
+  /**
+   * Hangs up on `call`'s held requests until it ends: an SDK may resend once on a dropped
+   * connection, and that resend is held too when the test asked for silence twice.
+   */
+  async hangUpUntilSettled(call: Promise<unknown>): Promise<void> {
+    let settled = false;
+    const ended = call.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
+      await Promise.race([ended, this.whenHeld(1)]);
+      this.hangUp();
+    }
+  }
+
   async stop(): Promise<void> {
     if (!this.server.listening) return;
     for (const socket of this.sockets) socket.destroy();

@@ -127,6 +127,11 @@ export class StripeApiStandIn {
     this.faults.push(...faults);
   }
 
+  /** Forgets faults asked for and not met (an SDK resent fewer times than a test allowed for). */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** The next refunds created are answered with these statuses, one each, in order (default `succeeded`). */
   answerNext(status: StripeRefundStatus, failureReason?: string): void {
     this.nextStatuses.push({ status, failureReason });
