@@ -143,7 +143,7 @@ export function transitionRowsFor(
       // One key per entry into REFUNDING: redelivering this attempt can never pay twice,
       // while RETRY_PAYMENT after a decline is a new attempt with a new key.
       idempotencyKey: `refund:${refund.id}:v${version}`,
-      provider: "sandbox",
+      provider: "SANDBOX",
       amount: plan.paymentAmount,
       currency: refund.currency,
       createdAt: at,
