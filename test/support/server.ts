@@ -19,7 +19,7 @@ export interface TestServer {
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"> = {},
+  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "paymentApiUrls" | "paymentRetry" | "paymentReconcileDelayMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"> = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
@@ -30,6 +30,9 @@ export async function startTestServer(
     logLevel: "error",
     paymentSweepIntervalMs: options.paymentSweepIntervalMs ?? 200,
     paymentClaimMs: options.paymentClaimMs,
+    paymentApiUrls: options.paymentApiUrls,
+    paymentRetry: options.paymentRetry,
+    paymentReconcileDelayMs: options.paymentReconcileDelayMs,
     plugins: options.plugins ?? [],
     hookDelivery: options.hookDelivery,
     appChecks: options.appChecks,

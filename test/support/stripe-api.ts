@@ -141,6 +141,11 @@ export class StripeApiStandIn {
     return this.refunds.get(id);
   }
 
+  /** The refunds of a payment intent, oldest first. */
+  refundsOf(paymentIntent: string): StripeRefund[] {
+    return [...this.refunds.values()].filter((refund) => refund.payment_intent === paymentIntent);
+  }
+
   /** Refunds with this idempotency key in their metadata (the adapter tags each refund so). */
   refundsTagged(key: string): StripeRefund[] {
     return [...this.refunds.values()].filter((refund) => refund.metadata.idempotency_key === key);
