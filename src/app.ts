@@ -225,6 +225,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     automation,
     shopConfig: shopConfig.config,
     appChecks,
+    paymentAccounts,
   };
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
