@@ -72,6 +72,8 @@ export function alipayAdapter(options: { baseUrl: string | undefined }): Payment
   return {
     async refund(request, account) {
       if (!request.payment) return NO_TRADE;
+      // refund_amount is yuan: a refund in another currency would be read as yuan.
+      if (request.currency !== "CNY") return { status: "FAILED", reason: `Alipay: refunds are sent in CNY (refund_amount in yuan); this one is in ${request.currency}` };
       const tradeNo = request.payment.reference;
       const node = await call(account, "alipay.trade.refund", { trade_no: tradeNo, refund_amount: yuan(request.amount), out_request_no: request.idempotencyKey });
       const trouble = unavailable(node);

@@ -59,8 +59,8 @@ function failureOf(error: unknown): PaymentRefundOutcome {
 
 export function stripeAdapter(options: { baseUrl: string | undefined }): PaymentAdapter<StripeAccount> {
   const base = options.baseUrl ? new URL(options.baseUrl) : undefined;
-  const client = (account: StripeAccount) =>
-    new Stripe(account.secretKey, {
+  const newClient = (secretKey: string) =>
+    new Stripe(secretKey, {
       ...(base && { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol === "https:" ? "https" : "http" }),
       // The platform retries, with backoff and a query first: one call here is one request.
       maxNetworkRetries: 0,
@@ -68,6 +68,16 @@ export function stripeAdapter(options: { baseUrl: string | undefined }): Payment
       telemetry: false,
       appInfo: { name: "refund-platform" },
     });
+  // One client per secret key, kept: it keeps its connections alive between calls.
+  const clients = new Map<string, Stripe>();
+  const client = (account: StripeAccount) => {
+    let found = clients.get(account.secretKey);
+    if (!found) {
+      found = newClient(account.secretKey);
+      clients.set(account.secretKey, found);
+    }
+    return found;
+  };
 
   return {
     async refund(request: PaymentRefundRequest, account: StripeAccount): Promise<PaymentRefundOutcome> {

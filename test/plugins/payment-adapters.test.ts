@@ -142,6 +142,12 @@ describe("Alipay adapter against the gateway stand-in", () => {
     expect(outcome).toMatchObject({ status: "FAILED", answer: expect.stringContaining("ACQ.REASON_TRADE_REFUND_FEE_ERR") });
   });
 
+  it("a refund in another currency than CNY is refused before any call (refund_amount is yuan)", async () => {
+    const before = gateway.calls.length;
+    expect(await adapter().refund(request({ currency: "USD" }), account)).toMatchObject({ status: "FAILED", reason: expect.stringContaining("CNY") });
+    expect(gateway.calls.length).toBe(before);
+  });
+
   it("account settings: keys are parsed and checked when set, each refusal naming its field", () => {
     const fieldsOf = (input: unknown) => alipayAccount.safeParse(input).error?.issues.map((issue) => issue.path.join(".")) ?? [];
     expect(fieldsOf({ appId: APP_ID, privateKey: app.privatePkcs8, alipayPublicKey: gateway.alipayPublicKey })).toEqual([]);
