@@ -245,8 +245,9 @@ export class StripeApiStandIn {
         }
         return { answer: { ...known.answer, headers: { ...known.answer.headers, "idempotent-replayed": "true", "original-request": known.answer.headers?.["request-id"] ?? "" } }, fault: cut };
       }
-      const answer = this.create(formObject(params));
-      if (key) this.saved.set(key, { params: canonical, path, answer });
+      const { answer, executed } = this.create(formObject(params));
+      // Saved once the endpoint ran; a request refused by parameter validation is not.
+      if (key && executed) this.saved.set(key, { params: canonical, path, answer });
       return { answer, fault: cut };
     }
     if (request.method === "GET" && path === "/v1/refunds") {
@@ -266,16 +267,18 @@ export class StripeApiStandIn {
     return { answer: error(404, { message: `Unrecognized request URL (${request.method}: ${path}).`, type: "invalid_request_error" }) };
   }
 
-  private create(params: Record<string, string | Record<string, string>>): StandInAnswer {
+  private create(params: Record<string, string | Record<string, string>>): { answer: StandInAnswer; executed: boolean } {
+    const invalid = (answer: StandInAnswer) => ({ answer, executed: false });
+    const ran = (answer: StandInAnswer) => ({ answer, executed: true });
     const paymentIntent = typeof params.payment_intent === "string" ? params.payment_intent : undefined;
     const chargeId = typeof params.charge === "string" ? params.charge : undefined;
     if (!paymentIntent && !chargeId) {
-      return error(400, { message: "One of the following params should be provided for this request: payment_intent or charge.", type: "invalid_request_error" });
+      return invalid(error(400, { message: "One of the following params should be provided for this request: payment_intent or charge.", type: "invalid_request_error" }));
     }
     const payment = this.payments.find((candidate) => (paymentIntent ? candidate.paymentIntent === paymentIntent : candidate.charge === chargeId));
     if (!payment) {
       const [param, id] = paymentIntent ? ["payment_intent", paymentIntent] : ["charge", chargeId!];
-      return error(400, { code: "resource_missing", message: `No such ${param}: '${id}'`, param, type: "invalid_request_error" });
+      return ran(error(400, { code: "resource_missing", message: `No such ${param}: '${id}'`, param, type: "invalid_request_error" }));
     }
     const refunded = [...this.refunds.values()]
       .filter((refund) => refund.charge === payment.charge && refund.status !== "failed" && refund.status !== "canceled")
@@ -283,14 +286,14 @@ export class StripeApiStandIn {
     const left = payment.amount - refunded;
     const amount = params.amount === undefined ? left : Number(params.amount);
     if (!Number.isInteger(amount) || amount <= 0) {
-      return error(400, { code: "parameter_invalid_integer", message: "Invalid positive integer", param: "amount", type: "invalid_request_error" });
+      return invalid(error(400, { code: "parameter_invalid_integer", message: "Invalid positive integer", param: "amount", type: "invalid_request_error" }));
     }
     if (left === 0) {
-      return error(400, { code: "charge_already_refunded", message: `Charge ${payment.charge} has already been refunded.`, type: "invalid_request_error" });
+      return ran(error(400, { code: "charge_already_refunded", message: `Charge ${payment.charge} has already been refunded.`, type: "invalid_request_error" }));
     }
     if (amount > left) {
       const money = (minor: number) => `$${(minor / 100).toFixed(2)}`;
-      return error(400, { code: "amount_too_large", message: `Refund amount (${money(amount)}) is greater than unrefunded amount on charge (${money(left)})`, param: "amount", type: "invalid_request_error" });
+      return ran(error(400, { code: "amount_too_large", message: `Refund amount (${money(amount)}) is greater than unrefunded amount on charge (${money(left)})`, param: "amount", type: "invalid_request_error" }));
     }
     const next = this.nextStatuses.shift() ?? { status: "succeeded" as const };
     const created = Math.floor(Date.now() / 1000);
@@ -316,6 +319,6 @@ export class StripeApiStandIn {
       }),
     };
     this.refunds.set(refund.id, refund);
-    return json(200, refund);
+    return ran(json(200, refund));
   }
 }
