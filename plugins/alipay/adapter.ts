@@ -60,9 +60,12 @@ export function alipayAdapter(options: { baseUrl: string | undefined }): Payment
     if (!request.payment) return NO_TRADE;
     const tradeNo = request.payment.reference;
     const node = await call(account, "alipay.trade.fastpay.refund.query", { trade_no: tradeNo, out_request_no: request.idempotencyKey });
-    const trouble = unavailable(node);
-    if (trouble) throw new PaymentProviderUnavailable(`Alipay refund query: ${trouble}`);
-    if (node.code !== "10000") return refused(node);
+    // A query refused for any other reason (a key changed since, a limit) says nothing of a refund
+    // that may have been paid: asked again later. Only a trade Alipay does not know settles it.
+    if (node.code !== "10000") {
+      if (node.sub_code === "ACQ.TRADE_NOT_EXIST") return refused(node);
+      throw new PaymentProviderUnavailable(`Alipay refund query: ${unavailable(node) ?? `${node.sub_code ?? node.code}: ${node.sub_msg ?? node.msg}`}`);
+    }
     if (node.refund_status === "REFUND_SUCCESS") return { status: "SUCCEEDED", reference: `${tradeNo}/${request.idempotencyKey}`, answer: "REFUND_SUCCESS" };
     // No refund_status: Alipay has not received it, or not settled it. Sending it again with the
     // same out_request_no is safe either way: Alipay refunds each out_request_no once.

@@ -104,7 +104,10 @@ export function stripeAdapter(options: { baseUrl: string | undefined }): Payment
           if (refund.metadata?.[KEY_METADATA] === request.idempotencyKey) return outcomeOf(refund);
         }
       } catch (error) {
-        return failureOf(error);
+        // Only an unknown payment settles it (nothing can have been refunded); any other refusal
+        // (a key rolled since the refund was sent…) says nothing of a refund that may be paid.
+        if (error instanceof Stripe.errors.StripeError && error.statusCode === 404) return failureOf(error);
+        throw new PaymentProviderUnavailable(`Stripe refund query: ${error instanceof Error ? error.message : String(error)}`);
       }
       return { status: "NOT_FOUND", answer: "no refund with this key" };
     },

@@ -76,6 +76,8 @@ describe("Alipay adapter against the gateway stand-in", () => {
     expect(outcome.status).toBe("FAILED");
     expect(outcome.status === "FAILED" && outcome.reason).toContain("isv.invalid-signature");
     expect(gateway.paidFor(tradeNo)).toBe(0);
+    // A query refused so says nothing of a refund that may have been paid: no answer, asked again.
+    await expect(adapter().query(request({ payment: { reference: tradeNo, totalAmount: 10_000 } }), stranger)).rejects.toBeInstanceOf(PaymentProviderUnavailable);
   });
 
   it("an answer not signed by Alipay's key is no answer: unavailable, and the query settles it", async () => {
@@ -239,6 +241,7 @@ describe("Stripe adapter against the API stand-in", () => {
     expect(outcome).toMatchObject({ status: "FAILED", reason: expect.stringContaining("Invalid API Key provided: sk_test_") });
     expect(outcome.status === "FAILED" && outcome.reason).not.toContain("SomebodyElses");
     expect(api.paidFor(paymentIntent)).toBe(0);
+    await expect(adapter().query(usd(paymentIntent), wrong)).rejects.toBeInstanceOf(PaymentProviderUnavailable);
   });
 
   it("account settings: a publishable key, a malformed key or webhook secret is refused, naming the field", () => {
