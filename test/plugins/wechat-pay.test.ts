@@ -276,6 +276,28 @@ describe.each(backends)("wechat-pay on %s", (kind) => {
     expect(standIn.paid(transactionId)).toBe(990);
   });
 
+  it("lets finance record a refund paid back by hand (recordManualRefund), and no one else", async () => {
+    const { orderId, transactionId } = await wechatOrder(650);
+    standIn.next("ABNORMAL");
+    const refundId = (await request(orderId)).refund!.id;
+    await waitForStatus(customer.client, refundId, "REFUND_FAILED");
+    const MANUAL = /* GraphQL */ `
+      mutation ($input: RecordManualRefundInput!) { recordManualRefund(input: $input) { refund { status refundedAmount { amount } } userErrors { code field } } }
+    `;
+    type Manual = { recordManualRefund: { refund: { status: string; refundedAmount: { amount: number } } | null; userErrors: UserErrorView[] } };
+    const input = { refundId, reference: "ICBC-20261207-0001", note: "银行转账退回 (card closed)" };
+    expect((await shop.staff.AGENT.request<Manual>(MANUAL, { input })).recordManualRefund.userErrors[0]!.code).toBe("FORBIDDEN");
+    expect((await shop.staff.FINANCE.request<Manual>(MANUAL, { input: { ...input, note: " " } })).recordManualRefund.userErrors[0]!.code).toBe("NOTE_REQUIRED");
+    const recordedByHand = await shop.staff.FINANCE.request<Manual>(MANUAL, { input });
+    expect(recordedByHand.recordManualRefund).toEqual({ refund: { status: "REFUNDED", refundedAmount: { amount: 650 } }, userErrors: [] });
+    const [, manual] = (await attempts(refundId)).paymentAttempts.edges.map((edge) => edge.node);
+    expect(manual).toMatchObject({ status: "SUCCEEDED", reference: "ICBC-20261207-0001", providerAnswer: "MANUAL" });
+    expect((await shop.staff.FINANCE.request<Manual>(MANUAL, { input })).recordManualRefund.userErrors[0]!.code).toBe("REFUND_TERMINAL");
+    await server.app.payments.drain();
+    expect(standIn.paid(transactionId)).toBe(0); // nothing was sent to WeChat for it
+    expect((await server.app.db.prisma.payment.findFirstOrThrow({ where: { reference: transactionId } })).reservedAmount).toBe(650);
+  });
+
   it("refuses more than the payment's total across orders, partial and concurrent refunds (AMOUNT_EXCEEDS_PAYMENT) before any call", async () => {
     const transactionId = `42000${randomBytes(8).toString("hex")}`;
     standIn.addTransaction(transactionId, 1_000);
