@@ -74,6 +74,8 @@ export type AppOptions = DatabaseOptions &
   paymentClaimMs?: number;
   /** How long a PROCESSING refund waits for its notification before the provider is queried (default a minute). */
   paymentReconcileDelayMs?: number;
+  /** How long a provider call waits for its answer before it counts as none (default 10 s). */
+  paymentCallTimeoutMs?: number;
   /** When a provider that gave no answer is asked again (default 2 s doubling to a minute, for ever). */
   paymentRetry?: RetryPolicy;
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
@@ -177,7 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
-  const providers = paymentProvidersOf(pluginModules, sandbox, options.paymentApiUrls);
+  const providers = paymentProvidersOf(pluginModules, sandbox, { baseUrls: options.paymentApiUrls, timeoutMs: options.paymentCallTimeoutMs });
   const paymentAccounts = new PaymentAccounts(db, paymentAccountKey(options.paymentAccountKey, (options.production ?? false) && providers.size > 1), providers);
   let publicUrl = options.publicUrl;
   const payments = new PaymentDispatcher(db, sandbox, {

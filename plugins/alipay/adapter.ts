@@ -14,8 +14,6 @@ import { type AlipayAccount, sdkKeys } from "./account.js";
 /** Alipay's production gateway; PAYMENT_API_URLS (tests: a stand-in) gives another origin. */
 export const ALIPAY_ORIGIN = "https://openapi.alipay.com";
 const GATEWAY_PATH = "/gateway.do";
-/** How long one call may take before its answer counts as lost (then it is queried). */
-const CALL_TIMEOUT_MS = 15_000;
 
 type AlipayNode = Record<string, string | undefined>;
 
@@ -40,12 +38,13 @@ function refused(node: AlipayNode): PaymentRefundOutcome {
 
 const NO_TRADE: PaymentRefundOutcome = { status: "FAILED", reason: "Alipay: the order has no trade_no (upsertOrder payment.reference)" };
 
-export function alipayAdapter(options: { baseUrl: string | undefined }): PaymentAdapter<AlipayAccount> {
+/** `timeoutMs`: how long one call may take before its answer counts as lost (then it is queried). */
+export function alipayAdapter(options: { baseUrl: string | undefined; timeoutMs: number }): PaymentAdapter<AlipayAccount> {
   const gateway = new URL(GATEWAY_PATH, options.baseUrl ?? ALIPAY_ORIGIN).toString();
 
   /** One signed call; its verified response node, or PaymentProviderUnavailable when there is none. */
   async function call(account: AlipayAccount, method: string, bizContent: Record<string, string>): Promise<AlipayNode> {
-    const sdk = new AlipaySdk({ appId: account.appId, ...sdkKeys(account), keyType: "PKCS8", gateway, timeout: CALL_TIMEOUT_MS, camelcase: false });
+    const sdk = new AlipaySdk({ appId: account.appId, ...sdkKeys(account), keyType: "PKCS8", gateway, timeout: options.timeoutMs, camelcase: false });
     try {
       // The SDK snake-cases bizContent keys; ours are Alipay's names already.
       return (await sdk.exec(method, { bizContent }, { validateSign: true })) as AlipayNode;

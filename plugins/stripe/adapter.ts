@@ -11,8 +11,6 @@ import {
 } from "../../src/plugin/index.js";
 import type { StripeAccount } from "./account.js";
 
-/** How long one call may take before its answer counts as lost (then it is queried). */
-const CALL_TIMEOUT_MS = 20_000;
 /** The metadata key that carries the attempt's idempotency key on the refund. */
 export const KEY_METADATA = "idempotency_key";
 
@@ -57,14 +55,15 @@ function failureOf(error: unknown): PaymentRefundOutcome {
   throw error;
 }
 
-export function stripeAdapter(options: { baseUrl: string | undefined }): PaymentAdapter<StripeAccount> {
+/** `timeoutMs`: how long one call may take before its answer counts as lost (then it is queried). */
+export function stripeAdapter(options: { baseUrl: string | undefined; timeoutMs: number }): PaymentAdapter<StripeAccount> {
   const base = options.baseUrl ? new URL(options.baseUrl) : undefined;
   const newClient = (secretKey: string) =>
     new Stripe(secretKey, {
       ...(base && { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol === "https:" ? "https" : "http" }),
       // The platform retries, with backoff and a query first: one call here is one request.
       maxNetworkRetries: 0,
-      timeout: CALL_TIMEOUT_MS,
+      timeout: options.timeoutMs,
       telemetry: false,
       appInfo: { name: "refund-platform" },
     });

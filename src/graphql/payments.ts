@@ -4,7 +4,9 @@ import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { type PaymentProviderCode, PaymentProviderEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
-import { UserErrorRef, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { recordManualRefund } from "../services/manual-refund.js";
+import { RefundRef } from "./refund.js";
+import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 /** Who sees payment attempts (the provider's words, references): finance and the shop's admins. */
 const SEES_PAYMENTS: ReadonlySet<Role> = new Set(["FINANCE", "SHOP_ADMIN", "PLATFORM_ADMIN"]);
@@ -119,5 +121,27 @@ builder.mutationField("setPaymentAccount", (t) =>
           : null;
         return { account: account ? shownAccount(account) : null };
       }),
+  }),
+);
+
+const RecordManualRefundInput = builder.inputType("RecordManualRefundInput", {
+  fields: (t) => ({
+    refundId: t.id({ required: true }),
+    reference: t.string({ required: true, description: "The reference of the money sent by hand (bank transfer, the provider's console)." }),
+    note: t.string({ required: true, description: "How the money went back." }),
+  }),
+});
+
+builder.mutationField("recordManualRefund", (t) =>
+  t.field({
+    type: builder.simpleObject("RecordManualRefundPayload", {
+      fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+    }),
+    description: "FINANCE: a REFUND_FAILED refund was paid back by other means; it ends REFUNDED with a SUCCEEDED attempt carrying the reference and note.",
+    args: { input: t.arg({ type: RecordManualRefundInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => ({
+        refund: await recordManualRefund(ctx.services, viewer, { ...input, refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]) }),
+      })),
   }),
 );

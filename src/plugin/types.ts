@@ -127,9 +127,10 @@ export interface PaymentProviderRegistration<Account> {
   /**
    * Builds the adapter, once per process. `baseUrl` is the provider API's base URL the platform
    * was configured with (PAYMENT_API_URLS; tests point it at a stand-in), undefined for the
-   * provider's own production host.
+   * provider's own production host. `timeoutMs`: how long a call may wait for its answer
+   * before it counts as none (throw PaymentProviderUnavailable then).
    */
-  adapter(options: { baseUrl: string | undefined }): PaymentAdapter<Account>;
+  adapter(options: { baseUrl: string | undefined; timeoutMs: number }): PaymentAdapter<Account>;
   /**
    * The path (one of this plugin's routes, `:shop` standing for the shop's global id) that the
    * provider notifies; the adapter gets it as `request.notifyUrl` below PUBLIC_URL. Omitted: no notifications.

@@ -131,7 +131,8 @@ export class PaymentAccounts {
     if (!(await this.db.prisma.shop.findUnique({ where: { id: shopId } }))) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
     const before = (await this.cache.get(this.db.prisma, [shopId])).get(shopId)!.get(provider.code);
     const given = input.account as Record<string, unknown>;
-    const merged: Record<string, unknown> = { ...before?.secrets, ...given };
+    // A partial update keeps the fields it leaves out (settings and secrets alike).
+    const merged: Record<string, unknown> = { ...before?.settings, ...before?.secrets, ...given };
     for (const [field, value] of Object.entries(merged)) if (value === null) delete merged[field];
     const parsed = provider.account.safeParse(merged);
     if (!parsed.success) {

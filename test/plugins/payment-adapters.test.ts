@@ -41,7 +41,7 @@ describe("Alipay adapter against the gateway stand-in", () => {
   const app = rsaPair();
   const gateway = new AlipayGatewayStandIn({ appId: APP_ID, appPublicKey: app.publicPem });
   let account: AlipayAccount;
-  const adapter = () => alipayAdapter({ baseUrl: new URL(gateway.gatewayUrl).origin });
+  const adapter = () => alipayAdapter({ baseUrl: new URL(gateway.gatewayUrl).origin, timeoutMs: 10_000 });
   let trades = 0;
   const newTrade = (total = 10_000) => {
     trades += 1;
@@ -166,7 +166,7 @@ describe("Stripe adapter against the API stand-in", () => {
   const SECRET_KEY = "sk_test_51Hx9StandInSecretKey0000000000";
   const api = new StripeApiStandIn(SECRET_KEY);
   const account: StripeAccount = stripeAccount.parse({ secretKey: SECRET_KEY, webhookSecret: "whsec_standInSigningSecret0000" });
-  const adapter = () => stripeAdapter({ baseUrl: api.url });
+  const adapter = () => stripeAdapter({ baseUrl: api.url, timeoutMs: 10_000 });
   let payments = 0;
   const newPayment = (amount = 5000) => {
     payments += 1;
