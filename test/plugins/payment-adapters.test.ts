@@ -127,6 +127,17 @@ describe("Alipay adapter against the gateway stand-in", () => {
     expect(gateway.paidFor(tradeNo)).toBe(1230);
   });
 
+  it("silence past the call timeout is no answer (unavailable); the refund it made is found by the query", async () => {
+    const tradeNo = newTrade();
+    const attempt = request({ payment: { reference: tradeNo, totalAmount: 10_000 } });
+    gateway.failNext("silence", "silence");
+    await expect(alipayAdapter({ baseUrl: new URL(gateway.gatewayUrl).origin, timeoutMs: 300 }).refund(attempt, account)).rejects.toBeInstanceOf(PaymentProviderUnavailable);
+    gateway.clearFaults();
+    gateway.held.hangUp();
+    expect(await adapter().query(attempt, account)).toMatchObject({ status: "SUCCEEDED" });
+    expect(gateway.paidFor(tradeNo)).toBe(1230);
+  });
+
   it("a refund accepted but not settled is PROCESSING until the query says REFUND_SUCCESS", async () => {
     const tradeNo = newTrade();
     const attempt = request({ payment: { reference: tradeNo, totalAmount: 10_000 } });
@@ -217,6 +228,17 @@ describe("Stripe adapter against the API stand-in", () => {
     api.clearFaults();
     expect(await adapter().query(attempt, account)).toMatchObject({ status: "SUCCEEDED", reference: api.refundsTagged(attempt.idempotencyKey)[0]!.id });
     expect(await adapter().query(usd(paymentIntent), account)).toMatchObject({ status: "NOT_FOUND" });
+    expect(api.paidFor(paymentIntent)).toBe(1000);
+  });
+
+  it("silence past the call timeout is no answer (unavailable); the query finds the refund by its key", async () => {
+    const paymentIntent = newPayment();
+    const attempt = usd(paymentIntent);
+    api.failNext("silence", "silence");
+    await expect(stripeAdapter({ baseUrl: api.url, timeoutMs: 300 }).refund(attempt, account)).rejects.toBeInstanceOf(PaymentProviderUnavailable);
+    api.clearFaults();
+    api.held.hangUp();
+    expect(await adapter().query(attempt, account)).toMatchObject({ status: "SUCCEEDED" });
     expect(api.paidFor(paymentIntent)).toBe(1000);
   });
 
