@@ -6,7 +6,6 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PaymentProviders, RegisteredProvider } from "../payments/registry.js";
 import { recordAudit } from "./audit.js";
 import { ShopCache } from "./shop-cache.js";
-import type { ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** What is kept of a secret field, and shown: never its value. */
@@ -121,7 +120,7 @@ export class PaymentAccounts {
    * provider's schema (keys and certificates parsed) before anything is written; audited with
    * the secrets as set, never their values.
    */
-  async set(config: Pick<ShopConfig, "changed">, viewer: Viewer | null, input: { shopId?: string | null; provider: string; account: unknown }) {
+  async set(config: { changed(shopId: string): void }, viewer: Viewer | null, input: { shopId?: string | null; provider: string; account: unknown }) {
     const caller = requireRole(viewer, ["SHOP_ADMIN", "PLATFORM_ADMIN"]);
     const shopId = resolveShopId(caller, input.shopId);
     const provider = this.providers.get(input.provider);
