@@ -138,7 +138,7 @@ describe.each(backends)("Alipay and Stripe plugins on %s", (kind) => {
       input: { orderId: order.upsertOrder.order!.id, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND", amount },
     });
     expect(requested.requestRefund.userErrors).toEqual([]);
-    return { refundId: requested.requestRefund.refund!.id, reference };
+    return { refundId: requested.requestRefund.refund!.id, reference, orderId: order.upsertOrder.order!.id, customer };
   }
 
   const attempt = async (refundId: string) => (await attemptsOf(shop.staff.FINANCE, refundId)).paymentAttempts.edges[0]?.node;
@@ -356,6 +356,25 @@ describe.each(backends)("Alipay and Stripe plugins on %s", (kind) => {
     expect(gateway.refundCount(stripeRefund.reference)).toBe(0);
     expect(await attempt(alipayRefund.refundId)).toMatchObject({ provider: "ALIPAY", status: "SUCCEEDED" });
     expect(await attempt(stripeRefund.refundId)).toMatchObject({ provider: "STRIPE", status: "SUCCEEDED" });
+  });
+
+  it("partial refunds of one payment go back under their own keys, through each provider, adding up to its total", async () => {
+    for (const provider of ["ALIPAY", "STRIPE"] as const) {
+      const first = await refundOf(provider, 300, 1000);
+      await waitForStatus(shop.staff.FINANCE, first.refundId, "REFUNDED");
+      const second = await first.customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+        input: { orderId: first.orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND", amount: 700 },
+      });
+      expect(second.requestRefund.userErrors).toEqual([]);
+      await waitForStatus(shop.staff.FINANCE, second.requestRefund.refund!.id, "REFUNDED");
+      if (provider === "ALIPAY") {
+        expect(gateway.paidFor(first.reference)).toBe(1000);
+        expect(gateway.refundCount(first.reference)).toBe(2);
+      } else {
+        expect(stripe.paidFor(first.reference)).toBe(1000);
+        expect(new Set(stripeRefundOf(first.reference).map((refund) => refund.metadata[KEY_METADATA])).size).toBe(2);
+      }
+    }
   });
 
   function stripeRefundOf(reference: string) {
