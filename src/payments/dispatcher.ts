@@ -47,6 +47,7 @@ type ClaimedAttempt = {
   idempotencyKey: string;
   provider: string;
   status: "PENDING" | "PROCESSING";
+  sentAt: Date | null;
   amount: number;
   currency: string;
   deliveries: number;
@@ -90,7 +91,7 @@ export class PaymentDispatcher implements PaymentDispatch {
         due: () => Prisma.sql`j.status IN ('PENDING', 'PROCESSING')`,
         orderBy: "createdAt",
         // What the call needs rides along: claim and read in one statement.
-        returning: Prisma.sql`j.id, j."refundId", j."idempotencyKey", j.provider, j.status::text AS status, j.amount, j.currency, j.deliveries,
+        returning: Prisma.sql`j.id, j."refundId", j."idempotencyKey", j.provider, j.status::text AS status, j."sentAt", j.amount, j.currency, j.deliveries,
           (SELECT r."shopId" FROM "Refund" r WHERE r.id = j."refundId") AS "shopId",
           (SELECT o."externalId" FROM "Refund" r JOIN "Order" o ON o.id = r."orderId" WHERE r.id = j."refundId") AS "orderReference",
           (SELECT p.reference FROM "Payment" p WHERE p.id = j."paymentId") AS "paymentReference",
@@ -139,7 +140,7 @@ export class PaymentDispatcher implements PaymentDispatch {
   async recordAnswer(input: { provider: string; shopId: string; idempotencyKey: string; outcome: PaymentRefundOutcome }): Promise<Settled> {
     const attempt = await this.db.prisma.paymentRefundAttempt.findFirst({
       where: { idempotencyKey: input.idempotencyKey, provider: input.provider, refund: { shopId: input.shopId } },
-      select: { id: true, refundId: true, status: true, paymentId: true, amount: true },
+      select: { id: true, refundId: true, status: true, sentAt: true },
     });
     if (!attempt) return "NOT_FOUND";
     if (attempt.status === "SUCCEEDED" || attempt.status === "FAILED") return "ALREADY_SETTLED";
@@ -150,7 +151,7 @@ export class PaymentDispatcher implements PaymentDispatch {
     const provider = this.providers.get(attempt.provider);
     if (!provider) {
       // Its plugin is not loaded in this process: left for one that has it, or for later.
-      await this.retryLater(attempt, this.retry.maxMs);
+      await this.retryLater(attempt, this.retry.maxMs, attempt.sentAt);
       return;
     }
     const account = provider.account ? await this.accountFor(provider.code, attempt.shopId) : null;
@@ -171,24 +172,29 @@ export class PaymentDispatcher implements PaymentDispatch {
     };
 
     let outcome: PaymentQueryOutcome;
+    // When it was first sent: kept, or now if this call sends it.
+    let sentAt = attempt.sentAt;
     try {
       // Claimed before (a crash, a lost answer) or processing: the provider may have it. Ask by
       // the same key before anything is sent again.
       const mayHaveIt = attempt.deliveries > 1 || attempt.status === "PROCESSING";
       outcome = mayHaveIt ? await provider.adapter.query(request, account) : { status: "NOT_FOUND" };
-      if (outcome.status === "NOT_FOUND") outcome = await provider.adapter.refund(request, account);
+      if (outcome.status === "NOT_FOUND") {
+        sentAt ??= new Date();
+        outcome = await provider.adapter.refund(request, account);
+      }
     } catch (error) {
       // No answer: kept, its lease set to the retry time; the next claim queries first.
       const retry = retryAfter(this.retry, attempt.deliveries);
       const hinted = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      await this.retryLater(attempt, typeof hinted === "number" ? hinted : retry.dead ? 0 : retry.delayMs);
+      await this.retryLater(attempt, typeof hinted === "number" ? hinted : retry.dead ? 0 : retry.delayMs, sentAt);
       return;
     }
-    await this.record(attempt, outcome);
+    await this.record(attempt, outcome, sentAt);
   }
 
-  private async retryLater(attempt: { id: string }, delayMs: number): Promise<void> {
-    await this.db.prisma.paymentRefundAttempt.update({ where: { id: attempt.id }, data: { lockedUntil: new Date(Date.now() + delayMs) } });
+  private async retryLater(attempt: { id: string }, delayMs: number, sentAt: Date | null): Promise<void> {
+    await this.db.prisma.paymentRefundAttempt.update({ where: { id: attempt.id }, data: { lockedUntil: new Date(Date.now() + delayMs), sentAt } });
   }
 
   /**
@@ -197,14 +203,14 @@ export class PaymentDispatcher implements PaymentDispatch {
    * one transaction, once (the conditional update decides which caller records it). A FAILED
    * attempt gives its amount back to the payment. Answers whether this call recorded it.
    */
-  private async record(attempt: { id: string; refundId: string }, outcome: PaymentRefundOutcome): Promise<boolean> {
+  private async record(attempt: { id: string; refundId: string; sentAt?: Date | null }, outcome: PaymentRefundOutcome, sentAt: Date | null = attempt.sentAt ?? null): Promise<boolean> {
     const now = new Date();
     const answer = (outcome.answer ?? (outcome.status === "FAILED" ? outcome.reason : outcome.status)).slice(0, ANSWER_MAX);
     const open = { id: attempt.id, status: { in: ["PENDING" as const, "PROCESSING" as const] } };
     if (outcome.status === "PROCESSING") {
       const kept = await this.db.prisma.paymentRefundAttempt.updateMany({
         where: open,
-        data: { status: "PROCESSING", providerAnswer: answer, answeredAt: now, reference: outcome.reference ?? null, lockedUntil: new Date(now.getTime() + this.reconcileDelayMs) },
+        data: { status: "PROCESSING", sentAt, providerAnswer: answer, answeredAt: now, reference: outcome.reference ?? null, lockedUntil: new Date(now.getTime() + this.reconcileDelayMs) },
       });
       return kept.count === 1;
     }
@@ -215,6 +221,7 @@ export class PaymentDispatcher implements PaymentDispatch {
         where: open,
         data: {
           status: outcome.status,
+          sentAt,
           completedAt: now,
           answeredAt: now,
           providerAnswer: answer,

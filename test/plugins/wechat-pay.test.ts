@@ -25,11 +25,11 @@ const UPSERT_ORDER = /* GraphQL */ `
 `;
 const ATTEMPTS = /* GraphQL */ `
   query ($id: ID!) {
-    refund(id: $id) { status paymentAttempts(first: 10) { edges { node { provider status reference providerAnswer failureReason amount { amount } } } } }
+    refund(id: $id) { status paymentAttempts(first: 10) { edges { node { provider status reference providerAnswer failureReason sentAt amount { amount } } } } }
   }
 `;
 
-type AttemptView = { provider: string; status: string; reference: string | null; providerAnswer: string | null; failureReason: string | null; amount: { amount: number } };
+type AttemptView = { provider: string; status: string; reference: string | null; providerAnswer: string | null; failureReason: string | null; sentAt: string | null; amount: { amount: number } };
 type Account = WechatStandIn["account"];
 
 /** Waits for a condition the payment worker brings about (no fixed sleep decides anything). */
@@ -150,6 +150,7 @@ describe.each(backends)("wechat-pay on %s", (kind) => {
     const [attempt] = (await attempts(refundId)).paymentAttempts.edges.map((edge) => edge.node);
     expect(attempt).toMatchObject({ provider: "WECHAT_PAY", status: "SUCCEEDED", providerAnswer: expect.stringContaining("SUCCESS"), amount: { amount: 15_900 } });
     expect(attempt!.reference).toBe(standIn.refunds().find((refund) => refund.transaction_id === transactionId)!.refund_id);
+    expect(attempt!.sentAt).not.toBeNull();
     expect(standIn.signatureRefusals).toBe(0);
     // Finance and shop admins see attempts; an agent does not.
     await expect(shop.staff.AGENT.request(ATTEMPTS, { id: refundId })).rejects.toThrow(/FINANCE and SHOP_ADMIN/);
