@@ -28,6 +28,9 @@ import type { GraphQLContext } from "./graphql/context.js";
 import { buildSchema } from "./graphql/schema.js";
 import { PaymentDispatcher } from "./payments/dispatcher.js";
 import { SandboxPaymentProvider } from "./payments/sandbox.js";
+import type { RetryPolicy } from "./jobs/job-queue.js";
+import { paymentProvidersOf } from "./plugin/payment-providers.js";
+import { PaymentAccounts, paymentAccountKey } from "./services/payment-accounts.js";
 import { HookDeliveryWorker, type HookDeliveryOptions } from "./plugin/delivery-worker.js";
 import { PluginHost } from "./plugin/host.js";
 import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
@@ -51,6 +54,7 @@ export interface App {
   plugins: PluginHost;
   sandbox: SandboxPaymentProvider;
   payments: PaymentDispatcher;
+  paymentAccounts: PaymentAccounts;
   server: Server;
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port?: number, host?: string): Promise<string>;
@@ -73,12 +77,18 @@ export interface App {
 }
 
 export type AppOptions = DatabaseOptions &
-  Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel" | "trustedDocumentsManifest"> &
+  Pick<AppConfig, "redisUrl" | "bootstrapAdminToken" | "logLevel" | "trustedDocumentsManifest" | "publicUrl" | "paymentApiUrls" | "paymentAccountKey"> &
   Partial<Pick<AppConfig, "production">> & {
   /** How often left-behind payment attempts are swept (tests shorten it). */
   paymentSweepIntervalMs?: number;
   /** How long a claimed payment attempt is held before another process may take it. */
   paymentClaimMs?: number;
+  /** How long a PROCESSING refund waits for its notification before the provider is queried (default a minute). */
+  paymentReconcileDelayMs?: number;
+  /** How long a provider call waits for its answer before it counts as none (default 10 s). */
+  paymentCallTimeoutMs?: number;
+  /** When a provider that gave no answer is asked again (default 2 s doubling to a minute, for ever). */
+  paymentRetry?: RetryPolicy;
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
@@ -180,7 +190,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const schema = buildSchema(pluginModules);
 
   const sandbox = new SandboxPaymentProvider();
-  const payments = new PaymentDispatcher(db, sandbox, { sweepIntervalMs: options.paymentSweepIntervalMs, claimMs: options.paymentClaimMs });
+  const providers = paymentProvidersOf(pluginModules, sandbox, { baseUrls: options.paymentApiUrls, timeoutMs: options.paymentCallTimeoutMs });
+  const paymentAccounts = new PaymentAccounts(db, paymentAccountKey(options.paymentAccountKey, (options.production ?? false) && providers.size > 1), providers);
+  let publicUrl = options.publicUrl;
+  const payments = new PaymentDispatcher(db, sandbox, {
+    sweepIntervalMs: options.paymentSweepIntervalMs,
+    claimMs: options.paymentClaimMs,
+    providers,
+    accounts: paymentAccounts,
+    reconcileDelayMs: options.paymentReconcileDelayMs,
+    retry: options.paymentRetry,
+    publicUrl: () => publicUrl,
+  });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
   const automation = new RuleAutomation(options.timers?.minuteMs);
@@ -189,6 +210,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     realtime.pubsub,
     (shopId) => {
       plugins.settingsChanged(shopId);
+      paymentAccounts.changed(shopId);
       appWebhooks.subscriptionsChanged(shopId);
     },
     automation.timerMinuteMs,
@@ -216,6 +238,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     automation,
     shopConfig: shopConfig.config,
     appChecks,
+    paymentAccounts,
   };
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
@@ -316,7 +339,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ],
   });
 
-  const pluginContext = pluginContexts(services, plugins);
+  const pluginContext = pluginContexts(services, plugins, payments);
   const pluginRouter = createPluginRouter(plugins, pluginContext);
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
   const server = createServer((request, response) => {
@@ -386,12 +409,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins,
     sandbox,
     payments,
+    paymentAccounts,
     server,
     listen(port = 0, host = "127.0.0.1") {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
           const address = server.address() as AddressInfo;
+          // With no PUBLIC_URL, providers are told to notify the address this process listens on.
+          publicUrl ??= `http://${host}:${address.port}`;
           resolve(`http://${host}:${address.port}/graphql`);
         });
       });

@@ -29,6 +29,26 @@ export interface AppConfig {
   production: boolean;
   /** A persisted-documents manifest (hash → document): only its operations run. */
   trustedDocumentsManifest?: string;
+  /** PUBLIC_URL: where payment providers reach this platform (their notifications), e.g. https://refunds.example.com. */
+  publicUrl?: string;
+  /** PAYMENT_API_URLS: provider API base URLs by code, `WECHAT_PAY=https://…,STRIPE=https://…` (default each provider's own host). */
+  paymentApiUrls?: Record<string, string>;
+  /** PAYMENT_ACCOUNT_KEY: 32 bytes (base64 or hex) encrypting the shops' provider secrets; required in production. */
+  paymentAccountKey?: string;
+}
+
+/** `CODE=url,CODE=url` → by code. */
+function urlsByCode(raw: string | undefined): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  const urls: Record<string, string> = {};
+  for (const entry of raw.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const at = entry.indexOf("=");
+    const code = entry.slice(0, at);
+    const url = entry.slice(at + 1);
+    if (at <= 0 || !/^[A-Z][A-Z0-9_]*$/.test(code) || !URL.canParse(url)) throw new Error(`PAYMENT_API_URLS must be CODE=url pairs separated by commas, not ${entry}`);
+    urls[code] = url;
+  }
+  return urls;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -63,5 +83,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     costRefillPerSecond: positiveNumber(env, "COST_REFILL_PER_SECOND"),
     production: env.NODE_ENV === "production",
     trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
+    paymentApiUrls: urlsByCode(env.PAYMENT_API_URLS),
+    paymentAccountKey: env.PAYMENT_ACCOUNT_KEY || undefined,
   };
 }

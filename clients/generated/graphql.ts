@@ -395,6 +395,28 @@ export type OrderShippingStatus =
   | 'NOT_SHIPPED'
   | 'SHIPPED';
 
+/** PENDING: to be sent (or no answer yet: it is queried before anything is sent again). PROCESSING: the provider accepted it and has not settled; the refund stays REFUNDING until its notification or a query settles it. SUCCEEDED / FAILED: settled. */
+export type PaymentAttemptStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'SUCCEEDED';
+
+export type PaymentInput = {
+  provider: PaymentProvider;
+  /** The provider's id of the payment (WeChat Pay transaction_id, Alipay trade_no, Stripe payment intent); SANDBOX may leave it out. */
+  reference?: InputMaybe<Scalars['String']['input']>;
+  /** Minor units: the payment's whole amount, which refunds of it (partial ones added up) may not exceed. */
+  totalAmount: Scalars['Int']['input'];
+};
+
+/** Where money goes back: SANDBOX (built in, the default), or a provider a plugin registers (WECHAT_PAY, ALIPAY, STRIPE); a provider whose plugin is not loaded is refused with UNKNOWN_PAYMENT_PROVIDER. */
+export type PaymentProvider =
+  | 'ALIPAY'
+  | 'SANDBOX'
+  | 'STRIPE'
+  | 'WECHAT_PAY';
+
 export type PluginDeliveryStatus =
   | 'DEAD'
   | 'DELIVERED'
@@ -405,6 +427,14 @@ export type RateRefundInput = {
   refundId: Scalars['ID']['input'];
   /** 1 to 5. */
   score: Scalars['Int']['input'];
+};
+
+export type RecordManualRefundInput = {
+  /** How the money went back. */
+  note: Scalars['String']['input'];
+  /** The reference of the money sent by hand (bank transfer, the provider's console). */
+  reference: Scalars['String']['input'];
+  refundId: Scalars['ID']['input'];
 };
 
 export type RedeliverWebhookInput = {
@@ -620,6 +650,14 @@ export type SetAutomationTimerInput = {
   status: RefundStatus;
 };
 
+export type SetPaymentAccountInput = {
+  /** The provider's fields (docs/payments.md). A secret left out keeps its stored value; null removes it. Keys and certificates are checked when set. */
+  account: Scalars['JSON']['input'];
+  provider: PaymentProvider;
+  /** Needed for platform admins; others act on their own shop. */
+  shopId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type SetReturnPolicyInput = {
   /** The policy of this category (`OrderItemInput.category`); with no category and no skuPattern: the shop-wide policy. */
   category?: InputMaybe<Scalars['String']['input']>;
@@ -778,6 +816,8 @@ export type UpsertOrderInput = {
   /** Minor units. */
   paidAmount: Scalars['Int']['input'];
   paidAt: Scalars['DateTime']['input'];
+  /** What the order was paid with: refunds go back through this provider. Left out: the payment recorded earlier stays (none: the sandbox). */
+  payment?: InputMaybe<PaymentInput>;
   shippingStatus: OrderShippingStatus;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
@@ -796,6 +836,8 @@ export type UserErrorCode =
   | 'ALREADY_RATED'
   /** The amount is more than the paid value of the items named. */
   | 'AMOUNT_EXCEEDS_ITEMS_VALUE'
+  /** The refund would take more back than is left of the order's payment (its total, less what other refunds of it took or hold). */
+  | 'AMOUNT_EXCEEDS_PAYMENT'
   /** More than what is left to refund on the order (paid minus what other refunds hold). */
   | 'AMOUNT_EXCEEDS_REFUNDABLE'
   /** The amount is above what this person may approve: someone with a higher limit must. */
@@ -844,6 +886,8 @@ export type UserErrorCode =
   | 'INVALID_LABEL'
   /** A NOTIFY message is empty, too long, or names a variable other than {{rule}}, {{status}}, {{refundId}}. */
   | 'INVALID_MESSAGE_TEMPLATE'
+  /** The provider's account settings are incomplete or malformed (a key or certificate that does not parse); the message says which field and why. */
+  | 'INVALID_PAYMENT_ACCOUNT'
   /** A quantity is not a whole number in its range: at least 1 in a request; 0 to the item's quantity as a passed quantity. */
   | 'INVALID_QUANTITY'
   /** A NOTIFY action needs exactly one recipient: an active staff member of the shop, or a staff role. */
@@ -876,6 +920,10 @@ export type UserErrorCode =
   | 'ORDER_ITEMS_LOCKED'
   /** The order item is not one of the order's items (another order's or shop's item answers this too). */
   | 'ORDER_ITEM_NOT_IN_ORDER'
+  /** The order was paid with another payment already: an order's payment cannot change. */
+  | 'PAYMENT_CHANGED'
+  /** A payment at a real provider needs the provider's reference (transaction, trade or payment-intent id). */
+  | 'PAYMENT_REFERENCE_REQUIRED'
   /** A plugin's before-hook refused the action; the message says which plugin and why. */
   | 'PLUGIN_VETO'
   /** More units of an order item than were bought. */
@@ -914,6 +962,8 @@ export type UserErrorCode =
   | 'UNAUTHENTICATED'
   /** The exemption is not one of FRESH_FOOD, MADE_TO_ORDER, DIGITAL, OPENED_HYGIENE. */
   | 'UNKNOWN_EXEMPTION_KIND'
+  /** The provider is not one this platform runs (SANDBOX, or one a loaded plugin registers). */
+  | 'UNKNOWN_PAYMENT_PROVIDER'
   /** The reason code is not one of the shop's `reasonTags`. */
   | 'UNKNOWN_REASON_CODE'
   /** A rule condition names a field rules do not know. */

@@ -74,6 +74,12 @@ export const USER_ERROR_CODES = {
   INVALID_SKU_PATTERN: "A SKU pattern is empty, too long, only wildcards, or has characters other than letters, digits, . _ - / and *.",
   RETURN_ADDRESS_INCOMPLETE: "A return address misses a required field (label, recipient, phone, province, city, street) or a field is too long; `field` says which.",
   RETURN_ADDRESS_DEFAULT: "A shop has exactly one default return address: its first address is the default, the default cannot be unset (make another one the default), and a new address cannot be a second default (make it the default with updateReturnAddress).",
+  // Payments: what an order was paid with, and the shops' provider accounts.
+  AMOUNT_EXCEEDS_PAYMENT: "The refund would take more back than is left of the order's payment (its total, less what other refunds of it took or hold).",
+  UNKNOWN_PAYMENT_PROVIDER: "The provider is not one this platform runs (SANDBOX, or one a loaded plugin registers).",
+  PAYMENT_REFERENCE_REQUIRED: "A payment at a real provider needs the provider's reference (transaction, trade or payment-intent id).",
+  PAYMENT_CHANGED: "The order was paid with another payment already: an order's payment cannot change.",
+  INVALID_PAYMENT_ACCOUNT: "The provider's account settings are incomplete or malformed (a key or certificate that does not parse); the message says which field and why.",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",
   // Apps and their webhooks.

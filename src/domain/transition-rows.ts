@@ -76,7 +76,7 @@ export interface TransitionRows {
   replacementShipment?: { id: string; refundId: string; carrier: string; trackingNumber: string; shippedAt: Date };
   /** PASS_INSPECTION per item: each line's result, written onto its RefundItem. */
   itemInspections?: Array<{ id: string; passedQuantity: number; note: string | null }>;
-  paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; amount: number; currency: string; createdAt: Date };
+  paymentAttempt?: { id: string; refundId: string; idempotencyKey: string; provider: string; paymentId: string | null; amount: number; currency: string; createdAt: Date };
 }
 
 export function transitionRowsFor(
@@ -87,6 +87,8 @@ export function transitionRowsFor(
   newId: () => string,
   slaMinutes: SlaMinutesByStatus = {},
   timers: TimerSchedule = {},
+  /** The order's payment: the attempt goes back through its provider (none: the sandbox). */
+  payment: { id: string; provider: string } | null = null,
 ): TransitionRows {
   const version = refund.version + 1;
   const timeout = nextTimeout(timers, plan.to, at);
@@ -143,7 +145,8 @@ export function transitionRowsFor(
       // One key per entry into REFUNDING: redelivering this attempt can never pay twice,
       // while RETRY_PAYMENT after a decline is a new attempt with a new key.
       idempotencyKey: `refund:${refund.id}:v${version}`,
-      provider: "sandbox",
+      provider: payment?.provider ?? "SANDBOX",
+      paymentId: payment?.id ?? null,
       amount: plan.paymentAmount,
       currency: refund.currency,
       createdAt: at,

@@ -6,7 +6,8 @@ import { GraphQLError } from "graphql";
 import { STAFF_ROLES, orderScope } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
-import { OrderShippingStatusEnum } from "./enums.js";
+import { OrderShippingStatusEnum, type PaymentProviderCode, PaymentProviderEnum } from "./enums.js";
+import { SANDBOX_PROVIDER } from "../payments/provider.js";
 import { MoneyRef, money } from "./money.js";
 import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
@@ -44,6 +45,20 @@ export const OrderItemRef = builder.prismaNode("OrderItem", {
   }),
 });
 
+const OrderPaymentRef = builder.objectRef<{ provider: string; reference: string; totalAmount: number; reservedAmount: number; currency: string }>("OrderPayment").implement({
+  description: "A payment at a provider; several orders may share one (their refunds are counted against its total together).",
+  fields: (t) => ({
+    provider: t.field({ type: PaymentProviderEnum, resolve: (payment) => payment.provider as PaymentProviderCode }),
+    reference: t.exposeString("reference", { description: "The provider's id of the payment." }),
+    totalAmount: t.field({ type: MoneyRef, resolve: (payment) => money(payment.totalAmount, payment.currency) }),
+    refundedAmount: t.field({
+      type: MoneyRef,
+      description: "What refunds of it took or hold: paid back, and on its way (attempts not failed).",
+      resolve: (payment) => money(payment.reservedAmount, payment.currency),
+    }),
+  }),
+});
+
 export const OrderRef = builder.prismaNode("Order", {
   id: { field: "id" },
   nullable: true,
@@ -70,6 +85,13 @@ export const OrderRef = builder.prismaNode("Order", {
       query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       description: "`refunds` in pages, oldest first: cancelled and rejected refunds free their amount, so an order's refunds have no upper bound.",
     }),
+    payment: t.field({
+      type: OrderPaymentRef,
+      nullable: true,
+      description: "What the order was paid with (null: no payment recorded; refunds go through the sandbox).",
+      select: { currency: true, payment: true },
+      resolve: (order) => (order.payment ? { ...order.payment, currency: order.currency } : null),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -92,6 +114,14 @@ const OrderItemInput = builder.inputType("OrderItemInput", {
   }),
 });
 
+const PaymentInput = builder.inputType("PaymentInput", {
+  fields: (t) => ({
+    provider: t.field({ type: PaymentProviderEnum, required: true }),
+    reference: t.string({ description: "The provider's id of the payment (WeChat Pay transaction_id, Alipay trade_no, Stripe payment intent); SANDBOX may leave it out." }),
+    totalAmount: t.int({ required: true, description: "Minor units: the payment's whole amount, which refunds of it (partial ones added up) may not exceed." }),
+  }),
+});
+
 const UpsertOrderInput = builder.inputType("UpsertOrderInput", {
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
@@ -104,6 +134,7 @@ const UpsertOrderInput = builder.inputType("UpsertOrderInput", {
     deliveredAt: t.field({ type: "DateTime", description: "DELIVERED only: when it arrived; default: when first sent as DELIVERED." }),
     carrier: t.string(),
     trackingNumber: t.string(),
+    payment: t.field({ type: PaymentInput, description: "What the order was paid with: refunds go back through this provider. Left out: the payment recorded earlier stays (none: the sandbox)." }),
   }),
 });
 
@@ -118,7 +149,7 @@ builder.mutationField("upsertOrder", (t) =>
         order: await upsertOrder(ctx.db, viewer, {
           ...input,
           shopId: parseShopIdInput(input.shopId),
-        }),
+        }, new Set(ctx.services.paymentAccounts?.providers.keys() ?? [SANDBOX_PROVIDER])),
       })),
   }),
 );

@@ -21,6 +21,7 @@ import "./subscriptions.js";
 import "./plugins.js";
 import "./apps.js";
 import "./app-checks.js";
+import "./payments.js";
 
 const applied = new Set<string>();
 let built: { key: string; schema: GraphQLSchema } | undefined;

@@ -1,53 +1,101 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Database } from "../db/database.js";
+import type { Tx } from "../db/tx.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
+import type { PaymentAccounts } from "../services/payment-accounts.js";
 import { changeRefunds } from "../services/refund-change.js";
 import { type PaymentDispatch, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
-import type { PaymentProvider } from "./provider.js";
+import { type PaymentAdapter, type PaymentQueryOutcome, type PaymentRefundOutcome, type PaymentRefundRequest, SANDBOX_PROVIDER } from "./provider.js";
+import type { PaymentProviders } from "./registry.js";
 
 /**
- * Sends pending payment attempts to the provider and records the answer as the refund's
- * PAYMENT_SUCCEEDED / PAYMENT_FAILED transition.
+ * Sends payment attempts to their provider and records the answers: SUCCEEDED / FAILED as the
+ * refund's PAYMENT_SUCCEEDED / PAYMENT_FAILED transition, PROCESSING as the attempt's state (the
+ * refund stays REFUNDING) until the provider's notification (`recordAnswer`) or a query after
+ * `reconcileDelayMs` settles it.
  *
  * A job of src/jobs over the attempt rows, which the transition writes in its transaction (the
- * attempt is its own outbox entry). A process that dies mid-call leaves a lease that expires;
- * the next claim resends the same idempotency key. An unreachable provider is retried with
- * backoff for as long as it takes — no dead letter: the refund is owed, and it waits in
+ * attempt is its own outbox entry). An attempt claimed before (a process that died mid-call, a
+ * provider that did not answer) may have reached the provider: it is QUERIED by its key first,
+ * and sent again only when the provider says it never got it. An unreachable provider is retried
+ * with backoff for as long as it takes — no dead letter: the refund is owed, and it waits in
  * REFUNDING where finance sees it.
  */
 export interface PaymentDispatcherOptions {
   /** How long a claim holds before another process may take the attempt. */
   claimMs?: number;
-  /** How often pending attempts left behind (crash, provider down) are swept. */
+  /** How often attempts left behind (crash, provider down, processing) are swept. */
   sweepIntervalMs?: number;
+  /** The providers plugins registered (the sandbox is always one). */
+  providers?: PaymentProviders;
+  /** The shops' accounts at those providers. */
+  accounts?: PaymentAccounts;
+  /** How long an attempt the provider answered PROCESSING waits for a notification before it is queried. */
+  reconcileDelayMs?: number;
+  /** When a provider that gave no answer is asked again. */
+  retry?: RetryPolicy;
+  /** The platform's public URL (PUBLIC_URL), under which providers' notification routes are; read when a call is made. */
+  publicUrl?: () => string | undefined;
 }
 
-type ClaimedAttempt = { id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; deliveries: number; orderReference: string };
+type ClaimedAttempt = {
+  id: string;
+  refundId: string;
+  shopId: string;
+  idempotencyKey: string;
+  provider: string;
+  status: "PENDING" | "PROCESSING";
+  sentAt: Date | null;
+  amount: number;
+  currency: string;
+  deliveries: number;
+  orderReference: string;
+  paymentReference: string | null;
+  paymentTotal: number | null;
+};
 
 /** Provider down: 2 s after the first call, doubling, at most a minute apart; never dead. */
 const PROVIDER_RETRY: RetryPolicy = { baseMs: 2_000, maxMs: 60_000, maxAttempts: Number.POSITIVE_INFINITY };
+/** A PROCESSING refund is queried after a minute when no notification came (and every minute after). */
+const RECONCILE_DELAY_MS = 60_000;
+/** The provider's words as kept: enough for finance, bounded. */
+const ANSWER_MAX = 500;
+
+type Settled = "SETTLED" | "ALREADY_SETTLED" | "NOT_FOUND";
 
 export class PaymentDispatcher implements PaymentDispatch {
   private readonly jobs: JobQueue<ClaimedAttempt>;
   private deps: RefundServiceDeps | undefined;
+  private readonly providers: PaymentProviders;
+  private readonly retry: RetryPolicy;
+  private readonly reconcileDelayMs: number;
 
   constructor(
     private readonly db: Database,
-    private readonly provider: PaymentProvider,
-    options: PaymentDispatcherOptions = {},
+    sandbox: PaymentAdapter<null>,
+    private readonly options: PaymentDispatcherOptions = {},
   ) {
+    this.providers =
+      options.providers ?? new Map([[SANDBOX_PROVIDER, { code: SANDBOX_PROVIDER, adapter: sandbox as PaymentAdapter<unknown>, account: null, secretFields: [], notifyPath: null }]]);
+    this.retry = options.retry ?? PROVIDER_RETRY;
+    this.reconcileDelayMs = options.reconcileDelayMs ?? RECONCILE_DELAY_MS;
     this.jobs = new JobQueue<ClaimedAttempt>(db.prisma, {
       name: "payment dispatch",
       table: {
         table: "PaymentRefundAttempt",
         leaseColumn: "lockedUntil",
         attemptsColumn: "deliveries",
-        due: () => Prisma.sql`j.status = 'PENDING'`,
+        // PENDING: to send; PROCESSING: to query once its lease (the reconciliation delay) ends.
+        due: () => Prisma.sql`j.status IN ('PENDING', 'PROCESSING')`,
         orderBy: "createdAt",
-        // The order's reference rides along: claim and read in one statement.
-        returning: Prisma.sql`j.id, j."refundId", j."idempotencyKey", j.amount, j.currency, j.deliveries,
-          (SELECT o."externalId" FROM "Refund" r JOIN "Order" o ON o.id = r."orderId" WHERE r.id = j."refundId") AS "orderReference"`,
+        // What the call needs rides along: claim and read in one statement.
+        returning: Prisma.sql`j.id, j."refundId", j."idempotencyKey", j.provider, j.status::text AS status, j."sentAt", j.amount, j.currency, j.deliveries,
+          (SELECT r."shopId" FROM "Refund" r WHERE r.id = j."refundId") AS "shopId",
+          (SELECT o."externalId" FROM "Refund" r JOIN "Order" o ON o.id = r."orderId" WHERE r.id = j."refundId") AS "orderReference",
+          (SELECT p.reference FROM "Payment" p WHERE p.id = j."paymentId") AS "paymentReference",
+          (SELECT p."totalAmount" FROM "Payment" p WHERE p.id = j."paymentId") AS "paymentTotal"`,
       },
       handle: async (attempts) => {
         for (const attempt of attempts) await this.call(attempt);
@@ -79,49 +127,124 @@ export class PaymentDispatcher implements PaymentDispatch {
     return this.jobs.stop();
   }
 
-  /** Claims one attempt, calls the provider, records the outcome. Safe to call twice. */
+  /** Claims one attempt, calls (or queries) the provider, records the outcome. Safe to call twice. */
   async settle(attemptId: string): Promise<void> {
     await this.jobs.run([attemptId]);
   }
 
+  async accountFor(provider: string, shopId: string): Promise<unknown> {
+    return this.options.accounts ? this.options.accounts.accountFor(provider, shopId) : null;
+  }
+
+  /** A provider's later answer (its notification) about an attempt of this shop and provider. */
+  async recordAnswer(input: { provider: string; shopId: string; idempotencyKey: string; outcome: PaymentRefundOutcome }): Promise<Settled> {
+    const attempt = await this.db.prisma.paymentRefundAttempt.findFirst({
+      where: { idempotencyKey: input.idempotencyKey, provider: input.provider, refund: { shopId: input.shopId } },
+      select: { id: true, refundId: true, status: true, sentAt: true },
+    });
+    if (!attempt) return "NOT_FOUND";
+    if (attempt.status === "SUCCEEDED" || attempt.status === "FAILED") return "ALREADY_SETTLED";
+    return (await this.record(attempt, input.outcome)) ? "SETTLED" : "ALREADY_SETTLED";
+  }
+
   private async call(attempt: ClaimedAttempt): Promise<void> {
-    const attemptId = attempt.id;
-    let outcome;
-    try {
-      outcome = await this.provider.refund({
-        idempotencyKey: attempt.idempotencyKey,
-        amount: attempt.amount,
-        currency: attempt.currency,
-        orderReference: attempt.orderReference,
-      });
-    } catch {
-      // Unreachable provider: the attempt stays pending, its lease set to the retry time; a
-      // sweep takes it then, with the same key.
-      const retry = retryAfter(PROVIDER_RETRY, attempt.deliveries);
-      await this.db.prisma.paymentRefundAttempt.update({
-        where: { id: attemptId },
-        data: { lockedUntil: new Date(Date.now() + (retry.dead ? 0 : retry.delayMs)) },
-      });
+    const provider = this.providers.get(attempt.provider);
+    if (!provider) {
+      // Its plugin is not loaded in this process: left for one that has it, or for later.
+      await this.retryLater(attempt, this.retry.maxMs, attempt.sentAt);
       return;
     }
+    const account = provider.account ? await this.accountFor(provider.code, attempt.shopId) : null;
+    if (provider.account && account === null) {
+      // Nothing was sent: the shop has no usable account. Finance retries once it is set.
+      await this.record(attempt, { status: "FAILED", reason: `The shop has no ${provider.code} account: a shop admin sets it with setPaymentAccount`, answer: "NO_ACCOUNT" });
+      return;
+    }
+    const publicUrl = this.options.publicUrl?.();
+    const request: PaymentRefundRequest = {
+      idempotencyKey: attempt.idempotencyKey,
+      amount: attempt.amount,
+      currency: attempt.currency,
+      orderReference: attempt.orderReference,
+      payment: attempt.paymentReference !== null && attempt.paymentTotal !== null ? { reference: attempt.paymentReference, totalAmount: attempt.paymentTotal } : null,
+      shopId: attempt.shopId,
+      notifyUrl: provider.notifyPath && publicUrl ? `${publicUrl.replace(/\/$/, "")}${provider.notifyPath.replace(":shop", encodeURIComponent(encodeGlobalID("Shop", attempt.shopId)))}` : null,
+    };
 
+    let outcome: PaymentQueryOutcome;
+    // When it was first sent: kept, or now if this call sends it.
+    let sentAt = attempt.sentAt;
+    try {
+      // Claimed before (a crash, a lost answer) or processing: the provider may have it. Ask by
+      // the same key before anything is sent again.
+      const mayHaveIt = attempt.deliveries > 1 || attempt.status === "PROCESSING";
+      outcome = mayHaveIt ? await provider.adapter.query(request, account) : { status: "NOT_FOUND" };
+      if (outcome.status === "NOT_FOUND") {
+        sentAt ??= new Date();
+        outcome = await provider.adapter.refund(request, account);
+      }
+    } catch (error) {
+      // No answer: kept, its lease set to the retry time; the next claim queries first.
+      const retry = retryAfter(this.retry, attempt.deliveries);
+      const hinted = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      await this.retryLater(attempt, typeof hinted === "number" ? hinted : retry.dead ? 0 : retry.delayMs, sentAt);
+      return;
+    }
+    await this.record(attempt, outcome, sentAt);
+  }
+
+  private async retryLater(attempt: { id: string }, delayMs: number, sentAt: Date | null): Promise<void> {
+    await this.db.prisma.paymentRefundAttempt.update({ where: { id: attempt.id }, data: { lockedUntil: new Date(Date.now() + delayMs), sentAt } });
+  }
+
+  /**
+   * Records an answer on an attempt still open (PENDING or PROCESSING): PROCESSING keeps it open
+   * and waits for the reconciliation delay; SUCCEEDED / FAILED close it and move the refund, in
+   * one transaction, once (the conditional update decides which caller records it). A FAILED
+   * attempt gives its amount back to the payment. Answers whether this call recorded it.
+   */
+  private async record(attempt: { id: string; refundId: string; sentAt?: Date | null }, outcome: PaymentRefundOutcome, sentAt: Date | null = attempt.sentAt ?? null): Promise<boolean> {
+    const now = new Date();
+    const answer = (outcome.answer ?? (outcome.status === "FAILED" ? outcome.reason : outcome.status)).slice(0, ANSWER_MAX);
+    const open = { id: attempt.id, status: { in: ["PENDING" as const, "PROCESSING" as const] } };
+    if (outcome.status === "PROCESSING") {
+      const kept = await this.db.prisma.paymentRefundAttempt.updateMany({
+        where: open,
+        data: { status: "PROCESSING", sentAt, providerAnswer: answer, answeredAt: now, reference: outcome.reference ?? null, lockedUntil: new Date(now.getTime() + this.reconcileDelayMs) },
+      });
+      return kept.count === 1;
+    }
     const deps = this.deps;
     if (!deps) throw new Error("PaymentDispatcher.start() was not called");
-    await inUnitOfWork(deps, async (unit) => {
-      const recorded = await unit.tx.paymentRefundAttempt.updateMany({
-        where: { id: attemptId, status: "PENDING" },
+    return inUnitOfWork(deps, async (unit) => {
+      const recorded = await unit.tx.paymentRefundAttempt.updateManyAndReturn({
+        where: open,
         data: {
           status: outcome.status,
-          completedAt: new Date(),
+          sentAt,
+          completedAt: now,
+          answeredAt: now,
+          providerAnswer: answer,
+          lockedUntil: null,
           reference: outcome.status === "SUCCEEDED" ? outcome.reference : null,
-          failureReason: outcome.status === "FAILED" ? outcome.reason : null,
+          failureReason: outcome.status === "FAILED" ? outcome.reason.slice(0, ANSWER_MAX) : null,
         },
+        select: { paymentId: true, amount: true },
       });
-      if (recorded.count === 0) return;
+      const [closed] = recorded;
+      if (!closed) return false;
+      if (outcome.status === "FAILED" && closed.paymentId) await releasePayment(unit.tx, closed.paymentId, closed.amount);
       const request = { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null } as const;
       const [result] = await changeRefunds(unit, deps.hooks, [{ refundId: attempt.refundId, request, actor: SYSTEM_ACTOR }]);
-      // The attempt was claimed and recorded once, so the refund is in REFUNDING at this version.
+      // The attempt was open and recorded once, so the refund is in REFUNDING at this version.
       if (!result!.ok) throw new Error(`payment result for refund ${attempt.refundId} refused: ${JSON.stringify(result!.userErrors)}`);
+      return true;
     });
   }
 }
+
+/** A failed attempt's amount is free again on its payment. */
+export async function releasePayment(tx: Tx, paymentId: string, amount: number): Promise<void> {
+  await tx.payment.update({ where: { id: paymentId }, data: { reservedAmount: { decrement: amount } } });
+}
+

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { PaymentProvider, PaymentRefundOutcome, PaymentRefundRequest } from "./provider.js";
+import { type PaymentAdapter, type PaymentQueryOutcome, type PaymentRefundOutcome, type PaymentRefundRequest, PaymentProviderUnavailable } from "./provider.js";
 
 /**
  * The built-in provider: settles at once, in memory. Tests and demos tell it to decline
  * (`declineNext`) or to be unreachable (`failConnectionNext`) for the next calls.
  */
-export class SandboxPaymentProvider implements PaymentProvider {
-  readonly name = "sandbox";
+export class SandboxPaymentProvider implements PaymentAdapter<null> {
   /** Every distinct refund paid, by idempotency key. */
   readonly payments = new Map<string, PaymentRefundRequest & { reference: string }>();
   private readonly outcomes = new Map<string, PaymentRefundOutcome>();
@@ -28,7 +27,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     if (known) return known;
     if (this.connectionFailures > 0) {
       this.connectionFailures -= 1;
-      throw new Error("sandbox: payment provider unreachable");
+      throw new PaymentProviderUnavailable("sandbox: payment provider unreachable");
     }
     let outcome: PaymentRefundOutcome;
     if (this.declines > 0) {
@@ -41,6 +40,10 @@ export class SandboxPaymentProvider implements PaymentProvider {
     }
     this.outcomes.set(request.idempotencyKey, outcome);
     return outcome;
+  }
+
+  async query(request: PaymentRefundRequest): Promise<PaymentQueryOutcome> {
+    return this.outcomes.get(request.idempotencyKey) ?? { status: "NOT_FOUND" };
   }
 
   /** Total paid out for an order reference (tests check nothing is paid twice). */

@@ -6,9 +6,16 @@ import type { RefundPlugin } from "./types.js";
  * settings type of the plugin's own `config` schema, and `ctx.db` exactly its `tables` and
  * `reads`.
  */
-export function definePlugin<Settings = Record<string, unknown>, const Own extends ModelKey = never, const Reads extends ModelKey = never>(
-  plugin: RefundPlugin<Settings, Own, Reads>,
-): RefundPlugin<Settings, Own, Reads> {
+export function definePlugin<Settings = Record<string, unknown>, const Own extends ModelKey = never, const Reads extends ModelKey = never, Account = unknown>(
+  plugin: RefundPlugin<Settings, Own, Reads, Account>,
+): RefundPlugin<Settings, Own, Reads, Account> {
   if (!/^[a-z][a-z0-9-]*$/.test(plugin.name)) throw new Error(`plugin name "${plugin.name}" must be kebab-case`);
+  const provider = plugin.paymentProvider;
+  if (provider) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(provider.code) || provider.code === "SANDBOX") throw new Error(`plugin ${plugin.name}: payment provider code "${provider.code}" must be SCREAMING_SNAKE and not SANDBOX`);
+    if (provider.notifyPath && !plugin.routes?.some((route) => route.path === provider.notifyPath)) {
+      throw new Error(`plugin ${plugin.name}: notifyPath ${provider.notifyPath} is none of its routes`);
+    }
+  }
   return plugin;
 }

@@ -16,3 +16,11 @@ export { customerCare } from "../services/care-list.js";
 // The refund vocabulary, for plugins that key settings by status or action.
 export { REFUND_ACTIONS, type RefundAction } from "../domain/refund-machine.js";
 export { REFUND_STATUSES, REFUND_TYPES, type RefundStatus, type RefundType } from "../domain/types.js";
+// The payment provider port a plugin's `paymentProvider.adapter` implements (docs/payment-providers.md).
+export {
+  type PaymentAdapter,
+  type PaymentQueryOutcome,
+  type PaymentRefundOutcome,
+  type PaymentRefundRequest,
+  PaymentProviderUnavailable,
+} from "../payments/provider.js";

@@ -7,6 +7,7 @@ import type { BeforeTransitionEvent, HookRefund } from "../services/transition-h
 import type { builder } from "../graphql/builder.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import type { ModelKey, PluginDb, PluginDbOf } from "./plugin-db.js";
+import type { PaymentAdapter, PaymentRefundOutcome } from "../payments/provider.js";
 import type { globalId } from "./request-loaders.js";
 
 export type { BeforeTransitionEvent, HookRefund, ModelKey, PluginDb };
@@ -70,20 +71,71 @@ export interface AfterTransitionContext<Settings, Db = PluginDb> {
   attempt: number;
 }
 
-export interface RouteContext<Settings, Db = PluginDb> {
+export interface RouteContext<Settings, Db = PluginDb, Account = unknown> {
   /** The plugin's tables, and its `reads` of every shop (a route or task finds its shop itself). */
   db: Db;
   /** Settings of a shop, validated, defaults filled in. */
   settingsFor(shopId: string): Promise<Settings>;
   /** Takes a refund action as this plugin (actor kind PLUGIN), e.g. RECEIVE_RETURN. */
   transition(input: { refundId: string; action: RefundAction; note?: string }): Promise<{ ok: true } | { ok: false; code: string; message: string }>;
+  /** The payment provider this plugin registers (`paymentProvider`): its shops' accounts and the attempts' outcomes. */
+  payments: ProviderRouteContext<Account>;
 }
 
-export interface PluginRoute<Settings, Db = PluginDb> {
+/** What a task gets: a route's context without the payments (settled by the platform's own reconciliation). */
+export type TaskContext<Settings, Db = PluginDb> = Omit<RouteContext<Settings, Db>, "payments">;
+
+/** What a provider plugin's callback routes get (`ctx.payments`). */
+export interface ProviderRouteContext<Account> {
+  /** The shop's merchant account of this plugin's provider, decrypted and parsed; null when the shop set none (or the plugin registers no provider). */
+  accountFor(shopId: string): Promise<Account | null>;
+  /**
+   * Records what the provider told of the attempt with this key (a notification): SUCCEEDED or
+   * FAILED settle it (the refund becomes REFUNDED / REFUND_FAILED), PROCESSING only keeps the
+   * answer. Only an attempt of this shop, of this plugin's provider, is found: `NOT_FOUND`
+   * otherwise (another shop's refund, an unknown key), and nothing is written. An attempt already
+   * settled answers `ALREADY_SETTLED` and is left as it is, so a repeated notification is harmless.
+   */
+  settle(input: { shopId: string; idempotencyKey: string; outcome: PaymentRefundOutcome }): Promise<"SETTLED" | "ALREADY_SETTLED" | "NOT_FOUND">;
+}
+
+export interface PluginRoute<Settings, Db = PluginDb, Account = unknown> {
   method: "GET" | "POST" | "PUT" | "DELETE";
-  /** Below `/plugins/<name>`, e.g. `/webhook`. */
+  /**
+   * Below `/plugins/<name>`, e.g. `/webhook`; a segment `:name` matches any one segment, handed
+   * to the handler in `params` (`/notify/:shop` → `params.shop`).
+   */
   path: string;
-  handler(request: Request, ctx: RouteContext<Settings, Db>): Promise<Response> | Response;
+  handler(request: Request, ctx: RouteContext<Settings, Db, Account>, params: Readonly<Record<string, string>>): Promise<Response> | Response;
+}
+
+/**
+ * A payment provider a plugin registers: refunds of orders paid with `code` go through its
+ * adapter, with the shop's account that a SHOP_ADMIN set (`setPaymentAccount`).
+ */
+export interface PaymentProviderRegistration<Account> {
+  /** The `PaymentProvider` enum value orders name, SCREAMING_SNAKE: `WECHAT_PAY`, `ALIPAY`, `STRIPE`, or a new one. */
+  code: string;
+  /**
+   * The shop's merchant account: a zod object whose refinements check keys and certificates
+   * when they are set (an issue's message is the reason the shop admin is shown, its path the
+   * field). Parsed again, after decryption, before each use.
+   */
+  account: z.ZodType<Account>;
+  /** Fields of the account that are secrets: stored encrypted, never answered (masked, with when set and a fingerprint). */
+  secretFields: readonly string[];
+  /**
+   * Builds the adapter, once per process. `baseUrl` is the provider API's base URL the platform
+   * was configured with (PAYMENT_API_URLS; tests point it at a stand-in), undefined for the
+   * provider's own production host. `timeoutMs`: how long a call may wait for its answer
+   * before it counts as none (throw PaymentProviderUnavailable then).
+   */
+  adapter(options: { baseUrl: string | undefined; timeoutMs: number }): PaymentAdapter<Account>;
+  /**
+   * The path (one of this plugin's routes, `:shop` standing for the shop's global id) that the
+   * provider notifies; the adapter gets it as `request.notifyUrl` below PUBLIC_URL. Omitted: no notifications.
+   */
+  notifyPath?: string;
 }
 
 /**
@@ -93,7 +145,7 @@ export interface PluginRoute<Settings, Db = PluginDb> {
 export interface PluginTask<Settings, Db = PluginDb> {
   name: string;
   everyMs: number;
-  run(ctx: RouteContext<Settings, Db>): Promise<void>;
+  run(ctx: TaskContext<Settings, Db>): Promise<void>;
 }
 
 /** The Pothos builder a plugin's `schema` adds to. */
@@ -119,7 +171,7 @@ export interface SchemaKit<Settings, Db> {
   globalId: typeof globalId;
 }
 
-export interface RefundPlugin<Settings = Record<string, unknown>, Own extends ModelKey = never, Reads extends ModelKey = never> {
+export interface RefundPlugin<Settings = Record<string, unknown>, Own extends ModelKey = never, Reads extends ModelKey = never, Account = unknown> {
   name: string;
   version: string;
   /** The plugin API it was written for: PLUGIN_API_VERSION. */
@@ -153,8 +205,10 @@ export interface RefundPlugin<Settings = Record<string, unknown>, Own extends Mo
   };
   /** Pothos additions: fields on Refund/Customer, new types, queries and mutations. */
   schema?(builder: SchemaBuilder, kit: SchemaKit<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>): void;
-  routes?: ReadonlyArray<PluginRoute<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>>;
+  routes?: ReadonlyArray<PluginRoute<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>, NoInfer<Account>>>;
   tasks?: ReadonlyArray<PluginTask<NoInfer<Settings>, NoInfer<PluginDbOf<Own, Reads>>>>;
+  /** A payment provider (its adapter, account schema and notification route): see docs/payment-providers.md. */
+  paymentProvider?: PaymentProviderRegistration<Account>;
 }
 
 /**
@@ -162,4 +216,4 @@ export interface RefundPlugin<Settings = Record<string, unknown>, Own extends Mo
  * plugin settings that its own schema parsed.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRefundPlugin = RefundPlugin<any, any, any>;
+export type AnyRefundPlugin = RefundPlugin<any, any, any, any>;

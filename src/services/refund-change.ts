@@ -42,6 +42,8 @@ export interface LoadedRefund {
   nextOrderAt: Date | null;
   /** Its line items (none: a refund of the whole order), for per-item inspection. */
   items: readonly RefundItemFacts[];
+  /** The order's payment the money goes back through (null: the sandbox). */
+  payment: { id: string; provider: string } | null;
 }
 
 export type RefundChangeResult =
@@ -136,11 +138,13 @@ export async function changeRefunds(
       }
     }
     // Into AWAITING_RETURN: the default return address from the cached policies, in the same UPDATE (0 statements).
-    const rows = withReturnAddress(transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers), shop.returns.defaultAddress);
+    const rows = withReturnAddress(transitionRowsFor(plan, refund, actor, unit.now, unit.newId, shop.sla, shop.timers, current.payment), shop.returns.defaultAddress);
     planned.push({ index, change, current, rows, actor });
   }
 
-  const written = await writeRows(unit, planned, results, options.alsoWrite ?? []);
+  const reserved = await reservePayments(unit, planned, results);
+  const written = await writeRows(unit, reserved, results, options.alsoWrite ?? []);
+  await releaseUnwritten(unit, reserved, written);
   const enqueue = [
     ...(options.alsoWrite ?? []),
     ...written.map(({ rows }) => ({ ...rows.transition, restocks: rows.itemInspections?.some((inspection) => inspection.passedQuantity > 0) ?? false })),
@@ -236,6 +240,51 @@ async function writeRows(
   return written;
 }
 
+type Planned = { index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor };
+
+/**
+ * Refunds entering REFUNDING take their amount from the order's payment, in one UPDATE that
+ * raises a payment's `reservedAmount` only while it stays within its total: concurrent and
+ * partial refunds of one payment can never together take more than it (AMOUNT_EXCEEDS_PAYMENT,
+ * before any provider call). The sandbox's attempts (no payment) cost nothing here.
+ */
+async function reservePayments(unit: UnitOfWork, planned: readonly Planned[], results: Array<RefundChangeResult | undefined>): Promise<Planned[]> {
+  const taking = new Map<string, number>();
+  for (const { rows } of planned) {
+    const attempt = rows.paymentAttempt;
+    if (attempt?.paymentId) taking.set(attempt.paymentId, (taking.get(attempt.paymentId) ?? 0) + attempt.amount);
+  }
+  if (taking.size === 0) return [...planned];
+  const values = Prisma.join([...taking].map(([id, amount]) => Prisma.sql`(${id}, ${amount}::int)`));
+  const granted = await unit.tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE "Payment" AS p SET "reservedAmount" = p."reservedAmount" + v.amount
+      FROM (VALUES ${values}) AS v(id, amount)
+     WHERE p.id = v.id AND p."reservedAmount" + v.amount <= p."totalAmount"
+    RETURNING p.id`;
+  const ok = new Set(granted.map((row) => row.id));
+  return planned.filter(({ index, change, rows }) => {
+    const paymentId = rows.paymentAttempt?.paymentId;
+    if (!paymentId || ok.has(paymentId)) return true;
+    results[index] = {
+      ok: false,
+      refundId: change.refundId,
+      userErrors: [userError("AMOUNT_EXCEEDS_PAYMENT", "The order's payment has not that much left: other refunds of it took or hold the rest", ["input", "refundId"])],
+    };
+    return false;
+  });
+}
+
+/** A refund that lost its version check after its payment was reserved gives the amount back (rare: one statement then). */
+async function releaseUnwritten(unit: UnitOfWork, reserved: readonly Planned[], written: readonly Planned[]): Promise<void> {
+  const writtenIds = new Set(written.map(({ change }) => change.refundId));
+  const lost = new Map<string, number>();
+  for (const { change, rows } of reserved) {
+    const attempt = rows.paymentAttempt;
+    if (attempt?.paymentId && !writtenIds.has(change.refundId)) lost.set(attempt.paymentId, (lost.get(attempt.paymentId) ?? 0) + attempt.amount);
+  }
+  for (const [id, amount] of lost) await unit.tx.payment.update({ where: { id }, data: { reservedAmount: { decrement: amount } } });
+}
+
 /**
  * The refund's version-checked update: the planned columns, and — when it ends now — whether
  * its customer has already paid an order in the following 30 days (refundMetrics' repurchase;
@@ -289,8 +338,9 @@ export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes:
   for (const change of changes) if (change.loaded) loaded.set(change.refundId, change.loaded);
   const missing = [...new Set(changes.filter((change) => !change.loaded).map((change) => change.refundId))];
   if (missing.length === 0) return loaded;
-  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt" | "items">>>`
+  const rows = await unit.tx.$queryRaw<Array<Refund & Pick<LoadedRefund, "shippingStatus" | "refundBeforeReceipt" | "options" | "nextOrderAt" | "items"> & { paymentId: string | null; paymentProvider: string | null }>>`
     SELECT r.*, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
+           o."paymentId", (SELECT p.provider FROM "Payment" p WHERE p.id = o."paymentId") AS "paymentProvider",
            COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'kind', ro.kind, 'amount', ro.amount, 'accepted', ro.accepted) ORDER BY ro.position)
                        FROM "ResolutionOption" ro WHERE ro."refundId" = r.id), '[]'::json) AS options,
            COALESCE((SELECT json_agg(json_build_object('id', ri.id, 'quantity', ri.quantity, 'amount', ri.amount, 'passedQuantity', ri."passedQuantity") ORDER BY ri.position)
@@ -301,8 +351,9 @@ export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes:
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
      WHERE r.id = ANY(${missing}::text[])`;
-  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, items, ...refund } of rows) {
-    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt, items });
+  for (const { shippingStatus, refundBeforeReceipt, options, nextOrderAt, items, paymentId, paymentProvider, ...refund } of rows) {
+    const payment = paymentId && paymentProvider ? { id: paymentId, provider: paymentProvider } : null;
+    loaded.set(refund.id, { refund, shippingStatus, refundBeforeReceipt, options, nextOrderAt, items, payment });
   }
   return loaded;
 }

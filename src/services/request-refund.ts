@@ -72,8 +72,13 @@ async function createAndClassify(
 ) {
   const { tx } = unit;
   const { order, idempotencyKey } = context;
-  // Serialises every request on this order; reads below see all committed refunds.
-  await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${order.id} FOR UPDATE`;
+  // Serialises every request on this order; reads below see all committed refunds. Its payment
+  // (what is left of it) rides along.
+  const [locked] = await tx.$queryRaw<Array<{ paymentId: string | null; provider: string | null; left: number | null }>>`
+    SELECT o."paymentId", p.provider, p."totalAmount" - p."reservedAmount" AS "left"
+      FROM "Order" o LEFT JOIN "Payment" p ON p.id = o."paymentId"
+     WHERE o.id = ${order.id} FOR UPDATE OF o`;
+  const payment = locked?.paymentId && locked.provider ? { id: locked.paymentId, provider: locked.provider } : null;
 
   if (idempotencyKey) {
     const existing = await tx.refund.findUnique({ where: { shopId_idempotencyKey: { shopId: order.shopId, idempotencyKey } } });
@@ -94,6 +99,9 @@ async function createAndClassify(
   // An exchange for a variant of the same price moves no money: its amount is 0.
   if (amount === 0 && input.type !== "EXCHANGE") fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
+  if (locked?.left != null && amount > locked.left) {
+    fail("AMOUNT_EXCEEDS_PAYMENT", `At most ${locked.left} is left of this order's payment (other refunds of it took or hold the rest)`, ["input", "amount"]);
+  }
 
   const requested = {
     id,
@@ -135,7 +143,7 @@ async function createAndClassify(
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
   // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
-  const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })) };
+  const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })), payment };
   const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
   const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };

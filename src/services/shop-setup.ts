@@ -6,6 +6,7 @@ import { isPositiveAmount, isValidCurrency } from "../domain/money.js";
 import { defaultRuleRows } from "../domain/automation-rules.js";
 import { DEFAULT_REASON_TAGS } from "../domain/reason-tags.js";
 import type { ShippingStatus } from "../domain/types.js";
+import { SANDBOX_PROVIDER } from "../payments/provider.js";
 import { recordOrderPaid } from "./refund-metrics-facts.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -83,9 +84,39 @@ export interface UpsertOrderInput {
   deliveredAt?: Date | null;
   carrier?: string | null;
   trackingNumber?: string | null;
+  /** What it was paid with: refunds go back through this provider, counted against `totalAmount`. */
+  payment?: { provider: string; reference?: string | null; totalAmount: number } | null;
 }
 
-export async function upsertOrder(db: Database, viewer: Viewer | null, input: UpsertOrderInput) {
+const REFERENCE_MAX = 128;
+
+/** The order's payment checked against the providers this platform runs; SANDBOX needs no reference (the order's own is used). */
+function checkedPayment(input: UpsertOrderInput, providers: ReadonlySet<string>) {
+  const payment = input.payment;
+  if (!payment) return null;
+  if (!providers.has(payment.provider)) {
+    fail("UNKNOWN_PAYMENT_PROVIDER", `${payment.provider} is not a provider this platform runs (${[...providers].join(", ")}): its plugin is not loaded`, ["input", "payment", "provider"]);
+  }
+  const reference = payment.reference?.trim() || (payment.provider === SANDBOX_PROVIDER ? `order:${input.externalId.trim()}` : "");
+  if (!reference) fail("PAYMENT_REFERENCE_REQUIRED", `A ${payment.provider} payment needs the provider's reference of it (transaction, trade or payment-intent id)`, ["input", "payment", "reference"]);
+  if (reference.length > REFERENCE_MAX) fail("INVALID_INPUT", `A payment reference has at most ${REFERENCE_MAX} characters`, ["input", "payment", "reference"]);
+  if (!isPositiveAmount(payment.totalAmount)) fail("INVALID_AMOUNT", "The payment's totalAmount must be a positive whole number of minor units", ["input", "payment", "totalAmount"]);
+  if (input.paidAmount > payment.totalAmount) fail("AMOUNT_EXCEEDS_PAYMENT", `paidAmount ${input.paidAmount} is more than the payment's total ${payment.totalAmount}`, ["input", "paidAmount"]);
+  return { provider: payment.provider, reference, totalAmount: payment.totalAmount };
+}
+
+/** The shop's payment by provider and reference, recorded once; its total can change only while no refund of it holds more than the new total. */
+async function paymentOf(tx: Tx, shopId: string, payment: NonNullable<ReturnType<typeof checkedPayment>>) {
+  const { provider, reference, totalAmount } = payment;
+  const stored = await tx.payment.upsert({ where: { shopId_provider_reference: { shopId, provider, reference } }, create: { shopId, provider, reference, totalAmount }, update: {} });
+  if (stored.totalAmount === totalAmount) return stored;
+  if (stored.reservedAmount > totalAmount) {
+    fail("AMOUNT_EXCEEDS_PAYMENT", `Refunds of this payment took or hold ${stored.reservedAmount}: its total cannot be less`, ["input", "payment", "totalAmount"]);
+  }
+  return tx.payment.update({ where: { id: stored.id }, data: { totalAmount } });
+}
+
+export async function upsertOrder(db: Database, viewer: Viewer | null, input: UpsertOrderInput, providers: ReadonlySet<string> = new Set([SANDBOX_PROVIDER])) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN", "INTEGRATION"]);
   const shopId = resolveShopId(caller, input.shopId);
   if (!input.externalId.trim()) fail("INVALID_INPUT", "externalId must not be empty", ["input", "externalId"]);
@@ -99,6 +130,7 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
   });
   if (input.deliveredAt && input.shippingStatus !== "DELIVERED") fail("INVALID_INPUT", "deliveredAt goes with shippingStatus DELIVERED", ["input", "deliveredAt"]);
   if (input.deliveredAt && input.deliveredAt < input.paidAt) fail("INVALID_INPUT", "deliveredAt must not be before paidAt", ["input", "deliveredAt"]);
+  const paid = checkedPayment(input, providers);
   const shop = await db.prisma.shop.findUnique({ where: { id: shopId } });
   if (!shop) fail("NOT_FOUND", "No such shop", ["input", "shopId"]);
   const customer = await db.prisma.customer.findUnique({
@@ -112,7 +144,13 @@ export async function upsertOrder(db: Database, viewer: Viewer | null, input: Up
     if (existing && existing.paidAmount !== input.paidAmount && (await tx.refund.count({ where: { orderId: existing.id } })) > 0) {
       fail("INVALID_INPUT", "paidAmount cannot change once the order has refunds", ["input", "paidAmount"]);
     }
+    const payment = paid ? await paymentOf(tx, shopId, paid) : null;
+    if (existing?.paymentId && existing.paymentId !== (payment?.id ?? existing.paymentId) && (await tx.refund.count({ where: { orderId: existing.id } })) > 0) {
+      fail("PAYMENT_CHANGED", "The order has refunds through its payment: its payment cannot change", ["input", "payment"]);
+    }
     const fields = {
+      // Left out: the payment recorded earlier stays.
+      ...(payment && { paymentId: payment.id }),
       paidAmount: input.paidAmount,
       paidAt: input.paidAt,
       shippingStatus: input.shippingStatus,

@@ -8,6 +8,7 @@ import type { Refund, RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { Clock } from "./clock.js";
+import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
 import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
@@ -37,6 +38,7 @@ export interface WrittenRefund {
     options: ReadonlyArray<{ id: string; kind: ResolutionKind; amount: number; accepted: boolean }>;
     nextOrderAt: Date | null;
     items: readonly RefundItemFacts[];
+    payment: { id: string; provider: string } | null;
   } | null;
 }
 
@@ -68,6 +70,8 @@ export interface RefundServiceDeps {
   shopConfig: ShopConfig;
   /** Apps' synchronous checks (src/apps/checks.ts); absent: no app is ever asked. */
   appChecks?: AppCheckRunner;
+  /** The payment providers and the shops' accounts at them; absent (the demo seeder): the sandbox only. */
+  paymentAccounts?: PaymentAccounts;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */

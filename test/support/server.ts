@@ -21,7 +21,11 @@ export interface TestServer {
 /** Core tests run with no plugin unless they name some; plugin tests pass theirs. */
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"> = {},
+  options: Pick<
+    AppOptions,
+    | "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"
+    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs"
+  > = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const adminToken = `test-admin-${randomBytes(8).toString("hex")}`;
@@ -33,6 +37,10 @@ export async function startTestServer(
     paymentSweepIntervalMs: options.paymentSweepIntervalMs ?? 200,
     paymentClaimMs: options.paymentClaimMs,
     plugins: options.plugins ?? [],
+    paymentApiUrls: options.paymentApiUrls,
+    paymentReconcileDelayMs: options.paymentReconcileDelayMs,
+    paymentRetry: options.paymentRetry,
+    paymentCallTimeoutMs: options.paymentCallTimeoutMs,
     hookDelivery: options.hookDelivery,
     appChecks: options.appChecks,
     appWebhooks: options.appWebhooks,
