@@ -87,47 +87,6 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(CEILING.automaticRefund);
   });
 
-  it("an automatic refund through a real provider (the WeChat Pay stand-in) takes at most 2 statements more than through the sandbox", async () => {
-    const SET_ACCOUNT = `mutation ($input: SetPaymentAccountInput!) { setPaymentAccount(input: $input) { userErrors { code message } } }`;
-    await shop.staff.SHOP_ADMIN.request(SET_ACCOUNT, { input: { provider: "WECHAT_PAY", account: wechat.account } });
-    // Each refund by a customer of its own: a repeat requester may be held for review (crm-risk).
-    let transactions = 0;
-    const wechatOrder = async (customerExternalId: string) => {
-      const transactionId = `4200000${(transactions += 1)}${Date.now()}`;
-      wechat.addTransaction(transactionId, 5_000);
-      const result = await shop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string } } }>(
-        `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id } } }`,
-        {
-          input: {
-            externalId: `wx-${transactionId}`,
-            customerExternalId,
-            items: [{ sku: "SKU-1", name: "商品", quantity: 1, unitPrice: 5_000 }],
-            paidAmount: 5_000,
-            paidAt: new Date().toISOString(),
-            shippingStatus: "NOT_SHIPPED",
-            payment: { provider: "WECHAT_PAY", reference: transactionId, totalAmount: 5_000 },
-          },
-        },
-      );
-      return result.upsertOrder.order.id;
-    };
-    const automatic = async (customerExternalId: string, order: (customerExternalId: string) => Promise<string>) => {
-      const customer = await shop.customer(customerExternalId);
-      const orderId = await order(customerExternalId);
-      let refundId = "";
-      const statements = await statementsOf(async () => {
-        const result = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, { input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" } });
-        refundId = result.requestRefund.refund.id;
-      });
-      expect((await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } })).status).toBe("REFUNDED");
-      return statements.length;
-    };
-    await automatic("wechat-warm-up", wechatOrder); // the shop's account read once, as on a running server
-    const sandbox = await automatic("through-sandbox", (id) => shop.order(id, { paidAmount: 5_000, shippingStatus: "NOT_SHIPPED" }));
-    const throughWechat = await automatic("through-wechat", wechatOrder);
-    expect(throughWechat).toBeLessThanOrEqual(sandbox + 2);
-  });
-
   /** A customer's shipped order of one item, and that item's id. */
   async function shippedOrder(customerExternalId: string) {
     const customer = await shop.customer(customerExternalId);
@@ -238,5 +197,47 @@ describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
     const large = await statementsOf(() => shop.staff.AGENT.request(PAGE, { first: 50 }));
     expect(large.length, `5 refunds:\n${small.join("\n")}\n\n50 refunds:\n${large.join("\n")}`).toBe(small.length);
     expect(small.length).toBeLessThanOrEqual(6);
+  });
+  it("an automatic refund through a real provider (the WeChat Pay stand-in) takes at most 2 statements more than through the sandbox", async () => {
+    // Last: setting the account changes the shop's configuration, which every process's caches
+    // drop (the counts of the tests above assume warm caches).
+    const SET_ACCOUNT = `mutation ($input: SetPaymentAccountInput!) { setPaymentAccount(input: $input) { userErrors { code message } } }`;
+    await shop.staff.SHOP_ADMIN.request(SET_ACCOUNT, { input: { provider: "WECHAT_PAY", account: wechat.account } });
+    // Each refund by a customer of its own: a repeat requester may be held for review (crm-risk).
+    let transactions = 0;
+    const wechatOrder = async (customerExternalId: string) => {
+      const transactionId = `4200000${(transactions += 1)}${Date.now()}`;
+      wechat.addTransaction(transactionId, 5_000);
+      const result = await shop.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string } } }>(
+        `mutation ($input: UpsertOrderInput!) { upsertOrder(input: $input) { order { id } } }`,
+        {
+          input: {
+            externalId: `wx-${transactionId}`,
+            customerExternalId,
+            items: [{ sku: "SKU-1", name: "商品", quantity: 1, unitPrice: 5_000 }],
+            paidAmount: 5_000,
+            paidAt: new Date().toISOString(),
+            shippingStatus: "NOT_SHIPPED",
+            payment: { provider: "WECHAT_PAY", reference: transactionId, totalAmount: 5_000 },
+          },
+        },
+      );
+      return result.upsertOrder.order.id;
+    };
+    const automatic = async (customerExternalId: string, order: (customerExternalId: string) => Promise<string>) => {
+      const customer = await shop.customer(customerExternalId);
+      const orderId = await order(customerExternalId);
+      let refundId = "";
+      const statements = await statementsOf(async () => {
+        const result = await customer.client.request<{ requestRefund: { refund: { id: string } } }>(REQUEST, { input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" } });
+        refundId = result.requestRefund.refund.id;
+      });
+      expect((await server.app.db.prisma.refund.findUniqueOrThrow({ where: { id: rawId(refundId) } })).status).toBe("REFUNDED");
+      return statements.length;
+    };
+    await automatic("wechat-warm-up", wechatOrder); // the shop's account read once, as on a running server
+    const sandbox = await automatic("through-sandbox", (id) => shop.order(id, { paidAmount: 5_000, shippingStatus: "NOT_SHIPPED" }));
+    const throughWechat = await automatic("through-wechat", wechatOrder);
+    expect(throughWechat).toBeLessThanOrEqual(sandbox + 2);
   });
 });

@@ -26,7 +26,8 @@ export type WechatNextAnswer =
   | "RATE_LIMIT" // 429 FREQUENCY_LIMITED
   | "SERVER_ERROR" // 500 SYSTEM_ERROR
   | "SILENCE" // never answers (the connection is held open)
-  | "LOST_ANSWER"; // the refund is made, the answer never sent (the connection is destroyed)
+  | "LOST_ANSWER" // the refund is made, the answer never sent (the connection is destroyed)
+  | "MADE_THEN_SILENT"; // the refund is made, the connection held open with no answer (a kill of the caller lands here)
 
 interface StoredRefund {
   refund_id: string;
@@ -214,7 +215,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
         refund_id: `${WECHAT_EXAMPLE.refundId.slice(0, -4)}${String(sequence).padStart(4, "0")}`,
         out_refund_no: input.out_refund_no,
         transaction_id: input.transaction_id!,
-        status: next === "LOST_ANSWER" ? "SUCCESS" : next,
+        status: next === "LOST_ANSWER" || next === "MADE_THEN_SILENT" ? "SUCCESS" : next,
         amount: input.amount.refund,
         total,
         notifyUrl: input.notify_url ?? null,
@@ -222,6 +223,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
       };
       refunds.set(refund.out_refund_no, refund);
       if (next === "LOST_ANSWER") return void response.destroy();
+      if (next === "MADE_THEN_SILENT") return void held.add(response);
       return answer(response, 200, refundView(refund));
     }
     const queried = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
