@@ -770,7 +770,16 @@ class DemoSimulation {
           refund.declines -= 1;
           this.sandbox.declineNext();
         }
-        const outcome = await this.sandbox.refund({ idempotencyKey: attempt.idempotencyKey, amount: attempt.amount, currency: attempt.currency, orderReference: attempt.orderId });
+        const outcome = await this.sandbox.refund({
+          idempotencyKey: attempt.idempotencyKey,
+          amount: attempt.amount,
+          currency: attempt.currency,
+          orderReference: attempt.orderId,
+          payment: null, // the demo's orders carry no payment: the sandbox pays
+          shopId: attempt.shopId,
+          notifyUrl: null,
+        });
+        if (outcome.status === "PROCESSING") throw new Error("demo seed: the sandbox answers at once");
         this.took(refund, this.history.settle(attempt.id, outcome, at));
         return;
       }

@@ -175,6 +175,7 @@ export class RefundHistory {
       options: held.options,
       nextOrderAt: null,
       items: [],
+      payment: null, // the demo's orders carry no payment: the sandbox pays
     };
     const planning = planChange({ refundId, request, actor, hold: options.hold }, loaded, this.shop.policies);
     if (!planning.ok) return { ok: false, reason: planning.errors.map((error) => `${error.code}: ${error.message}`).join("; ") };
@@ -225,8 +226,8 @@ export class RefundHistory {
   }
 
   /** Payment attempts committed since the last call: the caller settles them as the provider answers. */
-  takeQueuedPayments(): Array<{ id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; orderId: string }> {
-    const queued = this.queued.map((attempt) => ({ ...attempt, orderId: this.held.get(attempt.refundId)!.order.id }));
+  takeQueuedPayments(): Array<{ id: string; refundId: string; idempotencyKey: string; amount: number; currency: string; orderId: string; shopId: string }> {
+    const queued = this.queued.map((attempt) => ({ ...attempt, orderId: this.held.get(attempt.refundId)!.order.id, shopId: this.held.get(attempt.refundId)!.refund.shopId }));
     this.queued = [];
     return queued;
   }
