@@ -226,7 +226,7 @@ async function sendWechat(notification: Notification, ctx: Context): Promise<voi
   }
   await ctx.db.notification.update({ where: { id: notification.id }, data: { attempts: { increment: 1 } } });
   const body = { touser: notification.recipient, ...(notification.payload as Record<string, unknown>) };
-  const fail = (failureCode: string, answer: WechatAnswer) =>
+  const recordNotSent = (failureCode: string, answer: WechatAnswer) =>
     ctx.db.notification.update({
       where: { id: notification.id },
       data: { status: "FAILED", failureCode, lastError: `${answer.errcode}: ${answer.errmsg}`.slice(0, 2_000), providerAnswer: answer.raw },
@@ -240,7 +240,7 @@ async function sendWechat(notification: Notification, ctx: Context): Promise<voi
       answer = await sendSubscribeMessage(token, body);
     }
   } catch (error) {
-    if (error instanceof WechatCredentialsError) return void (await fail("WECHAT_CREDENTIALS_INVALID", error.answer));
+    if (error instanceof WechatCredentialsError) return void (await recordNotSent("WECHAT_CREDENTIALS_INVALID", error.answer));
     const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     await ctx.db.notification.update({ where: { id: notification.id }, data: { lastError: `WeChat unreachable: ${message}`.slice(0, 2_000) } });
     throw error;
@@ -250,10 +250,10 @@ async function sendWechat(notification: Notification, ctx: Context): Promise<voi
     return;
   }
   const failureCode = WECHAT_FAILURES[answer.errcode as keyof typeof WECHAT_FAILURES];
-  if (failureCode) return void (await fail(failureCode, answer));
+  if (failureCode) return void (await recordNotSent(failureCode, answer));
   if (WECHAT_RETRYABLE.has(answer.errcode) || TOKEN_INVALID.has(answer.errcode)) {
     await ctx.db.notification.update({ where: { id: notification.id }, data: { lastError: `${answer.errcode}: ${answer.errmsg}`.slice(0, 2_000), providerAnswer: answer.raw } });
     throw new Error(`WeChat did not take the message yet: ${answer.errcode} ${answer.errmsg}`);
   }
-  await fail("WECHAT_REFUSED", answer);
+  await recordNotSent("WECHAT_REFUSED", answer);
 }
