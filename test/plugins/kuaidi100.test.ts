@@ -12,7 +12,7 @@ import { type Kuaidi100Trace, chinaTime, startKuaidi100 } from "../support/kuaid
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf } from "../support/server.js";
 import { collect, wsClient } from "../support/subscriptions.js";
-import { PATIENCE_MS } from "../support/patience.js";
+import { eventually } from "../support/patience.js";
 
 const UPDATE_SETTINGS = /* GraphQL */ `
   mutation ($input: UpdatePluginSettingsInput!) {
@@ -71,16 +71,6 @@ interface ReturnView {
   replacementShipment: { trackingNumber: string; tracking: { lastEvent: string | null; deliveredAt: string | null } | null; carrierSubscription: { company: string; status: string } | null } | null;
 }
 
-/** Polls until `done` holds (the subscription is made after commit); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const HOUR = 3600_000;
 /** Scans newest first, as Kuaidi100 lists them, hours ago. */

@@ -20,7 +20,7 @@ import { verifySignature } from "../../src/plugin/signing.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
-import { PATIENCE_MS } from "../support/patience.js";
+import { eventually } from "../support/patience.js";
 
 describe("notification templates", () => {
   it("renders variables, with spaces inside the braces and repeats", () => {
@@ -161,16 +161,6 @@ type UpdateSettingsResult = {
   updatePluginSettings: { plugin: { name: string; settings: Record<string, unknown> } | null; userErrors: Array<{ code: string; message: string; field: string[] }> };
 };
 
-/** Polls until `done` holds (after-hooks run after the response); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const rawId = (globalId: string) => Buffer.from(globalId, "base64").toString("utf8").split(":")[1]!;
 

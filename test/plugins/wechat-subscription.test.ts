@@ -11,7 +11,7 @@ import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 import { startWechat } from "../support/wechat.js";
-import { PATIENCE_MS } from "../support/patience.js";
+import { eventually } from "../support/patience.js";
 
 const UPDATE_SETTINGS = /* GraphQL */ `
   mutation ($input: UpdatePluginSettingsInput!) {
@@ -43,16 +43,6 @@ interface NotificationView {
 }
 type NotificationsResult = { refund: { status: string; notifications: NotificationView[] } };
 
-/** Polls until `done` holds (messages go out after commit); no fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const TEMPLATE_ID = "refund-approved-tpl-0001";
 /** The fields of WeChat's public template 退款通知 as a shop picked it: amount, order, status, note, time. */

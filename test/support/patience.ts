@@ -6,3 +6,14 @@
  * test several of these.
  */
 export const PATIENCE_MS = 60_000;
+
+/** Reads until `done` holds of what it read (work that happens after a response); no fixed sleeps. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
