@@ -17,7 +17,11 @@ import { PATIENCE_MS } from "../support/patience.js";
  * type is a Node. A new type with an id must become a Node (and get a seed below) or be
  * listed here with why it cannot.
  */
-const NOT_NODES: Record<string, string> = {};
+const NOT_NODES: Record<string, string> = {
+  // Read only inside its refund (Refund.paymentAttempts, finance and shop admins); its id is the
+  // attempt's own, the idempotency key's row that finance quotes to the provider's support.
+  PaymentAttempt: "read only through Refund.paymentAttempts; never refetched by id",
+};
 
 // After-hooks of this plugin fail at once, so every refund request leaves a dead letter.
 const deadLetters = definePlugin({
