@@ -18,7 +18,7 @@ import { isTerminal } from "../domain/refund-machine.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import { withReturnAddress } from "../domain/return-address.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
-import { type TransitionRow, requestTransitionRow, transitionRowsFor } from "../domain/transition-rows.js";
+import { type TransitionRow, requestTransitionRow, requestedRefundRow, transitionRowsFor } from "../domain/transition-rows.js";
 import { type Actor, type RefundType, type ResolutionKind, SYSTEM_ACTOR, type ShippingStatus } from "../domain/types.js";
 import type { Refund } from "../generated/prisma/client.js";
 import { MAX_RULE_STEPS_PER_REFUND, NO_RULE_REFUNDS_AT_ONCE, ruleActor } from "../services/automation.js";
@@ -100,34 +100,22 @@ export class RefundHistory {
   ): Refund {
     const { order, customer } = input;
     const refund: Refund = {
-      id: this.newId(),
-      shopId: this.shop.id,
-      orderId: order.id,
-      customerId: customer.id,
-      reasonTagId: input.reasonTagId,
-      type: input.type,
-      status: "REQUESTED",
-      requestedAmount: input.amount,
-      approvedAmount: null,
-      refundedAmount: 0,
-      currency: order.currency,
-      description: input.description,
-      idempotencyKey: null,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      resolvedAt: null,
-      assigneeId: null,
-      slaDueAt: null,
-      nextTimeoutAt: null,
-      nextTimeoutAction: null,
-      nextTimeoutName: null,
-      timeoutClaimedUntil: null,
-      personActed: false,
-      firstStaffResponseAt: null,
-      repeatRequest: false,
-      repurchased: false,
-      labels: [],
+      ...requestedRefundRow(
+        {
+          id: this.newId(),
+          shopId: this.shop.id,
+          orderId: order.id,
+          customerId: customer.id,
+          reasonTagId: input.reasonTagId,
+          type: input.type,
+          requestedAmount: input.amount,
+          currency: order.currency,
+          description: input.description,
+          idempotencyKey: null,
+          repeatRequest: false,
+        },
+        at,
+      ),
       returnAddress: null,
       policyOverrideCode: null,
       policyOverrideReason: null,

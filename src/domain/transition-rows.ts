@@ -13,6 +13,48 @@ import type { Actor, RefundStatus, RefundType, ResolutionKind } from "./types.js
  * RETURNING round trip.
  */
 
+/** What a customer's request names of a new refund; everything else starts as every request starts. */
+export interface RequestedRefundFields {
+  id: string;
+  shopId: string;
+  orderId: string;
+  customerId: string;
+  reasonTagId: string;
+  type: RefundType;
+  requestedAmount: number;
+  currency: string;
+  description: string | null;
+  idempotencyKey: string | null;
+  repeatRequest: boolean;
+}
+
+/**
+ * The row of a refund just requested: REQUESTED at version 1, nothing approved, paid, assigned or
+ * timed yet. One definition for requestRefund and the demo history, which writes the same rows in bulk.
+ */
+export function requestedRefundRow(fields: RequestedRefundFields, at: Date) {
+  return {
+    ...fields,
+    status: "REQUESTED" as const,
+    approvedAmount: null,
+    refundedAmount: 0,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    resolvedAt: null,
+    assigneeId: null,
+    slaDueAt: null,
+    nextTimeoutAt: null,
+    nextTimeoutAction: null,
+    nextTimeoutName: null,
+    timeoutClaimedUntil: null,
+    personActed: false,
+    firstStaffResponseAt: null,
+    repurchased: false,
+    labels: [] as string[],
+  };
+}
+
 export interface RefundRowKey {
   id: string;
   shopId: string;

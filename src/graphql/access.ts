@@ -16,6 +16,16 @@ export function queryViewer(ctx: GraphQLContext): Viewer {
   return ctx.viewer;
 }
 
+/**
+ * The `node` lookup of a row only a shop's admins may read (a platform admin: every shop's):
+ * anyone else finds nothing, as for a row that does not exist.
+ */
+export function shopAdminsRow(id: string, ctx: GraphQLContext) {
+  const viewer = queryViewer(ctx);
+  if (viewer.role === "PLATFORM_ADMIN") return { id };
+  return viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
+}
+
 /** Text a query would send to the database but cannot be stored fails the field, INVALID_INPUT. */
 export function assertStorableText(value: unknown, path: string[]): void {
   const [problem] = unstorableTextErrors(value, path);

@@ -1,5 +1,5 @@
 import { deadDeliveriesQuery, listDeadDeliveries, listPluginSettings, retryDeadDelivery, updatePluginSettings } from "../services/plugin-admin.js";
-import { queryService, queryViewer } from "./access.js";
+import { queryService, queryViewer, shopAdminsRow } from "./access.js";
 import { builder } from "./builder.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
@@ -20,11 +20,7 @@ const PluginDeliveryRef = builder.prismaNode("PluginDelivery", {
   id: { field: "id", description: "Pass as `deliveryId` of retryPluginDelivery." },
   nullable: true,
   // As `pluginDeadLetters`: the shop's admins (a platform admin: every shop's).
-  findUnique: (id, ctx) => {
-    const viewer = queryViewer(ctx);
-    if (viewer.role === "PLATFORM_ADMIN") return { id };
-    return viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
-  },
+  findUnique: shopAdminsRow,
   fields: (t) => ({
     plugin: t.exposeString("plugin"),
     status: t.expose("status", { type: PluginDeliveryStatusEnum }),

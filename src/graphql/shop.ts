@@ -4,7 +4,7 @@ import { auditEntriesQuery, listAuditEntries } from "../services/audit.js";
 import { createShop } from "../services/shop-setup.js";
 import { updateShopSettings } from "../services/shop-settings.js";
 import { customerScope } from "../services/viewer.js";
-import { queryService, queryViewer } from "./access.js";
+import { queryService, queryViewer, shopAdminsRow } from "./access.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
 import { OverLimitEnum, RoleEnum } from "./enums.js";
@@ -59,11 +59,7 @@ const AuditEntryRef = builder.prismaNode("AuditEntry", {
   id: { field: "id" },
   nullable: true,
   // As `auditEntries`: the shop's admins; entries of no shop only platform admins.
-  findUnique: (id, ctx) => {
-    const viewer = queryViewer(ctx);
-    if (viewer.role === "PLATFORM_ADMIN") return { id };
-    return viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId! } : { id, AND: [{ id: { in: [] } }] };
-  },
+  findUnique: shopAdminsRow,
   fields: (t) => ({
     action: t.exposeString("action", { description: "e.g. apiToken.create, pluginSettings.update, reasonTag.update" }),
     targetType: t.exposeString("targetType"),

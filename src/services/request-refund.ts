@@ -2,7 +2,7 @@ import { UserErrorsException, fail } from "../domain/errors.js";
 import { type ExchangeLine, exchangeRequestProblems, planExchange } from "../domain/exchanges.js";
 import { type OrderLine, type RequestedItem, planRequestedItems, refundItemAmounts } from "../domain/line-items.js";
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
-import { requestTransitionRow } from "../domain/transition-rows.js";
+import { requestTransitionRow, requestedRefundRow } from "../domain/transition-rows.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
@@ -104,34 +104,22 @@ async function createAndClassify(
   }
 
   const requested = {
-    id,
-    shopId: order.shopId,
-    orderId: order.id,
-    customerId: order.customerId,
-    reasonTagId: context.reasonTagId,
-    type: input.type,
-    status: "REQUESTED" as const,
-    requestedAmount: amount,
-    approvedAmount: null,
-    refundedAmount: 0,
-    currency: order.currency,
-    description: input.description?.trim() || null,
-    idempotencyKey,
-    version: 1,
-    createdAt: unit.now,
-    updatedAt: unit.now,
-    resolvedAt: null,
-    assigneeId: null,
-    slaDueAt: null,
-    nextTimeoutAt: null,
-    nextTimeoutAction: null,
-    nextTimeoutName: null,
-    timeoutClaimedUntil: null,
-    personActed: false,
-    firstStaffResponseAt: null,
-    repeatRequest,
-    repurchased: false,
-    labels: [] as string[],
+    ...requestedRefundRow(
+      {
+        id,
+        shopId: order.shopId,
+        orderId: order.id,
+        customerId: order.customerId,
+        reasonTagId: context.reasonTagId,
+        type: input.type,
+        requestedAmount: amount,
+        currency: order.currency,
+        description: input.description?.trim() || null,
+        idempotencyKey,
+        repeatRequest,
+      },
+      unit.now,
+    ),
     ...context.override,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
