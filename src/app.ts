@@ -434,8 +434,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
-      await live.endSubscriptions(SHUTDOWN_GRACE_MS);
-      await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS);
+      // Said when it happens: a drain that waits out its grace is a bug to see (test/e2e/shutdown.test.ts).
+      const stillOpen = await live.endSubscriptions(SHUTDOWN_GRACE_MS);
+      if (stillOpen > 0) logger.warn(`shutdown grace ran out: ${stillOpen} subscriptions had not completed`);
+      await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS, (sockets) =>
+        logger.warn(`shutdown grace ran out: cutting ${sockets} WebSockets and the open HTTP connections`),
+      );
       await stopPluginTasks();
       await timers.stop();
       await payments.stop();

@@ -60,13 +60,16 @@ export class LiveShutdown {
   /**
    * Ends every subscription, then waits (at most `timeoutMs`) until each graphql-ws operation
    * has sent its `complete`: graphql-ws forgets an operation only after that message is written.
+   * Answers how many were still open when the wait ran out (0: all completed in time).
    */
-  async endSubscriptions(timeoutMs: number): Promise<void> {
+  async endSubscriptions(timeoutMs: number): Promise<number> {
     this.controller.abort();
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && [...this.connections].some((ctx) => Object.keys(ctx.subscriptions).length > 0)) {
+    const open = () => [...this.connections].reduce((sum, ctx) => sum + Object.keys(ctx.subscriptions).length, 0);
+    while (Date.now() < deadline && open() > 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    return open();
   }
 }
 
@@ -96,8 +99,10 @@ export async function closeHttpServer(
   serverClosed: Promise<void>,
   webSockets: { server: WebSocketServer; handle: { dispose(): void | Promise<void> } },
   graceMs: number,
+  onGraceRanOut: (sockets: number) => void,
 ): Promise<void> {
   const force = setTimeout(() => {
+    onGraceRanOut(webSockets.server.clients.size);
     for (const socket of webSockets.server.clients) socket.terminate();
     server.closeAllConnections();
   }, graceMs);

@@ -6,6 +6,7 @@ import { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
+import { PATIENCE_MS } from "../support/patience.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
 import { type TestServer, setupShop, tokenOf } from "../support/server.js";
 import { sseSubscribe } from "../support/sse.js";
@@ -79,23 +80,22 @@ describe.each(backends)("SIGTERM on a server process on %s", (kind) => {
     expect(approved.transitionRefund.userErrors).toEqual([]);
     await Promise.all([status.waitFor(3), queue.waitFor(1), browser.waitFor(3)]);
 
-    const signalled = Date.now();
-    const exit = await within(stopServerProcess(server, "SIGTERM"), 10_000, "the process exiting after SIGTERM");
-    const shutdownMs = Date.now() - signalled;
+    const exit = await within(stopServerProcess(server, "SIGTERM"), PATIENCE_MS, "the process exiting after SIGTERM");
     expect(exit, server.output()).toEqual({ code: 0, signal: null });
     expect(server.output()).toContain("SIGTERM: finishing open requests and subscriptions");
 
     // graphql-ws: the subscriptions completed. Closing the socket under them instead ("1001
     // Going away") would reach the client as an error, since these clients do not retry.
-    await within(Promise.all([status.ended, queue.ended]), 1_000, "graphql-ws subscriptions ending");
+    await within(Promise.all([status.ended, queue.ended]), PATIENCE_MS, "graphql-ws subscriptions ending");
     expect(status.errors.map(described)).toEqual([]);
     expect(queue.errors.map(described)).toEqual([]);
     expect(status.events.map((event) => event.refundStatusChanged.version)).toEqual([1, 2, 3]);
     // SSE: the stream said `complete` and the body ended normally, not with a reset.
-    expect(await within(browser.ended, 1_000, "the SSE stream ending")).toEqual({ completed: true, error: null });
+    expect(await within(browser.ended, PATIENCE_MS, "the SSE stream ending")).toEqual({ completed: true, error: null });
     expect(browser.messages.map((message) => message.event)).toEqual(["next", "next", "next", "complete"]);
-    // Promptly: nothing waited for a grace period to run out.
-    expect(shutdownMs).toBeLessThan(3_000);
+    // Promptly: nothing waited for the grace period to run out (the server says so when it does;
+    // a duration would depend on how busy the machine is).
+    expect(server.output()).not.toContain("grace ran out");
 
     await Promise.all([phone.dispose(), console_.dispose()]);
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEY_METADATA } from "../../plugins/stripe/index.js";
 import { AlipayGatewayStandIn } from "../support/alipay-gateway.js";
 import { backends } from "../support/databases.js";
+import { PATIENCE_MS } from "../support/patience.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 import { StripeApiStandIn, stripeSignature } from "../support/stripe-api.js";
@@ -59,7 +60,7 @@ async function attemptsOf(client: GraphQLClient, refundId: string): Promise<Refu
 }
 
 /** Polls until `check` holds (a condition, not a delay). */
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import wechatPay from "../../plugins/wechat-pay/index.js";
 import { WechatPayAdapter } from "../../plugins/wechat-pay/adapter.js";
 import { backends } from "../support/databases.js";
+import { PATIENCE_MS } from "../support/patience.js";
 import { rawId } from "../support/ids.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult, type UserErrorView } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
@@ -33,7 +34,7 @@ type AttemptView = { provider: string; status: string; reference: string | null;
 type Account = WechatStandIn["account"];
 
 /** Waits for a condition the payment worker brings about (no fixed sleep decides anything). */
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
