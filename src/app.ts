@@ -352,6 +352,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       else yoga(request, response);
     });
   });
+  // An idle keep-alive connection is kept longer than any client keeps one (undici: 4 s, load
+  // balancers: 60 s): closed by the server first, a client's next request on it meets
+  // ECONNRESET — on a busy machine even from clients that stop sooner, since their clock of
+  // "idle" starts only when they have read the answer. The shutdown closes idle ones at once.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
   const wsHandle = useServer<{ authorization?: string }>(
     {

@@ -310,8 +310,12 @@ describe.each(backends)("Kuaidi100 carrier source on %s", (kind) => {
     kuaidi100.refuseNext({ returnCode: "601", message: "POLL:KEY已过期" });
     const expired = await shipReturn(shop, "中通");
     expect((await subscribed(expired.refundId)).returnShipment!.carrierSubscription).toMatchObject({ company: "zhongtong", status: "REFUSED", returnCode: "601", message: "POLL:KEY已过期" });
-    // Refused, not retried: the delivery is done.
-    const deliveries = await server.app.db.prisma.pluginDelivery.findMany({ where: { refundId: Buffer.from(expired.refundId, "base64").toString().split(":")[1] } });
+    // Refused, not retried: the delivery is done. (The subscription's row is written inside the
+    // hook; the delivery is marked done just after it returns, so it is waited for.)
+    const deliveries = await eventually(
+      () => server.app.db.prisma.pluginDelivery.findMany({ where: { refundId: Buffer.from(expired.refundId, "base64").toString().split(":")[1] } }),
+      (rows) => rows.every((delivery) => delivery.status !== "PENDING"),
+    );
     expect(deliveries.map((delivery) => delivery.status)).toEqual(["DELIVERED"]);
   });
 
