@@ -110,6 +110,18 @@ describe("npm run release", () => {
     expect(await files()).toEqual(before);
   });
 
+  it("can cut the next release of this repository, on a copy of its files", async () => {
+    for (const file of ["package.json", "package-lock.json", "CHANGELOG.md", "schema/schema.graphql", "schema/released.graphql", "schema/breaking-changes.md"]) {
+      await writeFile(path.join(dir, file), await readFile(path.join(REPO_ROOT, file), "utf8"));
+    }
+    const current = JSON.parse(await read("package.json")).version as string;
+    const { version } = release(dir, "minor", "2026-12-31");
+    expect(version).toBe(nextVersion(current, "minor"));
+    expect(await read("CHANGELOG.md")).toContain(`## [Unreleased]\n\n## [${version}] - 2026-12-31\n\n### Added\n`);
+    expect(await read("schema/breaking-changes.md")).toContain(`## Unreleased\n\n## ${version} - 2026-12-31\n`);
+    expect(await read("schema/released.graphql")).toContain("type Refund implements Node {");
+  });
+
   it("leaves Unreleased empty for the next release, and a second release dates only what came after", () => {
     const once = changelogWithRelease(CHANGELOG, "0.4.0", "2026-12-07");
     expect(() => changelogWithRelease(once, "0.4.1", "2026-12-08")).toThrow("lists nothing");
