@@ -2,6 +2,7 @@
 // customers and refunds (they belong to the plugin), so a per-request loader reads each list
 // for a whole page in one statement.
 import type { Coupon } from "../../src/generated/prisma/client.js";
+import { replacedByConnection } from "../../src/graphql/deprecation.js";
 import { MoneyRef, money } from "../../src/graphql/money.js";
 import type { PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 import { COUPON_KINDS, type CouponKind } from "./rules.js";
@@ -39,9 +40,24 @@ export function addCouponSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
     t.field({
       type: [CouponRef],
       description: "Coupons issued to this customer, newest first (plugin coupons).",
+      deprecationReason: replacedByConnection("couponsConnection", "Unbounded: a coupon per completed refund", "2026-12-07"),
       select: { id: true },
       resolve: (customer, _args, ctx) => ofCustomer(ctx).load(customer.id),
     }),
+  );
+
+  builder.prismaObjectField("Customer", "couponsConnection", (t) =>
+    t.prismaConnection(
+      {
+        type: CouponRef,
+        cursor: "id",
+        description: "Coupons issued to this customer, newest first, in pages (plugin coupons): one per completed refund, so a loyal customer has many.",
+        resolve: (query, customer, _args, ctx) =>
+          kit.db(ctx).coupon.findMany({ ...query, where: { customerId: customer.id }, orderBy: [{ createdAt: "desc" }, { code: "asc" }] }),
+      },
+      { description: "A page of a customer's coupons." },
+      { description: "One coupon, with its cursor." },
+    ),
   );
 
   builder.prismaObjectField("Refund", "coupons", (t) =>

@@ -1,4 +1,6 @@
+import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import type { Notification } from "../../src/generated/prisma/client.js";
+import { replacedByConnection } from "../../src/graphql/deprecation.js";
 import type { GraphQLContext, PluginDb, SchemaBuilder, SchemaKit } from "../../src/plugin/index.js";
 import { CHANNELS, STATUSES } from "./notify.js";
 
@@ -27,7 +29,7 @@ async function visibleNotifications(ctx: GraphQLContext, db: NotificationsDb, id
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 }
 
-/** `Refund.notifications` and the `Notification` type. */
+/** `Refund.notifications`, `Refund.notificationsConnection` and the `Notification` type. */
 export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, NotificationsDb>): void {
   // The notifications of every refund on a page in one statement.
   const notificationsOf = kit.loader<string, Notification[]>("byRefund", async (refundIds, db) => {
@@ -76,7 +78,24 @@ export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unkno
     t.field({
       type: [NotificationRef],
       description: "Messages sent to the customer about this refund, oldest first.",
+      deprecationReason: replacedByConnection("notificationsConnection", "Unbounded: a message per transition and channel", "2026-12-07"),
       resolve: (refund, _args, ctx) => notificationsOf(ctx).load(refund.id),
     }),
+  );
+
+  // Messages are only appended, oldest first, so an offset is a stable cursor.
+  builder.prismaObjectField("Refund", "notificationsConnection", (t) =>
+    t.connection(
+      {
+        type: NotificationRef,
+        description: "Messages sent to the customer about this refund, oldest first, in pages: one per transition and channel, so a long refund has many.",
+        resolve: (refund, args, ctx) =>
+          resolveOffsetConnection({ args }, ({ offset, limit }) =>
+            kit.db(ctx as GraphQLContext).notification.findMany({ where: { refundId: refund.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], skip: offset, take: limit }),
+          ),
+      },
+      { description: "A page of a refund's messages to its customer." },
+      { description: "One message to the customer, with its cursor." },
+    ),
   );
 }

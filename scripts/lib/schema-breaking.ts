@@ -1,7 +1,9 @@
 // The breaking-change check of schema/schema.graphql (test/contract/schema-breaking.test.ts runs
-// it in `npm test`): graphql's own findBreakingChanges between the schema of the previous commit
-// and the one in the working tree. A break passes only when schema/breaking-changes.md lists it,
-// so removing or retyping a field is always a decision written down in the same commit.
+// it in `npm test`): graphql's own findBreakingChanges between the schema in the working tree and
+// two baselines, schema/released.graphql (what clients of the last release have: a break made
+// over several commits is still one break against it) and the previous commit's. A break passes
+// only when schema/breaking-changes.md lists it, so removing or retyping a field is always a
+// decision written down, with what clients do about it.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +12,8 @@ import { buildSchema, findBreakingChanges } from "graphql";
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export const SCHEMA_FILE = "schema/schema.graphql";
 export const DELIBERATE_BREAKS_FILE = "schema/breaking-changes.md";
+/** The schema of the last release, written by `npm run release` (scripts/release.ts). */
+export const RELEASED_SCHEMA_FILE = "schema/released.graphql";
 
 /** One break as a line of schema/breaking-changes.md: `- FIELD_REMOVED: Refund.note was removed.` */
 export function breakLine(change: { type: string; description: string }): string {
@@ -68,4 +72,13 @@ export function previousSchema(repoDir = REPO_ROOT): { sdl: string } | { skip: s
 export function deliberateBreaksText(repoDir = REPO_ROOT): string {
   const file = path.join(repoDir, DELIBERATE_BREAKS_FILE);
   return existsSync(file) ? readFileSync(file, "utf8") : "";
+}
+
+/**
+ * The working tree's schema against the last release's (schema/released.graphql), with the marker
+ * file of that tree. A missing baseline is an error, not a skip: it is checked in.
+ */
+export function checkAgainstRelease(repoDir = REPO_ROOT): SchemaChangeCheck {
+  const read = (file: string) => readFileSync(path.join(repoDir, file), "utf8");
+  return checkSchemaChange(read(RELEASED_SCHEMA_FILE), read(SCHEMA_FILE), deliberateBreaksText(repoDir));
 }

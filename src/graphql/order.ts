@@ -10,6 +10,7 @@ import { OrderShippingStatusEnum, type PaymentProviderCode, PaymentProviderEnum 
 import { SANDBOX_PROVIDER } from "../payments/provider.js";
 import { MoneyRef, money } from "./money.js";
 import { UserErrorRef, decodeGlobalIdOf, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { replacedByConnection } from "./deprecation.js";
 
 const OrderItemVariantRef = builder.objectRef<OrderItemVariant & { currency: string }>("OrderItemVariant").implement({
   description: "Another SKU of an order item (a size, a colour) it may be exchanged for.",
@@ -79,7 +80,7 @@ export const OrderRef = builder.prismaNode("Order", {
     trackingNumber: t.exposeString("trackingNumber", { nullable: true }),
     items: t.relation("items"),
     customer: t.relation("customer"),
-    refunds: t.relation("refunds", { query: { orderBy: { createdAt: "asc" } } }),
+    refunds: t.relation("refunds", { query: { orderBy: { createdAt: "asc" } }, deprecationReason: replacedByConnection("refundsConnection", "Unbounded", "2026-12-07") }),
     refundsConnection: t.relatedConnection("refunds", {
       cursor: "id",
       query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },

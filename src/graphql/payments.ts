@@ -7,6 +7,7 @@ import { MoneyRef, money } from "./money.js";
 import { recordManualRefund } from "../services/manual-refund.js";
 import { RefundRef } from "./refund.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { refundScope } from "../services/viewer.js";
 
 /** Who sees payment attempts (the provider's words, references): finance and the shop's admins. */
 const SEES_PAYMENTS: ReadonlySet<Role> = new Set(["FINANCE", "SHOP_ADMIN", "PLATFORM_ADMIN"]);
@@ -17,11 +18,19 @@ const PaymentAttemptStatusEnum = builder.enumType("PaymentAttemptStatus", {
     "PENDING: to be sent (or no answer yet: it is queried before anything is sent again). PROCESSING: the provider accepted it and has not settled; the refund stays REFUNDING until its notification or a query settles it. SUCCEEDED / FAILED: settled.",
 });
 
-builder.prismaObject("PaymentRefundAttempt", {
+// A Node, so a normalized cache keys it and a console refetches one attempt while it settles.
+builder.prismaNode("PaymentRefundAttempt", {
   name: "PaymentAttempt",
   description: "One try at paying a refund back through its provider (each entry into REFUNDING is one, with its own idempotency key).",
+  id: { field: "id" },
+  nullable: true,
+  // As `Refund.paymentAttempts`: finance and the admins of the refund's shop (a platform admin: every shop's).
+  findUnique: (id, ctx) => {
+    const viewer = queryViewer(ctx);
+    if (!SEES_PAYMENTS.has(viewer.role)) return { id, AND: [{ id: { in: [] } }] };
+    return { id, refund: refundScope(viewer) };
+  },
   fields: (t) => ({
-    id: t.exposeID("id"),
     provider: t.field({ type: PaymentProviderEnum, resolve: (attempt) => attempt.provider as PaymentProviderCode }),
     status: t.expose("status", { type: PaymentAttemptStatusEnum }),
     amount: t.field({ type: MoneyRef, resolve: (attempt) => money(attempt.amount, attempt.currency) }),

@@ -2,6 +2,7 @@ import { deadDeliveriesQuery, listDeadDeliveries, listPluginSettings, retryDeadD
 import { queryService, queryViewer, shopAdminsRow } from "./access.js";
 import { builder } from "./builder.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { replacedByConnection } from "./deprecation.js";
 
 const PluginRef = builder.simpleObject("Plugin", {
   description: "A loaded plugin and the current shop's settings of it.",
@@ -44,7 +45,7 @@ builder.queryFields((t) => ({
   pluginDeadLetters: t.prismaField({
     type: ["PluginDelivery"],
     description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery.",
-    deprecationReason: "Reads at most 200; use pluginDeadLettersConnection, the same deliveries in pages.",
+    deprecationReason: replacedByConnection("pluginDeadLettersConnection", "Reads at most 200", "2026-11-30"),
     args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
     resolve: (_query, _root, { shopId, first }, ctx) =>
       listDeadDeliveries(ctx.db, queryViewer(ctx), optionalShop(shopId), Math.min(Math.max(first ?? 50, 1), 200)),

@@ -9,6 +9,7 @@ import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusE
 import { MoneyRef, money } from "./money.js";
 import { StaffMemberRef } from "./staff.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
+import { replacedByConnection } from "./deprecation.js";
 
 const ActorRef = builder.simpleObject("Actor", {
   description: "Who took an action: the platform, an automation rule, a plugin, or a token's holder.",
@@ -146,7 +147,11 @@ export const RefundRef = builder.prismaNode("Refund", {
       description: "What the current viewer may do next.",
       resolve: (refund, _args, ctx) => (ctx.viewer ? availableActions(refund.status, ctx.viewer.role, refund.type) : []),
     }),
-    transitions: t.relation("transitions", { query: { orderBy: { version: "asc" } }, description: "Oldest first." }),
+    transitions: t.relation("transitions", {
+      query: { orderBy: { version: "asc" } },
+      description: "Oldest first.",
+      deprecationReason: replacedByConnection("transitionsConnection", "Unbounded", "2026-12-07"),
+    }),
     transitionsConnection: t.relatedConnection("transitions", {
       cursor: "id",
       query: { orderBy: [{ version: "asc" }, { id: "asc" }] },

@@ -11,6 +11,7 @@ import { OverLimitEnum, RoleEnum } from "./enums.js";
 import { MAX_CARE_DAYS } from "../domain/care.js";
 import { StaffMemberRef } from "./staff.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
+import { replacedByConnection } from "./deprecation.js";
 
 export const ShopRef = builder.prismaNode("Shop", {
   id: { field: "id" },
@@ -177,7 +178,7 @@ builder.queryFields((t) => ({
   apiTokens: t.prismaField({
     type: ["ApiToken"],
     description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
-    deprecationReason: "Unbounded; use apiTokensConnection, the same tokens in pages.",
+    deprecationReason: replacedByConnection("apiTokensConnection", "Unbounded", "2026-11-30"),
     args: { shopId: t.arg.id() },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
@@ -187,7 +188,7 @@ builder.queryFields((t) => ({
   auditEntries: t.field({
     type: [AuditEntryRef],
     description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
-    deprecationReason: "Reads at most 200; use auditEntriesConnection, the same entries in pages.",
+    deprecationReason: replacedByConnection("auditEntriesConnection", "Reads at most 200", "2026-11-30"),
     args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
     resolve: (_root, { shopId, first }, ctx) => {
       const viewer = queryViewer(ctx);
@@ -197,7 +198,7 @@ builder.queryFields((t) => ({
   shops: t.prismaField({
     type: ["Shop"],
     description: "The shops the caller can see: all for a platform admin, otherwise its own.",
-    deprecationReason: "Unbounded for a platform admin; use shopsConnection, the same shops in pages.",
+    deprecationReason: replacedByConnection("shopsConnection", "Unbounded for a platform admin", "2026-11-30"),
     resolve: (query, _root, _args, ctx) => {
       const viewer = queryViewer(ctx);
       return ctx.db.prisma.shop.findMany({

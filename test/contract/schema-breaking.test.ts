@@ -1,5 +1,6 @@
-// The breaking-change check in `npm test`: schema/schema.graphql against the previous commit's,
-// and the check itself shown failing on a removed field or a changed type, passing with the marker.
+// The breaking-change check in `npm test`: schema/schema.graphql against the last release's
+// (schema/released.graphql) and against the previous commit's, and the check itself shown failing
+// on a removed field or a changed type, passing with the marker line.
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -7,14 +8,76 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DELIBERATE_BREAKS_FILE,
+  RELEASED_SCHEMA_FILE,
   REPO_ROOT,
   SCHEMA_FILE,
+  checkAgainstRelease,
   checkSchemaChange,
   deliberateBreaksText,
   previousSchema,
 } from "../../scripts/lib/schema-breaking.js";
 
 const currentSdl = await readFile(path.join(REPO_ROOT, SCHEMA_FILE), "utf8");
+
+describe("schema/schema.graphql against schema/released.graphql, the last release", () => {
+  it("has no breaking change that schema/breaking-changes.md does not list", () => {
+    const { unmarked } = checkAgainstRelease();
+    expect(unmarked, `Breaking changes since the last release. If they are deliberate, add these lines under "## Unreleased" in ${DELIBERATE_BREAKS_FILE}, with what clients do:\n${unmarked.join("\n")}\n`).toEqual([]);
+  });
+
+  it("lists the breaks since 0.1.0, the one a schema diff sees and the one it cannot", () => {
+    const text = deliberateBreaksText();
+    expect(text).toContain("- FIELD_CHANGED_KIND: UserError.code changed type from String! to UserErrorCode!.\n");
+    const ids = text.slice(text.indexOf("### Global ids"));
+    for (const name of ["Notification", "PluginDelivery", "ResolutionOption", "TransitionRefundInput.optionId", "RetryPluginDeliveryInput.deliveryId", "What a client must do"]) {
+      expect(ids).toContain(name);
+    }
+  });
+});
+
+describe("the check against the release, on planted schemas", () => {
+  const RELEASED = "type Query { refund(id: ID!): Refund refundCount: Int! }\ntype Refund { id: ID! status: String! note: String version: Int! }\n";
+  const NOTE_REMOVED = "- FIELD_REMOVED: Refund.note was removed.";
+  const VERSION_RETYPED = "- FIELD_CHANGED_KIND: Refund.version changed type from Int! to String!.";
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "schema-release-"));
+    await mkdir(path.join(dir, "schema"));
+    await writeFile(path.join(dir, RELEASED_SCHEMA_FILE), RELEASED);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const plant = async (current: string, marker: string) => {
+    await writeFile(path.join(dir, SCHEMA_FILE), current);
+    await writeFile(path.join(dir, DELIBERATE_BREAKS_FILE), `# Breaking changes\n\n## Unreleased\n\n${marker}`);
+    return checkAgainstRelease(dir);
+  };
+
+  it("fails on a removed field, and passes with its line", async () => {
+    const current = RELEASED.replace(" note: String", "");
+    expect(await plant(current, "")).toEqual({ breaking: [NOTE_REMOVED], unmarked: [NOTE_REMOVED] });
+    expect(await plant(current, `${NOTE_REMOVED}\n`)).toEqual({ breaking: [NOTE_REMOVED], unmarked: [] });
+  });
+
+  it("fails on a changed type, and passes with its line only", async () => {
+    const current = RELEASED.replace("version: Int!", "version: String!");
+    expect((await plant(current, `${NOTE_REMOVED}\n`)).unmarked).toEqual([VERSION_RETYPED]);
+    expect((await plant(current, `${VERSION_RETYPED}\n`)).unmarked).toEqual([]);
+  });
+
+  it("catches a break spread over commits, which each previous-commit check lets through", async () => {
+    // Commit 1 removed Refund.note with its line; commit 2 dropped the line. Against commit 1,
+    // commit 2 changes nothing; against what clients of the release have, the field is gone.
+    const current = RELEASED.replace(" note: String", "");
+    expect(checkSchemaChange(current, current, "").unmarked).toEqual([]);
+    expect((await plant(current, "")).unmarked).toEqual([NOTE_REMOVED]);
+  });
+
+  it("lets additions through", async () => {
+    expect(await plant(RELEASED.replace("version: Int!", "version: Int! channel: String"), "")).toEqual({ breaking: [], unmarked: [] });
+  });
+});
 
 describe("schema/schema.graphql against the previous commit", () => {
   it("has no breaking change that schema/breaking-changes.md does not mark deliberate", (context) => {

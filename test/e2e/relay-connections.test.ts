@@ -5,7 +5,8 @@ import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { eventually } from "../support/patience.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
 
 interface Page {
   edges: Array<{ cursor: string; node: { id: string } & Record<string, unknown> }>;
@@ -44,7 +45,8 @@ describe.each(backends)("connections beside lists on %s", (kind) => {
   let refundId: string;
 
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    // Coupons and notifications: Customer.couponsConnection and Refund.notificationsConnection.
+    server = await startTestServer(kind, { plugins: ["coupons", "notifications"] });
     shop = await setupShop(server);
     other = await setupShop(server);
     ming = await shop.customer("conn-ming");
@@ -124,5 +126,57 @@ describe.each(backends)("connections beside lists on %s", (kind) => {
     expect(read.refund.transitionsConnection.edges.map((edge) => edge.node.id)).toEqual(read.refund.transitions.map((transition) => transition.id));
     expect(read.refund.first.edges.map((edge) => edge.node.id)).toEqual([read.refund.transitions[0]!.id]);
     expect(read.refund.first.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("pages a refund's notifications and a customer's coupons as the deprecated lists answer them", async () => {
+    const zhao = await shop.customer("conn-zhao");
+    const refundIds: string[] = [];
+    for (const n of [1, 2, 3]) {
+      // Unshipped: refunded with no human touch, and each refund earns a coupon.
+      const orderId = await shop.order("conn-zhao", { paidAmount: 5000 + n, shippingStatus: "NOT_SHIPPED" });
+      const requested = await zhao.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId, type: "REFUND_ONLY", reasonCode: "ORDERED_BY_MISTAKE" } });
+      expect(requested.requestRefund.userErrors).toEqual([]);
+      refundIds.push(requested.requestRefund.refund!.id);
+    }
+    for (const id of refundIds) await waitForStatus(zhao.client, id, "REFUNDED");
+    await server.app.settle();
+    const LISTS = `query ($customerId: ID!, $refundId: ID!) { node(id: $customerId) { ... on Customer { coupons { code } } } refund(id: $refundId) { notifications { id } } }`;
+    type Lists = { node: { coupons: Array<{ code: string }> }; refund: { notifications: Array<{ id: string }> } };
+    const lists = await eventually(
+      () => zhao.client.request<Lists>(LISTS, { customerId: zhao.id, refundId: refundIds[0] }),
+      (read) => read.node.coupons.length === 3 && read.refund.notifications.length >= 2,
+    );
+
+    /** Every node of a nested connection, `size` at a time through `after`. */
+    const pages = async (query: string, variables: Record<string, unknown>, pick: (answer: never) => { edges: Array<{ node: Record<string, string> }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }, key: string) => {
+      const read: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page += 1) {
+        const connection = pick(await zhao.client.request<never>(query, { ...variables, after }));
+        expect(connection.edges.length).toBeLessThanOrEqual(1);
+        read.push(...connection.edges.map((edge) => edge.node[key]!));
+        if (!connection.pageInfo.hasNextPage) return read;
+        after = connection.pageInfo.endCursor;
+      }
+      throw new Error("the connection did not end");
+    };
+    const coupons = await pages(
+      `query ($id: ID!, $after: String) { node(id: $id) { ... on Customer { couponsConnection(first: 1, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } } } }`,
+      { id: zhao.id },
+      (answer: { node: { couponsConnection: never } }) => answer.node.couponsConnection,
+      "code",
+    );
+    expect(coupons).toEqual(lists.node.coupons.map((coupon) => coupon.code));
+    const notifications = await pages(
+      `query ($id: ID!, $after: String) { refund(id: $id) { notificationsConnection(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+      { id: refundIds[0] },
+      (answer: { refund: { notificationsConnection: never } }) => answer.refund.notificationsConnection,
+      "id",
+    );
+    expect(notifications).toEqual(lists.refund.notifications.map((notification) => notification.id));
+
+    // Another shop's staff see none of them.
+    const foreign = await other.staff.AGENT.request<{ node: null }>(`query ($id: ID!) { node(id: $id) { ... on Customer { couponsConnection(first: 5) { edges { node { code } } } } } }`, { id: zhao.id });
+    expect(foreign.node).toBeNull();
   });
 });

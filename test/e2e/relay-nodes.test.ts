@@ -3,13 +3,14 @@
 // `nodes` for a viewer allowed to read it, and to null for another shop's token and for a
 // role of the same shop that may not read it.
 import { type GraphQLClient } from "graphql-request";
-import { type GraphQLObjectType, buildClientSchema, getIntrospectionQuery, getNamedType, isNonNullType, isObjectType } from "graphql";
+import { type GraphQLObjectType, type GraphQLSchema, buildClientSchema, buildSchema, execute, getIntrospectionQuery, getNamedType, isNonNullType, isObjectType, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { definePlugin } from "../../src/plugin/index.js";
 import { backends } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type TestServer, type TestShop, setupShop, startTestServer } from "../support/server.js";
+import { type TestServer, type TestShop, setupShop, startTestServer, tokenOf, waitForStatus } from "../support/server.js";
 import { rawId } from "../support/ids.js";
+import { globalIdProblems, idSelections, idValues } from "../support/global-ids.js";
 import { PATIENCE_MS } from "../support/patience.js";
 
 /**
@@ -17,10 +18,20 @@ import { PATIENCE_MS } from "../support/patience.js";
  * type is a Node. A new type with an id must become a Node (and get a seed below) or be
  * listed here with why it cannot.
  */
-const NOT_NODES: Record<string, string> = {
-  // Read only inside its refund (Refund.paymentAttempts, finance and shop admins); its id is the
-  // attempt's own, the idempotency key's row that finance quotes to the provider's support.
-  PaymentAttempt: "read only through Refund.paymentAttempts; never refetched by id",
+const NOT_NODES: Record<string, string> = {};
+
+/**
+ * Fields typed `ID` that the walk from every node instance below does not reach, each with why.
+ * Every other one is read, and must answer a global id of a Node type.
+ */
+const ID_FIELDS_NOT_WALKED: Record<string, string> = {
+  "AppCheckCall.refundId": "no check is called here (test/apps covers the calls)",
+  "AppWebhookDelivery.batchId": "set for batch events only; this delivery is of a transition",
+  "AutomationAction.memberId": "set on ASSIGN rules and NOTIFY to one member; this rule notifies a role",
+  "StaffNotification.member": "set for a member's inbox; this notification is to a role",
+  "DeleteAppCheckPayload.deletedCheckId": "a delete mutation's payload: nothing to walk to",
+  "DeleteAppPayload.deletedAppId": "a delete mutation's payload: nothing to walk to",
+  "DeleteAppWebhookPayload.deletedWebhookId": "a delete mutation's payload: nothing to walk to",
 };
 
 // After-hooks of this plugin fail at once, so every refund request leaves a dead letter.
@@ -69,6 +80,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
   let server: TestServer;
   let shop: TestShop;
   let other: TestShop;
+  let served: GraphQLSchema;
   let nodeTypes: GraphQLObjectType[];
   let notNodesWithId: string[];
   const instances = new Map<string, Instance>();
@@ -76,6 +88,7 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
   let offeredRefundId: string;
   let deadLetterId: string;
   let audited: Array<{ id: string; action: string; targetNodeId: string | null }>;
+  let batchAnswer: { document: string; data: Record<string, unknown> };
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
@@ -84,7 +97,8 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     });
     // The schema the server serves, plugins' types included.
     const introspection = await server.admin.request<Parameters<typeof buildClientSchema>[0]>(getIntrospectionQuery());
-    const objects = Object.values(buildClientSchema(introspection).getTypeMap()).filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__"));
+    served = buildClientSchema(introspection);
+    const objects = Object.values(served.getTypeMap()).filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__"));
     const hasId = (type: GraphQLObjectType) => {
       const id = type.getFields().id;
       return id !== undefined && isNonNullType(id.type) && getNamedType(id.type).name === "ID";
@@ -183,12 +197,12 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     // A batch: the stranger's refund rejected by an agent.
     const strangerOrder = await shop.order("relay-2", { paidAmount: 5000, shippingStatus: "SHIPPED" });
     const strangerRefund = (await stranger.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId: strangerOrder, type: "REFUND_ONLY", reasonCode: "OTHER" } })).requestRefund.refund!;
-    const batch = await ok(
-      agent.request<{ batchTransitionRefunds: { batch: { id: string }; userErrors: unknown[] } }>(
-        `mutation ($input: BatchTransitionRefundsInput!) { batchTransitionRefunds(input: $input) { batch { id } userErrors { code message field } } }`,
-        { input: { refundIds: [strangerRefund.id], action: "REJECT", note: "not ours" } },
-      ),
-    );
+    const BATCH = `mutation ($input: BatchTransitionRefundsInput!) { batchTransitionRefunds(input: $input) { batch { id } results { refundId } userErrors { code message field } } }`;
+    const batchData = await agent.request<{ batchTransitionRefunds: { batch: { id: string }; userErrors: unknown[] } }>(BATCH, {
+      input: { refundIds: [strangerRefund.id], action: "REJECT", note: "not ours" },
+    });
+    batchAnswer = { document: BATCH, data: batchData };
+    const batch = await ok(Promise.resolve(batchData));
     const member = await ok(
       admin.request<{ createStaffMember: { staffMember: { id: string }; userErrors: unknown[] } }>(
         `mutation ($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { staffMember { id } userErrors { code message field } } }`,
@@ -220,7 +234,8 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("RefundBatch", batch.batch.id, agent, [customer.client]);
     add("StaffMember", member.staffMember.id, admin, [customer.client, integration]);
     add("ApprovalLimit", limit.approvalLimit.id, agent, [customer.client, integration]);
-    add("AuditEntry", audited[0]!.id, admin, [agent, customer.client]);
+    // One that names a Node, so the walk reads a targetNodeId.
+    add("AuditEntry", audited.find((entry) => entry.targetNodeId)!.id, admin, [agent, customer.client]);
     add("PluginDelivery", deadLetterId, admin, [agent, customer.client]);
     add("StaffNotification", inbox, agent, [finance, customer.client]);
     add("App", app.app.id, admin, [agent, customer.client]);
@@ -230,6 +245,17 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     add("ReturnAddress", address.returnAddress.id, agent, [customer.client]);
     add("OrderItem", orderItemId, customer.client, [stranger.client]);
     add("RefundItem", itemRefund.requestRefund.refund.items[0]!.id, customer.client, [stranger.client]);
+
+    // An unshipped order is refunded with no human touch: one payment attempt (the sandbox).
+    const unshippedOrder = await shop.order("relay-1", { paidAmount: 3000, shippingStatus: "NOT_SHIPPED" });
+    const paid = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, { input: { orderId: unshippedOrder, type: "REFUND_ONLY", reasonCode: "ORDERED_BY_MISTAKE" } });
+    expect(paid.requestRefund.userErrors).toEqual([]);
+    await waitForStatus(customer.client, paid.requestRefund.refund!.id, "REFUNDED");
+    const attempts = await finance.request<{ refund: { paymentAttempts: { edges: Array<{ node: { id: string } }> } } }>(
+      `query ($id: ID!) { refund(id: $id) { paymentAttempts(first: 1) { edges { node { id } } } } }`,
+      { id: paid.requestRefund.refund!.id },
+    );
+    add("PaymentAttempt", attempts.refund.paymentAttempts.edges[0]!.node.id, finance, [agent, customer.client]);
   });
 
   afterAll(async () => {
@@ -293,5 +319,55 @@ describe.each(backends)("Relay nodes on %s", (kind) => {
     expect(foreign.retryPluginDelivery.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "deliveryId"] }]);
     const retried = await shop.staff.SHOP_ADMIN.request<Retry>(RETRY, { id: deadLetterId });
     expect(retried.retryPluginDelivery).toEqual({ delivery: { id: deadLetterId, status: "PENDING" }, userErrors: [] });
+  });
+
+  it("answers a global id of a Node type in every field typed ID, on every node and what it reaches", async () => {
+    const nodeNames = new Set(nodeTypes.map((type) => type.name));
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    const admin = shop.staff.SHOP_ADMIN;
+    for (const [typename, instance] of instances) {
+      const type = served.getType(typename) as GraphQLObjectType;
+      // The shop admin reads nearly everything of its shop; the instance's reader the rest.
+      const reader = (await admin.request<NodeAnswer>(NODE, { id: instance.id })).node ? admin : instance.reader;
+      for (const selection of idSelections(type, 4, served)) {
+        const query = `query ($id: ID!) { node(id: $id) { __typename ... on ${typename} { ${selection} } } }`;
+        // Over plain HTTP: a field the reader may not see (FORBIDDEN) still leaves the others' data.
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${tokenOf(reader)}` },
+          body: JSON.stringify({ query, variables: { id: instance.id } }),
+        });
+        const answer = (await response.json()) as { data?: Record<string, unknown> };
+        if (!answer.data) continue;
+        const document = parse(query);
+        for (const { field } of idValues(served, document, answer.data)) seen.add(field);
+        problems.push(...globalIdProblems(served, document, answer.data, nodeNames));
+      }
+    }
+    // A mutation's payload: the batch's results name their refunds.
+    const batchDocument = parse(batchAnswer.document);
+    for (const { field } of idValues(served, batchDocument, batchAnswer.data)) seen.add(field);
+    problems.push(...globalIdProblems(served, batchDocument, batchAnswer.data, nodeNames));
+    expect(problems).toEqual([]);
+    const idFields = Object.values(served.getTypeMap())
+      .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__") && !["Query", "Mutation", "Subscription"].includes(type.name))
+      .flatMap((type) => Object.values(type.getFields()).filter((field) => getNamedType(field.type).name === "ID").map((field) => `${type.name}.${field.name}`));
+    expect(idFields.filter((field) => !seen.has(field)).sort()).toEqual(Object.keys(ID_FIELDS_NOT_WALKED).sort());
+  });
+
+  it("fails the global-id check on a field typed ID that answers a row id (a test-only schema)", async () => {
+    const planted = buildSchema("interface Node { id: ID! }\ntype Query { refund: Refund }\ntype Refund implements Node { id: ID! orderId: ID }\n");
+    const refundId = instances.get("Refund")!.id;
+    const orderId = instances.get("Order")!.id;
+    const check = async (order: string) => {
+      const document = parse("{ refund { id orderId } }");
+      const { data } = await execute({ schema: planted, document, rootValue: { refund: { id: refundId, orderId: order } } });
+      return globalIdProblems(planted, document, data!, new Set(["Refund", "Order"]));
+    };
+    expect(await check(orderId)).toEqual([]);
+    expect(await check(rawId(orderId))).toEqual([`Refund.orderId: ${rawId(orderId)} does not decode as <Type>:<id>`]);
+    const notANode = Buffer.from(`OrderRow:${rawId(orderId)}`).toString("base64");
+    expect(await check(notANode)).toEqual([`Refund.orderId: ${notANode} names OrderRow, which is not a Node type`]);
   });
 });

@@ -120,6 +120,8 @@ describe.each(backends)("trusted documents on %s", (kind) => {
     controller.abort();
     expect(received).toContain('"to":"REQUESTED"');
     expect(received).toContain('"to":"PENDING_REVIEW"');
+    // Each event carries the refund as a normalized cache keys it, so the cached refund changes.
+    expect(received).toMatch(new RegExp(`"refund":\\{"id":"${refundId.replace(/[+/=]/g, "\\$&")}","status":"[A-Z_]+","version":\\d+\\}`));
   });
 
   it("holds over graphql-ws: the hash (with an empty query) follows the refund, text and unknown hashes are refused", async () => {
