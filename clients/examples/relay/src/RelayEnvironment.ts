@@ -3,7 +3,7 @@
 // global `id` (the `Node` interface), so a refund read by the list, a mutation or an event is
 // one record in the store.
 import { createClient } from "graphql-ws";
-import { Environment, Network, Observable, RecordSource, Store, type FetchFunction, type SubscribeFunction } from "relay-runtime";
+import { Environment, Network, Observable, RecordSource, Store, type FetchFunction, type GraphQLResponse, type SubscribeFunction } from "relay-runtime";
 
 export function createRelayEnvironment(apiUrl: string, token: string): Environment {
   const fetchQuery: FetchFunction = async (operation, variables) => {
@@ -17,7 +17,17 @@ export function createRelayEnvironment(apiUrl: string, token: string): Environme
 
   const ws = createClient({ url: apiUrl.replace(/^http/, "ws"), connectionParams: { authorization: `Bearer ${token}` } });
   const subscribe: SubscribeFunction = (operation, variables) =>
-    Observable.create((sink) => ws.subscribe({ query: operation.text!, variables }, sink));
+    Observable.create((sink) =>
+      ws.subscribe(
+        { operationName: operation.name, query: operation.text!, variables },
+        {
+          // graphql-ws allows `data: null` where Relay's type has no null; the payload is the same.
+          next: (result) => sink.next(result as GraphQLResponse),
+          error: (error) => sink.error(error instanceof Error ? error : new Error(JSON.stringify(error))),
+          complete: () => sink.complete(),
+        },
+      ),
+    );
 
   return new Environment({ network: Network.create(fetchQuery, subscribe), store: new Store(new RecordSource()) });
 }
