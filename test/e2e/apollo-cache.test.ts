@@ -6,7 +6,6 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql, type OperationVariables, type TypedDocumentNode } from "@apollo/client/core";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { getMainDefinition } from "@apollo/client/utilities";
-import type { Client as WsClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentQueueDocument, RefundEventsDocument, TransitionRefundDocument } from "../../clients/generated/graphql.js";
 import { backends } from "../support/databases.js";
@@ -22,8 +21,8 @@ interface Console {
   apollo: ApolloClient;
   /** Operations this client sent, by name: over HTTP and over graphql-ws. */
   sent: Record<string, number>;
-  /** Events received per subscription, for waiting on them. */
-  subscribe<T>(query: TypedDocumentNode<T, OperationVariables>, variables?: OperationVariables): { events: T[]; unsubscribe(): void };
+  /** Subscribes through the client; `events` is what has arrived so far (it throws once the subscription failed). */
+  subscribe<T>(query: TypedDocumentNode<T, OperationVariables>, variables?: OperationVariables): { readonly events: T[] };
   close(): Promise<void>;
 }
 
@@ -31,10 +30,11 @@ interface Console {
 function consoleClient(server: TestServer, token: string): Console {
   const sent: Record<string, number> = {};
   const counting = new ApolloLink((operation, forward) => {
-    sent[operation.operationName ?? "(anonymous)"] = (sent[operation.operationName ?? "(anonymous)"] ?? 0) + 1;
+    const name = operation.operationName ?? "(anonymous)";
+    sent[name] = (sent[name] ?? 0) + 1;
     return forward(operation);
   });
-  const ws: WsClient = wsClient(server.url, token);
+  const ws = wsClient(server.url, token);
   const isSubscription = ({ query }: ApolloLink.Operation) => {
     const definition = getMainDefinition(query);
     return definition.kind === "OperationDefinition" && definition.operation === "subscription";
@@ -50,20 +50,20 @@ function consoleClient(server: TestServer, token: string): Console {
   return {
     apollo,
     sent,
-    subscribe(query, variables) {
-      const events: never[] = [];
+    subscribe<T>(query: TypedDocumentNode<T, OperationVariables>, variables?: OperationVariables) {
+      const events: T[] = [];
       const errors: unknown[] = [];
-      const subscription = apollo.subscribe({ query, variables }).subscribe({
-        next: (result) => (result.error ? errors.push(result.error) : events.push(result.data as never)),
-        error: (error) => errors.push(error),
-      });
-      subscriptions.push(subscription);
+      subscriptions.push(
+        apollo.subscribe({ query, variables }).subscribe({
+          next: (result) => (result.error ? errors.push(result.error) : result.data && events.push(result.data)),
+          error: (error) => errors.push(error),
+        }),
+      );
       return {
         get events() {
           if (errors.length > 0) throw new Error(`subscription failed: ${String(errors[0])}`);
           return events;
         },
-        unsubscribe: () => subscription.unsubscribe(),
       };
     },
     async close() {
