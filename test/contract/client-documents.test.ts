@@ -18,6 +18,7 @@ describe("example operations in clients/operations", () => {
         "mutation TransitionRefund",
         "mutation RequestRefund",
         "subscription FollowRefund",
+        "subscription RefundEvents",
         "mutation BatchTransitionRefunds",
         "query RefundMetrics",
       ]),
