@@ -253,7 +253,7 @@ type Planned = { index: number; change: RefundChange; current: LoadedRefund; row
  * attempts (no payment) cost nothing here.
  */
 async function reservePayments(unit: UnitOfWork, planned: readonly Planned[], results: Array<RefundChangeResult | undefined>): Promise<Planned[]> {
-  const wanted = planned.flatMap(({ rows }, position) => (rows.paymentAttempt?.paymentId ? [Prisma.sql`(${rows.paymentAttempt.paymentId}, ${position}::int, ${rows.paymentAttempt.amount}::int)`] : []));
+  const wanted = planned.flatMap(({ rows }, position) => (rows.paymentAttempt?.paymentId ? [Prisma.sql`(${rows.paymentAttempt.paymentId}::text, ${position}::int, ${rows.paymentAttempt.amount}::int)`] : []));
   if (wanted.length === 0) return [...planned];
   const granted = await unit.tx.$queryRaw<Array<{ positions: number[] }>>`
     WITH RECURSIVE wanted(payment_id, position, amount) AS (VALUES ${Prisma.join(wanted)}),
@@ -288,7 +288,7 @@ async function reservePayments(unit: UnitOfWork, planned: readonly Planned[], re
 async function releaseUnwritten(unit: UnitOfWork, reserved: readonly Planned[], written: readonly Planned[]): Promise<void> {
   const writtenIds = new Set(written.map(({ change }) => change.refundId));
   const lost = reserved.flatMap(({ change, rows }) =>
-    rows.paymentAttempt?.paymentId && !writtenIds.has(change.refundId) ? [Prisma.sql`(${rows.paymentAttempt.paymentId}, ${rows.paymentAttempt.amount}::int)`] : [],
+    rows.paymentAttempt?.paymentId && !writtenIds.has(change.refundId) ? [Prisma.sql`(${rows.paymentAttempt.paymentId}::text, ${rows.paymentAttempt.amount}::int)`] : [],
   );
   if (lost.length === 0) return;
   await unit.tx.$executeRaw`

@@ -68,4 +68,16 @@ describe.each(backends)("payment reservations on %s", (kind) => {
     const payment = await server.app.db.prisma.payment.findFirstOrThrow({ where: { reference } });
     expect(payment.reservedAmount).toBe(900);
   });
+
+  it("takes a refund's amount from its payment once when finance approves it twice at once (the loser gives its reservation back)", async () => {
+    const reference = `cart-${kind}-2`;
+    // The payment has room for both: the loser, if it reserved before losing its version check, must give it back.
+    const refundId = await refundAwaitingFinance(reference, 400, 1);
+    const approve = () => shop.staff.FINANCE.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "FINANCE_APPROVE" } });
+    const codes = (await Promise.all([approve(), approve()])).map((answer) => answer.transitionRefund.userErrors[0]?.code ?? "OK");
+    expect(codes.filter((code) => code === "OK")).toHaveLength(1);
+    expect(["ACTION_NOT_ALLOWED_IN_STATUS", "REFUND_TERMINAL", "VERSION_CONFLICT"]).toContain(codes.find((code) => code !== "OK"));
+    await waitForStatus(shop.staff.FINANCE, refundId, "REFUNDED");
+    expect((await server.app.db.prisma.payment.findFirstOrThrow({ where: { reference } })).reservedAmount).toBe(400);
+  });
 });
