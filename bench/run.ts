@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { approveCase } from "./cases/approve.js";
 import { appsCase } from "./cases/apps.js";
-import { automaticCase } from "./cases/automatic.js";
+import { DEFAULT_PLUGINS } from "../src/plugin/loader.js";
+import { automaticCase, automaticThroughProvider } from "./cases/automatic.js";
 import { batchCase } from "./cases/batch.js";
 import { fanoutCase } from "./cases/fanout.js";
 import { listCase } from "./cases/list.js";
@@ -17,6 +18,7 @@ import { closeHttp } from "./lib/http.js";
 import { round } from "./lib/measure.js";
 import { type Backend, type PluginSet, startServer } from "./lib/server.js";
 import { type ScenarioResult, machine, machineLine, table } from "./lib/table.js";
+import { startWechatStandIn, wechatEnv, wechatShop } from "./lib/wechat.js";
 
 const started = performance.now();
 const log = (message: string) => console.error(`[${Math.round((performance.now() - started) / 1000)} s] ${message}`);
@@ -29,12 +31,14 @@ const plan: Array<[Backend, PluginSet]> = [
   ...(knobs.skipPglite ? [] : ([["pglite", "default"], ["pglite", "none"]] as Array<[Backend, PluginSet]>)),
 ];
 const scenarios: ScenarioResult[] = [];
+// The automatic case is measured through WeChat Pay too: its stand-in runs here, in the driver.
+const wechat = knobs.cases.has("automatic") ? await startWechatStandIn() : undefined;
 for (const [backend, plugins] of plan) {
   const scenario: ScenarioResult = { name: `${backend === "postgres" ? "PostgreSQL" : "PGlite"}, ${plugins === "default" ? "default plugins" : "PLUGINS=none"}`, errors: [] };
   scenarios.push(scenario);
   // PGlite runs the same cases with fewer operations: it is the one-process default, not the sale-day setup.
   const scale = backend === "pglite" ? knobs.pgliteScale : 1;
-  const server = await startServer(backend, plugins);
+  const server = await startServer(backend, plugins, wechat ? wechatEnv(wechat, plugins === "none" ? [] : [...DEFAULT_PLUGINS]) : {});
   log(`${scenario.name}: server ${server.pid} at ${server.url}`);
   try {
     const shop = await createShop(server);
@@ -49,9 +53,12 @@ for (const [backend, plugins] of plan) {
       }
       log(`${scenario.name}: ${name} done in ${round((performance.now() - caseStarted) / 1000)} s`);
     };
-    await step("automatic", () =>
-      automaticCase(server, shop, { c1Ops: scaled(knobs.automaticC1, scale, 10), durationS: scaled(knobs.durationS, scale, 5), clientRate: knobs.clientRate, loadClients: knobs.loadClients }),
-    );
+    await step("automatic", async () => {
+      const c1Ops = scaled(knobs.automaticC1, scale, 10);
+      const sandbox = await automaticCase(server, shop, { c1Ops, durationS: scaled(knobs.durationS, scale, 5), clientRate: knobs.clientRate, loadClients: knobs.loadClients });
+      const paidByWechat = await wechatShop(server, wechat!);
+      return { ...sandbox, wechat: await automaticThroughProvider(server, paidByWechat, paidByWechat.payment, c1Ops) };
+    });
     await step("approve", () => approveCase(server, shop, { c1Ops: scaled(knobs.approveC1, scale, 10), c10Ops: scaled(knobs.approveC10, scale, 20) }));
     await step("list", () => listCase(server, shop, { listOps: scaled(knobs.listOps, scale, 10), trivialOps: scaled(knobs.trivialOps, scale, 50) }));
     await step("batch", () => batchCase(server, shop, { rounds: scaled(knobs.batchRounds, scale) }));
@@ -64,6 +71,8 @@ for (const [backend, plugins] of plan) {
     await server.stop();
   }
 }
+
+await wechat?.close();
 
 let peer: PeerResult | undefined;
 if (knobs.cases.has("peer")) {

@@ -71,9 +71,41 @@ export interface SteadyLoad {
   statementsPerOp: number;
 }
 
+type C1 = Latency & { cpuMsPerOp: number; statementsPerOp: number; failed: number };
+
 export interface AutomaticResult {
-  c1: Latency & { cpuMsPerOp: number; statementsPerOp: number; failed: number };
+  c1: C1;
   load: SteadyLoad[];
+  /** The same at concurrency 1 through WeChat Pay (its stand-in), when the server runs the wechat-pay plugin. */
+  wechat?: C1;
+}
+
+/** `ops` automatic refunds one after another, after 5 unmeasured ones, with the server's CPU and statements per refund. */
+async function atConcurrency1(server: Server, shop: Shop, ws: Client, orders: string[], ops: number, stopping: Set<() => void>): Promise<C1> {
+  for (let i = 0; i < 5; i += 1) await automaticRefund(shop, ws, orders.pop()!, { sentAt: performance.now() }, stopping); // warm-up
+  const measured: Op[] = [];
+  const { cost } = await withCost(server, async () => {
+    for (let i = 0; i < ops; i += 1) {
+      const op: Op = { sentAt: performance.now() };
+      measured.push(op);
+      await automaticRefund(shop, ws, orders.pop()!, op, stopping);
+    }
+  });
+  const seen = measured.filter((op) => op.ms !== undefined);
+  return { ...latency(seen.map((op) => op.ms!)), ...perOp(cost, Math.max(1, seen.length)), failed: measured.length - seen.length };
+}
+
+/** The automatic refund at concurrency 1 for a shop whose orders `payment` pays (WeChat Pay): request → REFUNDED through the provider. */
+export async function automaticThroughProvider(server: Server, shop: Shop, payment: (paidAmount: number) => Record<string, unknown>, ops: number): Promise<C1> {
+  const orders = await createOrders(shop, ops + 5, "NOT_SHIPPED", payment);
+  const stopping = new Set<() => void>();
+  const ws = await connectWs(shop.url, shop.tokens.agent);
+  try {
+    return await atConcurrency1(server, shop, ws, orders, ops, stopping);
+  } finally {
+    for (const stop of [...stopping]) stop();
+    await ws.dispose();
+  }
 }
 
 export async function automaticCase(server: Server, shop: Shop, options: { c1Ops: number; durationS: number; clientRate: number; loadClients: number[] }): Promise<AutomaticResult> {
@@ -82,17 +114,7 @@ export async function automaticCase(server: Server, shop: Shop, options: { c1Ops
   const stopping = new Set<() => void>();
   const sockets = await Promise.all(Array.from({ length: Math.max(1, ...options.loadClients) }, () => connectWs(shop.url, shop.tokens.agent)));
   try {
-    for (let i = 0; i < 5; i += 1) await automaticRefund(shop, sockets[0]!, orders.pop()!, { sentAt: performance.now() }, stopping); // warm-up
-
-    const c1Ops: Op[] = [];
-    const c1 = await withCost(server, async () => {
-      for (let i = 0; i < options.c1Ops; i += 1) {
-        const op: Op = { sentAt: performance.now() };
-        c1Ops.push(op);
-        await automaticRefund(shop, sockets[0]!, orders.pop()!, op, stopping);
-      }
-    });
-    const c1Seen = c1Ops.filter((op) => op.ms !== undefined);
+    const c1 = await atConcurrency1(server, shop, sockets[0]!, orders, options.c1Ops, stopping);
 
     const load: SteadyLoad[] = [];
     for (const clients of options.loadClients) {
@@ -155,7 +177,7 @@ export async function automaticCase(server: Server, shop: Shop, options: { c1Ops
         ...perOp(cost, Math.max(1, seen.length)),
       });
     }
-    return { c1: { ...latency(c1Seen.map((op) => op.ms!)), ...perOp(c1.cost, Math.max(1, c1Seen.length)), failed: c1Ops.length - c1Seen.length }, load };
+    return { c1, load };
   } finally {
     for (const stop of [...stopping]) stop();
     await Promise.all(sockets.map((socket) => socket.dispose()));

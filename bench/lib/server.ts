@@ -43,7 +43,8 @@ export async function withAdminDb<T>(run: (client: pg.Client) => Promise<T>): Pr
   }
 }
 
-export async function startServer(backend: Backend, plugins: PluginSet): Promise<Server> {
+/** `extraEnv`: more of the server's environment (e.g. a payment provider plugin and its API URL), over the scenario's. */
+export async function startServer(backend: Backend, plugins: PluginSet, extraEnv: Record<string, string> = {}): Promise<Server> {
   const adminToken = `bench-${randomBytes(8).toString("hex")}`;
   const env: Record<string, string> = {
     PORT: "0",
@@ -59,6 +60,7 @@ export async function startServer(backend: Backend, plugins: PluginSet): Promise
     OUTBOUND_ALLOW_HOSTS: "127.0.0.1",
   };
   if (plugins === "none") env.PLUGINS = "none";
+  Object.assign(env, extraEnv);
   let database: string | undefined;
   let databaseUrl: string | undefined;
   let dataDir: string | undefined;

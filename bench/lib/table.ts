@@ -68,6 +68,8 @@ function rows(loadClients: number[]): Row[] {
     { label: "APPROVE ÷ floor: p50 c=1 / floor throughput ÷ ours c=10", ours: (s) => s.approve?.floor && `${s.approve.floor.p50Ratio}× / ${s.approve.floor.throughputRatio}×` },
     { label: "automatic refund → REFUNDED seen, c=1, p50 / p99 (ms)", ours: (s) => s.automatic && pair(s.automatic.c1.p50, s.automatic.c1.p99) },
     { label: "server CPU (ms) / SQL statements per automatic refund", ours: (s) => s.automatic && pair(s.automatic.c1.cpuMsPerOp, s.automatic.c1.statementsPerOp) },
+    { label: "automatic refund through the WeChat Pay stand-in → REFUNDED seen, c=1, p50 / p99 (ms)", ours: (s) => s.automatic?.wechat && pair(s.automatic.wechat.p50, s.automatic.wechat.p99) },
+    { label: "server CPU (ms) / SQL statements per automatic refund through WeChat Pay", ours: (s) => s.automatic?.wechat && pair(s.automatic.wechat.cpuMsPerOp, s.automatic.wechat.statementsPerOp) },
     ...loadClients.map(
       (clients, i): Row => ({
         label: `${clients} clients steady: → REFUNDED p50 / p99 (ms), backlog (p50 first → last third)`,

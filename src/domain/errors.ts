@@ -79,6 +79,7 @@ export const USER_ERROR_CODES = {
   UNKNOWN_PAYMENT_PROVIDER: "The provider is not one this platform runs (SANDBOX, or one a loaded plugin registers).",
   PAYMENT_REFERENCE_REQUIRED: "A payment at a real provider needs the provider's reference (transaction, trade or payment-intent id).",
   PAYMENT_CHANGED: "The order was paid with another payment already: an order's payment cannot change.",
+  PAYMENT_STILL_OPEN: "The refund's payment attempt still waits for the provider, which may yet pay it: finance may record it as paid by hand only from the attempt's `settleByHandFrom` (the message says when).",
   INVALID_PAYMENT_ACCOUNT: "The provider's account settings are incomplete or malformed (a key or certificate that does not parse); the message says which field and why.",
   // Plugins.
   PLUGIN_VETO: "A plugin's before-hook refused the action; the message says which plugin and why.",

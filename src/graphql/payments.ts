@@ -4,6 +4,7 @@ import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { type PaymentProviderCode, PaymentProviderEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
+import { settleByHandFrom, waitingSince } from "../domain/stuck-payments.js";
 import { recordManualRefund } from "../services/manual-refund.js";
 import { RefundRef } from "./refund.js";
 import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
@@ -49,6 +50,20 @@ builder.prismaNode("PaymentRefundAttempt", {
       description: "An open attempt: when it is sent or queried next (null: settled).",
       select: { lockedUntil: true, status: true },
       resolve: (attempt) => (attempt.status === "PENDING" || attempt.status === "PROCESSING" ? attempt.lockedUntil : null),
+    }),
+    waitingSince: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "An open attempt (PENDING or PROCESSING): since when it waits for the provider — when it was first sent, or queued if never sent (null: settled). Show how long the money has been on its way.",
+      select: { status: true, sentAt: true, createdAt: true },
+      resolve: (attempt) => waitingSince(attempt),
+    }),
+    settleByHandFrom: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "An open attempt: from when finance may record its refund as paid by hand (recordManualRefund), 72 hours after `waitingSince`; before, the provider may still pay it (null: settled).",
+      select: { status: true, sentAt: true, createdAt: true },
+      resolve: (attempt) => settleByHandFrom(attempt),
     }),
   }),
 });
@@ -146,7 +161,8 @@ builder.mutationField("recordManualRefund", (t) =>
     type: builder.simpleObject("RecordManualRefundPayload", {
       fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
-    description: "FINANCE: a REFUND_FAILED refund was paid back by other means; it ends REFUNDED with a SUCCEEDED attempt carrying the reference and note.",
+    description:
+      "FINANCE: a refund was paid back by other means; it ends REFUNDED with a SUCCEEDED attempt carrying the reference and note. Allowed for a REFUND_FAILED refund, and for a REFUNDING one whose open attempt has waited past its `settleByHandFrom` (that attempt is given up: never sent or queried again); earlier PAYMENT_STILL_OPEN.",
     args: { input: t.arg({ type: RecordManualRefundInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({

@@ -143,6 +143,12 @@ export class PaymentDispatcher implements PaymentDispatch {
       select: { id: true, refundId: true, status: true, sentAt: true },
     });
     if (!attempt) return "NOT_FOUND";
+    if (attempt.status === "FAILED" && input.outcome.status === "SUCCEEDED") {
+      // Given up (finance settled it by hand) or declined, and yet the provider paid it: nothing
+      // is recorded as refunded again, but finance must see that the money went out twice.
+      const answer = `PAID LATE: ${input.outcome.answer ?? "SUCCEEDED"}`.slice(0, ANSWER_MAX);
+      await this.db.prisma.paymentRefundAttempt.update({ where: { id: attempt.id }, data: { providerAnswer: answer, answeredAt: new Date(), reference: input.outcome.reference } });
+    }
     if (attempt.status === "SUCCEEDED" || attempt.status === "FAILED") return "ALREADY_SETTLED";
     return (await this.record(attempt, input.outcome)) ? "SETTLED" : "ALREADY_SETTLED";
   }

@@ -243,28 +243,38 @@ async function writeRows(
 type Planned = { index: number; change: RefundChange; current: LoadedRefund; rows: TransitionRows; actor: Actor };
 
 /**
- * Refunds entering REFUNDING take their amount from the order's payment, in one UPDATE that
- * raises a payment's `reservedAmount` only while it stays within its total: concurrent and
- * partial refunds of one payment can never together take more than it (AMOUNT_EXCEEDS_PAYMENT,
- * before any provider call). The sandbox's attempts (no payment) cost nothing here.
+ * Refunds entering REFUNDING take their amount from the order's payment: concurrent and partial
+ * refunds of one payment can never together take more than its total (AMOUNT_EXCEEDS_PAYMENT,
+ * before any provider call). Several refunds of one payment in a batch are granted in the
+ * batch's order, each on its own: the first ones that fit are taken, only those that do not
+ * are refused. One statement for all payments: the payments locked (FOR UPDATE returns the
+ * latest committed amounts, so a concurrent reservation is counted), the grants walked in order
+ * per payment, and the sum raised by an UPDATE still guarded by the total. The sandbox's
+ * attempts (no payment) cost nothing here.
  */
 async function reservePayments(unit: UnitOfWork, planned: readonly Planned[], results: Array<RefundChangeResult | undefined>): Promise<Planned[]> {
-  const taking = new Map<string, number>();
-  for (const { rows } of planned) {
-    const attempt = rows.paymentAttempt;
-    if (attempt?.paymentId) taking.set(attempt.paymentId, (taking.get(attempt.paymentId) ?? 0) + attempt.amount);
-  }
-  if (taking.size === 0) return [...planned];
-  const values = Prisma.join([...taking].map(([id, amount]) => Prisma.sql`(${id}, ${amount}::int)`));
-  const granted = await unit.tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE "Payment" AS p SET "reservedAmount" = p."reservedAmount" + v.amount
-      FROM (VALUES ${values}) AS v(id, amount)
-     WHERE p.id = v.id AND p."reservedAmount" + v.amount <= p."totalAmount"
-    RETURNING p.id`;
-  const ok = new Set(granted.map((row) => row.id));
-  return planned.filter(({ index, change, rows }) => {
-    const paymentId = rows.paymentAttempt?.paymentId;
-    if (!paymentId || ok.has(paymentId)) return true;
+  const wanted = planned.flatMap(({ rows }, position) => (rows.paymentAttempt?.paymentId ? [Prisma.sql`(${rows.paymentAttempt.paymentId}::text, ${position}::int, ${rows.paymentAttempt.amount}::int)`] : []));
+  if (wanted.length === 0) return [...planned];
+  const granted = await unit.tx.$queryRaw<Array<{ positions: number[] }>>`
+    WITH RECURSIVE wanted(payment_id, position, amount) AS (VALUES ${Prisma.join(wanted)}),
+    queued AS (SELECT payment_id, position, amount, row_number() OVER (PARTITION BY payment_id ORDER BY position) AS turn FROM wanted),
+    locked AS (SELECT id, "reservedAmount" AS reserved, "totalAmount" AS total FROM "Payment" WHERE id IN (SELECT payment_id FROM wanted) FOR UPDATE),
+    walk(payment_id, turn, position, taken, granted) AS (
+      SELECT l.id, 0::bigint, NULL::int, l.reserved, false FROM locked l
+      UNION ALL
+      SELECT q.payment_id, q.turn, q.position,
+             w.taken + CASE WHEN w.taken + q.amount <= l.total THEN q.amount ELSE 0 END,
+             w.taken + q.amount <= l.total
+        FROM walk w JOIN queued q ON q.payment_id = w.payment_id AND q.turn = w.turn + 1 JOIN locked l ON l.id = w.payment_id),
+    grants AS (SELECT payment_id, sum(amount) AS amount, array_agg(position) AS positions
+                 FROM walk JOIN queued USING (payment_id, turn, position) WHERE granted GROUP BY payment_id)
+    UPDATE "Payment" AS p SET "reservedAmount" = p."reservedAmount" + g.amount
+      FROM grants g
+     WHERE p.id = g.payment_id AND p."reservedAmount" + g.amount <= p."totalAmount"
+    RETURNING g.positions`;
+  const ok = new Set(granted.flatMap((row) => row.positions));
+  return planned.filter(({ index, change, rows }, position) => {
+    if (!rows.paymentAttempt?.paymentId || ok.has(position)) return true;
     results[index] = {
       ok: false,
       refundId: change.refundId,
@@ -274,15 +284,17 @@ async function reservePayments(unit: UnitOfWork, planned: readonly Planned[], re
   });
 }
 
-/** A refund that lost its version check after its payment was reserved gives the amount back (rare: one statement then). */
+/** Refunds that lost their version check after their payment was reserved give the amount back: one statement for all (rare). */
 async function releaseUnwritten(unit: UnitOfWork, reserved: readonly Planned[], written: readonly Planned[]): Promise<void> {
   const writtenIds = new Set(written.map(({ change }) => change.refundId));
-  const lost = new Map<string, number>();
-  for (const { change, rows } of reserved) {
-    const attempt = rows.paymentAttempt;
-    if (attempt?.paymentId && !writtenIds.has(change.refundId)) lost.set(attempt.paymentId, (lost.get(attempt.paymentId) ?? 0) + attempt.amount);
-  }
-  for (const [id, amount] of lost) await unit.tx.payment.update({ where: { id }, data: { reservedAmount: { decrement: amount } } });
+  const lost = reserved.flatMap(({ change, rows }) =>
+    rows.paymentAttempt?.paymentId && !writtenIds.has(change.refundId) ? [Prisma.sql`(${rows.paymentAttempt.paymentId}::text, ${rows.paymentAttempt.amount}::int)`] : [],
+  );
+  if (lost.length === 0) return;
+  await unit.tx.$executeRaw`
+    UPDATE "Payment" AS p SET "reservedAmount" = p."reservedAmount" - v.amount
+      FROM (SELECT id, sum(amount) AS amount FROM (VALUES ${Prisma.join(lost)}) AS l(id, amount) GROUP BY id) AS v
+     WHERE p.id = v.id`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { backends } from "../support/databases.js";
 import { PATIENCE_MS } from "../support/patience.js";
 import { REQUEST_REFUND, type RequestRefundResult } from "../support/operations.js";
 import { type TestServer, type TestShop, setupShop, startTestServer, waitForStatus } from "../support/server.js";
+import { paidOrderInput } from "../support/payment-standins.js";
 import { StripeApiStandIn, stripeSignature } from "../support/stripe-api.js";
 
 const APP_ID = "2021000117600000";
@@ -124,15 +125,7 @@ describe.each(backends)("Alipay and Stripe plugins on %s", (kind) => {
     if (provider === "ALIPAY") gateway.addTrade({ tradeNo: reference, outTradeNo: `ORDER-${payments}`, total });
     else stripe.addPayment({ paymentIntent: reference, charge: `ch_3StandInE2e${String(payments).padStart(8, "0")}`, amount: total, currency: "cny" });
     const order = await target.staff.INTEGRATION.request<{ upsertOrder: { order: { id: string } | null; userErrors: unknown[] } }>(UPSERT_PAID_ORDER, {
-      input: {
-        externalId: `ORDER-${provider}-${payments}`,
-        customerExternalId: externalId,
-        items: [{ sku: "SKU-1", name: "商品", quantity: 1, unitPrice: total }],
-        paidAmount: total,
-        paidAt: new Date().toISOString(),
-        shippingStatus: "NOT_SHIPPED",
-        payment: { provider, reference, totalAmount: total },
-      },
+      input: paidOrderInput({ externalId: `ORDER-${provider}-${payments}`, customerExternalId: externalId, provider, reference, amount: total }),
     });
     expect(order.upsertOrder.userErrors).toEqual([]);
     const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
