@@ -34,7 +34,7 @@ export interface CredentialBus {
 }
 
 export const CREDENTIAL_CHANNEL = "credential:changed";
-const COUNTER_KEY = "credential:changes";
+export const CREDENTIAL_COUNTER_KEY = "credential:changes";
 
 /** INCR and PUBLISH in one step: the counter and the message order cannot disagree. */
 const PUBLISH_SCRIPT = `local n = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', KEYS[2], n .. ' ' .. ARGV[1]) return n`;
@@ -58,7 +58,7 @@ export function redisCredentialBus(publishClient: Redis, subscribeClient: Redis)
   const resyncHandlers: Array<() => void> = [];
   /** The counter value of the last change applied here. */
   let applied = 0;
-  const counter = async () => Number((await publishClient.get(COUNTER_KEY)) ?? 0);
+  const counter = async () => Number((await publishClient.get(CREDENTIAL_COUNTER_KEY)) ?? 0);
   const resync = async () => {
     applied = await counter();
     for (const handler of resyncHandlers) handler();
@@ -83,7 +83,7 @@ export function redisCredentialBus(publishClient: Redis, subscribeClient: Redis)
   });
   return {
     async publish(change) {
-      await publishClient.eval(PUBLISH_SCRIPT, 2, COUNTER_KEY, CREDENTIAL_CHANNEL, JSON.stringify(change));
+      await publishClient.eval(PUBLISH_SCRIPT, 2, CREDENTIAL_COUNTER_KEY, CREDENTIAL_CHANNEL, JSON.stringify(change));
     },
     listen: (listener) => void listeners.push(listener),
     upToDate: async () => (await counter()) <= applied,

@@ -8,8 +8,11 @@
 // hear of a revocation made on the other.
 import { randomBytes } from "node:crypto";
 import { GraphQLClient } from "graphql-request";
+import { Redis } from "ioredis";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/database.js";
+import { CREDENTIAL_COUNTER_KEY } from "../../src/realtime/credential-bus.js";
 import { backends, createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
 import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
@@ -323,6 +326,36 @@ describe.skipIf(!postgresAvailable || !redisUrl)("a credential ended on one proc
     await shop.staff.SHOP_ADMIN.request(UPDATE_MEMBER, { input: { memberId, active: false } });
     await expectEnded(streams);
     expect((await who(second, created.createApiToken.token)).errors?.[0]?.extensions?.code).toBe("INVALID_TOKEN");
+    await expectNothingAfterEnd(shop.staff.AGENT, refundId, fence, [streams]);
+    await fenceClient.dispose();
+  });
+
+  it("a change that never reached a process is caught up with: at the next change it hears, it checks its streams' tokens again", async () => {
+    const second = processes[1]!.url;
+    const { refundId } = await requestShippedRefund(shop, `cross-lost-${randomBytes(3).toString("hex")}`);
+    const fenceClient = wsClient(second, tokenOf(shop.staff.SHOP_ADMIN));
+    const fence = collect<Status>(fenceClient, STATUS, { id: refundId });
+    await fence.waitFor(2);
+    const create = (label: string) =>
+      shop.staff.SHOP_ADMIN.request<{ createApiToken: { token: string; apiToken: { id: string } } }>(CREATE_TOKEN, { input: { role: "AGENT", label } });
+    const lost = (await create("lost")).createApiToken;
+    const streams = await open(second, lost.token, refundId);
+    // Revoked with no message, as if its message were lost on the way (Redis restarted); the
+    // change counter moved on all the same, as the publication raises it.
+    const db = await openDatabase({ databaseUrl: database.options.databaseUrl!, poolSize: 1 });
+    const redis = new Redis(redisUrl!);
+    try {
+      await db.prisma.apiToken.update({ where: { id: rawId(lost.apiToken.id) }, data: { revokedAt: new Date() } });
+      await redis.incr(CREDENTIAL_COUNTER_KEY);
+    } finally {
+      await db.close();
+      redis.disconnect();
+    }
+    // A token the second process has cached is checked against the database while it is behind.
+    expect((await who(second, lost.token)).errors?.[0]?.extensions?.code).toBe("INVALID_TOKEN");
+    // The next change it hears shows the gap: its streams' tokens are read again.
+    await shop.staff.SHOP_ADMIN.request(REVOKE, { id: (await create("next")).createApiToken.apiToken.id });
+    await expectEnded(streams);
     await expectNothingAfterEnd(shop.staff.AGENT, refundId, fence, [streams]);
     await fenceClient.dispose();
   });
