@@ -103,14 +103,18 @@ export class CredentialStreams {
   }
 
   /**
-   * After changes may have been missed (Redis reconnected): each open stream's token is read
+   * After changes may have been missed (Redis reconnected, or a change's number skipped one): each open stream's token is read
    * again, one read per token, and the streams of those that no longer resolve, or no longer
    * permit what they read, end. A read that fails (the database out of reach) leaves its
    * streams be; the next resync reads again.
    */
   private async recheck(): Promise<void> {
     const byToken = new Map<string, LiveStream[]>();
-    for (const stream of this.streams) byToken.set(stream.credential.tokenHash, [...(byToken.get(stream.credential.tokenHash) ?? []), stream]);
+    for (const stream of this.streams) {
+      const same = byToken.get(stream.credential.tokenHash);
+      if (same) same.push(stream);
+      else byToken.set(stream.credential.tokenHash, [stream]);
+    }
     for (const [tokenHash, streams] of byToken) {
       const viewer = await this.credentials.current(tokenHash).catch(() => undefined);
       if (viewer === undefined) continue;
