@@ -41,7 +41,9 @@ import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTas
 import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
-import { ensureBootstrapAdminToken, viewerFromAuthorization } from "./services/api-tokens.js";
+import { CredentialStreams } from "./realtime/credential-streams.js";
+import { ensureBootstrapAdminToken } from "./services/api-tokens.js";
+import { CredentialCache, type CredentialCacheOptions } from "./services/credentials.js";
 import { RuleAutomation } from "./services/automation.js";
 import { type Clock, systemClock } from "./services/clock.js";
 import { createShopConfig } from "./services/shop-config.js";
@@ -61,7 +63,8 @@ export interface App {
   /**
    * Resolves when the work set off so far has finished: app check records, payments, and the
    * plugin hook deliveries and app webhooks that their transitions queue (a payment's
-   * transition queues more, hence the rounds). Tests and the bench count and check after it.
+   * transition queues more, hence the rounds), and the last-use stamps of the tokens seen.
+   * Tests and the bench count and check after it.
    */
   settle(): Promise<void>;
   /**
@@ -69,6 +72,8 @@ export interface App {
    * body); with `authorization` (as sent in `connectionParams`), those of that credential.
    */
   liveSubscriptions(authorization?: string): number;
+  /** Subscriptions of this process over graphql-ws and SSE that a token's end would end; with `tokenId`, that token's. */
+  credentialStreams(tokenId?: string): number;
   /**
    * Stops accepting connections, completes every open subscription (graphql-ws `complete`, SSE
    * `event: complete`), lets requests in flight finish, then finishes payments in flight.
@@ -106,6 +111,8 @@ export type AppOptions = DatabaseOptions &
   logger?: Logger;
   /** Query size, cost budget, body, batch and subscription limits; default DEFAULT_LIMITS. */
   limits?: Partial<ApiLimits>;
+  /** The token cache, its last-use stamps, and how often expired tokens' streams are swept (tests shorten them). */
+  credentials?: CredentialCacheOptions & { expirySweepMs?: number };
 };
 
 /**
@@ -204,6 +211,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   const realtime = createRefundPubSub(options.redisUrl);
+  const clock = options.clock ?? systemClock;
+  const credentials = new CredentialCache(db, realtime.credentials, clock, options.credentials);
+  const credentialStreams = new CredentialStreams(credentials, clock, options.credentials?.expirySweepMs);
   const automation = new RuleAutomation(options.timers?.minuteMs);
   const appWebhooks = new AppWebhookOutbox();
   const shopConfig = createShopConfig(
@@ -220,7 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     {
       schema,
-      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, loaders: new RequestLoaders(), viewer, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
+      contextFor: (viewer): GraphQLContext => ({ db, services, plugins, loaders: new RequestLoaders(), viewer, credential: null, authError: null, requestId: requestIdFrom(undefined), budgetKey: `app:${viewer.app?.id}`, shutdown: live.signal }),
     },
     options.appWebhooks,
   );
@@ -234,12 +244,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     payments,
     hooks: new HooksWithAppWebhooks(plugins, appWebhooks),
     hookDeliveries: new DeliveriesWithAppWebhooks(hookDeliveries, webhookDeliveries),
-    clock: options.clock ?? systemClock,
+    clock,
     automation,
     shopConfig: shopConfig.config,
     appChecks,
     paymentAccounts,
+    credentials,
   };
+  // A change published by another process before this one listens would be missed.
+  await realtime.credentials.ready();
+  credentials.start();
+  credentialStreams.start();
   payments.start(services);
   const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
   timers.start();
@@ -257,11 +272,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
     const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
     try {
-      const viewer = await viewerFromAuthorization(db, authorization);
-      return { ...base, viewer, authError: null, budgetKey: budgetKey(authorization, viewer !== null, address) };
+      const resolved = await credentials.resolve(authorization);
+      return { ...base, viewer: resolved?.viewer ?? null, credential: resolved?.credential ?? null, authError: null, budgetKey: budgetKey(authorization, resolved !== null, address) };
     } catch (error) {
       if (!(error instanceof UserErrorsException)) throw error;
-      return { ...base, viewer: null, authError: error.userErrors[0]!, budgetKey: budgetKey(authorization, false, address) };
+      return { ...base, viewer: null, credential: null, authError: error.userErrors[0]!, budgetKey: budgetKey(authorization, false, address) };
     }
   }
 
@@ -327,6 +342,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Before the cost: a page out of range is refused without taking from the budget.
       usePageSizeLimit(),
       useAppPermissions(),
+      // Streams end when their credential does (revoked, rotated, expired, member or app ended).
+      credentialStreams.plugin(),
       ...useCostControl(limits, budget),
       useReadinessCheck({
         endpoint: "/ready",
@@ -429,6 +446,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
     },
     liveSubscriptions: (authorization) => live.streaming(authorization),
+    credentialStreams: (tokenId) => credentialStreams.count(tokenId),
     async settle() {
       // Request → payment → its transition's deliveries: three links at most.
       for (let round = 0; round < 3; round += 1) {
@@ -437,6 +455,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await webhookDeliveries.drain();
         await appChecks.drain();
       }
+      await credentials.flushStamps();
     },
     async close() {
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
@@ -448,6 +467,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       );
       await stopPluginTasks();
       await timers.stop();
+      credentialStreams.stop();
+      await credentials.stop();
       await payments.stop();
       await hookDeliveries.stop();
       await appChecks.drain();

@@ -7,6 +7,7 @@
 export const USER_ERROR_CODES = {
   UNAUTHENTICATED: "No API token was sent: send `Authorization: Bearer <token>`.",
   INVALID_TOKEN: "The token is malformed, unknown, revoked or expired, or its staff member is inactive.",
+  CREDENTIAL_ENDED: "A live subscription's token ended while it was open (revoked, rotated, expired; its staff member deactivated; its app disabled, deleted, or no longer permitted what the subscription reads): the subscription completes after this error. Sent in `extensions.code` of a subscription's last result, never as a userError.",
   FORBIDDEN: "The token's role (or shop) may not do this.",
   NOT_FOUND: "The id names nothing this token may see (another shop's data answers this too).",
   INVALID_INPUT: "A value of the input is malformed or out of range; `field` says which.",

@@ -158,7 +158,12 @@ const UpdateAppInput = builder.inputType("UpdateAppInput", {
   fields: (t) => ({
     appId: t.id({ required: true }),
     name: t.string(),
-    enabled: t.boolean({ description: "false: the app's token is refused and its webhooks are not sent." }),
+    enabled: t.boolean({ description: "false: the app's token is refused, its webhooks are not sent and its live subscriptions end (CREDENTIAL_ENDED)." }),
+    permissions: t.field({
+      type: [AppPermissionEnum],
+      description:
+        "The app's permissions from now on (at least one, each held by the role the app acts with). A live subscription of the app that reads what they no longer grant ends with CREDENTIAL_ENDED.",
+    }),
   }),
 });
 
@@ -172,7 +177,7 @@ builder.mutationField("updateApp", (t) =>
     args: { input: t.arg({ type: UpdateAppInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        app: await updateApp(ctx.db, ctx.services.shopConfig, viewer, { ...input, appId: parseGlobalId(input.appId, "App", ["input", "appId"]) }),
+        app: await updateApp(ctx.db, ctx.services.shopConfig, ctx.services.credentials, viewer, { ...input, appId: parseGlobalId(input.appId, "App", ["input", "appId"]) }),
       })),
   }),
 );
@@ -185,7 +190,7 @@ builder.mutationField("deleteApp", (t) =>
     args: { input: t.arg({ type: builder.inputType("DeleteAppInput", { fields: (f) => ({ appId: f.id({ required: true }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {
-        await deleteApp(ctx.db, ctx.services.shopConfig, viewer, { appId: parseGlobalId(input.appId, "App", ["input", "appId"]) });
+        await deleteApp(ctx.db, ctx.services.shopConfig, ctx.services.credentials, viewer, { appId: parseGlobalId(input.appId, "App", ["input", "appId"]) });
         return { deletedAppId: input.appId };
       }),
   }),

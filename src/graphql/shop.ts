@@ -96,7 +96,7 @@ builder.mutationField("revokeApiToken", (t) =>
     args: { input: t.arg({ type: RevokeApiTokenInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        apiToken: await revokeApiToken(ctx.db, viewer, { tokenId: parseGlobalId(input.tokenId, "ApiToken", ["input", "tokenId"]) }),
+        apiToken: await revokeApiToken(ctx.db, ctx.services.credentials, viewer, { tokenId: parseGlobalId(input.tokenId, "ApiToken", ["input", "tokenId"]) }),
       })),
   }),
 );
@@ -113,7 +113,7 @@ builder.mutationField("rotateApiToken", (t) =>
     args: { input: t.arg({ type: RotateApiTokenInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, (viewer) =>
-        rotateApiToken(ctx.db, viewer, {
+        rotateApiToken(ctx.db, ctx.services.credentials, viewer, {
           tokenId: parseGlobalId(input.tokenId, "ApiToken", ["input", "tokenId"]),
           expiresAt: input.expiresAt,
         }),

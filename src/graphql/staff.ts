@@ -61,7 +61,7 @@ builder.mutationField("updateStaffMember", (t) =>
     args: { input: t.arg({ type: UpdateStaffMemberInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        staffMember: await updateStaffMember(ctx.db, viewer, {
+        staffMember: await updateStaffMember(ctx.db, ctx.services.credentials, viewer, {
           ...input,
           memberId: parseGlobalId(input.memberId, "StaffMember", ["input", "memberId"]),
         }),

@@ -4,6 +4,7 @@ import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { ActorKind, RefundStatus, Role } from "../domain/types.js";
+import { type CredentialBus, memoryCredentialBus, redisCredentialBus } from "./credential-bus.js";
 
 /** What subscribers receive: one committed transition, identified well enough to route it. */
 export interface RefundTransitionEvent {
@@ -33,21 +34,26 @@ function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTo
 
 /**
  * In-process pub/sub by default; with a Redis URL every server process sees every other's
- * transitions (yoga's Redis event target, one publish and one subscribe connection).
+ * transitions (yoga's Redis event target, one publish and one subscribe connection). The ends
+ * of credentials travel on the same connections, so that they stay in order with the
+ * transitions (src/realtime/credential-bus.ts).
  */
-export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; close(): Promise<void> } {
+export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; credentials: CredentialBus; close(): Promise<void> } {
   if (!redisUrl) {
     // Every subscriber of a shop listens on its topic: thousands of listeners are expected.
     const eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
-    return { pubsub: createRefundPubSubWith({ eventTarget }), close: async () => {} };
+    return { pubsub: createRefundPubSubWith({ eventTarget }), credentials: memoryCredentialBus(), close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const credentials = redisCredentialBus(publishClient, subscribeClient);
   return {
     pubsub: createRefundPubSubWith({ eventTarget }),
+    credentials,
     async close() {
+      credentials.close();
       await Promise.all([publishClient.quit(), subscribeClient.quit()]);
     },
   };

@@ -3,6 +3,7 @@ import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
 import { recordAudit } from "./audit.js";
+import type { CredentialChanges } from "./credentials.js";
 import { activeMemberOf } from "./staff.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -14,49 +15,6 @@ export function hashToken(token: string): string {
 /** A new plaintext token (apps take theirs from here too). */
 export function newTokenValue(): string {
   return `rfp_${randomBytes(24).toString("base64url")}`;
-}
-
-/** How stale `lastUsedAt` may be: it is rewritten at most once per this per token. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
-
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{8,512})$/;
-
-/**
- * Resolves an `Authorization` header. No header → anonymous (null). A header that is not a
- * well-formed bearer token, or names no live token, is refused with INVALID_TOKEN.
- */
-export async function viewerFromAuthorization(db: Database, header: string | null | undefined): Promise<Viewer | null> {
-  if (!header) return null;
-  const match = BEARER.exec(header.trim());
-  if (!match) fail("INVALID_TOKEN", "The Authorization header must be `Bearer <token>`");
-  // One statement on every request: a deactivated member's tokens go with it (people who left
-  // cannot act), checked in the same WHERE rather than by a second query.
-  const token = await db.prisma.apiToken.findFirst({
-    where: { tokenHash: hashToken(match[1]!), OR: [{ staffMemberId: null }, { staffMember: { active: true } }] },
-  });
-  if (!token || token.revokedAt) fail("INVALID_TOKEN", "The API token is unknown or revoked");
-  // Only an app's token pays a second statement: the app's permissions and whether it is enabled.
-  const app = token.appId ? await db.prisma.app.findUnique({ where: { id: token.appId }, select: { id: true, permissions: true, enabled: true } }) : null;
-  if (app && !app.enabled) fail("INVALID_TOKEN", "The app of this token is disabled");
-  const now = new Date();
-  if (token.expiresAt && token.expiresAt <= now) fail("INVALID_TOKEN", "The API token has expired");
-  // Last use to the minute, not a write per request: only a stale stamp is rewritten, and the
-  // condition keeps concurrent requests (or processes) from writing it twice.
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await db.prisma.apiToken.updateMany({
-      where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
-      data: { lastUsedAt: now },
-    });
-  }
-  return {
-    tokenId: token.id,
-    role: token.role,
-    shopId: token.shopId,
-    customerId: token.customerId,
-    staffMemberId: token.staffMemberId,
-    label: token.label,
-    app: app && { id: app.id, permissions: app.permissions },
-  };
 }
 
 export interface CreateApiTokenInput {
@@ -120,23 +78,29 @@ async function administeredToken(db: Database, caller: Viewer, tokenId: string) 
   return token;
 }
 
-/** `revokeApiToken`: the token stops working at once; revoking twice changes nothing. */
-export async function revokeApiToken(db: Database, viewer: Viewer | null, input: { tokenId: string }) {
+/**
+ * `revokeApiToken`: the token stops working at once, on every process, and the subscriptions
+ * opened with it end (CREDENTIAL_ENDED) before this answers; revoking twice changes nothing.
+ */
+export async function revokeApiToken(db: Database, credentials: CredentialChanges, viewer: Viewer | null, input: { tokenId: string }) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
   const token = await administeredToken(db, caller, input.tokenId);
   if (token.revokedAt) return token;
-  return db.prisma.$transaction(async (tx) => {
-    const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+  const revoked = await db.prisma.$transaction(async (tx) => {
+    const changed = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     await recordAudit(tx, caller, { shopId: token.shopId, action: "apiToken.revoke", targetType: "ApiToken", targetId: token.id });
-    return revoked;
+    return changed;
   });
+  await credentials.changed({ kind: "token", tokenId: token.id, tokenHash: token.tokenHash, reason: "revoked" });
+  return revoked;
 }
 
 /**
  * `rotateApiToken`: a new secret for the same token (id, role, label, owner); the old one stops
- * working at once. The new plaintext is answered once, like at creation.
+ * working at once, and the subscriptions opened with it end. The new plaintext is answered once,
+ * like at creation.
  */
-export async function rotateApiToken(db: Database, viewer: Viewer | null, input: { tokenId: string; expiresAt?: Date | null }) {
+export async function rotateApiToken(db: Database, credentials: CredentialChanges, viewer: Viewer | null, input: { tokenId: string; expiresAt?: Date | null }) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
   const token = await administeredToken(db, caller, input.tokenId);
   if (token.revokedAt) fail("INVALID_INPUT", "A revoked token cannot be rotated: create a new one", ["input", "tokenId"]);
@@ -147,6 +111,7 @@ export async function rotateApiToken(db: Database, viewer: Viewer | null, input:
     await recordAudit(tx, caller, { shopId: token.shopId, action: "apiToken.rotate", targetType: "ApiToken", targetId: token.id, details: { expiresAt } });
     return rotated;
   });
+  await credentials.changed({ kind: "token", tokenId: token.id, tokenHash: token.tokenHash, reason: "rotated" });
   return { token: plaintext, apiToken };
 }
 

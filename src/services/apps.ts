@@ -1,8 +1,10 @@
 import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
+import type { Role } from "../domain/types.js";
 import { APP_CREATOR_ROLES, type AppPermission, appRoleOf, permissionsNotHeld } from "../apps/permissions.js";
 import { hashToken, newTokenValue } from "./api-tokens.js";
 import { recordAudit } from "./audit.js";
+import type { CredentialChanges } from "./credentials.js";
 import type { ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -54,30 +56,61 @@ async function administeredApp(db: Database, caller: Viewer, appId: string, fiel
   return app;
 }
 
-/** `updateApp`: renames, disables (its token is refused, its webhooks stop) or enables an app. */
-export async function updateApp(db: Database, shopConfig: ShopConfig, viewer: Viewer | null, input: { appId: string; name?: string | null; enabled?: boolean | null }) {
+export interface UpdateAppInput {
+  appId: string;
+  name?: string | null;
+  enabled?: boolean | null;
+  /** The app's new permissions, each held by the role it acts with; narrowing them ends the live subscriptions that read beyond them. */
+  permissions?: readonly AppPermission[] | null;
+}
+
+function checkedPermissions(creatorRole: Role, permissions: readonly AppPermission[]): AppPermission[] {
+  const field = ["input", "permissions"];
+  if (permissions.length === 0) fail("INVALID_INPUT", "An app needs at least one permission", field);
+  const lacking = permissionsNotHeld(creatorRole, permissions);
+  if (lacking.length > 0) fail("APP_PERMISSION_NOT_HELD", `The app acts as ${creatorRole}, which does not hold ${lacking.join(", ")}`, field);
+  return [...new Set(permissions)];
+}
+
+/**
+ * `updateApp`: renames, disables (its token is refused, its webhooks stop, its live
+ * subscriptions end), enables an app, or changes its permissions (a live subscription reading
+ * what they no longer grant ends).
+ */
+export async function updateApp(db: Database, shopConfig: ShopConfig, credentials: CredentialChanges, viewer: Viewer | null, input: UpdateAppInput) {
   const caller = requireRole(viewer, APP_ADMIN_ROLES);
   const app = await administeredApp(db, caller, input.appId);
-  const data = { ...(input.name != null && { name: checkedName(input.name) }), ...(input.enabled != null && { enabled: input.enabled }) };
+  const data = {
+    ...(input.name != null && { name: checkedName(input.name) }),
+    ...(input.enabled != null && { enabled: input.enabled }),
+    ...(input.permissions != null && { permissions: checkedPermissions(app.creatorRole, input.permissions) }),
+  };
   const updated = await db.prisma.$transaction(async (tx) => {
     const changed = await tx.app.update({ where: { id: app.id }, data });
     if (data.name) await tx.apiToken.updateMany({ where: { appId: app.id }, data: { label: `app: ${data.name}` } });
     await recordAudit(tx, caller, { shopId: app.shopId, action: "app.update", targetType: "App", targetId: app.id, details: data });
     return changed;
   });
+  const permissionsChanged = data.permissions !== undefined && [...data.permissions].sort().join() !== [...app.permissions].sort().join();
+  if (app.enabled && data.enabled === false) await credentials.changed({ kind: "app", appId: app.id, reason: "disabled" });
+  else if (permissionsChanged) await credentials.changed({ kind: "appPermissions", appId: app.id, permissions: data.permissions! });
   // Deliveries are queued for enabled apps only: every process's cached subscriptions are redone.
-  if (data.enabled !== undefined && data.enabled !== app.enabled) shopConfig.changed(app.shopId);
+  if ((data.enabled !== undefined && data.enabled !== app.enabled) || permissionsChanged) shopConfig.changed(app.shopId);
   return updated;
 }
 
-/** `deleteApp`: the app, its token, webhooks and delivery history go; deleting it again is NOT_FOUND. */
-export async function deleteApp(db: Database, shopConfig: ShopConfig, viewer: Viewer | null, input: { appId: string }) {
+/**
+ * `deleteApp`: the app, its token, webhooks and delivery history go, and its live subscriptions
+ * end; deleting it again is NOT_FOUND.
+ */
+export async function deleteApp(db: Database, shopConfig: ShopConfig, credentials: CredentialChanges, viewer: Viewer | null, input: { appId: string }) {
   const caller = requireRole(viewer, APP_ADMIN_ROLES);
   const app = await administeredApp(db, caller, input.appId);
   await db.prisma.$transaction(async (tx) => {
     await tx.app.delete({ where: { id: app.id } });
     await recordAudit(tx, caller, { shopId: app.shopId, action: "app.delete", targetType: "App", targetId: app.id, details: { name: app.name } });
   });
+  await credentials.changed({ kind: "app", appId: app.id, reason: "deleted" });
   shopConfig.changed(app.shopId);
   return app.id;
 }

@@ -3,6 +3,7 @@ import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
 import type { Tx } from "../db/tx.js";
 import { recordAudit } from "./audit.js";
+import type { CredentialChanges } from "./credentials.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Roles a staff member can have: people of the shop (not order sync, not customers). */
@@ -37,7 +38,7 @@ export async function createStaffMember(db: Database, viewer: Viewer | null, inp
 export interface UpdateStaffMemberInput {
   memberId: string;
   name?: string | null;
-  /** false: the member takes no new refunds and its tokens stop working; true: back again. */
+  /** false: the member takes no new refunds, its tokens stop working and its live subscriptions end; true: back again. */
   active?: boolean | null;
 }
 
@@ -46,17 +47,19 @@ export interface UpdateStaffMemberInput {
  * tokens were issued for it. Refunds assigned to a deactivated member stay assigned until
  * someone reassigns them, so nothing drops out of a queue unseen.
  */
-export async function updateStaffMember(db: Database, viewer: Viewer | null, input: UpdateStaffMemberInput) {
+export async function updateStaffMember(db: Database, credentials: CredentialChanges, viewer: Viewer | null, input: UpdateStaffMemberInput) {
   const caller = requireRole(viewer, ["PLATFORM_ADMIN", "SHOP_ADMIN"]);
   const name = input.name == null ? undefined : memberName(input.name);
   const member = await db.prisma.staffMember.findFirst({ where: { id: input.memberId, ...(caller.shopId && { shopId: caller.shopId }) } });
   if (!member) fail("NOT_FOUND", "No such staff member", ["input", "memberId"]);
   const data = { ...(name !== undefined && { name }), ...(input.active != null && { active: input.active }) };
-  return db.prisma.$transaction(async (tx) => {
-    const updated = await tx.staffMember.update({ where: { id: member.id }, data });
+  const updated = await db.prisma.$transaction(async (tx) => {
+    const changed = await tx.staffMember.update({ where: { id: member.id }, data });
     await recordAudit(tx, caller, { shopId: member.shopId, action: "staffMember.update", targetType: "StaffMember", targetId: member.id, details: data });
-    return updated;
+    return changed;
   });
+  if (member.active && data.active === false) await credentials.changed({ kind: "staffMember", staffMemberId: member.id });
+  return updated;
 }
 
 /** The `where` of `staffMembers`: the caller's shop (a platform admin names one), staff only. */

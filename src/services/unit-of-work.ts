@@ -7,6 +7,7 @@ import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/typ
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
+import type { CredentialChanges } from "./credentials.js";
 import type { Clock } from "./clock.js";
 import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
@@ -72,6 +73,8 @@ export interface RefundServiceDeps {
   appChecks?: AppCheckRunner;
   /** The payment providers and the shops' accounts at them; absent (the demo seeder): the sandbox only. */
   paymentAccounts?: PaymentAccounts;
+  /** Where services announce that a credential ended or changed (src/services/credentials.ts). */
+  credentials: CredentialChanges;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */

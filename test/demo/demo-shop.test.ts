@@ -9,7 +9,7 @@ import { seedDemoShop } from "../../src/demo/demo-shop.js";
 import { reservedAmount } from "../../src/domain/money.js";
 import { type RefundAction, REFUND_ACTIONS, findRule, isTerminal, mayPerform, resolveTarget } from "../../src/domain/refund-machine.js";
 import { ROLES, type Role } from "../../src/domain/types.js";
-import { viewerFromAuthorization } from "../../src/services/api-tokens.js";
+import { viewerFromAuthorization } from "../../src/services/credentials.js";
 import { refundMetrics } from "../../src/services/refund-metrics.js";
 import { refundListWhere } from "../../src/services/refund-list.js";
 import { staffMetrics } from "../../src/services/staff-metrics.js";

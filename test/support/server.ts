@@ -24,7 +24,7 @@ export async function startTestServer(
   options: Pick<
     AppOptions,
     | "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"
-    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs"
+    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs" | "credentials"
   > = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
@@ -49,6 +49,7 @@ export async function startTestServer(
     redisUrl: options.redisUrl,
     logger: options.logger,
     production: options.production,
+    credentials: options.credentials,
     // Tests fire requests far faster than a client would: a budget they cannot drain, unless a
     // test is about the budget and passes its own.
     limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },
