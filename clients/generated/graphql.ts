@@ -722,9 +722,11 @@ export type TransitionRefundInput = {
 
 export type UpdateAppInput = {
   appId: Scalars['ID']['input'];
-  /** false: the app's token is refused and its webhooks are not sent. */
+  /** false: the app's token is refused, its webhooks are not sent and its live subscriptions end (CREDENTIAL_ENDED). */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  /** The app's permissions from now on (at least one, each held by the role the app acts with). A live subscription of the app that reads what they no longer grant ends with CREDENTIAL_ENDED. */
+  permissions?: InputMaybe<Array<AppPermission>>;
 };
 
 export type UpdateAutomationRuleInput = {
@@ -852,6 +854,8 @@ export type UserErrorCode =
   | 'BATCH_EMPTY'
   /** The batch (or its filter) names more refunds than one batch may act on. */
   | 'BATCH_TOO_LARGE'
+  /** A live subscription's token ended while it was open (revoked, rotated, expired; its staff member deactivated; its app disabled, deleted, or no longer permitted what the subscription reads): the subscription completes after this error. Sent in `extensions.code` of a subscription's last result, never as a userError. */
+  | 'CREDENTIAL_ENDED'
   /** The request must name the customer it is for. */
   | 'CUSTOMER_REQUIRED'
   /** The same order item is named more than once in one request. */
@@ -924,6 +928,8 @@ export type UserErrorCode =
   | 'PAYMENT_CHANGED'
   /** A payment at a real provider needs the provider's reference (transaction, trade or payment-intent id). */
   | 'PAYMENT_REFERENCE_REQUIRED'
+  /** The refund's payment attempt still waits for the provider, which may yet pay it: finance may record it as paid by hand only from the attempt's `settleByHandFrom` (the message says when). */
+  | 'PAYMENT_STILL_OPEN'
   /** A plugin's before-hook refused the action; the message says which plugin and why. */
   | 'PLUGIN_VETO'
   /** More units of an order item than were bought. */
