@@ -20,12 +20,13 @@ export interface OverloadSettings {
 }
 
 /**
- * Measured on the 2-core development machine (docs/running.md, "Capacity of one process"):
- * past about 16 requests at once one process serves no more per second, only slower; 64 keeps
- * the wait of an accepted request under a second at the throughput of the slowest common
- * mutation, and leaves room for a burst.
+ * Measured on the 2-core development machine (docs/running.md, "Capacity of one process"): one
+ * process serves no more APPROVEs or automatic refunds a second past 16–32 requests at once,
+ * only slower (at 32 an accepted APPROVE waited about a second, at 64 twice that). The mean
+ * event-loop delay stayed under 45 ms at every concurrency measured, so 200 ms means the
+ * process is starved (each of a request's awaits then costs that much), not merely busy.
  */
-export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 64, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 };
+export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, maxEventLoopDelayMs: 200, retryAfterSeconds: 1 };
 
 /** How often the event-loop delay is sampled (and the window its mean covers). */
 const DELAY_WINDOW_MS = 1_000;
