@@ -13,20 +13,21 @@ import type { Plugin } from "graphql-yoga";
 export interface OverloadSettings {
   /** Requests (HTTP, and graphql-ws operations until their result or stream exists) worked on at once; 0 = no limit. */
   maxInFlight: number;
-  /** Mean event-loop delay over the last second past which new requests are refused; 0 = not watched. */
+  /** Mean event-loop delay past which new requests are refused, when it held for two windows of a second in a row; 0 = not watched. */
   maxEventLoopDelayMs: number;
   /** What `Retry-After` tells a refused client (seconds). */
   retryAfterSeconds: number;
 }
 
 /**
- * Measured on the 2-core development machine (docs/running.md, "Capacity of one process"): one
- * process serves no more APPROVEs or automatic refunds a second past 16–32 requests at once,
- * only slower (at 32 an accepted APPROVE waited about a second, at 64 twice that). The mean
- * event-loop delay stayed under 45 ms at every concurrency measured, so 200 ms means the
- * process is starved (each of a request's awaits then costs that much), not merely busy.
+ * Measured on the 2-core development machine (docs/running.md, "Capacity"): one process serves
+ * no more APPROVEs or automatic refunds a second past 16–32 requests at once, only slower (at 32
+ * an accepted APPROVE waited about a second, at 64 twice that). The mean event-loop delay stayed
+ * under 45 ms at every concurrency measured; 500 ms for two seconds running means a starved
+ * process (each of a request's awaits costs that much), and two windows, not one, keep a single
+ * long pause (a first request's compilation on a busy machine) from refusing anything.
  */
-export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, maxEventLoopDelayMs: 200, retryAfterSeconds: 1 };
+export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 };
 
 /** How often the event-loop delay is sampled (and the window its mean covers). */
 const DELAY_WINDOW_MS = 1_000;
@@ -49,7 +50,9 @@ export interface LoadState {
 
 export class LoadShedder {
   private inFlight = 0;
+  /** Mean event-loop delay of the last two windows (ms). */
   private delayMs = 0;
+  private previousDelayMs = 0;
   private readonly histogram?: IntervalHistogram;
   private readonly sampler?: NodeJS.Timeout;
   /** HTTP requests whose slot is released early: an SSE stream once it runs. */
@@ -61,6 +64,7 @@ export class LoadShedder {
       histogram.enable();
       this.histogram = histogram;
       this.sampler = setInterval(() => {
+        this.previousDelayMs = this.delayMs;
         this.delayMs = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - DELAY_RESOLUTION_MS) : 0;
         histogram.reset();
       }, DELAY_WINDOW_MS);
@@ -76,7 +80,7 @@ export class LoadShedder {
   admit(): Slot | null {
     const { maxInFlight, maxEventLoopDelayMs } = this.settings;
     if (maxInFlight > 0 && this.inFlight >= maxInFlight) return null;
-    if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs) return null;
+    if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs && this.previousDelayMs > maxEventLoopDelayMs) return null;
     this.inFlight += 1;
     let released = false;
     return {

@@ -194,8 +194,9 @@ describe("overload shedding on event-loop delay", () => {
 
   it("refuses while the event loop lags past the limit, answers probes, and serves again once it recovers", async () => {
     expect((await typename()).status).toBe(200);
-    // Past two sampling windows of a starved loop, the last window's mean delay is about 250 ms.
-    await starveEventLoop(2_500);
+    // Past three sampling windows of a starved loop, the last two windows' mean delay is about
+    // 250 ms (one long pause alone refuses nothing).
+    await starveEventLoop(3_500);
     const [refused, health] = await Promise.all([typename(), fetch(new URL("/health", server.url))]);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");
