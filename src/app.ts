@@ -1,7 +1,7 @@
 import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from "graphql";
+import { type ExecutionArgs, GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from "graphql";
 import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
@@ -376,6 +376,22 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     })();
   };
+  /** graphql-ws's onSubscribe behind the overload check; an operation it lets through holds its slot until `untilResult`. */
+  const admitted =
+    <A extends unknown[]>(prepare: (...args: A) => Promise<readonly GraphQLError[] | ExecutionArgs>) =>
+    async (...args: A): Promise<readonly GraphQLError[] | ExecutionArgs> => {
+      const slot = shedder.admit();
+      if (!slot) return [shedder.refusal()];
+      try {
+        const prepared = await prepare(...args);
+        if ("contextValue" in prepared) wsSlots.set(prepared.contextValue as object, slot);
+        else slot.release();
+        return prepared;
+      } catch (error) {
+        slot.release();
+        throw error;
+      }
+    };
   const wsHandle = useServer<{ authorization?: string }>(
     {
       // Each operation on a connection is a request of its own for logs and masked errors.
@@ -393,63 +409,45 @@ export async function createApp(options: AppOptions): Promise<App> {
         ),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
-      onSubscribe: async (ctx, _id, params) => {
-        // Overload is refused first, before anything of the operation is parsed or looked up.
-        const slot = shedder.admit();
-        if (!slot) return [shedder.refusal()];
-        try {
-          const prepared = await prepareOperation(ctx, params);
-          if ("contextValue" in prepared) wsSlots.set(prepared.contextValue, slot);
-          else slot.release();
-          return prepared;
-        } catch (error) {
-          slot.release();
-          throw error;
+      // Overload is refused first, before anything of the operation is parsed or looked up.
+      onSubscribe: admitted(async (ctx, _id, params) => {
+        // graphql-ws keeps the connection's operations (this one included), updated as soon as
+        // a client completes one.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions may be open on one connection`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
         }
-      },
+        // yoga's onParams hooks (trusted documents) do not run for graphql-ws: the same rule here.
+        const query = trusted ? trustedSubscriptionQuery(trusted, params) : params.query;
+        if (query instanceof GraphQLError) return [query];
+        const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: { ...params, query },
+        });
+        const document = parse(query);
+        // useDisableIntrospection marks HTTP requests only (its onRequestParse): the same rule here.
+        const errors = validate(envelopedSchema, document, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : undefined);
+        if (errors.length > 0) return errors;
+        // graphql-ws would answer this itself, after onSubscribe; here the slot is given back with it.
+        if (!getOperationAST(document, params.operationName)) return [new GraphQLError("Unable to identify operation")];
+        const authorization = ctx.connectionParams?.authorization;
+        return {
+          schema: envelopedSchema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined, ctx.extra.request.socket.remoteAddress),
+          rootValue: { execute, subscribe },
+        };
+      }),
     },
     wsServer,
   );
-
-  /** What graphql-ws runs for one operation (its errors when it is refused), as yoga would over HTTP. */
-  async function prepareOperation(
-    ctx: import("graphql-ws").Context<{ authorization?: string }, import("graphql-ws/use/ws").Extra>,
-    params: import("graphql-ws").SubscribePayload,
-  ): Promise<readonly GraphQLError[] | (import("graphql").ExecutionArgs & { contextValue: GraphQLContext })> {
-    // graphql-ws keeps the connection's operations (this one included), updated as soon as
-    // a client completes one.
-    if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-      return [
-        new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions may be open on one connection`, {
-          extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
-        }),
-      ];
-    }
-    // yoga's onParams hooks (trusted documents) do not run for graphql-ws: the same rule here.
-    const query = trusted ? trustedSubscriptionQuery(trusted, params) : params.query;
-    if (query instanceof GraphQLError) return [query];
-    const { schema: envelopedSchema, execute, subscribe, parse, validate } = yoga.getEnveloped({
-      ...ctx,
-      req: ctx.extra.request,
-      socket: ctx.extra.socket,
-      params: { ...params, query },
-    });
-    const document = parse(query);
-    // useDisableIntrospection marks HTTP requests only (its onRequestParse): the same rule here.
-    const errors = validate(envelopedSchema, document, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : undefined);
-    if (errors.length > 0) return errors;
-    // graphql-ws would answer this itself, after onSubscribe; here the slot is given back with it.
-    if (!getOperationAST(document, params.operationName)) return [new GraphQLError("Unable to identify operation")];
-    const authorization = ctx.connectionParams?.authorization;
-    return {
-      schema: envelopedSchema,
-      operationName: params.operationName,
-      document,
-      variableValues: params.variables,
-      contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined, ctx.extra.request.socket.remoteAddress),
-      rootValue: { execute, subscribe },
-    };
-  }
 
   return {
     db,
