@@ -1,7 +1,7 @@
 import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
+import { type ExecutionArgs, GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from "graphql";
 import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
@@ -10,6 +10,7 @@ import { type CostBudget, MemoryCostBudget, RedisCostBudget } from "./limits/bud
 import { budgetKey, useCostControl } from "./limits/cost-control.js";
 import { usePageSizeLimit } from "./limits/page-size.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./limits/limits.js";
+import { DEFAULT_OVERLOAD, LoadShedder, type OverloadSettings, type Slot } from "./limits/overload.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { loadTrustedDocuments, trustedSubscriptionQuery, useTrustedDocuments } from "./limits/trusted-documents.js";
@@ -113,6 +114,10 @@ export type AppOptions = DatabaseOptions &
   limits?: Partial<ApiLimits>;
   /** The token cache, its last-use stamps, and how often expired tokens' streams are swept (tests shorten them). */
   credentials?: CredentialCacheOptions & { expirySweepMs?: number };
+  /** When new requests are refused as overload (in flight, event-loop delay); default DEFAULT_OVERLOAD. */
+  overload?: Partial<OverloadSettings>;
+  /** Sent as `X-Worker-Id` on every response and WebSocket upgrade: which process of a cluster answered. */
+  workerId?: string;
 };
 
 /**
@@ -268,6 +273,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Shared by every process through Redis when there is one; otherwise each process has its own.
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
+  const shedder = new LoadShedder({ ...DEFAULT_OVERLOAD, ...options.overload });
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
     const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
@@ -332,6 +338,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     context: ({ request, req }) => contextFor(request.headers.get("authorization"), req?.socket.remoteAddress),
     plugins: [
+      shedder.plugin(),
       // First, so that every later hook sees the trusted document, never the client's text.
       ...(trusted ? [useTrustedDocuments(trusted)] : []),
       ...(options.production ? [useDisableIntrospection()] : []),
@@ -350,7 +357,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         // Probes read the status (200 or 503); people and scripts read the small JSON body.
         check: async ({ fetchAPI }) => {
           const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
-          return new fetchAPI.Response(JSON.stringify({ ...body, liveSubscriptions: live.streaming() }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+          return new fetchAPI.Response(JSON.stringify({ ...body, liveSubscriptions: live.streaming(), ...shedder.state() }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
         },
       }),
     ],
@@ -360,6 +367,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pluginRouter = createPluginRouter(plugins, pluginContext);
   const stopPluginTasks = startPluginTasks(plugins, pluginContext);
   const server = createServer((request, response) => {
+    if (options.workerId) response.setHeader("x-worker-id", options.workerId);
+    // First: a refusal for overload reads, parses and looks up nothing.
+    if (!shedder.admitHttp(request, response)) return;
     if (bodyTooLarge(request, limits.maxBodyBytes, response)) return;
     const requestId = requestIdFrom(request.headers["x-request-id"]);
     response.setHeader("x-request-id", requestId);
@@ -376,20 +386,54 @@ export async function createApp(options: AppOptions): Promise<App> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
+  if (options.workerId) wsServer.on("headers", (headers) => headers.push(`X-Worker-Id: ${options.workerId}`));
+  // The slot each graphql-ws operation holds from onSubscribe until its result (or its stream) exists.
+  const wsSlots = new WeakMap<object, Slot>();
+  const untilResult = <T>(contextValue: unknown, run: () => T): Promise<Awaited<T>> => {
+    const slot = wsSlots.get(contextValue as object);
+    return (async (): Promise<Awaited<T>> => {
+      try {
+        return (await run()) as Awaited<T>;
+      } finally {
+        slot?.release();
+      }
+    })();
+  };
+  /** graphql-ws's onSubscribe behind the overload check; an operation it lets through holds its slot until `untilResult`. */
+  const admitted =
+    <A extends unknown[]>(prepare: (...args: A) => Promise<readonly GraphQLError[] | ExecutionArgs>) =>
+    async (...args: A): Promise<readonly GraphQLError[] | ExecutionArgs> => {
+      const slot = shedder.admit();
+      if (!slot) return [shedder.refusal()];
+      try {
+        const prepared = await prepare(...args);
+        if ("contextValue" in prepared) wsSlots.set(prepared.contextValue as object, slot);
+        else slot.release();
+        return prepared;
+      } catch (error) {
+        slot.release();
+        throw error;
+      }
+    };
   const wsHandle = useServer<{ authorization?: string }>(
     {
       // Each operation on a connection is a request of its own for logs and masked errors.
       execute: (args) =>
-        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
-          (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
+        untilResult(args.contextValue, () =>
+          requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+            (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
+          ),
         ),
       subscribe: (args) =>
-        requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
-          (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+        untilResult(args.contextValue, () =>
+          requestScope.run({ requestId: (args.contextValue as GraphQLContext).requestId }, () =>
+            (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
+          ),
         ),
       onConnect: (ctx) => live.connected(ctx),
       onClose: (ctx) => live.closed(ctx),
-      onSubscribe: async (ctx, _id, params) => {
+      // Overload is refused first, before anything of the operation is parsed or looked up.
+      onSubscribe: admitted(async (ctx, _id, params) => {
         // graphql-ws keeps the connection's operations (this one included), updated as soon as
         // a client completes one.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
@@ -412,6 +456,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         // useDisableIntrospection marks HTTP requests only (its onRequestParse): the same rule here.
         const errors = validate(envelopedSchema, document, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : undefined);
         if (errors.length > 0) return errors;
+        // graphql-ws would answer this itself, after onSubscribe; here the slot is given back with it.
+        if (!getOperationAST(document, params.operationName)) return [new GraphQLError("Unable to identify operation")];
         const authorization = ctx.connectionParams?.authorization;
         return {
           schema: envelopedSchema,
@@ -421,7 +467,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           contextValue: await contextFor(typeof authorization === "string" ? authorization : undefined, ctx.extra.request.socket.remoteAddress),
           rootValue: { execute, subscribe },
         };
-      },
+      }),
     },
     wsServer,
   );
@@ -476,6 +522,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await shopConfig.close();
       await realtime.close();
       await budget.close();
+      shedder.close();
       await pluginSet.stop();
       await db.close();
     },

@@ -35,6 +35,12 @@ export interface AppConfig {
   paymentApiUrls?: Record<string, string>;
   /** PAYMENT_ACCOUNT_KEY: 32 bytes (base64 or hex) encrypting the shops' provider secrets; required in production. */
   paymentAccountKey?: string;
+  /** WEB_CONCURRENCY: server processes on one port (node:cluster); more than 1 needs REDIS_URL and DATABASE_URL. */
+  webConcurrency: number;
+  /** MAX_IN_FLIGHT: requests one process works on at once before it answers 503 SERVICE_OVERLOADED (0 = no limit). */
+  maxInFlight?: number;
+  /** MAX_EVENT_LOOP_DELAY_MS: mean event-loop delay past which a process answers 503 SERVICE_OVERLOADED (0 = not watched). */
+  maxEventLoopDelayMs?: number;
 }
 
 /** `CODE=url,CODE=url` → by code. */
@@ -59,6 +65,14 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefine
   return value;
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${raw}`);
+  return value;
+}
+
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -66,6 +80,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as AppConfig["logLevel"])) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  const webConcurrency = wholeNumber(env, "WEB_CONCURRENCY", 1) ?? 1;
+  // Each process has its own memory: subscriptions, cost budgets and settings caches meet in
+  // Redis, and the embedded database can be opened by one process only.
+  if (webConcurrency > 1 && !env.REDIS_URL) {
+    throw new Error(`WEB_CONCURRENCY=${webConcurrency} needs REDIS_URL: without Redis a subscriber on one process would never see a transition made on another`);
+  }
+  if (webConcurrency > 1 && !env.DATABASE_URL) {
+    throw new Error(`WEB_CONCURRENCY=${webConcurrency} needs DATABASE_URL: the embedded database (PGlite) can be opened by one process only`);
+  }
   return {
     port,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -86,5 +109,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: env.PUBLIC_URL || undefined,
     paymentApiUrls: urlsByCode(env.PAYMENT_API_URLS),
     paymentAccountKey: env.PAYMENT_ACCOUNT_KEY || undefined,
+    webConcurrency,
+    maxInFlight: wholeNumber(env, "MAX_IN_FLIGHT", 0),
+    maxEventLoopDelayMs: wholeNumber(env, "MAX_EVENT_LOOP_DELAY_MS", 0),
   };
 }

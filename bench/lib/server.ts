@@ -56,6 +56,10 @@ export async function startServer(backend: Backend, plugins: PluginSet, extraEnv
     // The bench measures the engine, not the per-caller throttle (docs/limits.md).
     COST_BUDGET_MAX: "100000000",
     COST_REFILL_PER_SECOND: "100000000",
+    // Nor the overload limits (docs/running.md, "Capacity"): the fan-out case opens 50
+    // subscriptions at once, and every case waits for all its answers.
+    MAX_IN_FLIGHT: "0",
+    MAX_EVENT_LOOP_DELAY_MS: "0",
     // The apps case's webhook and check receiver listens on the driver's loopback.
     OUTBOUND_ALLOW_HOSTS: "127.0.0.1",
   };

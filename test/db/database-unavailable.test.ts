@@ -117,14 +117,14 @@ describe.runIf(postgresAvailable)("PostgreSQL out of reach", () => {
       expect(response.headers.get("content-type")).toContain("application/json");
       return { status: response.status, body: await response.json() };
     };
-    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true, liveSubscriptions: 0 } });
+    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true, liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
     await proxy.cut();
     try {
-      expect(await ready()).toEqual({ status: 503, body: { database: "postgres", ready: false, reason: "The database cannot be reached", liveSubscriptions: 0 } });
+      expect(await ready()).toEqual({ status: 503, body: { database: "postgres", ready: false, reason: "The database cannot be reached", liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
     } finally {
       await proxy.restore();
     }
-    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true, liveSubscriptions: 0 } });
+    expect(await ready()).toEqual({ status: 200, body: { database: "postgres", ready: true, liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
   });
 
   it("ends a live subscription whose next event cannot be loaded, and a resubscription from the last version catches up", async () => {

@@ -24,7 +24,7 @@ export async function startTestServer(
   options: Pick<
     AppOptions,
     | "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"
-    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs" | "credentials"
+    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs" | "credentials" | "overload"
   > = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
@@ -53,6 +53,9 @@ export async function startTestServer(
     // Tests fire requests far faster than a client would: a budget they cannot drain, unless a
     // test is about the budget and passes its own.
     limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },
+    // Nor is a test's burst shed as overload (nor a busy machine's event-loop delay), unless a
+    // test is about shedding and passes its own.
+    overload: { maxInFlight: 0, maxEventLoopDelayMs: 0, ...options.overload },
   });
   const url = await app.listen();
   const client = (token?: string) =>

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * Load shedding: a process past its capacity answers new requests at once with HTTP 503
+ * `SERVICE_OVERLOADED` and `Retry-After`, instead of queueing them until they time out. The
+ * check runs before anything of the request is read, parsed or looked up (no token lookup, no
+ * statement). Requests already accepted run to their end; open subscriptions stay open (a
+ * stream holds no slot once it runs). docs/running.md gives the figures behind the defaults.
+ */
+export interface OverloadSettings {
+  /** Requests (HTTP, and graphql-ws operations until their result or stream exists) worked on at once; 0 = no limit. */
+  maxInFlight: number;
+  /** Mean event-loop delay past which new requests are refused, when it held for two windows of a second in a row; 0 = not watched. */
+  maxEventLoopDelayMs: number;
+  /** What `Retry-After` tells a refused client (seconds). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Measured on the 2-core development machine (docs/running.md, "Capacity"): one process serves
+ * no more APPROVEs or automatic refunds a second past 16–32 requests at once, only slower (at 32
+ * an accepted APPROVE waited about a second, at 64 twice that). The mean event-loop delay stayed
+ * under 45 ms at every concurrency measured; 500 ms for two seconds running means a starved
+ * process (each of a request's awaits costs that much), and two windows, not one, keep a single
+ * long pause (a first request's compilation on a busy machine) from refusing anything.
+ */
+export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 };
+
+/** How often the event-loop delay is sampled (and the window its mean covers). */
+const DELAY_WINDOW_MS = 1_000;
+/** The delay monitor's timer: its own period is part of every sample and is taken off. */
+const DELAY_RESOLUTION_MS = 10;
+
+/** Paths that are never shed: probes must tell a busy process from a dead one. */
+const NEVER_SHED = new Set(["/health", "/ready"]);
+
+export interface Slot {
+  /** Gives the slot back; idempotent. */
+  release(): void;
+}
+
+export interface LoadState {
+  inFlight: number;
+  /** Mean event-loop delay of the last window, in ms (0 when not watched). */
+  eventLoopDelayMs: number;
+}
+
+export class LoadShedder {
+  private inFlight = 0;
+  /** Mean event-loop delay of the last two windows (ms). */
+  private delayMs = 0;
+  private previousDelayMs = 0;
+  private readonly histogram?: IntervalHistogram;
+  private readonly sampler?: NodeJS.Timeout;
+  /** HTTP requests whose slot is released early: an SSE stream once it runs. */
+  private readonly slots = new WeakMap<IncomingMessage, Slot>();
+
+  constructor(readonly settings: OverloadSettings) {
+    if (settings.maxEventLoopDelayMs > 0) {
+      const histogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+      histogram.enable();
+      this.histogram = histogram;
+      this.sampler = setInterval(() => {
+        this.previousDelayMs = this.delayMs;
+        this.delayMs = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - DELAY_RESOLUTION_MS) : 0;
+        histogram.reset();
+      }, DELAY_WINDOW_MS);
+      this.sampler.unref();
+    }
+  }
+
+  state(): LoadState {
+    return { inFlight: this.inFlight, eventLoopDelayMs: Math.round(this.delayMs) };
+  }
+
+  /** A slot for a new request, or null when the process is past its capacity. */
+  admit(): Slot | null {
+    const { maxInFlight, maxEventLoopDelayMs } = this.settings;
+    if (maxInFlight > 0 && this.inFlight >= maxInFlight) return null;
+    if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs && this.previousDelayMs > maxEventLoopDelayMs) return null;
+    this.inFlight += 1;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+      },
+    };
+  }
+
+  /** The refusal as a GraphQL error (graphql-ws; HTTP sends it in a 503 body). */
+  refusal(): GraphQLError {
+    const retryAfterSeconds = this.settings.retryAfterSeconds;
+    return new GraphQLError(`The server is over capacity for the moment: nothing of this request ran. Retry in ${retryAfterSeconds} s.`, {
+      extensions: { code: "SERVICE_OVERLOADED", retryAfterSeconds },
+    });
+  }
+
+  /**
+   * For the HTTP server, first thing: true when the request may go on (it then holds a slot
+   * until its response closes), false when it was answered 503 here.
+   */
+  admitHttp(request: IncomingMessage, response: ServerResponse): boolean {
+    if (NEVER_SHED.has((request.url ?? "/").split("?")[0]!)) return true;
+    const slot = this.admit();
+    if (!slot) {
+      response.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": String(this.settings.retryAfterSeconds) });
+      response.end(JSON.stringify({ errors: [this.refusal().toJSON()] }));
+      return false;
+    }
+    this.slots.set(request, slot);
+    response.once("close", () => slot.release());
+    return true;
+  }
+
+  /**
+   * A yoga plugin: an SSE response gives its slot back once its stream starts (the subscription
+   * is set up by then), so open streams never keep new requests out.
+   */
+  plugin(): Plugin<Record<string, unknown>, { req?: IncomingMessage }> {
+    return {
+      onResponse: ({ response, serverContext }) => {
+        if (!serverContext.req || !response.headers.get("content-type")?.startsWith("text/event-stream")) return;
+        this.slots.get(serverContext.req)?.release();
+      },
+    };
+  }
+
+  close(): void {
+    clearInterval(this.sampler);
+    this.histogram?.disable();
+  }
+}
