@@ -273,7 +273,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Shared by every process through Redis when there is one; otherwise each process has its own.
   const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
-  const shedder = new LoadShedder({ ...DEFAULT_OVERLOAD, ...options.overload });
+  // Settings left undefined (an unset MAX_IN_FLIGHT) keep the default. The embedded PGlite runs
+  // every statement on this process's event loop, so its delay there measures the database's
+  // own work, not overload: on PGlite only an explicit MAX_EVENT_LOOP_DELAY_MS watches it.
+  const overloadDefaults = db.kind === "pglite" ? { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0 } : DEFAULT_OVERLOAD;
+  const overloadSet = Object.fromEntries(Object.entries(options.overload ?? {}).filter(([, value]) => value !== undefined));
+  const shedder = new LoadShedder({ ...overloadDefaults, ...overloadSet });
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
     const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };
