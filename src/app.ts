@@ -203,7 +203,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     publicUrl: () => publicUrl,
   });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
-  const realtime = createRefundPubSub(options.redisUrl);
+  // Events may have been lost while Redis was out of reach: open streams end, and their clients
+  // resume from their last version or cursor (docs/subscriptions.md).
+  const realtime = createRefundPubSub(options.redisUrl, () => live.interrupt());
   const automation = new RuleAutomation(options.timers?.minuteMs);
   const appWebhooks = new AppWebhookOutbox();
   const shopConfig = createShopConfig(

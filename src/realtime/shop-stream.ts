@@ -46,10 +46,11 @@ function readAfter(db: Database, shopId: string, after: number) {
  * The shop's transitions after `after` (a sequence), in commit order, with no gap and none
  * twice: first the stored ones (a console that reconnects catches up), then live ones. As in
  * refundTransitionStream, the live subscription starts before the first read, so nothing
- * falls between the two. Live events do not carry their sequence (the commit gives it): each
- * one is a signal to read what committed after the last sequence sent — usually that one
- * transition, read once for every console of the shop that is in step. A transition whose
- * sequence is visible has every lower one visible too, so what is read has no hole.
+ * falls between the two. A live event carries its sequence: the next one in order is sent as
+ * it is (no read); one further on means others are missing (events of two processes can cross,
+ * or were lost with a Redis connection): what committed in between is read, once for every
+ * console of the shop in step. Once a sequence is committed every lower one is too
+ * (src/services/transition-sequence.ts), so what is read has no hole.
  *
  * `keep` filters (statuses, actions) without stopping the cursor: a skipped transition moves
  * it on like a sent one. When the resolver cannot load a value, the stream ends after that
@@ -97,7 +98,14 @@ export function shopTransitionStream(
       await sendStored();
       for (let result = await nextEvent; !result.done && !stream.failure; result = await nextEvent) {
         nextEvent = live.next();
-        await sendStored();
+        const event = result.value;
+        if (event.sequence <= sent) continue;
+        if (event.sequence === sent + 1) {
+          sent = event.sequence;
+          if (keep({ toStatus: event.to, action: event.action })) await pushValue({ transitionId: event.transitionId, sequence: sent, stream });
+        } else {
+          await sendStored();
+        }
       }
     } finally {
       stop();

@@ -91,8 +91,12 @@ describe.each(backends)("refundEvents resumed with a cursor on %s", (kind) => {
 
       const before = await open(server, agent, request!.streamCursor);
       expect((await before.waitFor(1)).map((event) => event.action)).toEqual(["CLASSIFY"]); // replayed
-      await act(shop, "AGENT", first.refundId, "APPROVE");
+      const approved = await shop.staff.AGENT.request<{ transitionRefund: { transition: { streamCursor: string } } }>(
+        `mutation ($input: TransitionRefundInput!) { transitionRefund(input: $input) { transition { streamCursor } userErrors { code } } }`,
+        { input: { refundId: first.refundId, action: "APPROVE" } },
+      );
       const seen = await before.waitFor(2);
+      expect(seen[1]!.streamCursor).toBe(approved.transitionRefund.transition.streamCursor); // the mutation's answer carries it too
       await before.close(); // the console loses its connection
 
       await act(shop, "WAREHOUSE", first.refundId, "CONFIRM_NOT_RECEIVED");
