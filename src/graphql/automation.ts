@@ -1,6 +1,10 @@
+import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError } from "graphql";
 import { MESSAGE_VARIABLES, NOTIFY_ROLES, RISK_LEVELS, RULE_FIELDS, RULE_OPERATORS, describeCondition } from "../domain/automation-rules.js";
 import { TIMER_MAX_MINUTES, TIMER_MIN_MINUTES } from "../domain/timers.js";
+import type { StaffNotificationEvent } from "../realtime/refund-events.js";
+import { untilShutdown } from "../realtime/shutdown.js";
 import {
   type RuleInput,
   automationReport,
@@ -16,10 +20,6 @@ import {
 } from "../services/automation-admin.js";
 import { ruleFromRow } from "../services/shop-policies.js";
 import { STAFF_ROLES } from "../services/viewer.js";
-import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
-import { GraphQLError } from "graphql";
-import type { StaffNotificationEvent } from "../realtime/refund-events.js";
-import { untilShutdown } from "../realtime/shutdown.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum } from "./enums.js";
