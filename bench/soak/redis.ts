@@ -53,7 +53,14 @@ export async function startPrivateRedis(port: number): Promise<PrivateRedis> {
     await exited;
   };
   let removed = false;
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    // Not returned to the driver, whose exit handler could not remove it.
+    server?.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     start,
