@@ -215,7 +215,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     publicUrl: () => publicUrl,
   });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
-  const realtime = createRefundPubSub(options.redisUrl);
+  // Events may have been lost while Redis was out of reach: open streams end, and their clients
+  // resume from their last version or cursor (docs/subscriptions.md).
+  const realtime = createRefundPubSub(options.redisUrl, () => live.interrupt());
   const clock = options.clock ?? systemClock;
   const credentials = new CredentialCache(db, realtime.credentials, clock, options.credentials);
   const credentialStreams = new CredentialStreams(credentials, clock, options.credentials?.expirySweepMs);

@@ -13,7 +13,9 @@ export type Outcome<T> =
   | { kind: "error"; status: number; code: string; message: string; retryAfter: string | null }
   /** The connection was refused or cut (a server process down or killed). */
   | { kind: "network"; code: string }
-  | { kind: "timeout" };
+  | { kind: "timeout" }
+  /** No answer from a server process frozen on purpose (SIGSTOP) while the request waited. */
+  | { kind: "frozen" };
 
 /** Outcome counts by operation and kind, e.g. `transitionRefund` → `error 503 SERVICE_UNAVAILABLE` → 12. */
 export class Tally {
@@ -54,6 +56,8 @@ export function labelOf(outcome: Outcome<unknown>): string {
       return `network ${outcome.code}`;
     case "timeout":
       return "timeout";
+    case "frozen":
+      return "timeout (its server frozen)";
   }
 }
 
@@ -77,7 +81,17 @@ function errorCode(error: unknown): string {
 }
 
 /** Sends one operation and says how it ended; never throws, never waits past the deadline. */
-export async function send<T>(url: string, token: string, query: string, variables: Record<string, unknown>, tally: Tally, operation: string): Promise<Outcome<T>> {
+export async function send<T>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+  tally: Tally,
+  operation: string,
+  /** Whether `url`'s process was frozen on purpose at some moment since `sentAt`. */
+  frozenSince: (url: string, sentAt: number) => boolean = () => false,
+): Promise<Outcome<T>> {
+  const sentAt = Date.now();
   const client = new GraphQLClient(url, {
     headers: { authorization: `Bearer ${token}` },
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
@@ -101,7 +115,7 @@ export async function send<T>(url: string, token: string, query: string, variabl
         retryAfter: error.response.headers?.get("retry-after") ?? null,
       };
     } else if (error instanceof DOMException && error.name === "TimeoutError") {
-      outcome = { kind: "timeout" };
+      outcome = frozenSince(url, sentAt) ? { kind: "frozen" } : { kind: "timeout" };
     } else {
       outcome = { kind: "network", code: errorCode(error) };
     }

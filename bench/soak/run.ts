@@ -1,9 +1,11 @@
 // `npm run soak`: a bounded load-and-fault run on loopback (RELIABILITY.md). Two server
 // processes with every plugin on a private PostgreSQL cluster; customers request refunds and
 // follow them live, staff take them through review, warehouse and finance, readers list them;
-// meanwhile one server is killed with SIGKILL and started again, and PostgreSQL is restarted.
-// Afterwards the database must hold every acknowledged transition exactly once, every queued
-// effect must have run once, and every subscriber must have seen each refund's whole history.
+// meanwhile one server is killed with SIGKILL and started again, the soak's own Redis is
+// restarted under the subscribers of both servers, PostgreSQL is restarted, and one server is
+// frozen (SIGSTOP) for 10 s. Afterwards the database must hold every acknowledged transition
+// exactly once, every queued effect must have run once, and every subscriber (customers
+// following their refunds, staff consoles following the shop) must have seen its whole history.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,8 +18,11 @@ import { OUT_DIR } from "../lib/config.js";
 import { closeHttp, gql } from "../lib/http.js";
 import { sleep } from "../lib/measure.js";
 import { type Outcome, REQUEST_TIMEOUT_MS, Tally, send } from "./client.js";
+import { StaffConsole } from "./consoles.js";
 import { type Followed, Follower } from "./followers.js";
 import { type PrivatePostgres, startPrivatePostgres } from "./postgres.js";
+import { type PrivateRedis, startPrivateRedis } from "./redis.js";
+import { streamingAt } from "../../test/support/subscriptions.js";
 import { type Check, verify } from "./verify.js";
 
 function knob(name: string, fallback: number): number {
@@ -49,12 +54,14 @@ async function freePort(): Promise<number> {
 // ---- the private database, the webhook receiver and the two server processes ----
 
 let postgres: PrivatePostgres | undefined;
+let redis: PrivateRedis | undefined;
 const nodes: Array<{ name: string; port: number; url: string; process?: ServerProcess; killedOnPurpose: boolean; logs: string[] }> = [];
 const unexpectedExits: string[] = [];
 // A driver that dies takes its servers and its database with it.
 process.on("exit", () => {
   for (const node of nodes) node.process?.child.kill("SIGKILL");
   postgres?.remove();
+  redis?.remove();
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
@@ -75,7 +82,7 @@ async function startNode(index: number, databaseUrl: string): Promise<void> {
     PORT: String(node.port),
     HOST: "127.0.0.1",
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    REDIS_URL: redis!.url,
     BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     DEMO_DATA: "0",
     PLUGINS: "crm-risk,coupons,logistics,notifications",
@@ -98,6 +105,9 @@ async function startNode(index: number, databaseUrl: string): Promise<void> {
 // ---- clients ----
 
 const tally = new Tally();
+/** The server frozen on purpose (SIGSTOP) and when: its requests' timeouts are expected. */
+const freezes: Array<{ url: string; from: number; to: number }> = [];
+const frozenSince = (url: string, sentAt: number) => freezes.some((freeze) => freeze.url === url && freeze.to >= sentAt);
 let turn = 0;
 /** Clients rotate over both servers, as a load balancer without health checks would. */
 const nextUrl = () => nodes[turn++ % nodes.length]!.url;
@@ -118,7 +128,7 @@ type StepResult<T> = { ok: true; data: T } | { ok: false };
 async function step<T>(operation: string, token: string, query: string, variables: Record<string, unknown>): Promise<StepResult<T>> {
   const deadline = Date.now() + STEP_DEADLINE_MS;
   for (;;) {
-    const outcome: Outcome<T> = await send<T>(nextUrl(), token, query, variables, tally, operation);
+    const outcome: Outcome<T> = await send<T>(nextUrl(), token, query, variables, tally, operation, frozenSince);
     if (outcome.kind === "ok") return { ok: true, data: outcome.data };
     if (outcome.kind === "userError") {
       failures.push(`${operation} ${JSON.stringify(variables)}: userError ${outcome.code}`);
@@ -197,8 +207,8 @@ async function lifecycle(index: number, tokens: Tokens): Promise<void> {
 async function readers(tokens: Tokens, until: () => boolean): Promise<void> {
   for (let round = 0; !until(); round += 1) {
     const target = known[Math.floor(Math.random() * known.length)];
-    if (round % 2 === 0 || !target) await send(nextUrl(), tokens.agent, LIST, {}, tally, "refunds (list)");
-    else await send(nextUrl(), target.token, READ, { id: target.refundId }, tally, "refund (read)");
+    if (round % 2 === 0 || !target) await send(nextUrl(), tokens.agent, LIST, {}, tally, "refunds (list)", frozenSince);
+    else await send(nextUrl(), target.token, READ, { id: target.refundId }, tally, "refund (read)", frozenSince);
     await sleep(250);
   }
 }
@@ -241,9 +251,11 @@ interface Fault {
 }
 
 async function main(): Promise<number> {
-  const [pgPort, ...serverPorts] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [pgPort, redisPort, ...serverPorts] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   postgres = startPrivatePostgres(pgPort!);
   log(`private ${postgres.version} on 127.0.0.1:${pgPort}`);
+  redis = await startPrivateRedis(redisPort!);
+  log(`private Redis on ${redis.url}`);
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
   await admin.query("CREATE DATABASE refund_soak");
@@ -257,6 +269,9 @@ async function main(): Promise<number> {
   }
   log(`servers on ports ${serverPorts.join(", ")}; setting up the shop`);
   const tokens = await setUp();
+  // One staff console on each server, following the whole shop from before its first transition.
+  const consoles = nodes.map((node) => new StaffConsole(`console on ${node.name}`, node.url, tokens.agent));
+  for (const node of nodes) while ((await streamingAt(node.url)) < 1) await sleep(50);
 
   const loadStart = Date.now();
   const loadOver = () => Date.now() - loadStart >= DURATION_S * 1000;
@@ -274,6 +289,17 @@ async function main(): Promise<number> {
     faults.push({ name: `${b.name} killed with SIGKILL, started again 3 s later`, at: killedAt, backAfter: Math.round((at() - killedAt) * 10) / 10 });
     log(`${b.name} is back`);
 
+    // Redis, once both servers are back and a console streams on each: under subscribers of two processes.
+    await sleep(Math.max(0, loadStart + DURATION_S * 450 - Date.now()));
+    for (const node of nodes) while ((await streamingAt(node.url).catch(() => 0)) < 1) await sleep(100);
+    log("Redis: stopped");
+    const redisStoppedAt = at();
+    await redis!.stop();
+    await sleep(2_000);
+    await redis!.start();
+    faults.push({ name: "Redis stopped, started again (empty) 2 s later, subscribers on both servers", at: redisStoppedAt, backAfter: Math.round((at() - redisStoppedAt) * 10) / 10 });
+    log("Redis is back");
+
     await sleep(Math.max(0, loadStart + DURATION_S * 600 - Date.now()));
     log("PostgreSQL: fast shutdown");
     const stoppedAt = at();
@@ -282,8 +308,22 @@ async function main(): Promise<number> {
     postgres!.start();
     faults.push({ name: "PostgreSQL stopped (fast shutdown), started again 5 s later", at: stoppedAt, backAfter: Math.round((at() - stoppedAt) * 10) / 10 });
     log("PostgreSQL is back");
-  })();
 
+    await sleep(Math.max(0, loadStart + DURATION_S * 750 - Date.now()));
+    const a = nodes[0]!;
+    log(`SIGSTOP ${a.name} for 10 s`);
+    const frozenAt = at();
+    const freeze = { url: a.url, from: Date.now(), to: Number.POSITIVE_INFINITY };
+    freezes.push(freeze);
+    a.process!.child.kill("SIGSTOP");
+    await sleep(10_000);
+    a.process!.child.kill("SIGCONT");
+    freeze.to = Date.now();
+    // Answered again: its first answer after SIGCONT.
+    while (!(await fetch(new URL("/health", a.url)).then((response) => response.ok, () => false))) await sleep(100);
+    faults.push({ name: `${a.name} frozen with SIGSTOP, SIGCONT 10 s later`, at: frozenAt, backAfter: Math.round((at() - frozenAt) * 10) / 10 });
+    log(`${a.name} answers again`);
+  })();
   const lifecycles: Array<Promise<void>> = [];
   const reading = readers(tokens, loadOver);
   for (let index = 0; !loadOver(); index += 1) {
@@ -298,11 +338,13 @@ async function main(): Promise<number> {
     databaseUrl,
     acks,
     followed,
+    consoles: consoles.map((console) => console.state),
     webhookCalls,
     settleMs: SETTLE_MS,
     refundsStarted: lifecycles.length,
   });
   for (const customer of tokens.customers) await customer.follower.close();
+  for (const console of consoles) await console.close();
   const timeouts = tally.total((label) => label === "timeout");
   checks.push(
     { name: "requests that hung (no answer within the client's timeout)", figure: timeouts, ok: timeouts === 0 },
@@ -321,6 +363,7 @@ async function main(): Promise<number> {
   await new Promise((resolve) => receiver.close(resolve));
   closeHttp();
   postgres.remove();
+  redis.remove();
 
   const report = summary({ faults, checks, maskedErrors, refunds: lifecycles.length, acks: acks.length });
   console.log(`\n${report}`);
@@ -331,7 +374,7 @@ async function main(): Promise<number> {
 
 function summary(run: { faults: Fault[]; checks: Check[]; maskedErrors: string[]; refunds: number; acks: number }): string {
   const lines: string[] = [];
-  lines.push(`Soak run of ${new Date().toISOString()}: ${DURATION_S} s of load at ${RATE} new refunds/s (${run.refunds} refunds, ${run.acks} acknowledged transitions), ${CUSTOMERS} customers following theirs over graphql-ws, two server processes with every plugin, client timeout ${REQUEST_TIMEOUT_MS / 1000} s; whole run ${at()} s.`);
+  lines.push(`Soak run of ${new Date().toISOString()}: ${DURATION_S} s of load at ${RATE} new refunds/s (${run.refunds} refunds, ${run.acks} acknowledged transitions), ${CUSTOMERS} customers following theirs over graphql-ws, a staff console on each of the two server processes (refundEvents), every plugin, client timeout ${REQUEST_TIMEOUT_MS / 1000} s; whole run ${at()} s.`);
   lines.push("", "| fault | at (s) | back after (s) |", "|---|---:|---:|");
   for (const fault of run.faults) lines.push(`| ${fault.name} | ${fault.at} | ${fault.backAfter} |`);
   const kinds = tally.byKind().map(([label]) => label);

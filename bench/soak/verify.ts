@@ -3,6 +3,7 @@
 // doubled and that every effect and every subscriber caught up.
 import pg from "pg";
 import { sleep } from "../lib/measure.js";
+import type { ConsoleState } from "./consoles.js";
 import type { Followed } from "./followers.js";
 
 export interface Check {
@@ -16,6 +17,8 @@ interface Input {
   databaseUrl: string;
   acks: ReadonlyArray<{ refundId: string; action: string; version: number }>;
   followed: readonly Followed[];
+  /** Staff consoles following the shop's stream (refundEvents) from before its first transition. */
+  consoles: readonly ConsoleState[];
   /** Notification webhook calls received, by Idempotency-Key. */
   webhookCalls: ReadonlyMap<string, number>;
   settleMs: number;
@@ -32,6 +35,7 @@ export async function verify(input: Input): Promise<Check[]> {
     const versions = async () =>
       new Map((await db.query<{ id: string; version: number }>(`SELECT id, version FROM "Refund"`)).rows.map((row) => [row.id, row.version]));
     const caughtUp = (stored: Map<string, number>) => input.followed.filter((state) => state.shown.at(-1) === stored.get(state.refundId)).length;
+    const stream = async () => (await db.query<{ id: string }>(`SELECT id FROM "RefundTransition" ORDER BY sequence`)).rows.map((row) => row.id);
 
     // Settled: every refund at a terminal status, no payment or hook delivery waiting, and every
     // subscriber shown its refund's last version.
@@ -41,7 +45,8 @@ export async function verify(input: Input): Promise<Check[]> {
       const open = await count(`SELECT count(*)::int AS n FROM "Refund" WHERE status::text <> ALL (ARRAY['${TERMINAL.join("','")}'])`);
       const payments = await count(`SELECT count(*)::int AS n FROM "PaymentRefundAttempt" WHERE status = 'PENDING'`);
       const hooks = await count(`SELECT count(*)::int AS n FROM "PluginDelivery" WHERE status = 'PENDING'`);
-      const behind = input.followed.length - caughtUp(await versions());
+      const transitions = (await stream()).length;
+      const behind = input.followed.length - caughtUp(await versions()) + input.consoles.filter((console) => console.shown.length < transitions).length;
       if ((open === 0 && payments === 0 && hooks === 0 && behind === 0) || Date.now() > deadline) break;
       await sleep(500);
     }
@@ -126,6 +131,22 @@ export async function verify(input: Input): Promise<Check[]> {
     check("subscriptions started again after a reconnect or an error", resubscribes, true);
     check("events received again after a resubscribe (not shown twice)", replayed, true);
     check(`subscription errors by code (${[...errorCodes].map(([code, n]) => `${code} ${n}`).join(", ") || "none"})`, [...errorCodes.values()].reduce((a, b) => a + b, 0), true);
+
+    // Consoles: the shop's stream as stored (sequence order, which is commit order), each
+    // transition once, none missing, whatever faults they went through.
+    const expected = await stream();
+    const gapless = await count(`SELECT count(*)::int AS n FROM "RefundTransition" WHERE sequence IS NULL OR sequence > (SELECT count(*) FROM "RefundTransition")`);
+    check("transitions whose stream sequence is missing or leaves a gap", gapless, gapless === 0);
+    for (const console of input.consoles) {
+      const firstWrong = console.shown.findIndex((id, index) => id !== expected[index]);
+      const ok = firstWrong < 0 && console.shown.length === expected.length;
+      check(
+        `${console.name}: transitions shown / stored (resumed ${console.resubscribes}×, ${console.replayed} replays dropped, errors ${[...console.errors].map(([code, n]) => `${code} ${n}`).join(", ") || "none"})`,
+        `${console.shown.length} / ${expected.length}`,
+        ok,
+        ok ? [] : [`first difference at position ${firstWrong < 0 ? console.shown.length : firstWrong}; doubled: ${console.shown.length - new Set(console.shown).size}; missing: ${expected.filter((id) => !console.shown.includes(id)).length}`],
+      );
+    }
     return checks;
   } finally {
     await db.end();

@@ -237,7 +237,11 @@ export class RefundHistory {
   /** Writes the whole history: refunds, transitions, options, shipments and payment attempts, each in multi-row inserts. */
   async write(db: Database): Promise<void> {
     await insertRows(db, "Refund", this.refunds());
-    await insertRows(db, "RefundTransition", this.transitions);
+    // Numbered in the shop's stream (refundEvents' cursor) in the order they happened, after
+    // whatever the shop already has, as the commits of a live shop would have numbered them.
+    const ordered = [...this.transitions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const [{ last }] = (await db.query(`UPDATE "Shop" SET "transitionSequence" = "transitionSequence" + $2 WHERE id = $1 RETURNING "transitionSequence" AS last`, [this.shop.id, ordered.length])) as [{ last: number }];
+    await insertRows(db, "RefundTransition", ordered.map((row, index) => ({ ...row, sequence: last - ordered.length + index + 1 })));
     await insertRows(db, "ResolutionOption", [...this.held.values()].flatMap((held) => held.options));
     await insertRows(db, "ReturnShipment", [...this.shipments.values()]);
     await insertRows(db, "PaymentRefundAttempt", [...this.attempts.values()]);

@@ -1,6 +1,10 @@
+import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError } from "graphql";
 import { MESSAGE_VARIABLES, NOTIFY_ROLES, RISK_LEVELS, RULE_FIELDS, RULE_OPERATORS, describeCondition } from "../domain/automation-rules.js";
 import { TIMER_MAX_MINUTES, TIMER_MIN_MINUTES } from "../domain/timers.js";
+import type { StaffNotificationEvent } from "../realtime/refund-events.js";
+import { untilShutdown } from "../realtime/shutdown.js";
 import {
   type RuleInput,
   automationReport,
@@ -10,6 +14,7 @@ import {
   listAutomationTimers,
   setAutomationTimer,
   simulateAutomationRules,
+  readsInboxMessage,
   staffInboxWhere,
   updateAutomationRule,
 } from "../services/automation-admin.js";
@@ -400,3 +405,27 @@ builder.queryField("staffNotifications", (t) =>
   }),
 );
 
+
+builder.subscriptionField("staffNotificationAdded", (t) =>
+  t.prismaField({
+    type: StaffNotificationRef,
+    nullable: false,
+    description:
+      "Each new message in the caller's inbox as it is committed, the live counterpart of `staffNotifications`: a staff member gets their own messages and their role's; a SHOP_ADMIN every inbox of the shop. Only messages from the moment the subscription starts: after a reconnect, read `staffNotifications` for what came meanwhile.",
+    args: { shopId: t.arg.id({ description: "Required for platform admins: whose inboxes." }) },
+    subscribe: (_root, { shopId: shopArg }, ctx) => {
+      const viewer = queryViewer(ctx);
+      if (!STAFF_ROLES.has(viewer.role)) {
+        throw new GraphQLError("staffNotificationAdded is for shop staff", { extensions: { code: "FORBIDDEN" } });
+      }
+      const shopId = viewer.role === "PLATFORM_ADMIN" ? (shopArg ? decodeGlobalIdOf(shopArg, "Shop") : null) : viewer.shopId;
+      if (!shopId) throw new GraphQLError("A platform admin must name the shop: shopId", { extensions: { code: "INVALID_INPUT" } });
+      return pipe(
+        untilShutdown(ctx.services.pubsub.subscribe("staff:notification", shopId), ctx.shutdown),
+        keepEvents((message: StaffNotificationEvent) => readsInboxMessage(viewer, message)),
+      );
+    },
+    resolve: (query, message, _args, ctx) =>
+      ctx.db.prisma.staffNotification.findUniqueOrThrow({ ...query, where: { id: (message as unknown as StaffNotificationEvent).notificationId } }),
+  }),
+);

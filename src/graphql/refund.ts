@@ -7,6 +7,7 @@ import { assertStorableText, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
+import { encodeStreamCursor } from "../realtime/shop-stream.js";
 import { StaffMemberRef } from "./staff.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 import { replacedByConnection } from "./deprecation.js";
@@ -42,6 +43,12 @@ export const RefundTransitionRef = builder.prismaNode("RefundTransition", {
       resolve: (transition) => (transition.amount == null ? null : money(transition.amount, transition.refund.currency)),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
+    streamCursor: t.string({
+      description:
+        "This transition's place in its shop's stream of transitions, in the order they were committed. Keep the last one a `refundEvents` subscription delivered and pass it as `refundEvents(after:)` to resume after it, missing nothing and getting nothing twice. Opaque: compare and store it, do not parse it.",
+      select: { shopId: true, sequence: true },
+      resolve: (transition) => encodeStreamCursor(transition.shopId, transition.sequence!),
+    }),
   }),
 });
 

@@ -1,9 +1,7 @@
-import { filter as keepEvents, pipe } from "@graphql-yoga/subscription";
 import { GraphQLError } from "graphql";
-import type { RefundTransitionEvent } from "../realtime/refund-events.js";
 import { CoalescedReads } from "../realtime/coalesced-reads.js";
 import { type StreamedTransition, refundTransitionStream } from "../realtime/refund-stream.js";
-import { untilShutdown } from "../realtime/shutdown.js";
+import { decodeStreamCursor, shopTransitionStream } from "../realtime/shop-stream.js";
 import { STAFF_ROLES, refundScope } from "../services/viewer.js";
 import { queryViewer } from "./access.js";
 import { builder } from "./builder.js";
@@ -20,6 +18,18 @@ function loadTransition(ctx: GraphQLContext, query: object, transitionId: string
   return transitionReads.read(`${transitionId}:${JSON.stringify(query)}`, () =>
     ctx.db.prisma.refundTransition.findUniqueOrThrow({ ...query, where: { id: transitionId } }),
   );
+}
+
+/**
+ * Loaded fresh for every event, once for all the subscribers that select the same fields.
+ * A load that fails ends the subscription after its error (see refundTransitionStream).
+ */
+function deliverTransition(ctx: GraphQLContext, query: object, { transitionId, stream }: Pick<StreamedTransition, "transitionId"> & Partial<StreamedTransition>) {
+  if (stream?.failure) throw stream.failure.error;
+  return loadTransition(ctx, query, transitionId).catch((error: unknown) => {
+    stream?.undelivered(error);
+    throw error;
+  });
 }
 
 function refused(message: string, code: string): GraphQLError {
@@ -51,16 +61,7 @@ builder.subscriptionField("refundStatusChanged", (t) =>
       if (!refund) throw refused("No such refund", "NOT_FOUND");
       return refundTransitionStream(ctx.db, ctx.services.pubsub, refund, afterVersion ?? refund.version, ctx.shutdown);
     },
-    // Loaded fresh for every event, once for all the subscribers that select the same fields.
-    // A load that fails ends the subscription after its error (see refundTransitionStream).
-    resolve: (query, value, _args, ctx) => {
-      const { transitionId, stream } = value as unknown as StreamedTransition;
-      if (stream.failure) throw stream.failure.error;
-      return loadTransition(ctx, query, transitionId).catch((error: unknown) => {
-        stream.undelivered(error);
-        throw error;
-      });
-    },
+    resolve: (query, value, _args, ctx) => deliverTransition(ctx, query, value as unknown as StreamedTransition),
   }),
 );
 
@@ -75,20 +76,45 @@ const RefundEventFilter = builder.inputType("RefundEventFilter", {
 builder.subscriptionField("refundEvents", (t) =>
   t.prismaField({
     type: "RefundTransition",
-    description: "Every committed transition of the shop's refunds, for staff consoles.",
-    args: { filter: t.arg({ type: RefundEventFilter }) },
-    subscribe: (_root, { filter }, ctx) => {
+    description:
+      "Every committed transition of the shop's refunds, in commit order, for staff consoles. Each carries its `streamCursor`: after a reconnect, or after the stream ended with an error, subscribe again with `after` set to the last cursor you got, and the transitions you missed come first, then live ones, none twice. Errors: `INVALID_CURSOR` (not a cursor this API gave out), `CURSOR_OF_ANOTHER_SHOP`.",
+    args: {
+      filter: t.arg({ type: RefundEventFilter }),
+      after: t.arg.string({
+        description: "A `streamCursor` of this shop's stream: replay the stored transitions committed after it (that pass the filter), then continue live. Without it, the stream starts now.",
+      }),
+    },
+    subscribe: async (_root, { filter, after }, ctx) => {
       const viewer = queryViewer(ctx);
       if (!STAFF_ROLES.has(viewer.role)) throw refused("refundEvents is for shop staff", "FORBIDDEN");
       const shopId = viewer.role === "PLATFORM_ADMIN" ? (filter?.shopId ? decode(filter.shopId, "Shop") : null) : viewer.shopId;
       if (!shopId) throw refused("A platform admin must name the shop: filter.shopId", "INVALID_INPUT");
       const statuses = filter?.statuses?.length ? new Set<string>(filter.statuses) : null;
       const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
-      return pipe(
-        untilShutdown(ctx.services.pubsub.subscribe("refund:transition", shopId), ctx.shutdown),
-        keepEvents((event: RefundTransitionEvent) => (!statuses || statuses.has(event.to)) && (!actions || actions.has(event.action))),
+      const from = await streamStart(ctx, shopId, after);
+      return shopTransitionStream(
+        ctx.db,
+        ctx.services.pubsub,
+        shopId,
+        from,
+        (transition) => (!statuses || statuses.has(transition.toStatus)) && (!actions || actions.has(transition.action)),
+        ctx.shutdown,
       );
     },
-    resolve: (query, event, _args, ctx) => loadTransition(ctx, query, (event as unknown as RefundTransitionEvent).transitionId),
+    // App webhooks execute this field with `{ transitionId }` as the source (src/apps/webhook-worker.ts).
+    resolve: (query, value, _args, ctx) => deliverTransition(ctx, query, value as unknown as Pick<StreamedTransition, "transitionId"> & Partial<StreamedTransition>),
   }),
 );
+
+/** The sequence refundEvents starts after: the cursor's, checked, or the shop's last one. */
+async function streamStart(ctx: GraphQLContext, shopId: string, after: string | null | undefined): Promise<number> {
+  const cursor = after == null ? null : decodeStreamCursor(after);
+  if (cursor && !cursor.ok) throw refused("Not a refundEvents cursor", "INVALID_CURSOR");
+  if (cursor?.ok && cursor.shopId !== shopId) throw refused("This cursor belongs to another shop's stream", "CURSOR_OF_ANOTHER_SHOP");
+  const shop = await ctx.db.prisma.shop.findUnique({ where: { id: shopId }, select: { transitionSequence: true } });
+  if (!shop) throw refused("No such shop", "NOT_FOUND");
+  if (!cursor) return shop.transitionSequence;
+  // A cursor beyond what was ever committed was not given out: it would skip what comes next.
+  if (cursor.sequence > shop.transitionSequence) throw refused("Not a refundEvents cursor", "INVALID_CURSOR");
+  return cursor.sequence;
+}

@@ -13,6 +13,8 @@ export interface RefundTransitionEvent {
   shopId: string;
   customerId: string;
   version: number;
+  /** Its place in the shop's stream (RefundTransition.sequence). */
+  sequence: number;
   from: RefundStatus | null;
   to: RefundStatus;
   action: RefundAction;
@@ -20,8 +22,17 @@ export interface RefundTransitionEvent {
   actorRole: Role | null;
 }
 
+/** A message a NOTIFY rule left in a staff inbox (a member's, or a role's), committed. */
+export interface StaffNotificationEvent {
+  notificationId: string;
+  shopId: string;
+  memberId: string | null;
+  role: Role | null;
+}
+
 type RefundTopics = {
   "refund:transition": [shopId: string, event: RefundTransitionEvent];
+  "staff:notification": [shopId: string, event: StaffNotificationEvent];
   /** A shop changed configuration that processes cache (plugin settings, deadlines). */
   "shop:config": [event: { shopId: string }];
 };
@@ -36,9 +47,10 @@ function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTo
  * In-process pub/sub by default; with a Redis URL every server process sees every other's
  * transitions (yoga's Redis event target, one publish and one subscribe connection). The ends
  * of credentials travel on the same connections, so that they stay in order with the
- * transitions (src/realtime/credential-bus.ts).
+ * transitions (src/realtime/credential-bus.ts). `onResumed`: called when the subscribe
+ * connection is back after it was lost.
  */
-export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; credentials: CredentialBus; close(): Promise<void> } {
+export function createRefundPubSub(redisUrl?: string, onResumed?: () => void): { pubsub: RefundPubSub; credentials: CredentialBus; close(): Promise<void> } {
   if (!redisUrl) {
     // Every subscriber of a shop listens on its topic: thousands of listeners are expected.
     const eventTarget = new EventTarget();
@@ -47,6 +59,15 @@ export function createRefundPubSub(redisUrl?: string): { pubsub: RefundPubSub; c
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
+  // What was published while this process was cut off from Redis (a restart, a network cut)
+  // never reaches it: once subscribed again, `onResumed` has the streams catch up.
+  let cutOff = false;
+  subscribeClient.on("close", () => (cutOff = true));
+  subscribeClient.on("ready", () => {
+    if (!cutOff) return;
+    cutOff = false;
+    onResumed?.();
+  });
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   const credentials = redisCredentialBus(publishClient, subscribeClient);
   return {

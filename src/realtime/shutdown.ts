@@ -18,18 +18,34 @@ interface LiveConnection {
 }
 
 export class LiveShutdown {
-  private readonly controller = new AbortController();
+  /** The signal of the subscriptions opened since the last `interrupt` (or since the start). */
+  private controller = LiveShutdown.newController();
+  private stopping = false;
   /** graphql-ws connections, to see when each has sent the `complete` of its subscriptions. */
   private readonly connections = new Set<LiveConnection>();
 
-  constructor() {
+  private static newController(): AbortController {
+    const controller = new AbortController();
     // One listener per open subscription: thousands are expected.
-    setMaxListeners(0, this.controller.signal);
+    setMaxListeners(0, controller.signal);
+    return controller;
   }
 
-  /** Aborts when the server starts shutting down. */
+  /** Aborts when the server starts shutting down, or at the next `interrupt`. */
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /**
+   * Completes every subscription open now, as shutdown does, and keeps serving: the clients
+   * come back at once with their last version or cursor and catch up from the database. For
+   * when live events may have been lost (the pub/sub connection to Redis was cut).
+   */
+  interrupt(): void {
+    if (this.stopping) return;
+    const ended = this.controller;
+    this.controller = LiveShutdown.newController();
+    ended.abort();
   }
 
   /** For graphql-ws's `onConnect`: a connection whose subscriptions shutdown waits for. */
@@ -63,6 +79,7 @@ export class LiveShutdown {
    * Answers how many were still open when the wait ran out (0: all completed in time).
    */
   async endSubscriptions(timeoutMs: number): Promise<number> {
+    this.stopping = true;
     this.controller.abort();
     const deadline = Date.now() + timeoutMs;
     const open = () => [...this.connections].reduce((sum, ctx) => sum + Object.keys(ctx.subscriptions).length, 0);

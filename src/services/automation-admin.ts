@@ -260,3 +260,11 @@ export function staffInboxWhere(viewer: Viewer | null): Prisma.StaffNotification
   if (caller.role === "SHOP_ADMIN") return { shopId: caller.shopId! };
   return { shopId: caller.shopId!, OR: [{ role: caller.role }, ...(caller.staffMemberId ? [{ memberId: caller.staffMemberId }] : [])] };
 }
+
+/** staffInboxWhere for one committed message, for `staffNotificationAdded` (no read). */
+export function readsInboxMessage(viewer: Viewer, message: { shopId: string; memberId: string | null; role: string | null }): boolean {
+  if (viewer.role === "PLATFORM_ADMIN") return true;
+  if (message.shopId !== viewer.shopId) return false;
+  if (viewer.role === "SHOP_ADMIN") return true;
+  return message.role === viewer.role || (!!viewer.staffMemberId && message.memberId === viewer.staffMemberId);
+}

@@ -237,7 +237,7 @@ type RefundPatch = Partial<Pick<Refund, "assigneeId" | "labels">>;
  * the label, or the most labels, keeps its own) and NOTIFY (one insert for all). Answers what
  * changed on each refund; every action is recorded as a run.
  */
-async function applySideActions(unit: Pick<UnitOfWork, "tx" | "newId">, actions: readonly SideAction[], runs: RunRow[]): Promise<Map<string, RefundPatch>> {
+async function applySideActions(unit: Pick<UnitOfWork, "tx" | "newId" | "effects">, actions: readonly SideAction[], runs: RunRow[]): Promise<Map<string, RefundPatch>> {
   const { tx } = unit;
   const patches = new Map<string, RefundPatch>();
   const patch = (refundId: string, change: RefundPatch) => patches.set(refundId, { ...patches.get(refundId), ...change });
@@ -275,18 +275,18 @@ async function applySideActions(unit: Pick<UnitOfWork, "tx" | "newId">, actions:
 
   const notices = ofKind("NOTIFY");
   if (notices.length > 0) {
-    await tx.staffNotification.createMany({
-      data: notices.map(({ rule, entry }) => ({
-        id: unit.newId(),
-        shopId: entry.shopId,
-        refundId: entry.refundId,
-        memberId: rule.action.memberId,
-        role: rule.action.role,
-        ruleId: rule.id,
-        ruleName: rule.name,
-        message: renderMessage(rule.action.message, { rule: rule.name, status: entry.status, refundId: encodeGlobalID("Refund", entry.refundId) }),
-      })),
-    });
+    const messages = notices.map(({ rule, entry }) => ({
+      id: unit.newId(),
+      shopId: entry.shopId,
+      refundId: entry.refundId,
+      memberId: rule.action.memberId,
+      role: rule.action.role,
+      ruleId: rule.id,
+      ruleName: rule.name,
+      message: renderMessage(rule.action.message, { rule: rule.name, status: entry.status, refundId: encodeGlobalID("Refund", entry.refundId) }),
+    }));
+    await tx.staffNotification.createMany({ data: messages });
+    unit.effects.staffNotifications.push(...messages.map(({ id, shopId, memberId, role }) => ({ notificationId: id, shopId, memberId: memberId ?? null, role: role ?? null })));
     for (const { rule, entry } of notices) {
       runs.push(runRow(entry, rule, "APPLIED", `notified ${rule.action.memberId ? `staff member ${rule.action.memberId}` : `every ${rule.action.role}`}`));
     }

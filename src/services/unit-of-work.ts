@@ -5,10 +5,11 @@ import type { RefundItemFacts } from "../domain/line-items.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
-import type { RefundPubSub } from "../realtime/refund-events.js";
+import type { RefundPubSub, StaffNotificationEvent } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { CredentialChanges } from "./credentials.js";
 import type { Clock } from "./clock.js";
+import { numberTransitions } from "./transition-sequence.js";
 import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
@@ -87,9 +88,12 @@ export interface ShopConfig {
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
 export interface CommittedEffects {
-  transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string }>;
+  /** Every transition the unit wrote; `sequence` is set just before the commit. */
+  transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string; sequence?: number | null }>;
   paymentAttemptIds: string[];
   hookDeliveryIds: string[];
+  /** Inbox messages of NOTIFY rules, pushed to `staffNotificationAdded` after commit. */
+  staffNotifications: StaffNotificationEvent[];
 }
 
 /** One transaction of refund changes, with what it leaves to do after commit. */
@@ -117,14 +121,17 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    return work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks });
+    const done = await work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks });
+    // Last: its lock is held until the commit (why, in transition-sequence.ts).
+    await numberTransitions(tx, effects.transitions);
+    return done;
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;
 }
 
 function noEffects(): CommittedEffects {
-  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [] };
+  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], staffNotifications: [] };
 }
 
 function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects): void {
@@ -135,6 +142,7 @@ function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects)
       shopId: transition.shopId,
       customerId: transition.customerId,
       version: transition.version,
+      sequence: transition.sequence!,
       from: transition.fromStatus,
       to: transition.toStatus,
       action: transition.action as RefundAction,
@@ -142,6 +150,7 @@ function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects)
       actorRole: transition.actorRole,
     });
   }
+  for (const notification of effects.staffNotifications) deps.pubsub.publish("staff:notification", notification.shopId, notification);
   for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
   deps.hookDeliveries.dispatch(effects.hookDeliveryIds);
 }

@@ -54,6 +54,7 @@ async function databaseProxy(target: URL) {
 
 const REFUND_STATUS = /* GraphQL */ `query ($id: ID!) { refund(id: $id) { status } }`;
 const FOLLOW = /* GraphQL */ `subscription ($id: ID!, $after: Int) { refundStatusChanged(refundId: $id, afterVersion: $after) { version to } }`;
+const CONSOLE = /* GraphQL */ `subscription ($after: String) { refundEvents(after: $after) { action streamCursor refund { id } } }`;
 
 describe.runIf(postgresAvailable)("PostgreSQL out of reach", () => {
   let database: TestDatabase;
@@ -145,6 +146,7 @@ describe.runIf(postgresAvailable)("PostgreSQL out of reach", () => {
           shopId,
           customerId: "",
           version: 3,
+          sequence: 0, // refundStatusChanged goes by the version
           from: "PENDING_REVIEW",
           to: "AWAITING_WAREHOUSE",
           action: "APPROVE",
@@ -163,6 +165,50 @@ describe.runIf(postgresAvailable)("PostgreSQL out of reach", () => {
       expect(approved.transitionRefund.transition.version).toBe(3);
       const resumed = collect<{ refundStatusChanged: { version: number } }>(ws, FOLLOW, { id: refundId, after: 2 });
       expect((await resumed.waitFor(1)).map((event) => event.refundStatusChanged.version)).toEqual([3]);
+      resumed.unsubscribe();
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it("ends a console's refundEvents at an event it cannot load; resumed from its last cursor, it misses nothing", async () => {
+    const { refundId } = await requestShippedRefund(shop, "c-unavailable-console");
+    const refundRowId = rawId(refundId);
+    const [request] = await app.db.prisma.refundTransition.findMany({ where: { refundId: refundRowId }, orderBy: { version: "asc" }, select: { shopId: true, sequence: true } });
+    const ws = wsClient(server.url, tokenOf(shop.staff.AGENT));
+    type Console = { refundEvents: { action: string; streamCursor: string; refund: { id: string } } };
+    try {
+      const cursor = Buffer.from(`${request!.shopId}:${request!.sequence}`).toString("base64url");
+      const live = collect<Console>(ws, CONSOLE, { after: cursor });
+      const [classify] = await live.waitFor(1); // caught up, now live
+      expect(classify!.refundEvents).toMatchObject({ action: "CLASSIFY", refund: { id: refundId } });
+
+      // The shop's next transition, committed by another process, arrives while this one cannot reach the database.
+      await proxy.cut();
+      try {
+        app.services.pubsub.publish("refund:transition", request!.shopId, {
+          transitionId: randomBytes(8).toString("hex"),
+          refundId: refundRowId,
+          shopId: request!.shopId,
+          customerId: "",
+          version: 3,
+          sequence: request!.sequence! + 2,
+          from: "PENDING_REVIEW",
+          to: "AWAITING_WAREHOUSE",
+          action: "APPROVE",
+          actorKind: "USER",
+          actorRole: "AGENT",
+        });
+        await live.ended; // the error, then complete: nothing after the hole
+        expect(live.errors).toMatchObject([{ extensions: { code: "SERVICE_UNAVAILABLE" } }]);
+        expect(live.events).toHaveLength(1);
+      } finally {
+        await proxy.restore();
+      }
+
+      await shop.staff.AGENT.request(TRANSITION_REFUND, { input: { refundId, action: "APPROVE" } });
+      const resumed = collect<Console>(ws, CONSOLE, { after: classify!.refundEvents.streamCursor });
+      expect((await resumed.waitFor(1)).map((event) => [event.refundEvents.refund.id, event.refundEvents.action])).toEqual([[refundId, "APPROVE"]]);
       resumed.unsubscribe();
     } finally {
       await ws.dispose();
