@@ -179,6 +179,9 @@ const GRAPHIQL_OPTIONS: GraphiQLOptions = {
 
 /** Builds the whole process: storage, migrations, services, and the HTTP + WebSocket server. */
 export async function createApp(options: AppOptions): Promise<App> {
+  const logger = options.logger ?? createLogger(options.logLevel);
+  // Redis out of reach is said once per failed connection attempt, not as ioredis's "Unhandled error event".
+  const redisUnreachable = (role: string) => (error: Error) => logger.warn({ err: error }, `Redis (${role}) cannot be reached: retrying`);
   // Read before anything starts: a bad manifest stops the process instead of refusing every request.
   const trusted = options.trustedDocumentsManifest ? loadTrustedDocuments(options.trustedDocumentsManifest) : undefined;
   const requested = options.plugins ?? DEFAULT_PLUGINS;
@@ -217,7 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   // Events may have been lost while Redis was out of reach: open streams end, and their clients
   // resume from their last version or cursor (docs/subscriptions.md).
-  const realtime = createRefundPubSub(options.redisUrl, () => live.interrupt());
+  const realtime = createRefundPubSub(options.redisUrl, () => live.interrupt(), redisUnreachable("events"));
   const clock = options.clock ?? systemClock;
   const credentials = new CredentialCache(db, realtime.credentials, clock, options.credentials);
   const credentialStreams = new CredentialStreams(credentials, clock, options.credentials?.expirySweepMs);
@@ -269,12 +272,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   hookDeliveries.start();
   webhookDeliveries.start();
 
-  const logger = options.logger ?? createLogger(options.logLevel);
   const loaded = pluginModules.map((plugin) => ({ name: plugin.name, version: plugin.version }));
   logger.info({ plugins: loaded }, loaded.length > 0 ? `plugins loaded: ${loaded.map((plugin) => `${plugin.name} ${plugin.version}`).join(", ")}` : "no plugins loaded");
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Shared by every process through Redis when there is one; otherwise each process has its own.
-  const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl) : new MemoryCostBudget(limits.budget);
+  const budget: CostBudget = options.redisUrl ? new RedisCostBudget(limits.budget, options.redisUrl, redisUnreachable("cost budget")) : new MemoryCostBudget(limits.budget);
   // Settings left undefined (an unset MAX_IN_FLIGHT) keep the default. The embedded PGlite runs
   // every statement on this process's event loop, so its delay there measures the database's
   // own work, not overload: on PGlite only an explicit MAX_EVENT_LOOP_DELAY_MS watches it.

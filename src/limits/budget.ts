@@ -104,8 +104,10 @@ export class RedisCostBudget implements CostBudget {
   constructor(
     readonly settings: BudgetSettings,
     redisUrl: string,
+    onConnectionError: (error: Error) => void,
   ) {
     this.redis = new Redis(redisUrl, { lazyConnect: false });
+    this.redis.on("error", onConnectionError);
   }
 
   private async run(key: string, cost: number): Promise<{ allowed: boolean; available: number }> {

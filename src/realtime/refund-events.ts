@@ -48,9 +48,10 @@ function createRefundPubSubWith(config?: Parameters<typeof createPubSub<RefundTo
  * transitions (yoga's Redis event target, one publish and one subscribe connection). The ends
  * of credentials travel on the same connections, so that they stay in order with the
  * transitions (src/realtime/credential-bus.ts). `onResumed`: called when the subscribe
- * connection is back after it was lost.
+ * connection is back after it was lost; `onConnectionError`: when a connection fails (ioredis
+ * reconnects by itself).
  */
-export function createRefundPubSub(redisUrl?: string, onResumed?: () => void): { pubsub: RefundPubSub; credentials: CredentialBus; close(): Promise<void> } {
+export function createRefundPubSub(redisUrl?: string, onResumed?: () => void, onConnectionError?: (error: Error) => void): { pubsub: RefundPubSub; credentials: CredentialBus; close(): Promise<void> } {
   if (!redisUrl) {
     // Every subscriber of a shop listens on its topic: thousands of listeners are expected.
     const eventTarget = new EventTarget();
@@ -59,6 +60,7 @@ export function createRefundPubSub(redisUrl?: string, onResumed?: () => void): {
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
+  if (onConnectionError) for (const client of [publishClient, subscribeClient]) client.on("error", onConnectionError);
   // What was published while this process was cut off from Redis (a restart, a network cut)
   // never reaches it: once subscribed again, `onResumed` has the streams catch up.
   let cutOff = false;
