@@ -63,6 +63,11 @@ export interface TransitionRows {
     nextTimeoutAction: string | null;
     nextTimeoutName: string | null;
     timeoutClaimedUntil: null;
+    /** A new status starts its timer afresh: the failures of the previous one are forgotten. */
+    timeoutAttempts: 0;
+    timeoutRetryAt: null;
+    timeoutDeadAt: null;
+    timeoutLastError: null;
     updatedAt: Date;
     /** Entering AWAITING_RETURN: where the parcel goes (src/domain/return-address.ts). */
     returnAddress?: ReturnAddressSnapshot;
@@ -110,6 +115,10 @@ export function transitionRowsFor(
       nextTimeoutAction: timeout?.action ?? null,
       nextTimeoutName: timeout?.name ?? null,
       timeoutClaimedUntil: null,
+      timeoutAttempts: 0,
+      timeoutRetryAt: null,
+      timeoutDeadAt: null,
+      timeoutLastError: null,
       updatedAt: at,
     },
     transition: {

@@ -103,6 +103,7 @@ export const ARGUMENT_READS: Readonly<Record<string, ArgumentRead>> = {
   "Query.pluginDeadLetters(shopId:)": SHOP_SCOPE,
   "Query.pluginDeadLetters(first:)": OWN,
   "Query.pluginDeadLettersConnection(shopId:)": SHOP_SCOPE,
+  "Query.timerDeadLetters(shopId:)": SHOP_SCOPE,
   "Query.plugins(shopId:)": SHOP_SCOPE,
   "Query.productRefundStats(shopId:)": SHOP_SCOPE,
   "Query.productRefundStats(from:)": OWN,

@@ -24,6 +24,11 @@ export interface HookDispatch {
   dispatch(deliveryIds: readonly string[]): void;
 }
 
+/** Runs refunds' due timers now (src/services/timer-worker.ts): a dead letter a shop admin retried. */
+export interface TimerDispatch {
+  dispatch(refundIds: readonly string[]): void;
+}
+
 /** A refund changeRefunds just moved, as it now is. */
 export interface WrittenRefund {
   refundId: string;
@@ -72,6 +77,8 @@ export interface RefundServiceDeps {
   appChecks?: AppCheckRunner;
   /** The payment providers and the shops' accounts at them; absent (the demo seeder): the sandbox only. */
   paymentAccounts?: PaymentAccounts;
+  /** The timer worker, set once it runs (it needs these services); absent: a retried timer waits for a sweep. */
+  timers?: TimerDispatch;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */
