@@ -26,9 +26,11 @@ import { STAFF_ROLES } from "../services/viewer.js";
  * may not select one of those fields may not pass the argument either:
  * - an app needs the permission of every type it reads (src/apps/permissions.ts), checked with
  *   its selections before the operation runs (src/apps/documents.ts);
- * - a role needs to be one that is shown the field (FIELD_ROLES), checked for every caller
- *   (src/apps/gate.ts).
- * Both refuse the whole operation with `extensions.code` FORBIDDEN, as a refused field does.
+ * - a role needs to be one that is shown the field (FIELD_ROLES), checked for every caller of a
+ *   query or subscription (src/apps/gate.ts), and by the resolver of a mutation's input.
+ * A query or subscription is refused whole with `extensions.code` FORBIDDEN, as for a refused
+ * field; a mutation answers a FORBIDDEN userError (an app's mutation is refused whole, as its
+ * fields are).
  *
  * Keys: `Type.field(argument:)` for a field's argument, `Input.field` for an input field,
  * `Enum.VALUE` for each value of an ordering (`…OrderBy`) enum. OWN: reads only the list's own
@@ -212,6 +214,21 @@ function* inputReads(type: GraphQLInputType, value: unknown): Generator<[string,
     if (reads && reads !== OWN) yield [`${named.name}.${field.name}`, reads];
     yield* inputReads(field.type, inner);
   }
+}
+
+/**
+ * The first field of an input object `value` (of the input type `typeName`) that reads a field
+ * `role` is not shown, and that field: a mutation answers it as a userError rather than being
+ * refused whole (the mutation's input, e.g. batchTransitionRefunds' `filter`).
+ */
+export function unreadableInputField(typeName: string, value: Record<string, unknown>, role: Role): { field: string; reads: string } | null {
+  for (const [field, inner] of Object.entries(value)) {
+    const reads = ARGUMENT_READS[`${typeName}.${field}`];
+    if (!isProvided(inner) || !reads || reads === OWN) continue;
+    const hidden = reads.find((read) => !mayReadField(role, read));
+    if (hidden) return { field, reads: hidden };
+  }
+  return null;
 }
 
 /** For a caller of `role`: each argument it passes that reads a field its role is not shown. */

@@ -4,7 +4,7 @@ import { availableActions } from "../domain/refund-machine.js";
 import { REFUND_ORDERINGS, type RefundFilter, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
 import { type Viewer, refundScope } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
-import { mayReadField } from "./argument-reads.js";
+import { mayReadField, unreadableInputField } from "./argument-reads.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
@@ -207,15 +207,15 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
 /** The list filter a `RefundFilter` input asks for; null when it can match nothing (an id of another type). */
 export function refundFilterOf(viewer: Viewer, filter: typeof RefundFilterInput.$inferInput | null | undefined, field: string[]): RefundFilter | null {
   if (!filter) return {};
+  // What the role is not shown it may not filter by (a query was refused before it ran; a mutation answers it here).
+  const hidden = unreadableInputField("RefundFilter", filter, viewer.role);
+  if (hidden) fail("FORBIDDEN", `${viewer.role} may not filter by ${hidden.field}: it reads ${hidden.reads}, which ${viewer.role} is not shown`, [...field, hidden.field]);
   const customerId = filter.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
   if (filter.customerId && !customerId) return null;
   return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]), labels: labelsOf(filter.labels, [...field, "labels"]) };
 }
 
-/**
- * The labels to filter by, as stored. Staff only, like `Refund.labels`, so that a customer cannot
- * probe its refunds' labels: the operation is refused before it runs (argument-reads.ts).
- */
+/** The labels to filter by, as stored (staff only, like `Refund.labels`: refundFilterOf). */
 function labelsOf(labels: readonly string[] | null | undefined, field: string[]): string[] | null {
   if (!labels?.length) return null;
   const checked = validateLabels(labels, field);

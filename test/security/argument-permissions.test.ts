@@ -236,6 +236,14 @@ describe.each(backends)("arguments authorized like fields on %s", (kind) => {
     expect(await ids(customer.client, { search: customerName })).toEqual([]);
   });
 
+  it("answers a mutation whose filter reads what the role is not shown with a userError, not a refusal", async () => {
+    const batch = await shop.staff.INTEGRATION.request<{ batchTransitionRefunds: { results: unknown[]; userErrors: Array<{ code: string; field: string[] }> } }>(
+      `mutation ($input: BatchTransitionRefundsInput!) { batchTransitionRefunds(input: $input) { results { refundId } userErrors { code field } } }`,
+      { input: { filter: { labels: ["vip"] }, action: "APPROVE" } },
+    );
+    expect(batch.batchTransitionRefunds.userErrors).toEqual([{ code: "FORBIDDEN", field: ["input", "filter", "labels"] }]);
+  });
+
   it("judges an ordering's default and its values too: every refund ordering reads the refund's own columns", async () => {
     for (const orderBy of ["CREATED_AT_ASC", "UPDATED_AT_DESC", "REQUESTED_AMOUNT_DESC", "SLA_DUE_AT_ASC"]) {
       const listed = await shop.staff.INTEGRATION.request<RefundIds>(REFUND_IDS, { orderBy });
