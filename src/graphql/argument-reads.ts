@@ -6,9 +6,11 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
   Kind,
+  type OperationDefinitionNode,
   TypeInfo,
   getNamedType,
   getNullableType,
+  getVariableValues,
   isEnumType,
   isInputObjectType,
   isListType,
@@ -156,7 +158,13 @@ export interface ArgumentReadUse {
  */
 export function argumentReadsOf(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null, variableValues?: Record<string, unknown> | null): ArgumentReadUse[] {
   const uses: ArgumentReadUse[] = [];
-  const variables = variableValues ?? {};
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations[0];
+  // As execution coerces them, defaults of the operation's variables included; variables that do
+  // not coerce fail the operation before any resolver runs, so nothing is read.
+  const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variableValues ?? {});
+  if (coerced.errors) return uses;
+  const variables = coerced.coerced;
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -238,7 +246,7 @@ export function roleArgumentProblems(uses: readonly ArgumentReadUse[], role: Rol
   );
 }
 
-export function where(node: ASTNode | undefined): string {
+function where(node: ASTNode | undefined): string {
   const start = node?.loc?.startToken;
   return start ? ` (line ${start.line}, column ${start.column})` : "";
 }

@@ -186,6 +186,9 @@ describe.each(backends)("arguments authorized like fields on %s", (kind) => {
     const variables = await refusal(noCustomers.request(REFUND_IDS, { filter: { statuses: ["PENDING_REVIEW"], search: "zh" } }));
     expect(variables).toMatchObject({ code: "FORBIDDEN" });
     expect(variables.message).toMatch(/RefundFilter\.search .*Customer needs READ_CUSTOMERS/);
+    // A default of the operation's variable is what runs: judged too.
+    const defaulted = `query ($s: String = "${customerName}") { refunds(first: 5, filter: { search: $s }) { edges { node { id } } } }`;
+    expect((await refusal(noCustomers.request(defaulted))).message).toMatch(/RefundFilter\.search .*Customer needs READ_CUSTOMERS/);
     // Nor by the customer's id; what reads only refunds and orders is still answered.
     expect((await refusal(noCustomers.request(REFUND_IDS, { filter: { customerId: Buffer.from("Customer:x").toString("base64") } }))).message).toMatch(/RefundFilter\.customerId .*Customer needs READ_CUSTOMERS/);
     expect(await ids(noCustomers, { statuses: ["PENDING_REVIEW"], shippingStatuses: ["SHIPPED"] })).toContain(refundId);
