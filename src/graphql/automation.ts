@@ -442,7 +442,10 @@ builder.mutationField("retryRefundTimer", (t) =>
   t.field({
     type: builder.simpleObject("RetryRefundTimerPayload", {
       description: "The refund whose timer runs again now (its attempts start from nought); null with userErrors.",
-      fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+      fields: (p) => ({
+        refund: p.field({ type: RefundRef, nullable: true, description: "The refund, as it is before the timer runs again (it runs in the background)." }),
+        userErrors: p.field({ type: [UserErrorRef], description: "Why nothing was retried: FORBIDDEN, NOT_FOUND, or INVALID_INPUT for a timer that is not dead." }),
+      }),
     }),
     description: "Runs a dead timer again now, once its cause is fixed (SHOP_ADMIN, or a platform admin). A timer that is not dead is INVALID_INPUT.",
     args: { input: t.arg({ type: RetryRefundTimerInput, required: true }) },
