@@ -204,8 +204,8 @@ function* inputReads(type: GraphQLInputType, value: unknown): Generator<[string,
   if (!isProvided(value)) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    // A variable's single value stands for a list of one.
-    for (const item of Array.isArray(value) ? value : [value]) yield* inputReads(nullable.ofType, item);
+    // Coerced: a single value given for a list is already a list of one.
+    for (const item of value as unknown[]) yield* inputReads(nullable.ofType, item);
     return;
   }
   const named = getNamedType(type);
