@@ -107,7 +107,7 @@ export type AppOptions = DatabaseOptions &
   /** "Now" of refund deadlines (when a status was entered, whether it is overdue); tests fix it. */
   clock?: Clock;
   /** Automation timers: how often due ones are swept, and how long a timer's minute lasts (tests shorten both). */
-  timers?: { sweepIntervalMs?: number; minuteMs?: number; claimMs?: number };
+  timers?: { sweepIntervalMs?: number; minuteMs?: number; claimMs?: number; retry?: Partial<RetryPolicy> };
   /** Where structured logs go; default a pino logger on stdout at `logLevel`. */
   logger?: Logger;
   /** Query size, cost budget, body, batch and subscription limits; default DEFAULT_LIMITS. */
@@ -266,7 +266,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   credentials.start();
   credentialStreams.start();
   payments.start(services);
-  const timers = new TimerWorker(services, { sweepIntervalMs: options.timers?.sweepIntervalMs, claimMs: options.timers?.claimMs ?? options.paymentClaimMs });
+  const timers = new TimerWorker(services, {
+    sweepIntervalMs: options.timers?.sweepIntervalMs,
+    claimMs: options.timers?.claimMs ?? options.paymentClaimMs,
+    retry: options.timers?.retry,
+  });
+  services.timers = timers;
   timers.start();
   const live = new LiveShutdown();
   hookDeliveries.start();

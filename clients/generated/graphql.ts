@@ -576,6 +576,12 @@ export type RetryPluginDeliveryInput = {
   deliveryId: Scalars['ID']['input'];
 };
 
+/** The refund whose dead timer to run again. */
+export type RetryRefundTimerInput = {
+  /** The `refund { id }` of a timerDeadLetters entry. */
+  refundId: Scalars['ID']['input'];
+};
+
 /** Goods that come back only with a quality problem. */
 export type ReturnExemption =
   | 'DIGITAL'

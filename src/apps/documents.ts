@@ -9,6 +9,7 @@ import {
   TypeInfo,
   getNamedType,
   isCompositeType,
+  isObjectType,
   parse,
   print,
   validate,
@@ -16,6 +17,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { UserErrorCode } from "../domain/errors.js";
+import { argumentReadsOf } from "../graphql/argument-reads.js";
 import { type AppPermission, permissionForMutation, permissionForType } from "./permissions.js";
 import type { AppEvent } from "./webhook-outbox.js";
 
@@ -45,8 +47,16 @@ function located(error: GraphQLError): string {
  * What `document` selects that an app with `permissions` may not read, each with its place:
  * a field of a type no granted permission covers, or a mutation it was not granted. Types and
  * mutations not named in src/apps/permissions.ts are never open to apps. Introspection is.
+ * Arguments are authorized like fields: a filter, search or ordering that reads a field of
+ * another type (src/graphql/argument-reads.ts) needs the permissions selecting that field would,
+ * judged with the operation's variables when they are given.
  */
-export function permissionProblems(schema: GraphQLSchema, document: DocumentNode, permissions: readonly AppPermission[]): string[] {
+export function permissionProblems(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  permissions: readonly AppPermission[],
+  operation: { operationName?: string | null; variableValues?: Record<string, unknown> | null } = {},
+): string[] {
   const granted = new Set<string>(permissions);
   const problems: string[] = [];
   const typeInfo = new TypeInfo(schema);
@@ -85,6 +95,21 @@ export function permissionProblems(schema: GraphQLSchema, document: DocumentNode
       },
     }),
   );
+  for (const use of argumentReadsOf(schema, document, operation.operationName, operation.variableValues)) {
+    for (const coordinate of use.reads) {
+      const [typeName, fieldName] = coordinate.split(".") as [string, string];
+      const parentNeeds = needs(typeName);
+      if (parentNeeds) {
+        problems.push(`${use.coordinate}${where(use.node)}: it reads ${coordinate}: ${typeName} ${parentNeeds}`);
+        continue;
+      }
+      const parent = schema.getType(typeName);
+      const returned = isObjectType(parent) ? parent.getFields()[fieldName] : undefined;
+      const named = returned ? getNamedType(returned.type) : undefined;
+      const returnedNeeds = named && isCompositeType(named) ? needs(named.name) : null;
+      if (returnedNeeds) problems.push(`${use.coordinate}${where(use.node)}: it reads ${coordinate}: ${named!.name} ${returnedNeeds}`);
+    }
+  }
   return problems;
 }
 

@@ -48,6 +48,10 @@ export function requestedRefundRow(fields: RequestedRefundFields, at: Date) {
     nextTimeoutAction: null,
     nextTimeoutName: null,
     timeoutClaimedUntil: null,
+    timeoutAttempts: 0,
+    timeoutRetryAt: null,
+    timeoutDeadAt: null,
+    timeoutLastError: null,
     personActed: false,
     firstStaffResponseAt: null,
     repurchased: false,
@@ -105,6 +109,11 @@ export interface TransitionRows {
     nextTimeoutAction: string | null;
     nextTimeoutName: string | null;
     timeoutClaimedUntil: null;
+    /** A new status starts its timer afresh: the failures of the previous one are forgotten. */
+    timeoutAttempts: 0;
+    timeoutRetryAt: null;
+    timeoutDeadAt: null;
+    timeoutLastError: null;
     updatedAt: Date;
     /** Entering AWAITING_RETURN: where the parcel goes (src/domain/return-address.ts). */
     returnAddress?: ReturnAddressSnapshot;
@@ -152,6 +161,10 @@ export function transitionRowsFor(
       nextTimeoutAction: timeout?.action ?? null,
       nextTimeoutName: timeout?.name ?? null,
       timeoutClaimedUntil: null,
+      timeoutAttempts: 0,
+      timeoutRetryAt: null,
+      timeoutDeadAt: null,
+      timeoutLastError: null,
       updatedAt: at,
     },
     transition: {

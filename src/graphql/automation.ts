@@ -19,10 +19,12 @@ import {
   updateAutomationRule,
 } from "../services/automation-admin.js";
 import { ruleFromRow } from "../services/shop-policies.js";
+import { deadTimersQuery, retryDeadTimer } from "../services/timer-dead-letters.js";
 import { STAFF_ROLES } from "../services/viewer.js";
-import { queryViewer } from "./access.js";
+import { queryService, queryViewer } from "./access.js";
 import { builder } from "./builder.js";
 import { OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum } from "./enums.js";
+import { RefundRef } from "./refund.js";
 import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUserErrors } from "./user-errors.js";
 
 // Automation: the shop's rules and timers (SHOP_ADMIN), their dry run, and what they achieved.
@@ -427,5 +429,59 @@ builder.subscriptionField("staffNotificationAdded", (t) =>
     },
     resolve: (query, message, _args, ctx) =>
       ctx.db.prisma.staffNotification.findUniqueOrThrow({ ...query, where: { id: (message as unknown as StaffNotificationEvent).notificationId } }),
+  }),
+);
+
+// Timers whose run kept throwing: dead letters beside the plugins' (pluginDeadLettersConnection),
+// for the same people, with a retry.
+const TimerDeadLetterRef = builder.prismaObject("Refund", {
+  variant: "TimerDeadLetter",
+  description:
+    "A refund whose timer kept failing (its run threw, e.g. a plugin's hook; a refusal by the state machine is not a failure): tried `attempts` times with backoff, then given up. Retry it with retryRefundTimer once the cause is fixed.",
+  fields: (t) => ({
+    refund: t.variant("Refund", { description: "The refund the timer is for, as it is now." }),
+    timerName: t.string({ description: "The timer's name (the actor of the transition it would make).", resolve: (refund) => refund.nextTimeoutName ?? "" }),
+    action: t.field({ type: RefundActionEnum, description: "What the timer does.", resolve: (refund) => refund.nextTimeoutAction as never }),
+    dueAt: t.field({ type: "DateTime", description: "When the timer was due.", resolve: (refund) => refund.nextTimeoutAt! }),
+    attempts: t.exposeInt("timeoutAttempts", { description: "How many times it was run." }),
+    lastError: t.exposeString("timeoutLastError", { nullable: true, description: "What the last run failed with." }),
+    deadAt: t.field({ type: "DateTime", description: "When it was given up.", resolve: (refund) => refund.timeoutDeadAt! }),
+  }),
+});
+
+builder.queryField("timerDeadLetters", (t) =>
+  t.prismaConnection({
+    type: TimerDeadLetterRef,
+    cursor: "id",
+    description: "Timers that kept failing, the latest given up first; retry them with retryRefundTimer (SHOP_ADMIN; platform admins name the shop).",
+    args: { shopId: t.arg.id({ description: "For platform admins: whose timers." }) },
+    resolve: (query, _root, { shopId }, ctx) => {
+      const viewer = queryViewer(ctx);
+      return queryService(async () => ctx.db.prisma.refund.findMany({ ...query, ...deadTimersQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
+    },
+  }),
+);
+
+const RetryRefundTimerInput = builder.inputType("RetryRefundTimerInput", {
+  description: "The refund whose dead timer to run again.",
+  fields: (t) => ({ refundId: t.id({ required: true, description: "The `refund { id }` of a timerDeadLetters entry." }) }),
+});
+
+builder.mutationField("retryRefundTimer", (t) =>
+  t.field({
+    type: builder.simpleObject("RetryRefundTimerPayload", {
+      description: "The refund whose timer runs again now (its attempts start from nought); null with userErrors.",
+      fields: (p) => ({
+        refund: p.field({ type: RefundRef, nullable: true, description: "The refund, as it is before the timer runs again (it runs in the background)." }),
+        userErrors: p.field({ type: [UserErrorRef], description: "Why nothing was retried: FORBIDDEN, NOT_FOUND, or INVALID_INPUT for a timer that is not dead." }),
+      }),
+    }),
+    description: "Runs a dead timer again now, once its cause is fixed (SHOP_ADMIN, or a platform admin). A timer that is not dead is INVALID_INPUT.",
+    args: { input: t.arg({ type: RetryRefundTimerInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withUserErrors(ctx, input, async (viewer) => {
+        const refundId = await retryDeadTimer(ctx.services, viewer, { refundId: parseGlobalId(input.refundId, "Refund", ["input", "refundId"]) });
+        return { refund: await ctx.db.prisma.refund.findUniqueOrThrow({ where: { id: refundId } }) };
+      }),
   }),
 );

@@ -2,8 +2,9 @@ import { UserErrorsException, fail } from "../domain/errors.js";
 import { validateLabels } from "../domain/labels.js";
 import { availableActions } from "../domain/refund-machine.js";
 import { REFUND_ORDERINGS, type RefundFilter, type RefundOrdering, refundListWhere } from "../services/refund-list.js";
-import { STAFF_ROLES, type Viewer, refundScope } from "../services/viewer.js";
+import { type Viewer, refundScope } from "../services/viewer.js";
 import { assertStorableText, queryViewer } from "./access.js";
+import { mayReadField, unreadableInputField } from "./argument-reads.js";
 import { builder } from "./builder.js";
 import { ActorKindEnum, OrderShippingStatusEnum, RefundActionEnum, RefundStatusEnum, RefundTypeEnum, ResolutionKindEnum, RoleEnum } from "./enums.js";
 import { MoneyRef, money } from "./money.js";
@@ -177,7 +178,7 @@ export const RefundRef = builder.prismaNode("Refund", {
       nullable: true,
       description: "The staff member whose queue it is in (shown to staff only).",
       select: { assignee: true },
-      resolve: (refund, _args, ctx) => (ctx.viewer && STAFF_ROLES.has(ctx.viewer.role) ? refund.assignee : null),
+      resolve: (refund, _args, ctx) => (mayReadField(ctx.viewer?.role, "Refund.assignee") ? refund.assignee : null),
     }),
     slaDueAt: t.expose("slaDueAt", {
       type: "DateTime",
@@ -186,7 +187,7 @@ export const RefundRef = builder.prismaNode("Refund", {
     }),
     labels: t.stringList({
       description: "The shop's labels on it (staff only; a customer sees none): set by staff (`addRefundLabels`) or a TAG rule.",
-      resolve: (refund, _args, ctx) => (ctx.viewer && STAFF_ROLES.has(ctx.viewer.role) ? (refund.labels ?? []) : []),
+      resolve: (refund, _args, ctx) => (mayReadField(ctx.viewer?.role, "Refund.labels") ? (refund.labels ?? []) : []),
     }),
     slaBreached: t.boolean({
       description: "Past `slaDueAt`.",
@@ -218,15 +219,17 @@ export const RefundFilterInput = builder.inputType("RefundFilter", {
 /** The list filter a `RefundFilter` input asks for; null when it can match nothing (an id of another type). */
 export function refundFilterOf(viewer: Viewer, filter: typeof RefundFilterInput.$inferInput | null | undefined, field: string[]): RefundFilter | null {
   if (!filter) return {};
+  // What the role is not shown it may not filter by (a query was refused before it ran; a mutation answers it here).
+  const hidden = unreadableInputField("RefundFilter", filter, viewer.role);
+  if (hidden) fail("FORBIDDEN", `${viewer.role} may not filter by ${hidden.field}: it reads ${hidden.reads}, which ${viewer.role} is not shown`, [...field, hidden.field]);
   const customerId = filter.customerId ? decodeGlobalIdOf(filter.customerId, "Customer") : null;
   if (filter.customerId && !customerId) return null;
-  return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]), labels: labelsOf(viewer, filter.labels, [...field, "labels"]) };
+  return { ...filter, customerId, assigneeId: assigneeIdOf(viewer, filter.assignedTo, [...field, "assignedTo"]), labels: labelsOf(filter.labels, [...field, "labels"]) };
 }
 
-/** The labels to filter by, as stored; staff only, so a customer cannot probe its refunds' labels. */
-function labelsOf(viewer: Viewer, labels: readonly string[] | null | undefined, field: string[]): string[] | null {
+/** The labels to filter by, as stored (staff only, like `Refund.labels`: refundFilterOf). */
+function labelsOf(labels: readonly string[] | null | undefined, field: string[]): string[] | null {
   if (!labels?.length) return null;
-  if (!STAFF_ROLES.has(viewer.role)) fail("FORBIDDEN", "Filtering by labels is for the shop's staff", field);
   const checked = validateLabels(labels, field);
   if (!checked.ok) throw new UserErrorsException(checked.errors);
   return checked.labels;

@@ -26,6 +26,11 @@ export interface HookDispatch {
   dispatch(deliveryIds: readonly string[]): void;
 }
 
+/** Runs refunds' due timers now (src/services/timer-worker.ts): a dead letter a shop admin retried. */
+export interface TimerDispatch {
+  dispatch(refundIds: readonly string[]): void;
+}
+
 /** A refund changeRefunds just moved, as it now is. */
 export interface WrittenRefund {
   refundId: string;
@@ -76,6 +81,8 @@ export interface RefundServiceDeps {
   paymentAccounts?: PaymentAccounts;
   /** Where services announce that a credential ended or changed (src/services/credentials.ts). */
   credentials: CredentialChanges;
+  /** The timer worker, set once it runs (it needs these services); absent: a retried timer waits for a sweep. */
+  timers?: TimerDispatch;
 }
 
 /** Per-shop configuration the unit of work reads on every transition, cached per process. */
