@@ -93,6 +93,9 @@ export const ARGUMENT_READS: Readonly<Record<string, ArgumentRead>> = {
   "Subscription.refundStatusChanged(refundId:)": OWN,
   "Subscription.refundStatusChanged(afterVersion:)": OWN,
   "Subscription.refundBatchProgress(batchId:)": OWN,
+  // A position in the shop's own stream of transitions (another shop's cursor is refused).
+  "Subscription.refundEvents(after:)": OWN,
+  "Subscription.staffNotificationAdded(shopId:)": SHOP_SCOPE,
   // Shop settings, people and admin lists: the shop, and switches over the list's own rows.
   "Query.apiTokens(shopId:)": SHOP_SCOPE,
   "Query.apiTokensConnection(shopId:)": SHOP_SCOPE,
