@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { CredentialChange } from "../services/credentials.js";
+import type { CredentialChange } from "../services/credential-changes.js";
 
 /**
  * How every server process hears that a credential ended or changed (src/services/credentials.ts).

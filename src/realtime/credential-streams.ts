@@ -4,7 +4,8 @@ import type { Plugin } from "graphql-yoga";
 import { permissionProblems } from "../apps/documents.js";
 import type { UserErrorCode } from "../domain/errors.js";
 import type { Clock } from "../services/clock.js";
-import { type Credential, type CredentialCache, type CredentialChange, concerns } from "../services/credentials.js";
+import type { CredentialChange } from "../services/credential-changes.js";
+import { type Credential, type CredentialCache, concerns } from "../services/credentials.js";
 
 /** The code of the error that ends a subscription whose credential ended (docs/subscriptions.md). */
 export const CREDENTIAL_ENDED: UserErrorCode = "CREDENTIAL_ENDED";

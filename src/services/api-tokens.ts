@@ -3,7 +3,7 @@ import type { Database } from "../db/database.js";
 import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
 import { recordAudit } from "./audit.js";
-import type { CredentialChanges } from "./credentials.js";
+import type { CredentialChanges } from "./credential-changes.js";
 import { activeMemberOf } from "./staff.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 

@@ -4,7 +4,7 @@ import type { Role } from "../domain/types.js";
 import { APP_CREATOR_ROLES, type AppPermission, appRoleOf, permissionsNotHeld } from "../apps/permissions.js";
 import { hashToken, newTokenValue } from "./api-tokens.js";
 import { recordAudit } from "./audit.js";
-import type { CredentialChanges } from "./credentials.js";
+import type { CredentialChanges } from "./credential-changes.js";
 import type { ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 

@@ -1,10 +1,10 @@
 import { LRUCache } from "lru-cache";
-import type { AppPermission } from "../apps/permissions.js";
 import type { Database } from "../db/database.js";
 import { UserErrorsException, fail } from "../domain/errors.js";
 import type { CredentialBus } from "../realtime/credential-bus.js";
 import { hashToken } from "./api-tokens.js";
 import { type Clock, systemClock } from "./clock.js";
+import type { CredentialChange, CredentialChanges } from "./credential-changes.js";
 import type { Viewer } from "./viewer.js";
 
 /** What a token resolved to, beyond the viewer: what a change of it is matched against. */
@@ -17,25 +17,6 @@ export interface Credential {
   expiresAt: Date | null;
   /** How many changes this process had heard of when the resolution started (see `changesSince`). */
   heardChanges: number;
-}
-
-/**
- * A credential that ended or was narrowed. Every process drops it from its cache and ends (or,
- * for narrowed permissions, re-checks) the live subscriptions opened with it.
- */
-export type CredentialChange =
-  /** Revoked or rotated: the secret with this hash works no more. */
-  | { kind: "token"; tokenId: string; tokenHash: string; reason: "revoked" | "rotated" }
-  /** Deactivated: every token of the member ends. */
-  | { kind: "staffMember"; staffMemberId: string }
-  /** Disabled or deleted: the app's token ends. */
-  | { kind: "app"; appId: string; reason: "disabled" | "deleted" }
-  /** The app's permissions changed: an open stream reading what they no longer grant ends. */
-  | { kind: "appPermissions"; appId: string; permissions: AppPermission[] };
-
-/** How services announce a change; resolves once every process will hear it before any later event. */
-export interface CredentialChanges {
-  changed(change: CredentialChange): Promise<void>;
 }
 
 /** Whether `change` concerns `credential` (for appPermissions: whether it may narrow it). */

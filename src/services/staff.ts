@@ -3,7 +3,7 @@ import { fail } from "../domain/errors.js";
 import type { Role } from "../domain/types.js";
 import type { Tx } from "../db/tx.js";
 import { recordAudit } from "./audit.js";
-import type { CredentialChanges } from "./credentials.js";
+import type { CredentialChanges } from "./credential-changes.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Roles a staff member can have: people of the shop (not order sync, not customers). */

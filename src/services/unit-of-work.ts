@@ -7,7 +7,7 @@ import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/typ
 import type { Refund, RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub, StaffNotificationEvent } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
-import type { CredentialChanges } from "./credentials.js";
+import type { CredentialChanges } from "./credential-changes.js";
 import type { Clock } from "./clock.js";
 import { numberTransitions } from "./transition-sequence.js";
 import type { PaymentAccounts } from "./payment-accounts.js";
