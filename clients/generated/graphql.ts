@@ -20,10 +20,15 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** What kind of actor took an action. */
 export type ActorKind =
+  /** A plugin; `name` is the plugin's name. */
   | 'PLUGIN'
+  /** An automation rule or timer; `name` is the rule's or timer's name. */
   | 'RULE'
+  /** The platform itself (classification, payment results); `name` is `platform` or the job. */
   | 'SYSTEM'
+  /** A token's holder (staff, customer or app); `role` is the token's role, `name` its label. */
   | 'USER';
 
 export type AppCheckDecision =
@@ -98,7 +103,9 @@ export type AppWebhookDeliveryStatus =
 
 /** Over a person's approval limit: REFUSE with APPROVAL_LIMIT_EXCEEDED, or SEND_TO_FINANCE (the refund goes to PENDING_FINANCE with that amount, for a second person). */
 export type ApprovalOverLimit =
+  /** Refuse the action with APPROVAL_LIMIT_EXCEEDED. */
   | 'REFUSE'
+  /** Take the action, and send the refund to PENDING_FINANCE for a second person. */
   | 'SEND_TO_FINANCE';
 
 export type AssignRefundsInput = {
@@ -390,9 +397,13 @@ export type OrderItemVariantInput = {
   unitPrice: Scalars['Int']['input'];
 };
 
+/** How far the order's parcel got, as the shop's order system reports it (`upsertOrder`). A new refund of a NOT_SHIPPED order is refunded at once. */
 export type OrderShippingStatus =
+  /** The carrier delivered the parcel. */
   | 'DELIVERED'
+  /** The parcel has not left the shop. */
   | 'NOT_SHIPPED'
+  /** The parcel is with the carrier. */
   | 'SHIPPED';
 
 /** PENDING: to be sent (or no answer yet: it is queried before anything is sent again). PROCESSING: the provider accepted it and has not settled; the refund stays REFUNDING until its notification or a query settles it. SUCCEEDED / FAILED: settled. */
@@ -412,9 +423,13 @@ export type PaymentInput = {
 
 /** Where money goes back: SANDBOX (built in, the default), or a provider a plugin registers (WECHAT_PAY, ALIPAY, STRIPE); a provider whose plugin is not loaded is refused with UNKNOWN_PAYMENT_PROVIDER. */
 export type PaymentProvider =
+  /** Alipay (the alipay plugin). */
   | 'ALIPAY'
+  /** The built-in provider: settles at once, moves no real money (demo and tests; orders with no payment). */
   | 'SANDBOX'
+  /** Stripe (the stripe plugin). */
   | 'STRIPE'
+  /** WeChat Pay (the wechat-pay plugin). */
   | 'WECHAT_PAY';
 
 export type PluginDeliveryStatus =
@@ -441,24 +456,141 @@ export type RedeliverWebhookInput = {
   deliveryId: Scalars['ID']['input'];
 };
 
+/** A step of the refund workflow, taken with `transitionRefund` (or by the platform). Each value says who may take it from which status; `Refund.availableActions` lists those the current viewer may take now. */
 export type RefundAction =
+  /**
+   * The customer accepts one of `Refund.resolutionOptions` (`optionId`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_CUSTOMER → PENDING_FINANCE when KEEP_ITEM_WITH_COMPENSATION is accepted, AWAITING_RETURN when RETURN_WITH_FULL_REFUND is accepted; by CUSTOMER; inputs: `optionId` required.
+   */
   | 'ACCEPT_OFFER'
+  /**
+   * Customer service accepts the request (optionally for a lower `amount`: a partial refund).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW → AWAITING_WAREHOUSE for REFUND_ONLY, AWAITING_RETURN for RETURN_AND_REFUND, AWAITING_RETURN for EXCHANGE; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `amount` optional.
+   */
   | 'APPROVE'
+  /**
+   * The customer withdraws the request (or the shop's timer does, when the customer stays silent).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REQUESTED → CANCELLED; by CUSTOMER.
+   * - from PENDING_REVIEW → CANCELLED; by CUSTOMER.
+   * - from AWAITING_WAREHOUSE → CANCELLED; by CUSTOMER.
+   * - from AWAITING_CUSTOMER → CANCELLED; by CUSTOMER or the platform (rules, timers, plugins).
+   * - from AWAITING_RETURN → CANCELLED; by CUSTOMER or the platform (rules, timers, plugins).
+   */
   | 'CANCEL'
+  /**
+   * The platform sorts a new request: an unshipped order is refunded at once, a shipped one goes to review.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REQUESTED (REFUND_ONLY, RETURN_AND_REFUND) → REFUNDING when the order is NOT_SHIPPED, PENDING_REVIEW when the order is SHIPPED, PENDING_REVIEW when the order is DELIVERED; by the platform (rules, timers, plugins).
+   * - from REQUESTED (EXCHANGE) → PENDING_REVIEW; by the platform (rules, timers, plugins).
+   */
   | 'CLASSIFY'
+  /**
+   * The warehouse confirms the parcel never reached the customer (refund-only requests).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_WAREHOUSE → PENDING_FINANCE; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'CONFIRM_NOT_RECEIVED'
+  /**
+   * The returned item failed inspection; `note` says why.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from INSPECTING → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'FAIL_INSPECTION'
+  /**
+   * Finance releases the money: the payment to the original payment route starts.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_FINANCE → REFUNDING; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins).
+   */
   | 'FINANCE_APPROVE'
+  /**
+   * Finance refuses to pay, with a `note`.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_FINANCE → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'FINANCE_REJECT'
+  /**
+   * Customer service offers the customer options to settle a dispute (`offerOptions`): a full refund with the return paid by the shop, or keep the item with a compensation.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW (REFUND_ONLY, RETURN_AND_REFUND) → AWAITING_CUSTOMER; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `offerOptions` required.
+   */
   | 'OFFER_RESOLUTION'
+  /**
+   * The returned item passed inspection (optionally per item with `itemResults`, or a lower `amount`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from INSPECTING (REFUND_ONLY, RETURN_AND_REFUND) → PENDING_FINANCE; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `amount` optional, `itemResults` optional.
+   * - from INSPECTING (EXCHANGE) → AWAITING_REPLACEMENT; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'PASS_INSPECTION'
+  /**
+   * The payment provider declined or failed the refund payment.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUNDING → REFUND_FAILED; by the platform (rules, timers, plugins).
+   */
   | 'PAYMENT_FAILED'
+  /**
+   * The payment provider confirmed that the money went back.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUNDING (REFUND_ONLY, RETURN_AND_REFUND) → REFUNDED; by the platform (rules, timers, plugins).
+   * - from REFUNDING (EXCHANGE) → EXCHANGED; by the platform (rules, timers, plugins).
+   */
   | 'PAYMENT_SUCCEEDED'
+  /**
+   * The warehouse received the returned parcel.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from RETURN_IN_TRANSIT → INSPECTING; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'RECEIVE_RETURN'
+  /**
+   * The request is refused, with a `note` saying why (shown to the customer).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `note` required.
+   * - from AWAITING_WAREHOUSE → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'REJECT'
+  /**
+   * The customer (or staff for them) asked for the refund: the first transition of every refund, recorded by `requestRefund`.
+   *
+   * Not taken with `transitionRefund`: it is recorded by `requestRefund`.
+   */
   | 'REQUEST'
+  /**
+   * Finance sends a failed refund payment again.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUND_FAILED → REFUNDING; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins).
+   */
   | 'RETRY_PAYMENT'
+  /**
+   * The warehouse ships an exchange's replacement (`carrier` and `trackingNumber`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_REPLACEMENT (EXCHANGE) → REFUNDING when a cheaper variant's difference is to be refunded, else EXCHANGED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `replacementShipment` required.
+   */
   | 'SHIP_REPLACEMENT'
+  /**
+   * The customer ships the item back and gives the `carrier` and `trackingNumber`.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_RETURN (REFUND_ONLY, RETURN_AND_REFUND) → PENDING_FINANCE for a customer refunded before receipt (shop setting), else RETURN_IN_TRANSIT; by CUSTOMER; inputs: `returnShipment` required.
+   * - from AWAITING_RETURN (EXCHANGE) → RETURN_IN_TRANSIT; by CUSTOMER; inputs: `returnShipment` required.
+   */
   | 'SUBMIT_RETURN_SHIPMENT';
 
 export type RefundEventFilter = {
@@ -524,26 +656,46 @@ export type RefundRiskLevel =
   | 'LOW'
   | 'MEDIUM';
 
+/** Where a refund stands. Each value says what the customer should be shown and which actions may follow; REFUNDED, REJECTED, CANCELLED and EXCHANGED are terminal. */
 export type RefundStatus =
+  /** The shop offered options (`resolutionOptions`) and waits for the customer to choose one. Show: “Action needed: choose an option”. Next actions: ACCEPT_OFFER, CANCEL. */
   | 'AWAITING_CUSTOMER'
+  /** Exchange: the return passed inspection and the replacement is being prepared. Show: “Replacement being prepared”. Next actions: SHIP_REPLACEMENT. */
   | 'AWAITING_REPLACEMENT'
+  /** Approved with a return: the customer must ship the item back and submit the tracking number. Show: “Action needed: send the item back” (with the shop's `returnAddress`). Next actions: SUBMIT_RETURN_SHIPMENT, CANCEL. */
   | 'AWAITING_RETURN'
+  /** Refund-only: the warehouse checks that the parcel was not received. Show: “Being checked by the warehouse”. Next actions: CONFIRM_NOT_RECEIVED, REJECT, CANCEL. */
   | 'AWAITING_WAREHOUSE'
+  /** Ended: withdrawn by the customer (or closed by the shop's timer after the customer stayed silent). Show: “Cancelled”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'CANCELLED'
+  /** Ended: the replacement was shipped (`replacementShipment`); a cheaper variant's difference was refunded. Show: “Exchanged”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'EXCHANGED'
+  /** The shop received the return and inspects it. Show: “Return received, being inspected”. Next actions: PASS_INSPECTION, FAIL_INSPECTION. */
   | 'INSPECTING'
+  /** Approved; waiting for finance to release the money. Show: “Approved, refund being prepared”. Next actions: FINANCE_APPROVE, FINANCE_REJECT. */
   | 'PENDING_FINANCE'
+  /** Waiting for customer service to review it. Show: “Under review”. Next actions: APPROVE, REJECT, OFFER_RESOLUTION, CANCEL. */
   | 'PENDING_REVIEW'
+  /** Ended: the money went back (`refundedAmount`). Show: “Refunded”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'REFUNDED'
+  /** The money is being sent back to the original payment route. Show: “Refund on its way”. Next actions: PAYMENT_SUCCEEDED, PAYMENT_FAILED. */
   | 'REFUNDING'
+  /** The payment provider failed the refund; finance will retry. Show: “Refund delayed” (no action for the customer). Next actions: RETRY_PAYMENT. */
   | 'REFUND_FAILED'
+  /** Ended: refused; the reason is the `note` of the last transition. Show: “Refund declined” with that note. Terminal: no action follows (REFUND_TERMINAL). */
   | 'REJECTED'
+  /** Just requested, being sorted by the platform. Show: “Request received”. Next actions: CLASSIFY, CANCEL. */
   | 'REQUESTED'
+  /** The returned parcel is on its way to the shop (`returnShipment`). Show: “Return on its way”. Next actions: RECEIVE_RETURN. */
   | 'RETURN_IN_TRANSIT';
 
+/** What the customer asks for. */
 export type RefundType =
+  /** The item goes back for another variant of it (`RefundItemInput.exchangeSku`); money moves only when the variant is cheaper. */
   | 'EXCHANGE'
+  /** Money back without sending anything back (e.g. the parcel never arrived, or the order has not shipped). */
   | 'REFUND_ONLY'
+  /** The customer ships the item back; the money follows the warehouse's inspection. */
   | 'RETURN_AND_REFUND';
 
 export type RequestRefundInput = {
@@ -562,8 +714,11 @@ export type RequestRefundInput = {
   type: RefundType;
 };
 
+/** An option customer service offers to settle a dispute (OFFER_RESOLUTION). */
 export type ResolutionKind =
+  /** The customer keeps the item and gets the offered `amount` as compensation. */
   | 'KEEP_ITEM_WITH_COMPENSATION'
+  /** The customer returns the item, the shop pays the return shipping, and the full amount is refunded. */
   | 'RETURN_WITH_FULL_REFUND';
 
 export type ResolutionOfferInput = {
@@ -608,13 +763,21 @@ export type RevokeApiTokenInput = {
   tokenId: Scalars['ID']['input'];
 };
 
+/** What an API token may do. Staff roles (PLATFORM_ADMIN, SHOP_ADMIN, AGENT, WAREHOUSE, FINANCE) see the whole shop; CUSTOMER sees its own refunds only. */
 export type Role =
+  /** Customer service of one shop: reviews requests (APPROVE, REJECT, OFFER_RESOLUTION), works its queue. */
   | 'AGENT'
+  /** One customer of one shop: sees and acts on its own refunds and orders only. */
   | 'CUSTOMER'
+  /** Finance of one shop: releases or refuses the money (FINANCE_APPROVE, FINANCE_REJECT), retries failed payments. */
   | 'FINANCE'
+  /** A shop's order system: syncs customers and orders (`upsertCustomer`, `upsertOrder`); takes no refund action. */
   | 'INTEGRATION'
+  /** Runs the platform: every shop, and every staff action of any shop (names the shop with `shopId`). */
   | 'PLATFORM_ADMIN'
+  /** Runs one shop: its settings, tokens, staff, rules, and every staff action on its refunds. */
   | 'SHOP_ADMIN'
+  /** The warehouse of one shop: confirms parcels not received, receives and inspects returns, ships replacements. */
   | 'WAREHOUSE';
 
 export type RotateApiTokenInput = {
@@ -991,7 +1154,7 @@ export type AgentQueueQueryVariables = Exact<{
 }>;
 
 
-export type AgentQueueQuery = { __typename?: 'Query', refunds: { __typename?: 'QueryRefundsConnection', edges: Array<{ __typename?: 'QueryRefundsConnectionEdge', cursor: string, node: { __typename?: 'Refund', id: string, status: RefundStatus, type: RefundType, version: number, slaDueAt?: string | null, slaBreached: boolean, availableActions: Array<RefundAction>, createdAt: string, requestedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, customer: { __typename?: 'Customer', id: string, name: string }, reason: { __typename?: 'ReasonTag', code: string, label: string } } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type AgentQueueQuery = { __typename?: 'Query', refunds: { __typename?: 'QueryRefundsConnection', edges: Array<{ __typename?: 'QueryRefundsConnectionEdge', cursor: string, node: { __typename?: 'Refund', id: string, status: RefundStatus, type: RefundType, version: number, slaDueAt?: string | null, slaBreached: boolean, availableActions: Array<RefundAction>, createdAt: string, requestedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, customer: { __typename?: 'Customer', id: string, name: string }, reason: { __typename?: 'ReasonTag', id: string, code: string, label: string } } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
 
 export type BatchTransitionRefundsMutationVariables = Exact<{
   input: BatchTransitionRefundsInput;
@@ -1007,7 +1170,7 @@ export type RefundMetricsQueryVariables = Exact<{
 }>;
 
 
-export type RefundMetricsQuery = { __typename?: 'Query', refundMetrics: { __typename?: 'RefundMetrics', from: string, to: string, timeZone: string, orderCount: number, refundCount: number, refundRate: number, refundedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, reasons: Array<{ __typename?: 'ReasonShare', count: number, share: number, reason: { __typename?: 'ReasonTag', code: string, label: string } }>, trend: Array<{ __typename?: 'RefundMetricsDay', date: string, orders: number, refunds: number, refundRate: number }> } };
+export type RefundMetricsQuery = { __typename?: 'Query', refundMetrics: { __typename?: 'RefundMetrics', from: string, to: string, timeZone: string, orderCount: number, refundCount: number, refundRate: number, refundedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string }, reasons: Array<{ __typename?: 'ReasonShare', count: number, share: number, reason: { __typename?: 'ReasonTag', id: string, code: string, label: string } }>, trend: Array<{ __typename?: 'RefundMetricsDay', date: string, orders: number, refunds: number, refundRate: number }> } };
 
 export type TransitionRefundMutationVariables = Exact<{
   input: TransitionRefundInput;
@@ -1032,9 +1195,9 @@ export type RequestRefundMutationVariables = Exact<{
 export type RequestRefundMutation = { __typename?: 'Mutation', requestRefund: { __typename?: 'RequestRefundPayload', refund?: { __typename?: 'Refund', id: string, status: RefundStatus, type: RefundType, version: number, createdAt: string, requestedAmount: { __typename?: 'Money', amount: number, currency: string, formatted: string } } | null, userErrors: Array<{ __typename?: 'UserError', code: UserErrorCode, field?: Array<string> | null, message: string }> } };
 
 
-export const AgentQueueDocument = {"__meta__":{"hash":"f15ceb693ccd4c9c0d47e88d9f4a821a8399f1a9d98571bb3753f27f2da3375c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AgentQueue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}},"defaultValue":{"kind":"StringValue","value":"ME","block":false}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RefundStatus"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refunds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"assignedTo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"statuses"},"value":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"EnumValue","value":"CREATED_AT_ASC"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"slaDueAt"}},{"kind":"Field","name":{"kind":"Name","value":"slaBreached"}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AgentQueueQuery, AgentQueueQueryVariables>;
+export const AgentQueueDocument = {"__meta__":{"hash":"af9a9a414873fbb7057683e72cde8605c9ed66d904eabacdd75269ac165c78c3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AgentQueue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}},"defaultValue":{"kind":"StringValue","value":"ME","block":false}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RefundStatus"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refunds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"assignedTo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"assignedTo"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"statuses"},"value":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"EnumValue","value":"CREATED_AT_ASC"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"slaDueAt"}},{"kind":"Field","name":{"kind":"Name","value":"slaBreached"}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AgentQueueQuery, AgentQueueQueryVariables>;
 export const BatchTransitionRefundsDocument = {"__meta__":{"hash":"8bd32c6be4cce8d86b35a10965c966aad53a44f46b0f5b0d2b9f0b831ec4c3e3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BatchTransitionRefunds"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BatchTransitionRefundsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"batchTransitionRefunds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"batch"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"amountTotal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failuresByCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundId"}},{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BatchTransitionRefundsMutation, BatchTransitionRefundsMutationVariables>;
-export const RefundMetricsDocument = {"__meta__":{"hash":"4c706642f5d3f96dc8131afb09631b95e095e03f305ec2527f0150162be19faf"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RefundMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"timeZone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"orderCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}},{"kind":"Field","name":{"kind":"Name","value":"refundedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"share"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"orders"}},{"kind":"Field","name":{"kind":"Name","value":"refunds"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}}]}}]}}]}}]} as unknown as DocumentNode<RefundMetricsQuery, RefundMetricsQueryVariables>;
+export const RefundMetricsDocument = {"__meta__":{"hash":"df609e49e4da2175a664f1fc9d60d4354dc845adbc9377cda1c605f73aa050ca"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RefundMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"timeZone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"orderCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundCount"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}},{"kind":"Field","name":{"kind":"Name","value":"refundedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"share"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"orders"}},{"kind":"Field","name":{"kind":"Name","value":"refunds"}},{"kind":"Field","name":{"kind":"Name","value":"refundRate"}}]}}]}}]}}]} as unknown as DocumentNode<RefundMetricsQuery, RefundMetricsQueryVariables>;
 export const TransitionRefundDocument = {"__meta__":{"hash":"fc457a28b83cf13050e4e1de65a5e912f94fb656f50c7c4d6b5fb9d27696754b"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TransitionRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TransitionRefundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transitionRefund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"transition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<TransitionRefundMutation, TransitionRefundMutationVariables>;
 export const FollowRefundDocument = {"__meta__":{"hash":"dfa91ec0d54db23823cc5d75a4dddebf0fa23031001f52d8eb497150e259b749"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FollowRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"afterVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refundId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}}},{"kind":"Argument","name":{"kind":"Name","value":"afterVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"afterVersion"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"amount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}}]}}]}}]} as unknown as DocumentNode<FollowRefundSubscription, FollowRefundSubscriptionVariables>;
 export const RequestRefundDocument = {"__meta__":{"hash":"85c5926704e42bb9e3ab32c334ceb0a53b9eac86ed7e9dd610433f078b1bfff5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestRefund"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestRefundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestRefund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RequestRefundMutation, RequestRefundMutationVariables>;
