@@ -21,6 +21,10 @@ export function describeGeneratedTypes(schema: GraphQLSchema): void {
 
   const answeredBy = new Map<GraphQLObjectType, string[]>();
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    // Every mutation takes one `input`, described field by field on its input type.
+    for (const arg of field.args) {
+      if (arg.name === "input" && !arg.description) arg.description = `What to do: each field of \`${getNamedType(arg.type).name}\` says what it takes.`;
+    }
     const payload = getNamedType(field.type);
     if (isObjectType(payload)) answeredBy.set(payload, [...(answeredBy.get(payload) ?? []), `\`${field.name}\``]);
   }
