@@ -115,7 +115,7 @@ builder.queryFields((t) => ({
     maxSize: 100,
     defaultSize: 20,
     description: "The shop's apps, newest first (SHOP_ADMIN; platform admins name the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.app.findMany({ ...query, ...appsQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));

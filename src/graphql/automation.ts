@@ -312,7 +312,7 @@ builder.queryFields((t) => ({
   automationTimers: t.field({
     type: [AutomationTimerRef],
     description: "The shop's timers by status (staff only): at most one per RefundStatus, so a bounded list.",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (_root, { shopId }, ctx) => listAutomationTimers(ctx.db, queryViewer(ctx), shopId ? decodeGlobalIdOf(shopId, "Shop") : null),
   }),
   simulateAutomationRules: t.field({
@@ -363,7 +363,7 @@ builder.queryFields((t) => ({
       }),
     }),
     description: "How much of the shop's refund work ended with no human touch (staff only).",
-    args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }), shopId: t.arg.id() },
+    args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }), shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (_root, { from, to, shopId }, ctx) => automationReport(ctx.db, queryViewer(ctx), { from, to, shopId: shopId ? decodeGlobalIdOf(shopId, "Shop") : null }),
   }),
 }));

@@ -85,7 +85,7 @@ builder.queryField("paymentAccounts", (t) =>
   t.field({
     type: [PaymentAccountRef],
     description: "The shop's provider accounts (SHOP_ADMIN; a platform admin names the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (_root, args, ctx) =>
       queryService(async () => {
         const accounts = ctx.services.paymentAccounts;

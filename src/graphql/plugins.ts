@@ -42,14 +42,14 @@ builder.queryFields((t) => ({
   plugins: t.field({
     type: [PluginRef],
     description: "Loaded plugins with this shop's settings (SHOP_ADMIN; platform admins name the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (_root, { shopId }, ctx) => listPluginSettings(ctx.db, ctx.plugins, queryViewer(ctx), optionalShop(shopId)),
   }),
   pluginDeadLetters: t.prismaField({
     type: ["PluginDelivery"],
     description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery.",
     deprecationReason: "Reads at most 200; use pluginDeadLettersConnection, the same deliveries in pages.",
-    args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }), first: t.arg.int({ defaultValue: 50 }) },
     resolve: (_query, _root, { shopId, first }, ctx) =>
       listDeadDeliveries(ctx.db, queryViewer(ctx), optionalShop(shopId), Math.min(Math.max(first ?? 50, 1), 200)),
   }),
@@ -57,7 +57,7 @@ builder.queryFields((t) => ({
     type: PluginDeliveryRef,
     cursor: "id",
     description: "After-hooks that kept failing, newest first; retry them with retryPluginDelivery (SHOP_ADMIN; platform admins name the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.pluginDelivery.findMany({ ...query, ...deadDeliveriesQuery(viewer, optionalShop(shopId)) }));

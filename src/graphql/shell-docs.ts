@@ -30,6 +30,9 @@ export function describeGeneratedTypes(schema: GraphQLSchema): void {
   }
   for (const [payload, mutations] of answeredBy) {
     if (!payload.description) payload.description = `What ${mutations.join(" and ")} answers: the result, or \`userErrors\` saying why nothing changed.`;
+    for (const result of Object.values(payload.getFields())) {
+      if (result.name !== "userErrors" && !result.description) result.description = `The \`${getNamedType(result.type).name}\` as the mutation left it; null when \`userErrors\` is not empty.`;
+    }
     const userErrors = payload.getFields().userErrors;
     if (userErrors && !userErrors.description) {
       userErrors.description = "Expected failures, each with a stable `code`: empty when the mutation succeeded; when not empty, nothing was changed and the result fields are null.";
