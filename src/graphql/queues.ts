@@ -22,7 +22,7 @@ builder.mutationField("assignRefunds", (t) =>
   t.field({
     type: builder.simpleObject("AssignRefundsPayload", {
       fields: (p) => ({
-        refunds: p.field({ type: [RefundRef], nullable: true }),
+        refunds: p.field({ type: [RefundRef], nullable: true, description: "The refunds as they are now, with their new assignee; null when `userErrors` is not empty." }),
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
     }),
@@ -48,9 +48,9 @@ builder.mutationField("assignRefunds", (t) =>
 const SlaPolicyRef = builder.prismaObject("SlaPolicy", {
   description: "How long a refund may stay in `status` before it is overdue.",
   fields: (t) => ({
-    status: t.expose("status", { type: RefundStatusEnum }),
-    minutes: t.exposeInt("minutes"),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    status: t.expose("status", { type: RefundStatusEnum, description: "The status the deadline applies to: a refund's `slaDueAt` is its entry into it plus `minutes`." }),
+    minutes: t.exposeInt("minutes", { description: "Minutes a refund may stay in the status before its deadline is breached." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the policy was last set (ISO 8601, UTC)." }),
   }),
 });
 

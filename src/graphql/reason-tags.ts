@@ -14,7 +14,7 @@ export const ReasonTagRef = builder.prismaNode("ReasonTag", {
   },
   fields: (t) => ({
     code: t.exposeString("code", { description: "Stable and unique in the shop: what requests and filters name." }),
-    label: t.exposeString("label"),
+    label: t.exposeString("label", { description: "The reason as people read it (in apps and reports); may be renamed, unlike `code`." }),
     archived: t.exposeBoolean("archived", {
       description:
         "An archived tag stays on the refunds that carry it but cannot be chosen for new requests; neither can the sub-reasons of an archived tag.",
@@ -25,8 +25,8 @@ export const ReasonTagRef = builder.prismaNode("ReasonTag", {
       args: { includeArchived: t.arg.boolean({ defaultValue: false, required: true }) },
       query: ({ includeArchived }) => ({ where: includeArchived ? {} : { archived: false }, orderBy: { createdAt: "asc" } }),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the tag was created (ISO 8601, UTC)." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the tag was last changed (ISO 8601, UTC)." }),
   }),
 });
 
@@ -80,7 +80,7 @@ builder.mutationField("createReasonTag", (t) =>
 
 const UpdateReasonTagInput = builder.inputType("UpdateReasonTagInput", {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: "The tag's global id (`ReasonTag.id`)." }),
     label: t.string({ description: "A new label, 1–40 characters. The code never changes." }),
     parentId: t.id({
       description:

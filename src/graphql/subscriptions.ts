@@ -38,7 +38,7 @@ builder.subscriptionField("refundStatusChanged", (t) =>
     description:
       "Each transition of one refund, in version order. With `afterVersion`, the stored transitions after it come first: reconnect with the last version you saw and miss nothing. A customer may follow only its own refunds.",
     args: {
-      refundId: t.arg.id({ required: true }),
+      refundId: t.arg.id({ required: true, description: "The refund's global id (`Refund.id`); another shop's or another customer's refund fails the subscription with NOT_FOUND." }),
       afterVersion: t.arg.int({ description: "Replay stored transitions with a higher version, then continue live." }),
     },
     subscribe: async (_root, { refundId, afterVersion }, ctx) => {
@@ -65,10 +65,11 @@ builder.subscriptionField("refundStatusChanged", (t) =>
 );
 
 const RefundEventFilter = builder.inputType("RefundEventFilter", {
+  description: "Narrows `refundEvents`; left out: every transition of the shop.",
   fields: (t) => ({
     shopId: t.id({ description: "Required for platform admins: whose events." }),
     statuses: t.field({ type: [RefundStatusEnum], description: "Only transitions into these statuses." }),
-    actions: t.field({ type: [RefundActionEnum] }),
+    actions: t.field({ type: [RefundActionEnum], description: "Only transitions of these actions." }),
   }),
 });
 
@@ -76,7 +77,7 @@ builder.subscriptionField("refundEvents", (t) =>
   t.prismaField({
     type: "RefundTransition",
     description: "Every committed transition of the shop's refunds, for staff consoles.",
-    args: { filter: t.arg({ type: RefundEventFilter }) },
+    args: { filter: t.arg({ type: RefundEventFilter, description: "Which transitions; left out: all of the shop's refunds." }) },
     subscribe: (_root, { filter }, ctx) => {
       const viewer = queryViewer(ctx);
       if (!STAFF_ROLES.has(viewer.role)) throw refused("refundEvents is for shop staff", "FORBIDDEN");
