@@ -104,5 +104,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ description: "What a token may read. Every query needs a token (`Authorization: Bearer <token>`); what it answers is limited to the token's shop, and for a CUSTOMER token to its own refunds and orders." });
+builder.mutationType({
+  description: "Changes. Each takes one `input` and answers a payload with `userErrors`: expected failures (a role, a status, a bad value) are userErrors with a stable code, never top-level errors, and nothing is changed when there are any.",
+});
