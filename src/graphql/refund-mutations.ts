@@ -27,7 +27,7 @@ const RequestRefundInput = builder.inputType("RequestRefundInput", {
     items: t.field({ type: [RefundItemInput], description: "Some units of some order items; left out: the whole order." }),
     idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
     overridePolicy: t.field({
-      type: builder.inputType("ReturnPolicyOverrideInput", { fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
+      type: builder.inputType("ReturnPolicyOverrideInput", { description: "Staff setting the return policy aside for one request, and why.", fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
       description: "Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`.",
     }),
   }),
