@@ -268,7 +268,7 @@ builder.mutationField("redeliverWebhook", (t) =>
       fields: (p) => ({ delivery: p.field({ type: AppWebhookDeliveryRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
     description: "Sends a delivered or dead webhook delivery again (its document is run again, attempts start over).",
-    args: { input: t.arg({ type: builder.inputType("RedeliverWebhookInput", { fields: (f) => ({ deliveryId: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType("RedeliverWebhookInput", { description: "The dead delivery to send again.", fields: (f) => ({ deliveryId: f.id({ required: true, description: "The delivery's global id (`AppWebhookDelivery.id`)." }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
         delivery: await redeliverWebhook(ctx.db, ctx.services.hookDeliveries, viewer, {

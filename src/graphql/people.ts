@@ -37,6 +37,7 @@ const ApprovalLimitRef = builder.prismaNode("ApprovalLimit", {
 });
 
 const SetApprovalLimitInput = builder.inputType("SetApprovalLimitInput", {
+  description: "The largest amount a role, a staff member or the automation rules may approve alone.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     role: t.field({ type: RoleEnum, description: `One of ${LIMITED_ROLES.join(", ")}.` }),
@@ -78,6 +79,7 @@ builder.prismaObject("RefundRating", {
 });
 
 const RateRefundInput = builder.inputType("RateRefundInput", {
+  description: "The customer's verdict on an ended refund.",
   fields: (t) => ({
     refundId: t.id({ required: true, description: "The refund's global id (`Refund.id`): an ended refund of the customer's own." }),
     score: t.int({ required: true, description: "1 to 5." }),

@@ -11,6 +11,7 @@ import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUs
 // Work queues: who handles which refund (assignRefunds) and by when (SLA policies).
 
 const AssignRefundsInput = builder.inputType("AssignRefundsInput", {
+  description: "Refunds to put in a staff member's queue (or take out of every queue).",
   fields: (t) => ({
     refundIds: t.idList({ description: `At most ${MAX_BULK_REFUNDS}.` }),
     filter: t.field({ type: RefundFilterInput, description: `Instead of refundIds: every refund it matches, at most ${MAX_BULK_REFUNDS}.` }),
@@ -55,6 +56,7 @@ const SlaPolicyRef = builder.prismaObject("SlaPolicy", {
 });
 
 const SetSlaPolicyInput = builder.inputType("SetSlaPolicyInput", {
+  description: "The shop's deadline for one refund status.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     status: t.field({ type: RefundStatusEnum, required: true, description: "A non-terminal status." }),

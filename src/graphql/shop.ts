@@ -87,6 +87,7 @@ const RevokeApiTokenInput = builder.inputType("RevokeApiTokenInput", {
   fields: (t) => ({ tokenId: t.id({ required: true, description: "The token's global id (`ApiToken.id`)." }) }),
 });
 const RotateApiTokenInput = builder.inputType("RotateApiTokenInput", {
+  description: "The token to give a new secret.",
   fields: (t) => ({
     tokenId: t.id({ required: true, description: "The token's global id (`ApiToken.id`)." }),
     expiresAt: t.field({ type: "DateTime", description: "The new expiry; omitted: the old one stays." }),
@@ -254,6 +255,7 @@ builder.queryFields((t) => ({
   }),
   viewer: t.field({
     type: builder.simpleObject("Viewer", {
+      description: "Who the API token belongs to: its role, shop, customer and staff member.",
       fields: (p) => ({
         role: p.field({ type: RoleEnum, description: "The token's role." }),
         shop: p.field({ type: ShopRef, nullable: true, description: "The token's shop; null for a platform admin." }),

@@ -11,7 +11,9 @@ import type { GraphQLContext } from "./context.js";
 import { RefundActionEnum, RefundStatusEnum } from "./enums.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 
-builder.subscriptionType({});
+builder.subscriptionType({
+  description: "Live streams over graphql-ws (or SSE), with the token in `connectionParams` (`{ authorization: \"Bearer …\" }`): a refund's transitions for its customer or staff, the shop's transitions for staff, a batch's progress.",
+});
 
 const transitionReads = new CoalescedReads();
 
