@@ -1,10 +1,12 @@
 import { type GraphQLObjectType, type GraphQLSchema, getNamedType, isObjectType } from "graphql";
+import { MUTATION_USER_ERRORS } from "./mutation-user-errors.js";
 
 /**
  * Descriptions of the types the schema's conventions generate rather than a file declares: the
  * connection and edge types the Relay plugin makes for every paginated list, and the payload of
  * every mutation. They say the same thing for each, so they are derived here from the type's
- * place in the schema, once the schema is built; a description written in a file wins.
+ * place in the schema, once the schema is built; a description written in a file wins. Each
+ * mutation's description ends with the UserErrorCodes it can answer (src/graphql/mutation-user-errors.ts).
  */
 export function describeGeneratedTypes(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -21,6 +23,11 @@ export function describeGeneratedTypes(schema: GraphQLSchema): void {
 
   const answeredBy = new Map<GraphQLObjectType, string[]>();
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    // The codes it can answer, derived from the services it reaches (scripts/mutation-user-errors.ts).
+    const codes = MUTATION_USER_ERRORS[field.name];
+    if (codes && !field.description?.includes("UserErrorCodes:")) {
+      field.description = `${field.description ?? ""}\n\nUserErrorCodes: ${codes.join(", ")}; any mutation may also answer UNAUTHENTICATED or INVALID_TOKEN.`.trim();
+    }
     // Every mutation takes one `input`, described field by field on its input type.
     for (const arg of field.args) {
       if (arg.name === "input" && !arg.description) arg.description = `What to do: each field of \`${getNamedType(arg.type).name}\` says what it takes.`;
