@@ -16,7 +16,7 @@ describe("the refund enums' docs in the SDL", async () => {
     for (const rule of REFUND_TRANSITIONS) {
       const line = actions[rule.action]!.split("\n").find((text) => text.startsWith(`- from ${rule.from}${rule.types ? ` (${rule.types.join(", ")})` : ""} →`));
       expect(line, `${rule.action} from ${rule.from}`).toBeDefined();
-      const performers = new Set(line!.split("; by ")[1]!.split(";")[0]!.split(/, | or /));
+      const performers = new Set(line!.split("; by ")[1]!.split(";")[0]!.replace(/\.$/, "").split(/, | or /));
       for (const role of ROLES) expect(performers.has(role), `${rule.action} from ${rule.from} by ${role}`).toBe(mayPerform(rule, { kind: "USER", role }));
     }
   });
