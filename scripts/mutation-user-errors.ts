@@ -3,8 +3,9 @@
 // each mutation field declared in src/graphql and plugins/, it follows every function, constant
 // and method the resolver reaches (through the type checker's symbols, across files) and
 // collects the UserErrorCode literals found on the way (`fail("NOT_FOUND", …)`,
-// `{ ok: false, reason: "REFUND_TERMINAL" }`). What it cannot see: calls through an interface
-// (a plugin's or an app's hook), whose codes the service that calls them names itself.
+// `{ ok: false, reason: "REFUND_TERMINAL" }`); a call through an interface (a port such as the
+// plugin host's hooks) reaches the project's classes that implement it. What it cannot see: a
+// port implemented by an object literal, and codes a plugin or an app makes up at run time.
 // test/graphql/mutation-user-errors.test.ts fails when the file is stale.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -48,8 +49,28 @@ function mutationFields(file: ts.SourceFile): Array<[string, ts.Node]> {
   return found;
 }
 
+/** Interface → the classes of the project that implement it, so a call through a port reaches them. */
+function implementations(checker: ts.TypeChecker, files: readonly ts.SourceFile[]): Map<ts.Symbol, ts.ClassDeclaration[]> {
+  const byInterface = new Map<ts.Symbol, ts.ClassDeclaration[]>();
+  const visit = (node: ts.Node) => {
+    if (ts.isClassDeclaration(node)) {
+      for (const clause of node.heritageClauses ?? []) {
+        if (clause.token !== ts.SyntaxKind.ImplementsKeyword) continue;
+        for (const type of clause.types) {
+          let symbol = checker.getSymbolAtLocation(type.expression);
+          if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+          if (symbol) byInterface.set(symbol, [...(byInterface.get(symbol) ?? []), node]);
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of files) visit(file);
+  return byInterface;
+}
+
 /** The codes reachable from `root`. */
-function codesReachedFrom(checker: ts.TypeChecker, root: ts.Node, skip: ReadonlySet<ts.Node>): string[] {
+function codesReachedFrom(checker: ts.TypeChecker, root: ts.Node, skip: ReadonlySet<ts.Node>, implemented: Map<ts.Symbol, ts.ClassDeclaration[]>): string[] {
   const codes = new Set<string>();
   const seen = new Set<ts.Node>();
   const walk = (node: ts.Node): void => {
@@ -62,6 +83,14 @@ function codesReachedFrom(checker: ts.TypeChecker, root: ts.Node, skip: Readonly
         if (seen.has(declaration) || skip.has(declaration) || !inProject(declaration.getSourceFile())) continue;
         if (ts.isParameter(declaration) || ts.isBindingElement(declaration)) continue;
         seen.add(declaration);
+        // A method of an interface (a port): its implementations in the project are what runs.
+        if ((ts.isMethodSignature(declaration) || ts.isPropertySignature(declaration)) && ts.isInterfaceDeclaration(declaration.parent)) {
+          const port = checker.getSymbolAtLocation(declaration.parent.name);
+          for (const implementation of (port && implemented.get(port)) ?? []) {
+            for (const member of implementation.members) if (member.name && member.name.getText() === declaration.name.getText() && !seen.has(member)) (seen.add(member), walk(member));
+          }
+          continue;
+        }
         walk(declaration);
       }
     }
@@ -82,11 +111,12 @@ export function deriveMutationUserErrors(): Record<string, string[]> {
     if (ts.isVariableStatement(statement)) for (const declaration of statement.declarationList.declarations) skip.add(declaration);
   });
   const table: Record<string, string[]> = {};
+  const implemented = implementations(checker, built.getSourceFiles().filter(inProject));
   for (const file of built.getSourceFiles()) {
     if (!inProject(file)) continue;
     const relative = path.relative(ROOT, file.fileName);
     if (!relative.startsWith("src/graphql/") && !relative.startsWith("plugins/")) continue;
-    for (const [name, root] of mutationFields(file)) table[name] = codesReachedFrom(checker, root, skip);
+    for (const [name, root] of mutationFields(file)) table[name] = codesReachedFrom(checker, root, skip, implemented);
   }
   return Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)));
 }
