@@ -15,7 +15,8 @@ describe("the UserErrorCodes of each mutation", () => {
   });
 
   it("follow the resolver into the services and the state machine", () => {
-    expect(derived.transitionRefund).toEqual(expect.arrayContaining(["NOT_FOUND", "VERSION_CONFLICT", "REFUND_TERMINAL", "ACTION_NOT_ALLOWED_IN_STATUS", "ACTION_NOT_PERMITTED", "NOTE_REQUIRED"]));
+    // Through the plugin host and the apps' checks, which implement the services' hook ports.
+    expect(derived.transitionRefund).toEqual(expect.arrayContaining(["NOT_FOUND", "VERSION_CONFLICT", "REFUND_TERMINAL", "ACTION_NOT_ALLOWED_IN_STATUS", "ACTION_NOT_PERMITTED", "NOTE_REQUIRED", "PLUGIN_VETO", "APP_VETO"]));
     expect(derived.requestRefund).toEqual(expect.arrayContaining(["AMOUNT_EXCEEDS_REFUNDABLE", "UNKNOWN_REASON_CODE", "RETURN_WINDOW_CLOSED"]));
     expect(derived.createShop).not.toContain("VERSION_CONFLICT");
   });
