@@ -20,12 +20,18 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** What kind of actor took an action. */
 export type ActorKind =
+  /** A plugin; `name` is the plugin's name. */
   | 'PLUGIN'
+  /** An automation rule or timer; `name` is the rule's or timer's name. */
   | 'RULE'
+  /** The platform itself (classification, payment results); `name` is `platform` or the job. */
   | 'SYSTEM'
+  /** A token's holder (staff, customer or app); `role` is the token's role, `name` its label. */
   | 'USER';
 
+/** What an app's check answers about an action. */
 export type AppCheckDecision =
   /** The transition goes on. */
   | 'CONTINUE'
@@ -36,7 +42,9 @@ export type AppCheckDecision =
 
 /** What a check that could not answer (timeout, network error, non-2xx, not an answer, open circuit) counts as. */
 export type AppCheckFailurePolicy =
+  /** The action goes ahead as if the app had answered CONTINUE (fail open). */
   | 'CONTINUE'
+  /** The action is not taken; the refund waits for a person (HELD_FOR_REVIEW; fail closed). */
   | 'HOLD';
 
 /** How one call of a check ended. */
@@ -58,6 +66,7 @@ export type AppCheckOutcome =
   /** The app answered VETO. */
   | 'VETO';
 
+/** The circuit breaker of an app's checks in this server process. */
 export type AppCircuitStatus =
   /** Calls go out. */
   | 'CLOSED'
@@ -88,6 +97,7 @@ export type AppPermission =
   /** Take staff actions on refunds (transitionRefund, batchTransitionRefunds), as its creator's role may. */
   | 'TRANSITION_REFUNDS';
 
+/** Where a webhook delivery stands. */
 export type AppWebhookDeliveryStatus =
   /** Every attempt failed: redeliverWebhook sends it again. */
   | 'DEAD'
@@ -98,9 +108,12 @@ export type AppWebhookDeliveryStatus =
 
 /** Over a person's approval limit: REFUSE with APPROVAL_LIMIT_EXCEEDED, or SEND_TO_FINANCE (the refund goes to PENDING_FINANCE with that amount, for a second person). */
 export type ApprovalOverLimit =
+  /** Refuse the action with APPROVAL_LIMIT_EXCEEDED. */
   | 'REFUSE'
+  /** Take the action, and send the refund to PENDING_FINANCE for a second person. */
   | 'SEND_TO_FINANCE';
 
+/** Refunds to put in a staff member's queue (or take out of every queue). */
 export type AssignRefundsInput = {
   /** Instead of refundIds: every refund it matches, at most 50. */
   filter?: InputMaybe<RefundFilter>;
@@ -110,7 +123,9 @@ export type AssignRefundsInput = {
   refundIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+/** What a rule does when it matches. */
 export type AutomationActionInput = {
+  /** The kind of action; each other field says which kind takes it. */
   kind: AutomationActionKind;
   /** TAG: a label (src/domain/labels.ts rules: letters, digits, space, - _ : . ; up to 40). */
   label?: InputMaybe<Scalars['String']['input']>;
@@ -120,9 +135,11 @@ export type AutomationActionInput = {
   message?: InputMaybe<Scalars['String']['input']>;
   /** NOTIFY: every member of this role (or memberId). */
   recipientRole?: InputMaybe<AutomationNotifyRole>;
+  /** TRANSITION: the refund action to take; it must be possible from the trigger's status (ACTION_NOT_ALLOWED_FROM_TRIGGER). */
   refundAction?: InputMaybe<RefundAction>;
 };
 
+/** What kind of thing a rule does when it matches. */
 export type AutomationActionKind =
   /** Put the refund in a staff member's queue. */
   | 'ASSIGN'
@@ -135,43 +152,70 @@ export type AutomationActionKind =
   /** Take `refundAction` in the rule's name. */
   | 'TRANSITION';
 
+/** One condition of a rule: a refund fact compared with a value. */
 export type AutomationConditionInput = {
   /** One of amount, refundType, shippingStatus, reasonCode, parentReasonCode, customerTier, riskLevel, hoursSincePayment, hoursSinceDelivery, refundsLast30Days, onCareList. */
   field: Scalars['String']['input'];
+  /** How the fact is compared with `value`; not every operator applies to every field (OPERATOR_NOT_FOR_FIELD). */
   operator: AutomationOperator;
   /** A number, a string, or (IN) a list of them. */
   value: Scalars['JSON']['input'];
 };
 
+/** How a rule's conditions combine. */
 export type AutomationMatch =
+  /** Every condition must hold. */
   | 'ALL'
+  /** At least one condition must hold. */
   | 'ANY';
 
+/** A staff role whose every active member a NOTIFY rule writes to. */
 export type AutomationNotifyRole =
+  /** Customer service. */
   | 'AGENT'
+  /** Finance. */
   | 'FINANCE'
+  /** The shop's admins. */
   | 'SHOP_ADMIN'
+  /** The warehouse. */
   | 'WAREHOUSE';
 
+/** How a condition compares a refund fact with its value; a fact that is unknown never holds. */
 export type AutomationOperator =
+  /** Equal to the value. */
   | 'EQ'
+  /** Greater than the value (numbers). */
   | 'GT'
+  /** At least the value (numbers). */
   | 'GTE'
+  /** One of the values of a list. */
   | 'IN'
+  /** Less than the value (numbers). */
   | 'LT'
+  /** At most the value (numbers). */
   | 'LTE'
+  /** Not equal to the value. */
   | 'NEQ';
 
+/** A customer's refund risk, as rules compare it (the crm-risk plugin sets it). */
 export type AutomationRiskLevel =
+  /** High refund risk, as the shop's CRM marks it. */
   | 'HIGH'
+  /** Low refund risk; also a customer with no level recorded. */
   | 'LOW'
+  /** Medium refund risk. */
   | 'MEDIUM';
 
+/** When a rule runs. */
 export type AutomationTrigger =
+  /** When a refund enters the rule's `status`. */
   | 'ENTERS_STATUS'
+  /** On a new request, before it is classified: the rule may approve it at once or hold it for review. */
   | 'REQUESTED';
 
+/** One action on many refunds: name them by `refundIds` or by a `filter`, not both. */
 export type BatchTransitionRefundsInput = {
+  /** The action to take on every refund (as in `transitionRefund`). */
   action: RefundAction;
   /** APPROVE / PASS_INSPECTION: the amount for every refund (minor units). */
   amount?: InputMaybe<Scalars['Int']['input']>;
@@ -179,6 +223,7 @@ export type BatchTransitionRefundsInput = {
   filter?: InputMaybe<RefundFilter>;
   /** A resent batch with the same key answers the first batch's report. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Why: recorded on every refund's transition; required by REJECT, FAIL_INSPECTION, FINANCE_REJECT. */
   note?: InputMaybe<Scalars['String']['input']>;
   /** The refunds, at most 50. Give refundIds or filter, not both. */
   refundIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -188,15 +233,20 @@ export type BatchTransitionRefundsInput = {
 
 /** REFUND_COMPLETED: after a refund; REORDER: the exclusive offer when a wrong-size item is sent back. */
 export type CouponKind =
+  /** Issued after a refund ended REFUNDED: a goodwill coupon. */
   | 'REFUND_COMPLETED'
+  /** The exclusive offer when a wrong-size item is sent back: to order the right size. */
   | 'REORDER';
 
+/** A new API token. */
 export type CreateApiTokenInput = {
   /** Required for CUSTOMER tokens: the customer they act as. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** After this the token is refused; omitted: no expiry. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A name for people (e.g. who holds it), recorded as the actor's name of what the token does. */
   label?: InputMaybe<Scalars['String']['input']>;
+  /** What the token may do; CUSTOMER needs `customerId`. */
   role: Role;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
@@ -204,9 +254,11 @@ export type CreateApiTokenInput = {
   staffMemberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** A new synchronous check of an app. */
 export type CreateAppCheckInput = {
   /** The actions asked about: the ones people take (APPROVE, FINANCE_APPROVE, …). */
   actions: Array<RefundAction>;
+  /** The app's global id (`App.id`). */
   appId: Scalars['ID']['input'];
   /** What a failed call counts as; default CONTINUE. */
   onFailure?: InputMaybe<AppCheckFailurePolicy>;
@@ -218,7 +270,9 @@ export type CreateAppCheckInput = {
   timeoutMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A new app of the shop. */
 export type CreateAppInput = {
+  /** The app's name. */
   name: Scalars['String']['input'];
   /** Each must be held by the caller's role. */
   permissions: Array<AppPermission>;
@@ -226,8 +280,11 @@ export type CreateAppInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** A new webhook of an app. */
 export type CreateAppWebhookInput = {
+  /** The app's global id (`App.id`). */
   appId: Scalars['ID']['input'];
+  /** The event that triggers it. */
   event: AppEvent;
   /** A subscription document selecting refundEvents, e.g. `subscription { refundEvents { to refund { status } } }` (for REFUND_BATCH_FINISHED: `refundBatchProgress(batchId: $batchId)` with `$batchId: ID!`): its data for each event is the body. Checked against the app's permissions. */
   query: Scalars['String']['input'];
@@ -237,19 +294,31 @@ export type CreateAppWebhookInput = {
   targetUrl: Scalars['String']['input'];
 };
 
+/** A new automation rule; `name`, `trigger` and `action` are required. */
 export type CreateAutomationRuleInput = {
+  /** What the rule does. */
   action?: InputMaybe<AutomationActionInput>;
+  /** The conditions; none: always matches. */
   conditions?: InputMaybe<Array<AutomationConditionInput>>;
+  /** false keeps the rule without running it. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** ALL (default): every condition must hold; ANY: one is enough. */
   match?: InputMaybe<AutomationMatch>;
+  /** The rule's name, unique in the shop (DUPLICATE_RULE_NAME). */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Lower runs first. */
   priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The shop: a platform admin names it; shop admins act on their own. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** ENTERS_STATUS: the status entered. */
   status?: InputMaybe<RefundStatus>;
+  /** true: when it matches, later rules do not run for that event. */
   stopAfterMatch?: InputMaybe<Scalars['Boolean']['input']>;
+  /** When the rule runs: REQUESTED (a new request) or ENTERS_STATUS (with `status`). */
   trigger?: InputMaybe<AutomationTrigger>;
 };
 
+/** A new reason tag (or sub-reason) of the shop. */
 export type CreateReasonTagInput = {
   /** 2–40 characters of A–Z, 0–9 and _, starting with a letter; unique in the shop, never changes. */
   code: Scalars['String']['input'];
@@ -261,31 +330,43 @@ export type CreateReasonTagInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** A new return address of the shop. */
 export type CreateReturnAddressInput = {
+  /** City of the address. */
   city: Scalars['String']['input'];
+  /** District of the address. */
   district?: InputMaybe<Scalars['String']['input']>;
   /** Absent: the default if it is the shop's first address. A later address is made the default with updateReturnAddress. */
   isDefault?: InputMaybe<Scalars['Boolean']['input']>;
   /** The warehouse's name. */
   label: Scalars['String']['input'];
+  /** The recipient's phone number, as the carrier needs it. */
   phone: Scalars['String']['input'];
+  /** Postal code. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Province (or state) of the address. */
   province: Scalars['String']['input'];
+  /** Who receives the parcel (a person or the warehouse's name). */
   recipient: Scalars['String']['input'];
   /** What the parcel must hold, e.g. "unworn, tags attached, all accessories". */
   requirements?: InputMaybe<Scalars['String']['input']>;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** Street and number (the rest of the address line). */
   street: Scalars['String']['input'];
 };
 
+/** A new shop. */
 export type CreateShopInput = {
   /** ISO-4217 code, e.g. CNY */
   currency: Scalars['String']['input'];
+  /** The shop's name. */
   name: Scalars['String']['input'];
 };
 
+/** A new staff member of a shop. */
 export type CreateStaffMemberInput = {
+  /** The member's name. */
   name: Scalars['String']['input'];
   /** SHOP_ADMIN, AGENT, WAREHOUSE or FINANCE; the member's tokens have this role. */
   role: Role;
@@ -293,49 +374,76 @@ export type CreateStaffMemberInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Narrows `customers`. */
 export type CustomerFilter = {
   /** true: on the care list now; false: not on it. */
   inCare?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** The check to delete. */
 export type DeleteAppCheckInput = {
+  /** The check's global id (`AppCheck.id`). */
   checkId: Scalars['ID']['input'];
 };
 
+/** The app to delete. */
 export type DeleteAppInput = {
+  /** The app's global id (`App.id`). */
   appId: Scalars['ID']['input'];
 };
 
+/** The webhook to delete. */
 export type DeleteAppWebhookInput = {
+  /** The webhook's global id (`AppWebhook.id`). */
   webhookId: Scalars['ID']['input'];
 };
 
+/** The rule to delete. */
 export type DeleteAutomationRuleInput = {
+  /** The rule's global id (`AutomationRule.id`). */
   ruleId: Scalars['ID']['input'];
 };
 
+/** A handling-time bucket of the dashboard. */
 export type HandlingTimeBucketKey =
+  /** 1 to 3 days. */
   | 'ONE_TO_THREE_DAYS'
+  /** More than 7 days. */
   | 'OVER_SEVEN_DAYS'
+  /** 3 to 7 days. */
   | 'THREE_TO_SEVEN_DAYS'
+  /** Less than 24 hours. */
   | 'UNDER_24H';
 
+/** The facts of a refund that does not exist; a fact left out is unknown (a condition on it does not hold). */
 export type HypotheticalRefundInput = {
+  /** The requested amount in minor units. */
   amount?: InputMaybe<Scalars['Int']['input']>;
+  /** The customer's tier (e.g. VIP). */
   customerTier?: InputMaybe<Scalars['String']['input']>;
   /** Leave out for an order not delivered (unknown). */
   hoursSinceDelivery?: InputMaybe<Scalars['Int']['input']>;
+  /** Hours since the order was paid. */
   hoursSincePayment?: InputMaybe<Scalars['Int']['input']>;
+  /** The code of the reason's parent tag, for a sub-reason. */
   parentReasonCode?: InputMaybe<Scalars['String']['input']>;
+  /** The reason tag's code. */
   reasonCode?: InputMaybe<Scalars['String']['input']>;
+  /** The refund's type. */
   refundType?: InputMaybe<RefundType>;
+  /** How many refunds the customer asked for in the last 30 days. */
   refundsLast30Days?: InputMaybe<Scalars['Int']['input']>;
+  /** The customer's refund risk level. */
   riskLevel?: InputMaybe<AutomationRiskLevel>;
+  /** The order's shipping status. */
   shippingStatus?: InputMaybe<OrderShippingStatus>;
+  /** The status the refund enters (default REQUESTED): whose rules run. */
   status?: InputMaybe<RefundStatus>;
 };
 
+/** The inspection result of one refund item (PASS_INSPECTION). */
 export type ItemResultInput = {
+  /** What the warehouse found, e.g. why units failed. */
   note?: InputMaybe<Scalars['String']['input']>;
   /** Units that passed: 0 to the item's quantity; the rest failed. */
   passedQuantity: Scalars['Int']['input'];
@@ -345,17 +453,25 @@ export type ItemResultInput = {
 
 /** WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only; WECHAT_SUBSCRIPTION: a WeChat subscription message (订阅消息) to the customer's openid. */
 export type NotificationChannel =
+  /** Read in the app only (`Refund.notifications`). */
   | 'IN_APP'
+  /** POSTed to the shop's gateway (SMS, app push). */
   | 'WEBHOOK'
+  /** A WeChat subscription message to the customer's openid. */
   | 'WECHAT_SUBSCRIPTION';
 
 /** PENDING until the webhook or WeChat accepted it (retried with backoff); CANCELLED when the channel was removed meanwhile; FAILED: will not be sent, not retried (failureCode says why). */
 export type NotificationStatus =
+  /** Not sent: the channel was removed meanwhile. */
   | 'CANCELLED'
+  /** Will not be sent and is not retried; `failureCode` says why. */
   | 'FAILED'
+  /** Not accepted yet by the webhook or WeChat; retried with backoff. */
   | 'PENDING'
+  /** Accepted by the channel (or, IN_APP, stored to be read). */
   | 'SENT';
 
+/** Narrows `orders`: every field given must match. */
 export type OrderFilter = {
   /** The orders of this Customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
@@ -367,16 +483,21 @@ export type OrderFilter = {
   paidBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Part of the order's externalId (case-insensitive). */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Orders in any of these shipping statuses. */
   shippingStatuses?: InputMaybe<Array<OrderShippingStatus>>;
   /** Required for platform admins: whose orders. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** One line of an order, as the shop's order system sends it. */
 export type OrderItemInput = {
   /** The shop's product category: return policies may be set per category (`setReturnPolicy`). */
   category?: InputMaybe<Scalars['String']['input']>;
+  /** The product's name, shown to staff and the customer. */
   name: Scalars['String']['input'];
+  /** Units bought: a positive whole number. */
   quantity: Scalars['Int']['input'];
+  /** The product's SKU. */
   sku: Scalars['String']['input'];
   /** Minor units. */
   unitPrice: Scalars['Int']['input'];
@@ -384,25 +505,37 @@ export type OrderItemInput = {
   variants?: InputMaybe<Array<OrderItemVariantInput>>;
 };
 
+/** Another SKU an order item may be exchanged for. */
 export type OrderItemVariantInput = {
+  /** The variant's SKU (not the item's own). */
   sku: Scalars['String']['input'];
   /** Minor units: at most the item's for an exchange to be possible without a payment. */
   unitPrice: Scalars['Int']['input'];
 };
 
+/** How far the order's parcel got, as the shop's order system reports it (`upsertOrder`). A new refund of a NOT_SHIPPED order is refunded at once. */
 export type OrderShippingStatus =
+  /** The carrier delivered the parcel. */
   | 'DELIVERED'
+  /** The parcel has not left the shop. */
   | 'NOT_SHIPPED'
+  /** The parcel is with the carrier. */
   | 'SHIPPED';
 
 /** PENDING: to be sent (or no answer yet: it is queried before anything is sent again). PROCESSING: the provider accepted it and has not settled; the refund stays REFUNDING until its notification or a query settles it. SUCCEEDED / FAILED: settled. */
 export type PaymentAttemptStatus =
+  /** The provider refused or failed it (PAYMENT_FAILED: the refund is REFUND_FAILED until finance retries). */
   | 'FAILED'
+  /** To be sent, or sent with no answer yet. */
   | 'PENDING'
+  /** The provider accepted it and has not settled yet. */
   | 'PROCESSING'
+  /** The money went back (PAYMENT_SUCCEEDED). */
   | 'SUCCEEDED';
 
+/** What an order was paid with, at which provider. */
 export type PaymentInput = {
+  /** The provider the customer paid at; its plugin must be loaded (else UNKNOWN_PAYMENT_PROVIDER). */
   provider: PaymentProvider;
   /** The provider's id of the payment (WeChat Pay transaction_id, Alipay trade_no, Stripe payment intent); SANDBOX may leave it out. */
   reference?: InputMaybe<Scalars['String']['input']>;
@@ -412,56 +545,190 @@ export type PaymentInput = {
 
 /** Where money goes back: SANDBOX (built in, the default), or a provider a plugin registers (WECHAT_PAY, ALIPAY, STRIPE); a provider whose plugin is not loaded is refused with UNKNOWN_PAYMENT_PROVIDER. */
 export type PaymentProvider =
+  /** Alipay (the alipay plugin). */
   | 'ALIPAY'
+  /** The built-in provider: settles at once, moves no real money (demo and tests; orders with no payment). */
   | 'SANDBOX'
+  /** Stripe (the stripe plugin). */
   | 'STRIPE'
+  /** WeChat Pay (the wechat-pay plugin). */
   | 'WECHAT_PAY';
 
+/** Where a plugin hook's delivery stands. */
 export type PluginDeliveryStatus =
+  /** It kept failing and is no longer tried: retry it with retryPluginDelivery. */
   | 'DEAD'
+  /** The hook succeeded. */
   | 'DELIVERED'
+  /** Queued, or failed and waiting for its next try (with backoff). */
   | 'PENDING';
 
+/** The customer's verdict on an ended refund. */
 export type RateRefundInput = {
+  /** The customer's words about how the refund was handled. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** The refund's global id (`Refund.id`): an ended refund of the customer's own. */
   refundId: Scalars['ID']['input'];
   /** 1 to 5. */
   score: Scalars['Int']['input'];
 };
 
+/** A failed refund that finance paid back by hand. */
 export type RecordManualRefundInput = {
   /** How the money went back. */
   note: Scalars['String']['input'];
   /** The reference of the money sent by hand (bank transfer, the provider's console). */
   reference: Scalars['String']['input'];
+  /** The refund's global id (`Refund.id`): a REFUND_FAILED refund. */
   refundId: Scalars['ID']['input'];
 };
 
+/** The dead delivery to send again. */
 export type RedeliverWebhookInput = {
+  /** The delivery's global id (`AppWebhookDelivery.id`). */
   deliveryId: Scalars['ID']['input'];
 };
 
+/** A step of the refund workflow, taken with `transitionRefund` (or by the platform). Each value says who may take it from which status; `Refund.availableActions` lists those the current viewer may take now. */
 export type RefundAction =
+  /**
+   * The customer accepts one of `Refund.resolutionOptions` (`optionId`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_CUSTOMER → PENDING_FINANCE when KEEP_ITEM_WITH_COMPENSATION is accepted, AWAITING_RETURN when RETURN_WITH_FULL_REFUND is accepted; by CUSTOMER; inputs: `optionId` required.
+   */
   | 'ACCEPT_OFFER'
+  /**
+   * Customer service accepts the request (optionally for a lower `amount`: a partial refund).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW → AWAITING_WAREHOUSE for REFUND_ONLY, AWAITING_RETURN for RETURN_AND_REFUND, AWAITING_RETURN for EXCHANGE; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `amount` optional.
+   */
   | 'APPROVE'
+  /**
+   * The customer withdraws the request (or the shop's timer does, when the customer stays silent).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REQUESTED → CANCELLED; by CUSTOMER.
+   * - from PENDING_REVIEW → CANCELLED; by CUSTOMER.
+   * - from AWAITING_WAREHOUSE → CANCELLED; by CUSTOMER.
+   * - from AWAITING_CUSTOMER → CANCELLED; by CUSTOMER or the platform (rules, timers, plugins).
+   * - from AWAITING_RETURN → CANCELLED; by CUSTOMER or the platform (rules, timers, plugins).
+   */
   | 'CANCEL'
+  /**
+   * The platform sorts a new request: an unshipped order is refunded at once, a shipped one goes to review.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REQUESTED (REFUND_ONLY, RETURN_AND_REFUND) → REFUNDING when the order is NOT_SHIPPED, PENDING_REVIEW when the order is SHIPPED, PENDING_REVIEW when the order is DELIVERED; by the platform (rules, timers, plugins).
+   * - from REQUESTED (EXCHANGE) → PENDING_REVIEW; by the platform (rules, timers, plugins).
+   */
   | 'CLASSIFY'
+  /**
+   * The warehouse confirms the parcel never reached the customer (refund-only requests).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_WAREHOUSE → PENDING_FINANCE; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'CONFIRM_NOT_RECEIVED'
+  /**
+   * The returned item failed inspection; `note` says why.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from INSPECTING → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'FAIL_INSPECTION'
+  /**
+   * Finance releases the money: the payment to the original payment route starts.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_FINANCE → REFUNDING; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins).
+   */
   | 'FINANCE_APPROVE'
+  /**
+   * Finance refuses to pay, with a `note`.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_FINANCE → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'FINANCE_REJECT'
+  /**
+   * Customer service offers the customer options to settle a dispute (`offerOptions`): a full refund with the return paid by the shop, or keep the item with a compensation.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW (REFUND_ONLY, RETURN_AND_REFUND) → AWAITING_CUSTOMER; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `offerOptions` required.
+   */
   | 'OFFER_RESOLUTION'
+  /**
+   * The returned item passed inspection (optionally per item with `itemResults`, or a lower `amount`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from INSPECTING (REFUND_ONLY, RETURN_AND_REFUND) → PENDING_FINANCE; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `amount` optional, `itemResults` optional.
+   * - from INSPECTING (EXCHANGE) → AWAITING_REPLACEMENT; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'PASS_INSPECTION'
+  /**
+   * The payment provider declined or failed the refund payment.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUNDING → REFUND_FAILED; by the platform (rules, timers, plugins).
+   */
   | 'PAYMENT_FAILED'
+  /**
+   * The payment provider confirmed that the money went back.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUNDING (REFUND_ONLY, RETURN_AND_REFUND) → REFUNDED; by the platform (rules, timers, plugins).
+   * - from REFUNDING (EXCHANGE) → EXCHANGED; by the platform (rules, timers, plugins).
+   */
   | 'PAYMENT_SUCCEEDED'
+  /**
+   * The warehouse received the returned parcel.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from RETURN_IN_TRANSIT → INSPECTING; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins).
+   */
   | 'RECEIVE_RETURN'
+  /**
+   * The request is refused, with a `note` saying why (shown to the customer).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from PENDING_REVIEW → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, AGENT or the platform (rules, timers, plugins); inputs: `note` required.
+   * - from AWAITING_WAREHOUSE → REJECTED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `note` required.
+   */
   | 'REJECT'
+  /**
+   * The customer (or staff for them) asked for the refund: the first transition of every refund, recorded by `requestRefund`.
+   *
+   * Not taken with `transitionRefund`: it is recorded by `requestRefund`.
+   */
   | 'REQUEST'
+  /**
+   * Finance sends a failed refund payment again.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from REFUND_FAILED → REFUNDING; by PLATFORM_ADMIN, SHOP_ADMIN, FINANCE or the platform (rules, timers, plugins).
+   */
   | 'RETRY_PAYMENT'
+  /**
+   * The warehouse ships an exchange's replacement (`carrier` and `trackingNumber`).
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_REPLACEMENT (EXCHANGE) → REFUNDING when a cheaper variant's difference is to be refunded, else EXCHANGED; by PLATFORM_ADMIN, SHOP_ADMIN, WAREHOUSE or the platform (rules, timers, plugins); inputs: `replacementShipment` required.
+   */
   | 'SHIP_REPLACEMENT'
+  /**
+   * The customer ships the item back and gives the `carrier` and `trackingNumber`.
+   *
+   * Who may take it, from which status (the state machine's table):
+   * - from AWAITING_RETURN (REFUND_ONLY, RETURN_AND_REFUND) → PENDING_FINANCE for a customer refunded before receipt (shop setting), else RETURN_IN_TRANSIT; by CUSTOMER; inputs: `returnShipment` required.
+   * - from AWAITING_RETURN (EXCHANGE) → RETURN_IN_TRANSIT; by CUSTOMER; inputs: `returnShipment` required.
+   */
   | 'SUBMIT_RETURN_SHIPMENT';
 
+/** Narrows `refundEvents`; left out: every transition of the shop. */
 export type RefundEventFilter = {
+  /** Only transitions of these actions. */
   actions?: InputMaybe<Array<RefundAction>>;
   /** Required for platform admins: whose events. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
@@ -469,11 +736,15 @@ export type RefundEventFilter = {
   statuses?: InputMaybe<Array<RefundStatus>>;
 };
 
+/** Narrows `refunds`: every field given must match (AND); a list matches any of its values (OR). Left out: no constraint. */
 export type RefundFilter = {
   /** `ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id. */
   assignedTo?: InputMaybe<Scalars['String']['input']>;
+  /** Requested at or after this instant (ISO 8601). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Requested before this instant (ISO 8601). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** One customer's refunds (a `Customer.id`); an id of another type matches nothing. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Refunds carrying any of these labels (staff only). */
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -489,13 +760,17 @@ export type RefundFilter = {
   reasonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Order reference, customer name or reference, or description. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Refunds whose order's parcel is in any of these shipping statuses (e.g. NOT_SHIPPED for the “refund at once” pile). */
   shippingStatuses?: InputMaybe<Array<OrderShippingStatus>>;
   /** true: past their deadline; false: not (or no deadline). */
   slaBreached?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Refunds in any of these statuses. */
   statuses?: InputMaybe<Array<RefundStatus>>;
+  /** Refunds of any of these types. */
   types?: InputMaybe<Array<RefundType>>;
 };
 
+/** Some units of one order item to refund (or exchange). */
 export type RefundItemInput = {
   /** EXCHANGE only (and required there): the variant wanted instead, one of `OrderItem.variants`. */
   exchangeSku?: InputMaybe<Scalars['String']['input']>;
@@ -505,74 +780,118 @@ export type RefundItemInput = {
   quantity: Scalars['Int']['input'];
 };
 
+/** Labels to add to or take off one refund. */
 export type RefundLabelsInput = {
   /** Each up to 40 characters: letters, digits, spaces, '-', '_', ':' and '.'; stored trimmed and lower-cased. */
   labels: Array<Scalars['String']['input']>;
+  /** The refund's global id (`Refund.id`). */
   refundId: Scalars['ID']['input'];
 };
 
+/** The order of `refunds`; ties are broken by id, so paging is stable. */
 export type RefundOrderBy =
+  /** Oldest request first: a queue's first-come order. */
   | 'CREATED_AT_ASC'
+  /** Newest request first (the default). */
   | 'CREATED_AT_DESC'
+  /** Smallest requested amount first. */
   | 'REQUESTED_AMOUNT_ASC'
+  /** Largest requested amount first. */
   | 'REQUESTED_AMOUNT_DESC'
+  /** The deadline that breaches next first (`slaDueAt`); refunds without a deadline last. */
   | 'SLA_DUE_AT_ASC'
+  /** Most recently changed first. */
   | 'UPDATED_AT_DESC';
 
+/** A customer's refund risk band, by the score's thresholds in the shop's crm-risk settings. */
 export type RefundRiskLevel =
+  /** At or above the high threshold: a high refund-risk customer (pushed to the shop's CRM). */
   | 'HIGH'
+  /** Below the medium threshold. */
   | 'LOW'
+  /** At or above the medium threshold, below the high one. */
   | 'MEDIUM';
 
+/** Where a refund stands. Each value says what the customer should be shown and which actions may follow; REFUNDED, REJECTED, CANCELLED and EXCHANGED are terminal. */
 export type RefundStatus =
+  /** The shop offered options (`resolutionOptions`) and waits for the customer to choose one. Show: “Action needed: choose an option”. Next actions: ACCEPT_OFFER, CANCEL. */
   | 'AWAITING_CUSTOMER'
+  /** Exchange: the return passed inspection and the replacement is being prepared. Show: “Replacement being prepared”. Next actions: SHIP_REPLACEMENT. */
   | 'AWAITING_REPLACEMENT'
+  /** Approved with a return: the customer must ship the item back and submit the tracking number. Show: “Action needed: send the item back” (with the shop's `returnAddress`). Next actions: SUBMIT_RETURN_SHIPMENT, CANCEL. */
   | 'AWAITING_RETURN'
+  /** Refund-only: the warehouse checks that the parcel was not received. Show: “Being checked by the warehouse”. Next actions: CONFIRM_NOT_RECEIVED, REJECT, CANCEL. */
   | 'AWAITING_WAREHOUSE'
+  /** Ended: withdrawn by the customer (or closed by the shop's timer after the customer stayed silent). Show: “Cancelled”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'CANCELLED'
+  /** Ended: the replacement was shipped (`replacementShipment`); a cheaper variant's difference was refunded. Show: “Exchanged”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'EXCHANGED'
+  /** The shop received the return and inspects it. Show: “Return received, being inspected”. Next actions: PASS_INSPECTION, FAIL_INSPECTION. */
   | 'INSPECTING'
+  /** Approved; waiting for finance to release the money. Show: “Approved, refund being prepared”. Next actions: FINANCE_APPROVE, FINANCE_REJECT. */
   | 'PENDING_FINANCE'
+  /** Waiting for customer service to review it. Show: “Under review”. Next actions: APPROVE, REJECT, OFFER_RESOLUTION, CANCEL. */
   | 'PENDING_REVIEW'
+  /** Ended: the money went back (`refundedAmount`). Show: “Refunded”. Terminal: no action follows (REFUND_TERMINAL). */
   | 'REFUNDED'
+  /** The money is being sent back to the original payment route. Show: “Refund on its way”. Next actions: PAYMENT_SUCCEEDED, PAYMENT_FAILED. */
   | 'REFUNDING'
+  /** The payment provider failed the refund; finance will retry. Show: “Refund delayed” (no action for the customer). Next actions: RETRY_PAYMENT. */
   | 'REFUND_FAILED'
+  /** Ended: refused; the reason is the `note` of the last transition. Show: “Refund declined” with that note. Terminal: no action follows (REFUND_TERMINAL). */
   | 'REJECTED'
+  /** Just requested, being sorted by the platform. Show: “Request received”. Next actions: CLASSIFY, CANCEL. */
   | 'REQUESTED'
+  /** The returned parcel is on its way to the shop (`returnShipment`). Show: “Return on its way”. Next actions: RECEIVE_RETURN. */
   | 'RETURN_IN_TRANSIT';
 
+/** What the customer asks for. */
 export type RefundType =
+  /** The item goes back for another variant of it (`RefundItemInput.exchangeSku`); money moves only when the variant is cheaper. */
   | 'EXCHANGE'
+  /** Money back without sending anything back (e.g. the parcel never arrived, or the order has not shipped). */
   | 'REFUND_ONLY'
+  /** The customer ships the item back; the money follows the warehouse's inspection. */
   | 'RETURN_AND_REFUND';
 
+/** A refund request for one order. */
 export type RequestRefundInput = {
   /** Minor units; defaults to what is still refundable on the order, or with `items` to their paid value. */
   amount?: InputMaybe<Scalars['Int']['input']>;
+  /** The customer's own words about the problem, shown to staff. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Repeating a request with the same key returns the first refund. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Some units of some order items; left out: the whole order. */
   items?: InputMaybe<Array<RefundItemInput>>;
+  /** The order's global id (`Order.id`); a CUSTOMER token may name only its own orders (another's answers NOT_FOUND). */
   orderId: Scalars['ID']['input'];
   /** Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`. */
   overridePolicy?: InputMaybe<ReturnPolicyOverrideInput>;
   /** A code of `reasonTags`. */
   reasonCode: Scalars['String']['input'];
+  /** What the customer asks for: money only, return and refund, or an exchange. */
   type: RefundType;
 };
 
+/** An option customer service offers to settle a dispute (OFFER_RESOLUTION). */
 export type ResolutionKind =
+  /** The customer keeps the item and gets the offered `amount` as compensation. */
   | 'KEEP_ITEM_WITH_COMPENSATION'
+  /** The customer returns the item, the shop pays the return shipping, and the full amount is refunded. */
   | 'RETURN_WITH_FULL_REFUND';
 
+/** One option offered with OFFER_RESOLUTION. */
 export type ResolutionOfferInput = {
   /** Minor units; required for a compensation, defaults to the requested amount otherwise. */
   amount?: InputMaybe<Scalars['Int']['input']>;
+  /** What is offered: return with a full refund (the shop pays the return shipping), or keep the item with a compensation. */
   kind: ResolutionKind;
 };
 
+/** The dead delivery to send again. */
 export type RetryPluginDeliveryInput = {
+  /** The delivery's global id (`PluginDelivery.id`). */
   deliveryId: Scalars['ID']['input'];
 };
 
@@ -584,16 +903,22 @@ export type RetryRefundTimerInput = {
 
 /** Goods that come back only with a quality problem. */
 export type ReturnExemption =
+  /** Digital goods (downloads, codes). */
   | 'DIGITAL'
+  /** Fresh food. */
   | 'FRESH_FOOD'
+  /** Goods made to the customer's order. */
   | 'MADE_TO_ORDER'
+  /** Hygiene goods once opened. */
   | 'OPENED_HYGIENE';
 
+/** Staff setting the return policy aside for one request, and why. */
 export type ReturnPolicyOverrideInput = {
   /** Why the policy is set aside. */
   reason: Scalars['String']['input'];
 };
 
+/** Which items a return policy covers. */
 export type ReturnPolicyScope =
   /** Items of one category. */
   | 'CATEGORY'
@@ -604,36 +929,53 @@ export type ReturnPolicyScope =
   /** Items whose SKU matches a pattern. */
   | 'SKU';
 
+/** Which window of a return policy a reason falls under. */
 export type ReturnReasonClass =
   /** The customer's choice (e.g. CHANGED_MIND). */
   | 'NO_REASON'
   /** A quality problem (e.g. NOT_AS_DESCRIBED): the longer window, exemptions do not apply. */
   | 'QUALITY';
 
+/** The token to revoke. */
 export type RevokeApiTokenInput = {
+  /** The token's global id (`ApiToken.id`). */
   tokenId: Scalars['ID']['input'];
 };
 
+/** What an API token may do. Staff roles (PLATFORM_ADMIN, SHOP_ADMIN, AGENT, WAREHOUSE, FINANCE) see the whole shop; CUSTOMER sees its own refunds only. */
 export type Role =
+  /** Customer service of one shop: reviews requests (APPROVE, REJECT, OFFER_RESOLUTION), works its queue. */
   | 'AGENT'
+  /** One customer of one shop: sees and acts on its own refunds and orders only. */
   | 'CUSTOMER'
+  /** Finance of one shop: releases or refuses the money (FINANCE_APPROVE, FINANCE_REJECT), retries failed payments. */
   | 'FINANCE'
+  /** A shop's order system: syncs customers and orders (`upsertCustomer`, `upsertOrder`); takes no refund action. */
   | 'INTEGRATION'
+  /** Runs the platform: every shop, and every staff action of any shop (names the shop with `shopId`). */
   | 'PLATFORM_ADMIN'
+  /** Runs one shop: its settings, tokens, staff, rules, and every staff action on its refunds. */
   | 'SHOP_ADMIN'
+  /** The warehouse of one shop: confirms parcels not received, receives and inspects returns, ships replacements. */
   | 'WAREHOUSE';
 
+/** The token to give a new secret. */
 export type RotateApiTokenInput = {
   /** The new expiry; omitted: the old one stays. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The token's global id (`ApiToken.id`). */
   tokenId: Scalars['ID']['input'];
 };
 
+/** A webhook's new signing secret. */
 export type RotateAppWebhookSecretInput = {
+  /** The new secret the deliveries are signed with: 24 to 256 characters. */
   secret: Scalars['String']['input'];
+  /** The webhook's global id (`AppWebhook.id`). */
   webhookId: Scalars['ID']['input'];
 };
 
+/** The largest amount a role, a staff member or the automation rules may approve alone. */
 export type SetApprovalLimitInput = {
   /** true: the automation rules' and timers' limit. */
   automationRules?: InputMaybe<Scalars['Boolean']['input']>;
@@ -647,23 +989,31 @@ export type SetApprovalLimitInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** The shop's timer for one status: set it, or remove it (minutes null or 0). */
 export type SetAutomationTimerInput = {
+  /** The action to take; required with `minutes`. */
   action?: InputMaybe<RefundAction>;
+  /** Minutes before the timer acts; null or 0 removes the timer of `status`. */
   minutes?: InputMaybe<Scalars['Int']['input']>;
   /** The actor name of its transitions; a default says what it does. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** The shop: a platform admin names it; shop admins act on their own. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** The status a refund waits in. */
   status: RefundStatus;
 };
 
+/** The shop's account at one provider. */
 export type SetPaymentAccountInput = {
   /** The provider's fields (docs/payments.md). A secret left out keeps its stored value; null removes it. Keys and certificates are checked when set. */
   account: Scalars['JSON']['input'];
+  /** The provider; its plugin must be loaded (UNKNOWN_PAYMENT_PROVIDER). */
   provider: PaymentProvider;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** One return policy to set or remove: shop-wide, for a category, or for a SKU pattern. */
 export type SetReturnPolicyInput = {
   /** The policy of this category (`OrderItemInput.category`); with no category and no skuPattern: the shop-wide policy. */
   category?: InputMaybe<Scalars['String']['input']>;
@@ -685,6 +1035,7 @@ export type SetReturnPolicyInput = {
   terms?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The shop's deadline for one refund status. */
 export type SetSlaPolicyInput = {
   /** 1 to 86400 (60 days); null or 0 removes the deadline. */
   minutes?: InputMaybe<Scalars['Int']['input']>;
@@ -694,6 +1045,7 @@ export type SetSlaPolicyInput = {
   status: RefundStatus;
 };
 
+/** The refund to run the rules over: `refundId`, or a hypothetical `refund`. */
 export type SimulateAutomationRulesInput = {
   /** Instead of refundId: a hypothetical refund entering `status` (default REQUESTED); facts left out are unknown. */
   refund?: InputMaybe<HypotheticalRefundInput>;
@@ -703,7 +1055,9 @@ export type SimulateAutomationRulesInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** One action on one refund. Which fields an action needs is listed on each `RefundAction` value; a field the action does not take answers INVALID_INPUT. */
 export type TransitionRefundInput = {
+  /** The action to take; `Refund.availableActions` lists those the token may take now. */
   action: RefundAction;
   /** APPROVE / PASS_INSPECTION: a partial amount in minor units. */
   amount?: InputMaybe<Scalars['Int']['input']>;
@@ -721,34 +1075,51 @@ export type TransitionRefundInput = {
   offerOptions?: InputMaybe<Array<ResolutionOfferInput>>;
   /** ACCEPT_OFFER: one of `Refund.resolutionOptions`. */
   optionId?: InputMaybe<Scalars['ID']['input']>;
+  /** The refund's global id (`Refund.id`). */
   refundId: Scalars['ID']['input'];
   /** SUBMIT_RETURN_SHIPMENT, SHIP_REPLACEMENT */
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to an app; a field left out stays as it is. */
 export type UpdateAppInput = {
+  /** The app's global id (`App.id`). */
   appId: Scalars['ID']['input'];
   /** false: the app's token is refused, its webhooks are not sent and its live subscriptions end (CREDENTIAL_ENDED). */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A new name. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** The app's permissions from now on (at least one, each held by the role the app acts with). A live subscription of the app that reads what they no longer grant ends with CREDENTIAL_ENDED. */
   permissions?: InputMaybe<Array<AppPermission>>;
 };
 
+/** Changes to an automation rule; a field left out stays as it is. */
 export type UpdateAutomationRuleInput = {
+  /** What the rule does. */
   action?: InputMaybe<AutomationActionInput>;
+  /** The conditions; none: always matches. */
   conditions?: InputMaybe<Array<AutomationConditionInput>>;
+  /** false keeps the rule without running it. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** ALL (default): every condition must hold; ANY: one is enough. */
   match?: InputMaybe<AutomationMatch>;
+  /** The rule's name, unique in the shop (DUPLICATE_RULE_NAME). */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Lower runs first. */
   priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The rule's global id (`AutomationRule.id`). */
   ruleId: Scalars['ID']['input'];
+  /** ENTERS_STATUS: the status entered. */
   status?: InputMaybe<RefundStatus>;
+  /** true: when it matches, later rules do not run for that event. */
   stopAfterMatch?: InputMaybe<Scalars['Boolean']['input']>;
+  /** When the rule runs: REQUESTED (a new request) or ENTERS_STATUS (with `status`). */
   trigger?: InputMaybe<AutomationTrigger>;
 };
 
+/** One plugin's settings for a shop. */
 export type UpdatePluginSettingsInput = {
+  /** The plugin's name (`Plugin.name`). */
   plugin: Scalars['String']['input'];
   /** Validated by the plugin's settings schema; omitted keys take defaults. */
   settings: Scalars['JSON']['input'];
@@ -756,9 +1127,11 @@ export type UpdatePluginSettingsInput = {
   shopId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Changes to a reason tag; a field left out stays as it is. Its `code` never changes. */
 export type UpdateReasonTagInput = {
   /** true archives (kept on old refunds, refused for new requests); false brings it back. */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The tag's global id (`ReasonTag.id`). */
   id: Scalars['ID']['input'];
   /** A new label, 1–40 characters. The code never changes. */
   label?: InputMaybe<Scalars['String']['input']>;
@@ -766,21 +1139,33 @@ export type UpdateReasonTagInput = {
   parentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Changes to a return address; a field left out stays as it is. */
 export type UpdateReturnAddressInput = {
+  /** City of the address. Left out: unchanged. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** District of the address. Left out: unchanged. */
   district?: InputMaybe<Scalars['String']['input']>;
+  /** The address's global id (`ReturnAddress.id`). */
   id: Scalars['ID']['input'];
   /** true: returns approved from now on go here (the former default stops being it). */
   isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The shop's name for the address (e.g. Shanghai warehouse). Left out: unchanged. */
   label?: InputMaybe<Scalars['String']['input']>;
+  /** The recipient's phone number, as the carrier needs it. Left out: unchanged. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. Left out: unchanged. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Province (or state) of the address. Left out: unchanged. */
   province?: InputMaybe<Scalars['String']['input']>;
+  /** Who receives the parcel (a person or the warehouse's name). Left out: unchanged. */
   recipient?: InputMaybe<Scalars['String']['input']>;
+  /** What the parcel must hold or how it must be packed (e.g. the original box, the invoice), for the customer. Left out: unchanged. */
   requirements?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number (the rest of the address line). Left out: unchanged. */
   street?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The shop settings to change; a field left out stays as it is. */
 export type UpdateShopSettingsInput = {
   /** 0 (no care list) to 365; absent leaves it. */
   careDays?: InputMaybe<Scalars['Int']['input']>;
@@ -794,17 +1179,23 @@ export type UpdateShopSettingsInput = {
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a staff member; a field left out stays as it is. */
 export type UpdateStaffMemberInput = {
   /** false: no new refunds, tokens stop working; assigned refunds stay assigned until reassigned. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The member's global id (`StaffMember.id`). */
   memberId: Scalars['ID']['input'];
+  /** A new name. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A customer as the shop's order system has it: created the first time its `externalId` is sent, updated after. */
 export type UpsertCustomerInput = {
   /** The shop's own customer reference. */
   externalId: Scalars['String']['input'];
+  /** The customer's name. */
   name: Scalars['String']['input'];
+  /** A high-value customer: refunded as soon as the return ships, before it arrives. Left out: unchanged (false for a new customer). */
   refundBeforeReceipt?: InputMaybe<Scalars['Boolean']['input']>;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
@@ -814,21 +1205,29 @@ export type UpsertCustomerInput = {
   wechatOpenId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An order as the shop's order system has it: created the first time its `externalId` is sent, updated after. */
 export type UpsertOrderInput = {
+  /** The carrier of the order's parcel, once shipped. */
   carrier?: InputMaybe<Scalars['String']['input']>;
+  /** The shop's reference of the customer (`upsertCustomer` first); an order never changes customer. */
   customerExternalId: Scalars['String']['input'];
   /** DELIVERED only: when it arrived; default: when first sent as DELIVERED. */
   deliveredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The shop's own order reference: sending it again updates that order. */
   externalId: Scalars['String']['input'];
+  /** The order's lines; fixed once refunds name them (ORDER_ITEMS_LOCKED). */
   items: Array<OrderItemInput>;
   /** Minor units. */
   paidAmount: Scalars['Int']['input'];
+  /** When the customer paid (ISO 8601). */
   paidAt: Scalars['DateTime']['input'];
   /** What the order was paid with: refunds go back through this provider. Left out: the payment recorded earlier stays (none: the sandbox). */
   payment?: InputMaybe<PaymentInput>;
+  /** How far the parcel got. */
   shippingStatus: OrderShippingStatus;
   /** Needed for platform admins; others act on their own shop. */
   shopId?: InputMaybe<Scalars['ID']['input']>;
+  /** The tracking number of the order's parcel, once shipped. */
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
 };
 

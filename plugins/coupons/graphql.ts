@@ -16,7 +16,10 @@ export function addCouponSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
   const [ofCustomer, ofRefund] = [couponsBy("customerId"), couponsBy("refundId")];
 
   const CouponKindEnum = builder.enumType("CouponKind", {
-    values: COUPON_KINDS,
+    values: {
+      REFUND_COMPLETED: { description: "Issued after a refund ended REFUNDED: a goodwill coupon." },
+      REORDER: { description: "The exclusive offer when a wrong-size item is sent back: to order the right size." },
+    } satisfies Record<(typeof COUPON_KINDS)[number], { description: string }>,
     description: "REFUND_COMPLETED: after a refund; REORDER: the exclusive offer when a wrong-size item is sent back.",
   });
 
@@ -24,15 +27,15 @@ export function addCouponSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
     description: "A coupon the coupons plugin issued to a customer (one per refund and kind).",
     fields: (t) => ({
       code: t.exposeString("code", { description: "Random and unique, e.g. RF-7KQ2MX9P4T." }),
-      kind: t.field({ type: CouponKindEnum, resolve: (coupon) => coupon.kind as CouponKind }),
+      kind: t.field({ type: CouponKindEnum, resolve: (coupon) => coupon.kind as CouponKind, description: "Why the coupon was issued." }),
       value: t.field({ type: MoneyRef, description: "What it takes off.", resolve: (coupon) => money(coupon.value, coupon.currency) }),
       minimumSpend: t.field({
         type: MoneyRef,
         description: "The order total from which it applies; 0 for any order.",
         resolve: (coupon) => money(coupon.minimumSpend, coupon.currency),
       }),
-      expiresAt: t.expose("expiresAt", { type: "DateTime" }),
-      createdAt: t.expose("createdAt", { type: "DateTime" }),
+      expiresAt: t.expose("expiresAt", { type: "DateTime", description: "When the coupon can no longer be used (ISO 8601, UTC)." }),
+      createdAt: t.expose("createdAt", { type: "DateTime", description: "When the coupon was issued (ISO 8601, UTC)." }),
     }),
   });
 

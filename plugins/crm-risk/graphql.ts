@@ -46,24 +46,31 @@ export function addRiskSchema(builder: SchemaBuilder, kit: Kit): void {
     { cacheKeyFn: (key) => key.id },
   );
 
-  const RiskLevelEnum = builder.enumType("RefundRiskLevel", { values: RISK_LEVELS });
+  const RiskLevelEnum = builder.enumType("RefundRiskLevel", {
+    description: "A customer's refund risk band, by the score's thresholds in the shop's crm-risk settings.",
+    values: {
+      LOW: { description: "Below the medium threshold." },
+      MEDIUM: { description: "At or above the medium threshold, below the high one." },
+      HIGH: { description: "At or above the high threshold: a high refund-risk customer (pushed to the shop's CRM)." },
+    } satisfies Record<(typeof RISK_LEVELS)[number], { description: string }>,
+  });
 
   const RefundRiskRef = builder.objectRef<RefundRiskView>("RefundRisk").implement({
     description: "A customer's refund risk from its recent history (plugin crm-risk); shop staff only.",
     fields: (t) => ({
-      level: t.field({ type: RiskLevelEnum, resolve: (risk) => risk.level }),
+      level: t.field({ type: RiskLevelEnum, resolve: (risk) => risk.level, description: "The risk band of `score`." }),
       score: t.exposeInt("score", { description: "0–100; the levels' thresholds are the shop's crm-risk settings." }),
       reasons: t.exposeStringList("reasons", { description: "What the score is made of, largest part first." }),
       refundCount: t.exposeInt("refundCount", { description: "Refund requests in the window, cancelled ones left out." }),
       orderCount: t.exposeInt("orderCount", { description: "Orders paid in the window." }),
-      windowDays: t.exposeInt("windowDays"),
+      windowDays: t.exposeInt("windowDays", { description: "The days of history counted (the shop's crm-risk setting)." }),
       crmLevel: t.field({
         type: RiskLevelEnum,
         nullable: true,
         description: "The level last pushed to the shop's CRM; null when none was pushed.",
         resolve: (risk) => risk.crmLevel,
       }),
-      crmPushedAt: t.field({ type: "DateTime", nullable: true, resolve: (risk) => risk.crmPushedAt }),
+      crmPushedAt: t.field({ type: "DateTime", nullable: true, resolve: (risk) => risk.crmPushedAt, description: "When `crmLevel` was pushed (ISO 8601, UTC); null when none was pushed." }),
     }),
   });
 

@@ -15,7 +15,7 @@ export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
   const SubscriptionRef = builder.objectRef<CarrierSubscription>("CarrierSubscription").implement({
     description: "A parcel handed to Kuaidi100 (快递100) for tracking, and what Kuaidi100 answered (plugin logistics; staff only).",
     fields: (t) => ({
-      provider: t.string({ resolve: () => "KUAIDI100" }),
+      provider: t.string({ resolve: () => "KUAIDI100", description: "The tracking service the parcel is subscribed at (KUAIDI100)." }),
       company: t.exposeString("company", { nullable: true, description: "Kuaidi100's company code (shunfeng, yuantong…), from the carrier typed or Kuaidi100's auto-detection." }),
       mode: t.exposeString("mode", { description: "PUSH (Kuaidi100 calls back) or POLL (the platform asks)." }),
       status: t.exposeString("status", { description: "PENDING, SUBSCRIBED, POLLING, REFUSED (see returnCode and message), ENDED." }),
@@ -26,8 +26,8 @@ export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
         description: "Kuaidi100's state of the parcel at its newest scan: 在途, 揽收, 派件, 签收, 退签, 疑难, 清关…",
         resolve: (row) => (row.lastState === null ? null : (KUAIDI100_STATES[row.lastState]?.name ?? row.lastState)),
       }),
-      lastEventAt: t.expose("lastEventAt", { type: "DateTime", nullable: true }),
-      updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+      lastEventAt: t.expose("lastEventAt", { type: "DateTime", nullable: true, description: "When the tracking service last reported (ISO 8601, UTC); null before its first report." }),
+      updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the subscription last changed (ISO 8601, UTC)." }),
     }),
   });
 
@@ -46,9 +46,9 @@ export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
     description: "What the carrier last reported about a return parcel (plugin logistics).",
     fields: (t) => ({
       lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the newest carrier event." }),
-      lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
-      deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
-      exception: t.exposeString("exception", { nullable: true }),
+      lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true, description: "When the carrier last reported the parcel moving (ISO 8601, UTC); null before any movement." }),
+      deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier reported the parcel delivered (ISO 8601, UTC); null until then." }),
+      exception: t.exposeString("exception", { nullable: true, description: "The carrier's exception (lost, returned, refused…), in its words; null when none." }),
     }),
   });
 
@@ -76,7 +76,7 @@ export function logisticsSchema(builder: SchemaBuilder, kit: SchemaKit<unknown, 
     description: "What the carrier last reported about an exchange's replacement parcel (plugin logistics).",
     fields: (t) => ({
       lastEvent: t.exposeString("lastEvent", { nullable: true, description: "`STATUS` or `STATUS: description` of the newest carrier event." }),
-      lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true }),
+      lastMovementAt: t.expose("lastMovementAt", { type: "DateTime", nullable: true, description: "When the carrier last reported the parcel moving (ISO 8601, UTC); null before any movement." }),
       deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the carrier delivered it to the customer." }),
     }),
   });

@@ -39,23 +39,32 @@ export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unkno
 
   const ChannelEnum = builder.enumType("NotificationChannel", {
     description: "WEBHOOK: POSTed to the shop's gateway (SMS, app push); IN_APP: read here only; WECHAT_SUBSCRIPTION: a WeChat subscription message (订阅消息) to the customer's openid.",
-    values: CHANNELS,
+    values: {
+      WEBHOOK: { description: "POSTed to the shop's gateway (SMS, app push)." },
+      IN_APP: { description: "Read in the app only (`Refund.notifications`)." },
+      WECHAT_SUBSCRIPTION: { description: "A WeChat subscription message to the customer's openid." },
+    } satisfies Record<(typeof CHANNELS)[number], { description: string }>,
   });
   const StatusEnum = builder.enumType("NotificationStatus", {
     description:
       "PENDING until the webhook or WeChat accepted it (retried with backoff); CANCELLED when the channel was removed meanwhile; FAILED: will not be sent, not retried (failureCode says why).",
-    values: STATUSES,
+    values: {
+      PENDING: { description: "Not accepted yet by the webhook or WeChat; retried with backoff." },
+      SENT: { description: "Accepted by the channel (or, IN_APP, stored to be read)." },
+      CANCELLED: { description: "Not sent: the channel was removed meanwhile." },
+      FAILED: { description: "Will not be sent and is not retried; `failureCode` says why." },
+    } satisfies Record<(typeof STATUSES)[number], { description: string }>,
   });
   const NotificationRef = builder.node(builder.objectRef<Notification>("Notification"), {
     description: "A message to the customer about one transition of a refund (plugin notifications).",
     id: { resolve: (row) => row.id },
     loadMany: (ids, ctx) => visibleNotifications(ctx as GraphQLContext, kit.db(ctx as GraphQLContext), ids),
     fields: (t) => ({
-      transitionId: t.field({ type: "ID", resolve: (row) => kit.globalId.encode("RefundTransition", row.transitionId) }),
-      channel: t.field({ type: ChannelEnum, resolve: (row) => row.channel as (typeof CHANNELS)[number] }),
-      locale: t.exposeString("locale"),
-      message: t.exposeString("message"),
-      status: t.field({ type: StatusEnum, resolve: (row) => row.status as (typeof STATUSES)[number] }),
+      transitionId: t.field({ type: "ID", resolve: (row) => kit.globalId.encode("RefundTransition", row.transitionId), description: "The global id of the transition the message is about (`RefundTransition.id`)." }),
+      channel: t.field({ type: ChannelEnum, resolve: (row) => row.channel as (typeof CHANNELS)[number], description: "How the message goes to the customer." }),
+      locale: t.exposeString("locale", { description: "The language the message is written in (e.g. zh-CN)." }),
+      message: t.exposeString("message", { description: "The text the customer gets." }),
+      status: t.field({ type: StatusEnum, resolve: (row) => row.status as (typeof STATUSES)[number], description: "Where the message's delivery stands." }),
       attempts: t.int({ nullable: true, description: "Webhook calls so far (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.attempts : null) }),
       lastError: t.string({ nullable: true, description: "Why the last call failed (staff only).", resolve: (row, _args, ctx) => (isStaff(ctx) ? row.lastError : null) }),
       failureCode: t.string({
@@ -69,8 +78,8 @@ export function notificationsSchema(builder: SchemaBuilder, kit: SchemaKit<unkno
         description: "The provider's last answer as it gave it, e.g. WeChat's {\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":…} (staff only).",
         resolve: (row, _args, ctx) => (isStaff(ctx) ? row.providerAnswer : null),
       }),
-      createdAt: t.expose("createdAt", { type: "DateTime" }),
-      sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),
+      createdAt: t.expose("createdAt", { type: "DateTime", description: "When the transition queued it (ISO 8601, UTC)." }),
+      sentAt: t.expose("sentAt", { type: "DateTime", nullable: true, description: "When the channel accepted it (ISO 8601, UTC); null until then." }),
     }),
   });
 

@@ -32,6 +32,7 @@ export const AppEventEnum = builder.enumType("AppEvent", {
 });
 
 const AppWebhookDeliveryStatusEnum = builder.enumType("AppWebhookDeliveryStatus", {
+  description: "Where a webhook delivery stands.",
   values: {
     PENDING: { description: "Queued, or failed and waiting for its next attempt." },
     DELIVERED: { description: "The receiver answered 2xx." },
@@ -50,11 +51,11 @@ export const AppRef = builder.prismaNode("App", {
   findUnique: (id, ctx) => ({ id, AND: [adminWhere(queryViewer(ctx))] }),
   description: "An integration of one shop, registered with createApp.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    permissions: t.field({ type: [AppPermissionEnum], resolve: (app) => app.permissions }),
+    name: t.exposeString("name", { description: "The app's name, shown as the actor's name of what it does." }),
+    permissions: t.field({ type: [AppPermissionEnum], resolve: (app) => app.permissions, description: "What the app's token may read and do." }),
     enabled: t.exposeBoolean("enabled", { description: "A disabled app's token is refused and its webhooks are not sent." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    webhooks: t.relatedConnection("webhooks", { cursor: "id", query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the app was created (ISO 8601, UTC)." }),
+    webhooks: t.relatedConnection("webhooks", { cursor: "id", query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] }, description: "The app's webhooks in pages, oldest first." }),
   }),
 });
 
@@ -64,12 +65,12 @@ export const AppWebhookRef = builder.prismaNode("AppWebhook", {
   findUnique: (id, ctx) => ({ id, AND: [adminWhere(queryViewer(ctx))] }),
   description: "An app's subscription to one event: `query` runs for each event and its data is POSTed, signed, to `targetUrl`.",
   fields: (t) => ({
-    app: t.relation("app"),
-    event: t.expose("event", { type: AppEventEnum }),
-    targetUrl: t.exposeString("targetUrl"),
+    app: t.relation("app", { description: "The app the webhook belongs to." }),
+    event: t.expose("event", { type: AppEventEnum, description: "The event that triggers it." }),
+    targetUrl: t.exposeString("targetUrl", { description: "The URL the platform POSTs to (public http(s) only)." }),
     query: t.exposeString("query", { description: "The subscription document whose result is the body." }),
     secretSet: t.boolean({ description: "Secrets are write-only: whether one is set, never it.", resolve: (webhook) => webhook.secret.length > 0 }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the webhook was created (ISO 8601, UTC)." }),
     deliveries: t.relatedConnection("deliveries", {
       cursor: "id",
       description: "Recent deliveries, newest first.",
@@ -84,11 +85,11 @@ const AppWebhookDeliveryRef = builder.prismaNode("AppWebhookDelivery", {
   findUnique: (id, ctx) => ({ id, AND: [adminWhere(queryViewer(ctx))] }),
   description: "One POST of a webhook for one event, with its attempts.",
   fields: (t) => ({
-    webhook: t.relation("webhook"),
-    event: t.expose("event", { type: AppEventEnum }),
-    status: t.expose("status", { type: AppWebhookDeliveryStatusEnum }),
-    attempts: t.exposeInt("attempts"),
-    lastError: t.exposeString("lastError", { nullable: true }),
+    webhook: t.relation("webhook", { description: "The webhook it is for." }),
+    event: t.expose("event", { type: AppEventEnum, description: "The event it reports." }),
+    status: t.expose("status", { type: AppWebhookDeliveryStatusEnum, description: "Where the delivery stands." }),
+    attempts: t.exposeInt("attempts", { description: "How many times it was sent." }),
+    lastError: t.exposeString("lastError", { nullable: true, description: "The last failure (status or error); null when none failed." }),
     responseStatus: t.exposeInt("responseStatus", { nullable: true, description: "The receiver's HTTP status at the last attempt." }),
     latencyMs: t.exposeInt("latencyMs", { nullable: true, description: "How long the last attempt took." }),
     refundId: t.field({
@@ -103,8 +104,8 @@ const AppWebhookDeliveryRef = builder.prismaNode("AppWebhookDelivery", {
       description: "REFUND_BATCH_FINISHED: the RefundBatch whose summary this is; null for a refund's events.",
       resolve: (delivery) => (delivery.batchId === null ? null : encodeGlobalID("RefundBatch", delivery.batchId)),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the event happened and the delivery was queued (ISO 8601, UTC)." }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When the receiver answered 2xx (ISO 8601, UTC); null until then." }),
   }),
 });
 
@@ -115,7 +116,7 @@ builder.queryFields((t) => ({
     maxSize: 100,
     defaultSize: 20,
     description: "The shop's apps, newest first (SHOP_ADMIN; platform admins name the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.app.findMany({ ...query, ...appsQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
@@ -125,25 +126,27 @@ builder.queryFields((t) => ({
     type: "App",
     nullable: true,
     description: "One app of the shop (SHOP_ADMIN); null when it is not the caller's to see.",
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "The app's global id (`App.id`)." }) },
     resolve: (query, _root, { id }, ctx) =>
       queryService(async () => ctx.db.prisma.app.findFirst({ ...query, where: { id: parseGlobalId(id, "App", ["id"]), AND: [adminWhere(queryViewer(ctx))] } })),
   }),
 }));
 
 const CreateAppInput = builder.inputType("CreateAppInput", {
+  description: "A new app of the shop.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins." }),
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: "The app's name." }),
     permissions: t.field({ type: [AppPermissionEnum], required: true, description: "Each must be held by the caller's role." }),
   }),
 });
 
 builder.mutationField("createApp", (t) =>
   t.field({
+    description: "Registers an app of the shop (SHOP_ADMIN, or PLATFORM_ADMIN naming the shop) with the permissions it may use (at most the creator's); answers the app's API token, shown once.",
     type: builder.simpleObject("CreateAppPayload", {
       fields: (p) => ({
-        app: p.field({ type: AppRef, nullable: true }),
+        app: p.field({ type: AppRef, nullable: true, description: "The app as stored now; null when `userErrors` is not empty." }),
         token: p.string({ nullable: true, description: "The app's token, shown only in this answer." }),
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
@@ -155,9 +158,10 @@ builder.mutationField("createApp", (t) =>
 );
 
 const UpdateAppInput = builder.inputType("UpdateAppInput", {
+  description: "Changes to an app; a field left out stays as it is.",
   fields: (t) => ({
-    appId: t.id({ required: true }),
-    name: t.string(),
+    appId: t.id({ required: true, description: "The app's global id (`App.id`)." }),
+    name: t.string({ description: "A new name." }),
     enabled: t.boolean({ description: "false: the app's token is refused, its webhooks are not sent and its live subscriptions end (CREDENTIAL_ENDED)." }),
     permissions: t.field({
       type: [AppPermissionEnum],
@@ -168,11 +172,13 @@ const UpdateAppInput = builder.inputType("UpdateAppInput", {
 });
 
 const AppPayload = builder.simpleObject("AppPayload", {
+  description: "What `updateApp` answers: the app, or `userErrors`.",
   fields: (p) => ({ app: p.field({ type: AppRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
 });
 
 builder.mutationField("updateApp", (t) =>
   t.field({
+    description: "Renames, disables or enables an app (its admins); a disabled app's token is refused at once and its webhooks are not sent.",
     type: AppPayload,
     args: { input: t.arg({ type: UpdateAppInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
@@ -184,10 +190,11 @@ builder.mutationField("updateApp", (t) =>
 
 builder.mutationField("deleteApp", (t) =>
   t.field({
+    description: "Deletes an app with its webhooks and checks (its admins); its token stops working at once.",
     type: builder.simpleObject("DeleteAppPayload", {
       fields: (p) => ({ deletedAppId: p.id({ nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
-    args: { input: t.arg({ type: builder.inputType("DeleteAppInput", { fields: (f) => ({ appId: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType("DeleteAppInput", { description: "The app to delete.", fields: (f) => ({ appId: f.id({ required: true, description: "The app's global id (`App.id`)." }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {
         await deleteApp(ctx.db, ctx.services.shopConfig, ctx.services.credentials, viewer, { appId: parseGlobalId(input.appId, "App", ["input", "appId"]) });
@@ -197,9 +204,10 @@ builder.mutationField("deleteApp", (t) =>
 );
 
 const CreateAppWebhookInput = builder.inputType("CreateAppWebhookInput", {
+  description: "A new webhook of an app.",
   fields: (t) => ({
-    appId: t.id({ required: true }),
-    event: t.field({ type: AppEventEnum, required: true }),
+    appId: t.id({ required: true, description: "The app's global id (`App.id`)." }),
+    event: t.field({ type: AppEventEnum, required: true, description: "The event that triggers it." }),
     targetUrl: t.string({ required: true, description: "Where to POST: a public http(s) URL (OUTBOUND_ALLOW_HOSTS permits others)." }),
     query: t.string({
       required: true,
@@ -211,11 +219,13 @@ const CreateAppWebhookInput = builder.inputType("CreateAppWebhookInput", {
 });
 
 const AppWebhookPayload = builder.simpleObject("AppWebhookPayload", {
+  description: "What the webhook mutations answer: the webhook, or `userErrors`.",
   fields: (p) => ({ webhook: p.field({ type: AppWebhookRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
 });
 
 builder.mutationField("createAppWebhook", (t) =>
   t.field({
+    description: "Subscribes an app to an event (its admins): each event is POSTed to `targetUrl` with the document's result, signed with the webhook's secret, and retried with backoff.",
     type: AppWebhookPayload,
     args: { input: t.arg({ type: CreateAppWebhookInput, required: true }) },
     resolve: (_root, { input }, ctx, info) =>
@@ -227,10 +237,11 @@ builder.mutationField("createAppWebhook", (t) =>
 
 builder.mutationField("rotateAppWebhookSecret", (t) =>
   t.field({
+    description: "Replaces a webhook's signing secret (its admins); deliveries from now on are signed with the new one.",
     type: AppWebhookPayload,
     args: {
       input: t.arg({
-        type: builder.inputType("RotateAppWebhookSecretInput", { fields: (f) => ({ webhookId: f.id({ required: true }), secret: f.string({ required: true }) }) }),
+        type: builder.inputType("RotateAppWebhookSecretInput", { description: "A webhook's new signing secret.", fields: (f) => ({ webhookId: f.id({ required: true, description: "The webhook's global id (`AppWebhook.id`)." }), secret: f.string({ required: true, description: "The new secret the deliveries are signed with: 24 to 256 characters." }) }) }),
         required: true,
       }),
     },
@@ -243,10 +254,11 @@ builder.mutationField("rotateAppWebhookSecret", (t) =>
 
 builder.mutationField("deleteAppWebhook", (t) =>
   t.field({
+    description: "Deletes a webhook (its admins): no further deliveries.",
     type: builder.simpleObject("DeleteAppWebhookPayload", {
       fields: (p) => ({ deletedWebhookId: p.id({ nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
-    args: { input: t.arg({ type: builder.inputType("DeleteAppWebhookInput", { fields: (f) => ({ webhookId: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType("DeleteAppWebhookInput", { description: "The webhook to delete.", fields: (f) => ({ webhookId: f.id({ required: true, description: "The webhook's global id (`AppWebhook.id`)." }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => {
         await deleteAppWebhook(ctx.db, ctx.services.shopConfig, viewer, { webhookId: parseGlobalId(input.webhookId, "AppWebhook", ["input", "webhookId"]) });
@@ -261,7 +273,7 @@ builder.mutationField("redeliverWebhook", (t) =>
       fields: (p) => ({ delivery: p.field({ type: AppWebhookDeliveryRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
     description: "Sends a delivered or dead webhook delivery again (its document is run again, attempts start over).",
-    args: { input: t.arg({ type: builder.inputType("RedeliverWebhookInput", { fields: (f) => ({ deliveryId: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType("RedeliverWebhookInput", { description: "The dead delivery to send again.", fields: (f) => ({ deliveryId: f.id({ required: true, description: "The delivery's global id (`AppWebhookDelivery.id`)." }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
         delivery: await redeliverWebhook(ctx.db, ctx.services.hookDeliveries, viewer, {

@@ -20,11 +20,13 @@ const staffShopOf = (ctx: Parameters<typeof queryViewer>[0]) => {
 };
 
 const BatchFailureRef = builder.simpleObject("RefundBatchFailureCount", {
-  fields: (t) => ({ code: t.string(), count: t.int() }),
+  description: "How many refunds of a batch failed with one code.",
+  fields: (t) => ({ code: t.string({ description: "A `UserErrorCode` the failed refunds answered (a plugin's veto: PLUGIN_VETO)." }), count: t.int({ description: "How many refunds of the batch failed with it." }) }),
 });
 
 const BatchActorRef = builder.simpleObject("RefundBatchActor", {
-  fields: (t) => ({ role: t.field({ type: RoleEnum }), name: t.string({ nullable: true }) }),
+  description: "Who ran a batch.",
+  fields: (t) => ({ role: t.field({ type: RoleEnum, description: "The role of the token that ran the batch." }), name: t.string({ nullable: true, description: "The token's label (a staff member's name); null when it has none." }) }),
 });
 
 export const RefundBatchRef = builder.prismaNode("RefundBatch", {
@@ -34,30 +36,31 @@ export const RefundBatchRef = builder.prismaNode("RefundBatch", {
   findUnique: (id, ctx) => (STAFF_ROLES.has(queryViewer(ctx).role) ? { id, ...staffShopOf(ctx) } : { id, AND: [{ id: { in: [] } }] }),
   description: "One batchTransitionRefunds run and its processing report.",
   fields: (t) => ({
-    action: t.field({ type: RefundActionEnum, resolve: (batch) => batch.action as never }),
-    note: t.exposeString("note", { nullable: true }),
-    amount: t.field({ type: MoneyRef, nullable: true, resolve: (batch) => (batch.amount == null ? null : money(batch.amount, batch.currency)) }),
+    action: t.field({ type: RefundActionEnum, resolve: (batch) => batch.action as never, description: "The action taken on every refund of the batch." }),
+    note: t.exposeString("note", { nullable: true, description: "The note given with the action (every refund's transition carries it); null when none." }),
+    amount: t.field({ type: MoneyRef, nullable: true, resolve: (batch) => (batch.amount == null ? null : money(batch.amount, batch.currency)), description: "The amount given for every refund (APPROVE, PASS_INSPECTION), in minor units; null when none was given." }),
     filter: t.expose("filter", { type: "JSON", nullable: true, description: "The refunds filter it ran with; null when run by ids." }),
-    actor: t.field({ type: BatchActorRef, resolve: (batch) => ({ role: batch.actorRole, name: batch.actorName }) }),
-    idempotencyKey: t.exposeString("idempotencyKey", { nullable: true }),
-    total: t.exposeInt("total"),
-    succeeded: t.exposeInt("succeeded"),
-    failed: t.exposeInt("failed"),
+    actor: t.field({ type: BatchActorRef, resolve: (batch) => ({ role: batch.actorRole, name: batch.actorName }), description: "Who ran the batch." }),
+    idempotencyKey: t.exposeString("idempotencyKey", { nullable: true, description: "The key the batch was sent with: resending it answers this batch; null when none." }),
+    total: t.exposeInt("total", { description: "How many refunds the batch named or matched." }),
+    succeeded: t.exposeInt("succeeded", { description: "How many of them took the action." }),
+    failed: t.exposeInt("failed", { description: "How many of them did not (each item's `userErrors` says why)." }),
     amountTotal: t.field({
       type: MoneyRef,
       description: "Sum of the amounts the successful transitions recorded (approved, paid…).",
       resolve: (batch) => money(batch.amountTotal, batch.currency),
     }),
     failuresByCode: t.field({
+      description: "The failures grouped by code, most frequent first.",
       type: [BatchFailureRef],
       resolve: (batch) =>
         Object.entries(batch.failuresByCode as Record<string, number>)
           .map(([code, count]) => ({ code, count }))
           .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     }),
-    startedAt: t.expose("startedAt", { type: "DateTime" }),
-    finishedAt: t.expose("finishedAt", { type: "DateTime" }),
-    durationMs: t.exposeInt("durationMs"),
+    startedAt: t.expose("startedAt", { type: "DateTime", description: "When the batch started (ISO 8601, UTC)." }),
+    finishedAt: t.expose("finishedAt", { type: "DateTime", description: "When the batch finished (ISO 8601, UTC)." }),
+    durationMs: t.exposeInt("durationMs", { description: "How long the batch took, in milliseconds." }),
     items: t.relation("items", { query: { orderBy: { position: "asc" } }, description: "In the order the refunds were named or matched." }),
   }),
 });
@@ -68,13 +71,15 @@ function itemRefundId(item: { requestedId: string | null; refundId: string | nul
 }
 
 const RefundBatchItemRef = builder.prismaObject("RefundBatchItem", {
+  description: "One refund of a stored batch and how it went.",
   fields: (t) => ({
-    position: t.exposeInt("position"),
-    refundId: t.id({ resolve: itemRefundId }),
-    ok: t.exposeBoolean("ok"),
-    refund: t.relation("refund", { nullable: true }),
-    transition: t.relation("transition", { nullable: true }),
+    position: t.exposeInt("position", { description: "Its place in the batch, from 0: the order the refunds were named or matched." }),
+    refundId: t.id({ resolve: itemRefundId, description: "The refund's global id as it was sent (or the matched refund's id)." }),
+    ok: t.exposeBoolean("ok", { description: "true when the action was taken on this refund." }),
+    refund: t.relation("refund", { nullable: true, description: "The refund after the batch; null when the id named no refund the token may see." }),
+    transition: t.relation("transition", { nullable: true, description: "The transition the action recorded; null when it failed." }),
     userErrors: t.field({
+      description: "Why the action failed on this refund; empty when `ok`.",
       type: [UserErrorRef],
       resolve: (item) => (item.errorCode ? [{ code: storedUserErrorCode(item.errorCode), message: item.errorMessage ?? "", field: item.errorField }] : []),
     }),
@@ -82,22 +87,24 @@ const RefundBatchItemRef = builder.prismaObject("RefundBatchItem", {
 });
 
 const BatchResultRef = builder.objectRef<BatchItemResult>("RefundBatchResult").implement({
+  description: "How one refund of a batch went, as `batchTransitionRefunds` answers it.",
   fields: (t) => ({
-    refundId: t.id({ resolve: itemRefundId }),
-    ok: t.exposeBoolean("ok"),
-    refund: t.field({ type: RefundRef, nullable: true, resolve: (item) => item.refund }),
-    transition: t.field({ type: RefundTransitionRef, nullable: true, resolve: (item) => item.transition }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (item) => item.userErrors }),
+    refundId: t.id({ resolve: itemRefundId, description: "The refund's global id as it was sent (or the matched refund's id)." }),
+    ok: t.exposeBoolean("ok", { description: "true when the action was taken on this refund." }),
+    refund: t.field({ type: RefundRef, nullable: true, resolve: (item) => item.refund, description: "The refund after the batch; null when the id named no refund the token may see." }),
+    transition: t.field({ type: RefundTransitionRef, nullable: true, resolve: (item) => item.transition, description: "The transition the action recorded; null when it failed." }),
+    userErrors: t.field({ type: [UserErrorRef], resolve: (item) => item.userErrors, description: "Why the action failed on this refund; empty when `ok`." }),
   }),
 });
 
 const BatchTransitionRefundsInput = builder.inputType("BatchTransitionRefundsInput", {
+  description: "One action on many refunds: name them by `refundIds` or by a `filter`, not both.",
   fields: (t) => ({
     shopId: t.id({ description: "Platform admins: the shop whose refunds these are." }),
     refundIds: t.idList({ description: `The refunds, at most ${MAX_BULK_REFUNDS}. Give refundIds or filter, not both.` }),
     filter: t.field({ type: RefundFilterInput, description: `The refunds the filter matches (at most ${MAX_BULK_REFUNDS}, oldest first).` }),
-    action: t.field({ type: RefundActionEnum, required: true }),
-    note: t.string(),
+    action: t.field({ type: RefundActionEnum, required: true, description: "The action to take on every refund (as in `transitionRefund`)." }),
+    note: t.string({ description: "Why: recorded on every refund's transition; required by REJECT, FAIL_INSPECTION, FINANCE_REJECT." }),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: the amount for every refund (minor units)." }),
     idempotencyKey: t.string({ description: "A resent batch with the same key answers the first batch's report." }),
   }),
@@ -107,8 +114,8 @@ builder.mutationField("batchTransitionRefunds", (t) =>
   t.field({
     type: builder.simpleObject("BatchTransitionRefundsPayload", {
       fields: (p) => ({
-        batch: p.field({ type: RefundBatchRef, nullable: true }),
-        results: p.field({ type: [BatchResultRef], nullable: true }),
+        batch: p.field({ type: RefundBatchRef, nullable: true, description: "The stored batch with its report; null when `userErrors` is not empty (nothing changed)." }),
+        results: p.field({ type: [BatchResultRef], nullable: true, description: "One result per refund, in order; null when `userErrors` is not empty." }),
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
     }),
@@ -146,9 +153,9 @@ builder.queryField("refundBatches", (t) =>
 const BatchProgressRef = builder.simpleObject("RefundBatchProgress", {
   description: "One event of refundBatchProgress: an item, or (finished) the summary.",
   fields: (t) => ({
-    batch: t.field({ type: RefundBatchRef }),
-    item: t.field({ type: RefundBatchItemRef, nullable: true }),
-    finished: t.boolean(),
+    batch: t.field({ type: RefundBatchRef, description: "The batch (its report is complete once `finished`)." }),
+    item: t.field({ type: RefundBatchItemRef, nullable: true, description: "The item that finished; null on the summary event." }),
+    finished: t.boolean({ description: "true on the last event: the summary; the stream then completes." }),
   }),
 });
 
@@ -157,7 +164,7 @@ builder.subscriptionField("refundBatchProgress", (t) =>
     type: BatchProgressRef,
     description:
       "Each item of a batch as it finished, then the summary (finished: true), then the stream completes. A batch commits all its refunds in one transaction, so the items of a stored batch stream at once.",
-    args: { batchId: t.arg.id({ required: true }) },
+    args: { batchId: t.arg.id({ required: true, description: "The batch's global id (`RefundBatch.id`), as `batchTransitionRefunds` answered it." }) },
     subscribe: async (_root, { batchId }, ctx) => {
       assertStorableText(batchId, ["batchId"]);
       const scope = staffShopOf(ctx);

@@ -58,11 +58,32 @@ export const builder = new SchemaBuilder<{
     // The page-size rule (src/limits/page-size.ts), where a client reads the arguments.
     firstArgOptions: { description: `The first n items after \`after\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
     lastArgOptions: { description: `The last n items before \`before\`: 0 to ${MAX_PAGE_SIZE}; out of range refuses the operation, PAGE_SIZE_OUT_OF_RANGE.` },
+    beforeArgOptions: { description: "A cursor (`PageInfo.startCursor` or an edge's `cursor`): items before it, with `last`." },
+    afterArgOptions: { description: "A cursor (`PageInfo.endCursor` or an edge's `cursor`): items after it, with `first`." },
     cursorType: "String",
-    nodeQueryOptions: { nullable: true },
+    cursorFieldOptions: { description: "Where this item stands in the list: pass as `after` or `before` to page from it. Opaque; valid for the same list and order only." },
+    nodeFieldOptions: { description: "The item." },
+    edgesFieldOptions: { description: "The items of this page, in the list's order, each with its cursor." },
+    pageInfoFieldOptions: { description: "Whether there are more pages, and the cursors to fetch them." },
+    hasNextPageFieldOptions: { description: "More items follow this page: fetch them with `after: endCursor`." },
+    hasPreviousPageFieldOptions: { description: "More items precede this page: fetch them with `before: startCursor`." },
+    startCursorFieldOptions: { description: "The cursor of the page's first item; null on an empty page." },
+    endCursorFieldOptions: { description: "The cursor of the page's last item; null on an empty page." },
+    pageInfoTypeOptions: { description: "Paging state of a connection (Relay cursor connections)." },
+    nodeTypeOptions: { description: "An object with a global id: fetch it again with `node(id:)` (Relay's refetch); a normalized cache keys it by `id`." },
+    idFieldOptions: { description: "Global id (Relay): opaque, stable, unique across types. Pass it to `node(id:)` and to inputs that name this object." },
+    nodeQueryOptions: {
+      nullable: true,
+      description: "Any object by its global id, if the token may see it: null for an id it may not see (another shop's, or another customer's) or that names nothing.",
+      args: { id: { description: "A global id, as any `id` field answers it." } },
+    },
     // As Relay has it, `[Node]!`: an id the caller cannot see (or that names nothing) is null
     // in its place, and the other ids are still answered.
-    nodesQueryOptions: { nullable: { list: false, items: true } },
+    nodesQueryOptions: {
+      nullable: { list: false, items: true },
+      description: "Several objects by global id, in the order asked: null in the place of an id the token may not see or that names nothing.",
+      args: { ids: { description: "Global ids, as `id` fields answer them." } },
+    },
     // An id no row can have is invalid, rather than a query the database fails on.
     decodeGlobalID: (globalID) => {
       const decoded = decodeGlobalID(globalID);
@@ -83,5 +104,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ description: "What a token may read. Every query needs a token (`Authorization: Bearer <token>`); what it answers is limited to the token's shop, and for a CUSTOMER token to its own refunds and orders." });
+builder.mutationType({
+  description: "Changes. Each takes one `input` and answers a payload with `userErrors`: expected failures (a role, a status, a bad value) are userErrors with a stable code, never top-level errors, and nothing is changed when there are any.",
+});

@@ -23,8 +23,8 @@ const COHORT = "the refunds requested (created) in [from, to)";
 const ReasonShareRef = builder.objectRef<ReasonShareRow>("ReasonShare").implement({
   description: "How many refunds of the period carry a reason, and their share of all the period's refunds.",
   fields: (t) => ({
-    reason: t.field({ type: ReasonTagRef, resolve: (row) => row.reason }),
-    count: t.exposeInt("count"),
+    reason: t.field({ type: ReasonTagRef, resolve: (row) => row.reason, description: "The reason tag." }),
+    count: t.exposeInt("count", { description: "How many of the period's refunds carry it." }),
     share: t.exposeFloat("share", { description: "count ÷ refundCount (0..1); 0 when there is no refund." }),
   }),
 });
@@ -33,23 +33,29 @@ const DurationStatsRef = builder.objectRef<DurationStats>("DurationStats").imple
   description: "Durations in seconds; every figure is 0 when count is 0.",
   fields: (t) => ({
     count: t.exposeInt("count", { description: "How many durations were measured." }),
-    averageSeconds: t.exposeFloat("averageSeconds"),
+    averageSeconds: t.exposeFloat("averageSeconds", { description: "The mean, in seconds." }),
     p50Seconds: t.exposeFloat("p50Seconds", { description: "Median (continuous percentile, interpolated)." }),
     p90Seconds: t.exposeFloat("p90Seconds", { description: "90th percentile (continuous, interpolated)." }),
   }),
 });
 
 const HandlingBucketEnum = builder.enumType("HandlingTimeBucketKey", {
-  values: ["UNDER_24H", "ONE_TO_THREE_DAYS", "THREE_TO_SEVEN_DAYS", "OVER_SEVEN_DAYS"] as const,
+  description: "A handling-time bucket of the dashboard.",
+  values: {
+    UNDER_24H: { description: "Less than 24 hours." },
+    ONE_TO_THREE_DAYS: { description: "1 to 3 days." },
+    THREE_TO_SEVEN_DAYS: { description: "3 to 7 days." },
+    OVER_SEVEN_DAYS: { description: "More than 7 days." },
+  } as const,
 });
 
 const HandlingBucketRef = builder.objectRef<HandlingTimeStats["buckets"][number]>("HandlingTimeBucket").implement({
   description: "Refunds whose handling time lies in [minHours, maxHours).",
   fields: (t) => ({
-    key: t.field({ type: HandlingBucketEnum, resolve: (bucket) => bucket.key }),
-    minHours: t.exposeInt("minHours"),
+    key: t.field({ type: HandlingBucketEnum, resolve: (bucket) => bucket.key, description: "Which bucket." }),
+    minHours: t.exposeInt("minHours", { description: "The bucket's lower bound in hours, included." }),
     maxHours: t.exposeInt("maxHours", { nullable: true, description: "null for the open-ended last bucket (> 7 days)." }),
-    count: t.exposeInt("count"),
+    count: t.exposeInt("count", { description: "Refunds whose handling time lies in the bucket." }),
     share: t.exposeFloat("share", { description: "count ÷ the stats' count (0..1)." }),
   }),
 });
@@ -58,9 +64,9 @@ const HandlingTimeStatsRef = builder.objectRef<HandlingTimeStats>("HandlingTimeS
   description: "Handling time: from the request (`createdAt`) to the terminal status (`resolvedAt`), in seconds.",
   fields: (t) => ({
     count: t.exposeInt("count", { description: "Refunds measured (those that reached a terminal status)." }),
-    averageSeconds: t.exposeFloat("averageSeconds"),
-    p50Seconds: t.exposeFloat("p50Seconds"),
-    p90Seconds: t.exposeFloat("p90Seconds"),
+    averageSeconds: t.exposeFloat("averageSeconds", { description: "The mean handling time, in seconds; 0 when count is 0." }),
+    p50Seconds: t.exposeFloat("p50Seconds", { description: "The median handling time, in seconds (interpolated); 0 when count is 0." }),
+    p90Seconds: t.exposeFloat("p90Seconds", { description: "The 90th percentile, in seconds (interpolated); 0 when count is 0." }),
     buckets: t.field({ type: [HandlingBucketRef], description: "Always the four buckets < 24 h, 1–3 d, 3–7 d, > 7 d, in that order.", resolve: (stats) => stats.buckets }),
   }),
 });
@@ -70,7 +76,7 @@ const AutomationRef = builder.objectRef<RefundMetrics["automation"]>("RefundAuto
     "Refunds that ended with no person acting on them after the request: no transition after the first (the request) has actor kind USER — neither staff nor the customer (a customer's cancellation or return shipment counts as a person acting). Transitions by SYSTEM, RULE or PLUGIN are automatic.",
   fields: (t) => ({
     resolvedCount: t.exposeInt("resolvedCount", { description: `Of ${COHORT}, those in a terminal status now.` }),
-    automatedCount: t.exposeInt("automatedCount"),
+    automatedCount: t.exposeInt("automatedCount", { description: "Of those, the ones no person acted on after the request." }),
     share: t.exposeFloat("share", { description: "automatedCount ÷ resolvedCount; 0 when none ended." }),
   }),
 });
@@ -78,9 +84,9 @@ const AutomationRef = builder.objectRef<RefundMetrics["automation"]>("RefundAuto
 const BreachesRef = builder.objectRef<RefundMetrics["deadlineBreaches"]>("DeadlineBreaches").implement({
   description: `Deadline breaches among ${COHORT}: refunds that are still, at query time, in the status whose deadline (\`slaDueAt\`, set from the shop's SLA policy when the status was entered) has passed — the refunds \`slaBreached\` is true for. A refund stores only the deadline of its current status, so a deadline missed in a status it has since left is not counted.`,
   fields: (t) => ({
-    count: t.exposeInt("count"),
+    count: t.exposeInt("count", { description: "How many are past their deadline now." }),
     byStatus: t.field({
-      type: [builder.simpleObject("DeadlineBreachCount", { fields: (s) => ({ status: s.field({ type: RefundStatusEnum }), count: s.int() }) })],
+      type: [builder.simpleObject("DeadlineBreachCount", { description: "Breaches of one status.", fields: (s) => ({ status: s.field({ type: RefundStatusEnum, description: "The status whose deadline passed." }), count: s.int({ description: "How many refunds are past it." }) }) })],
       description: "Per status with at least one breach, by status name.",
       resolve: (breaches) => breaches.byStatus as Array<{ status: (typeof RefundStatusEnum)["$inferType"]; count: number }>,
     }),
@@ -90,7 +96,7 @@ const BreachesRef = builder.objectRef<RefundMetrics["deadlineBreaches"]>("Deadli
 const RepeatRef = builder.objectRef<RefundMetrics["repeatRequests"]>("RepeatRequests").implement({
   description: `Refunds of the period whose customer had already requested another refund in the ${FOLLOW_UP_DAYS} days before (that one may lie before \`from\`).`,
   fields: (t) => ({
-    count: t.exposeInt("count"),
+    count: t.exposeInt("count", { description: "How many of the period's refunds are repeat requests." }),
     rate: t.exposeFloat("rate", { description: "count ÷ refundCount; 0 when there is no refund." }),
   }),
 });
@@ -98,8 +104,8 @@ const RepeatRef = builder.objectRef<RefundMetrics["repeatRequests"]>("RepeatRequ
 const RepurchaseRef = builder.objectRef<RefundMetrics["repurchase"]>("Repurchase").implement({
   description: `Of ${COHORT} that have ended (terminal status), those whose customer paid an order within ${FOLLOW_UP_DAYS} days after the refund ended (\`resolvedAt\` < paidAt ≤ resolvedAt + ${FOLLOW_UP_DAYS} d). A refund ended less than ${FOLLOW_UP_DAYS} days ago still has time to count.`,
   fields: (t) => ({
-    endedCount: t.exposeInt("endedCount"),
-    repurchasedCount: t.exposeInt("repurchasedCount"),
+    endedCount: t.exposeInt("endedCount", { description: "The period's refunds that have ended." }),
+    repurchasedCount: t.exposeInt("repurchasedCount", { description: "Of those, the ones whose customer bought again in time." }),
     rate: t.exposeFloat("rate", { description: "repurchasedCount ÷ endedCount; 0 when none ended." }),
   }),
 });
@@ -119,11 +125,12 @@ const DayRef = builder.objectRef<RefundMetrics["trend"][number]>("RefundMetricsD
     orders: t.exposeInt("orders", { description: "Orders paid that day (within the period)." }),
     refunds: t.exposeInt("refunds", { description: "Refunds requested that day (within the period)." }),
     refundRate: t.exposeFloat("refundRate", { description: "refunds ÷ orders; 0 on a day without orders." }),
-    refundedAmount: t.field({ type: MoneyRef, resolve: (day) => money(day.refundedAmount, day.currency) }),
+    refundedAmount: t.field({ type: MoneyRef, resolve: (day) => money(day.refundedAmount, day.currency), description: "What the refunds requested that day have paid back so far, in minor units." }),
   }),
 });
 
 const ForecastPointRef = builder.objectRef<RefundRateForecast["points"][number]>("RefundRateForecastPoint").implement({
+  description: "The forecast for one day.",
   fields: (t) => ({
     date: t.exposeString("date", { description: "YYYY-MM-DD in the metrics' time zone." }),
     refundRate: t.exposeFloat("refundRate", { description: "Forecast daily refund rate, clamped to [0, 1]." }),
@@ -137,11 +144,12 @@ const ForecastRef = builder.objectRef<RefundRateForecast>("RefundRateForecast").
     method: t.exposeString("method", { description: "The model, by name." }),
     library: t.exposeString("library", { description: "The npm package (name@version) that fits it." }),
     parameters: t.field({
-      type: [builder.simpleObject("ForecastParameter", { fields: (p) => ({ name: p.string(), value: p.string() }) })],
+      description: "The model's fitted parameters.",
+      type: [builder.simpleObject("ForecastParameter", { description: "One fitted parameter of the forecast model.", fields: (p) => ({ name: p.string({ description: "The parameter's name in the model." }), value: p.string({ description: "Its fitted value, as text." }) }) })],
       resolve: (forecast) => forecast.parameters,
     }),
     input: t.floatList({ description: "The series fitted: `trend[].refundRate`, oldest first.", resolve: (forecast) => forecast.input }),
-    horizonDays: t.exposeInt("horizonDays"),
+    horizonDays: t.exposeInt("horizonDays", { description: "How many days ahead it forecasts." }),
     points: t.field({ type: [ForecastPointRef], description: "The days after the period's last day; empty when unavailable.", resolve: (forecast) => forecast.points }),
     unavailableReason: t.exposeString("unavailableReason", { nullable: true, description: "Why there are no points; null when there are." }),
   }),
@@ -150,8 +158,8 @@ const ForecastRef = builder.objectRef<RefundRateForecast>("RefundRateForecast").
 const RefundMetricsRef = builder.objectRef<RefundMetrics>("RefundMetrics").implement({
   description: `A shop's refund figures over [from, to). Unless a field says otherwise it counts ${COHORT}, whatever their status now. An empty period answers zeros and empty lists.`,
   fields: (t) => ({
-    from: t.field({ type: "DateTime", resolve: (m) => m.from }),
-    to: t.field({ type: "DateTime", resolve: (m) => m.to }),
+    from: t.field({ type: "DateTime", resolve: (m) => m.from, description: "Start of the period, included (ISO 8601, UTC)." }),
+    to: t.field({ type: "DateTime", resolve: (m) => m.to, description: "End of the period, excluded (ISO 8601, UTC)." }),
     timeZone: t.exposeString("timeZone", { description: "The IANA zone that split the days." }),
     orderCount: t.exposeInt("orderCount", { description: "Orders paid in [from, to) (by `paidAt`)." }),
     refundCount: t.exposeInt("refundCount", { description: "Refunds requested in [from, to) (by `createdAt`)." }),
@@ -169,23 +177,23 @@ const RefundMetricsRef = builder.objectRef<RefundMetrics>("RefundMetrics").imple
       description: "Of the period's refunds that ended, those a person acted on after the request (the complement of `automation.automatedCount`).",
       resolve: (m) => m.manualHandlingTime,
     }),
-    automation: t.field({ type: AutomationRef, resolve: (m) => m.automation }),
+    automation: t.field({ type: AutomationRef, resolve: (m) => m.automation, description: "How many of the period's refunds ended with no human touch." }),
     firstResponse: t.field({
       type: DurationStatsRef,
       description:
         "From the request to the first transition by staff (actor kind USER, any role but CUSTOMER, after the request), for the period's refunds that have one.",
       resolve: (m) => m.firstResponse,
     }),
-    deadlineBreaches: t.field({ type: BreachesRef, resolve: (m) => m.deadlineBreaches }),
-    repeatRequests: t.field({ type: RepeatRef, resolve: (m) => m.repeatRequests }),
-    repurchase: t.field({ type: RepurchaseRef, resolve: (m) => m.repurchase }),
-    industry: t.field({ type: IndustryRef, resolve: (m) => m.industry }),
+    deadlineBreaches: t.field({ type: BreachesRef, resolve: (m) => m.deadlineBreaches, description: "The period's refunds past their status deadline now." }),
+    repeatRequests: t.field({ type: RepeatRef, resolve: (m) => m.repeatRequests, description: "The period's refunds whose customer asked for another one shortly before." }),
+    repurchase: t.field({ type: RepurchaseRef, resolve: (m) => m.repurchase, description: "The period's ended refunds whose customer bought again soon after." }),
+    industry: t.field({ type: IndustryRef, resolve: (m) => m.industry, description: "The refund rate against the industry figure." }),
     trend: t.field({
       type: [DayRef],
       description: "Every calendar day the period touches, in `timeZone`, oldest first (days without refunds included).",
       resolve: (m) => m.trend,
     }),
-    forecast: t.field({ type: ForecastRef, resolve: (m) => m.forecast }),
+    forecast: t.field({ type: ForecastRef, resolve: (m) => m.forecast, description: "The forecast of the daily refund rate after the period." }),
   }),
 });
 
@@ -216,7 +224,7 @@ builder.queryField("refundMetrics", (t) =>
 const StaffMemberMetricsRef = builder.objectRef<StaffMemberMetrics>("StaffMemberMetrics").implement({
   description: "One staff member's refund handling over the period (transitions made with a token that belongs to the member).",
   fields: (t) => ({
-    member: t.field({ type: StaffMemberRef, resolve: (m) => m.member }),
+    member: t.field({ type: StaffMemberRef, resolve: (m) => m.member, description: "The staff member." }),
     refundsHandled: t.exposeInt("refundsHandled", { description: "Refunds the member made a transition on in the period." }),
     firstResponse: t.field({
       type: DurationStatsRef,
@@ -234,9 +242,10 @@ const StaffMemberMetricsRef = builder.objectRef<StaffMemberMetrics>("StaffMember
 });
 
 const StaffMetricsRef = builder.objectRef<StaffMetrics>("StaffMetrics").implement({
+  description: "Each staff member's refund handling over a period (`staffMetrics`).",
   fields: (t) => ({
-    from: t.expose("from", { type: "DateTime" }),
-    to: t.expose("to", { type: "DateTime" }),
+    from: t.expose("from", { type: "DateTime", description: "Start of the period, included (ISO 8601, UTC)." }),
+    to: t.expose("to", { type: "DateTime", description: "End of the period, excluded (ISO 8601, UTC)." }),
     timeZone: t.exposeString("timeZone", { description: "The zone the period is shown in (the shop's unless asked otherwise)." }),
     members: t.field({
       type: [StaffMemberMetricsRef],

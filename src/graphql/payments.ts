@@ -14,7 +14,12 @@ import { refundScope } from "../services/viewer.js";
 const SEES_PAYMENTS: ReadonlySet<Role> = new Set(["FINANCE", "SHOP_ADMIN", "PLATFORM_ADMIN"]);
 
 const PaymentAttemptStatusEnum = builder.enumType("PaymentAttemptStatus", {
-  values: ["PENDING", "PROCESSING", "SUCCEEDED", "FAILED"] as const,
+  values: {
+    PENDING: { description: "To be sent, or sent with no answer yet." },
+    PROCESSING: { description: "The provider accepted it and has not settled yet." },
+    SUCCEEDED: { description: "The money went back (PAYMENT_SUCCEEDED)." },
+    FAILED: { description: "The provider refused or failed it (PAYMENT_FAILED: the refund is REFUND_FAILED until finance retries)." },
+  } as const,
   description:
     "PENDING: to be sent (or no answer yet: it is queried before anything is sent again). PROCESSING: the provider accepted it and has not settled; the refund stays REFUNDING until its notification or a query settles it. SUCCEEDED / FAILED: settled.",
 });
@@ -32,18 +37,18 @@ builder.prismaNode("PaymentRefundAttempt", {
     return { id, refund: refundScope(viewer) };
   },
   fields: (t) => ({
-    provider: t.field({ type: PaymentProviderEnum, resolve: (attempt) => attempt.provider as PaymentProviderCode }),
-    status: t.expose("status", { type: PaymentAttemptStatusEnum }),
-    amount: t.field({ type: MoneyRef, resolve: (attempt) => money(attempt.amount, attempt.currency) }),
+    provider: t.field({ type: PaymentProviderEnum, resolve: (attempt) => attempt.provider as PaymentProviderCode, description: "The provider the money goes back through: the order's payment's." }),
+    status: t.expose("status", { type: PaymentAttemptStatusEnum, description: "Where the attempt stands." }),
+    amount: t.field({ type: MoneyRef, resolve: (attempt) => money(attempt.amount, attempt.currency), description: "What this attempt pays back, in minor units of the shop's currency." }),
     idempotencyKey: t.exposeString("idempotencyKey", { description: "What the provider knows it by (WeChat Pay out_refund_no, Alipay out_request_no, Stripe Idempotency-Key)." }),
     reference: t.exposeString("reference", { nullable: true, description: "The provider's refund id (or finance's reference of a manual refund)." }),
     providerAnswer: t.exposeString("providerAnswer", { nullable: true, description: "The provider's last words about it: its status and message (e.g. `PROCESSING`, `ABNORMAL: …`)." }),
-    failureReason: t.exposeString("failureReason", { nullable: true }),
+    failureReason: t.exposeString("failureReason", { nullable: true, description: "Why it failed, in the provider's words; null unless FAILED." }),
     manualNote: t.exposeString("manualNote", { nullable: true, description: "Finance's note of a refund paid by hand (recordManualRefund)." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),
-    answeredAt: t.expose("answeredAt", { type: "DateTime", nullable: true }),
-    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the attempt was made: the refund entered REFUNDING (ISO 8601, UTC)." }),
+    sentAt: t.expose("sentAt", { type: "DateTime", nullable: true, description: "When it was first sent to the provider (ISO 8601, UTC); null until sent." }),
+    answeredAt: t.expose("answeredAt", { type: "DateTime", nullable: true, description: "When the provider last answered (ISO 8601, UTC); null until it did." }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true, description: "When it settled, SUCCEEDED or FAILED (ISO 8601, UTC); null while open." }),
     nextTryAt: t.field({
       type: "DateTime",
       nullable: true,
@@ -82,8 +87,8 @@ builder.prismaObjectFields("Refund", (t) => ({
 const PaymentSecretRef = builder.simpleObject("PaymentAccountSecret", {
   description: "A secret of a provider account: never shown, only that it is set.",
   fields: (t) => ({
-    field: t.string(),
-    setAt: t.field({ type: "DateTime" }),
+    field: t.string({ description: "The secret's field name in the provider's account settings (e.g. apiV3Key)." }),
+    setAt: t.field({ type: "DateTime", description: "When it was last set (ISO 8601, UTC)." }),
     fingerprint: t.string({ description: "The first 16 hex digits of its SHA-256: compare with your copy." }),
     masked: t.string({ description: "Its last 4 characters behind stars (a PEM key: its kind only)." }),
   }),
@@ -92,9 +97,9 @@ const PaymentSecretRef = builder.simpleObject("PaymentAccountSecret", {
 const PaymentAccountRef = builder.simpleObject("PaymentAccount", {
   description: "The shop's merchant account at a provider (write-only secrets).",
   fields: (t) => ({
-    provider: t.field({ type: PaymentProviderEnum }),
+    provider: t.field({ type: PaymentProviderEnum, description: "The provider of the account." }),
     settings: t.field({ type: "JSON", description: "The account's fields that are not secrets (merchant id, app id, serial numbers…)." }),
-    secrets: t.field({ type: [PaymentSecretRef] }),
+    secrets: t.field({ type: [PaymentSecretRef], description: "The account's secrets that are set, never their values." }),
   }),
 });
 
@@ -109,7 +114,7 @@ builder.queryField("paymentAccounts", (t) =>
   t.field({
     type: [PaymentAccountRef],
     description: "The shop's provider accounts (SHOP_ADMIN; a platform admin names the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (_root, args, ctx) =>
       queryService(async () => {
         const accounts = ctx.services.paymentAccounts;
@@ -119,9 +124,10 @@ builder.queryField("paymentAccounts", (t) =>
 );
 
 const SetPaymentAccountInput = builder.inputType("SetPaymentAccountInput", {
+  description: "The shop's account at one provider.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
-    provider: t.field({ type: PaymentProviderEnum, required: true }),
+    provider: t.field({ type: PaymentProviderEnum, required: true, description: "The provider; its plugin must be loaded (UNKNOWN_PAYMENT_PROVIDER)." }),
     account: t.field({
       type: "JSON",
       required: true,
@@ -132,6 +138,7 @@ const SetPaymentAccountInput = builder.inputType("SetPaymentAccountInput", {
 
 builder.mutationField("setPaymentAccount", (t) =>
   t.field({
+    description: "Sets the shop's merchant account at a provider (SHOP_ADMIN, or PLATFORM_ADMIN naming the shop); audited; its secrets are never shown again. Refunds of orders paid at that provider then go through it.",
     type: builder.simpleObject("SetPaymentAccountPayload", {
       fields: (p) => ({ account: p.field({ type: PaymentAccountRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
@@ -149,8 +156,9 @@ builder.mutationField("setPaymentAccount", (t) =>
 );
 
 const RecordManualRefundInput = builder.inputType("RecordManualRefundInput", {
+  description: "A failed refund that finance paid back by hand.",
   fields: (t) => ({
-    refundId: t.id({ required: true }),
+    refundId: t.id({ required: true, description: "The refund's global id (`Refund.id`): a REFUND_FAILED refund." }),
     reference: t.string({ required: true, description: "The reference of the money sent by hand (bank transfer, the provider's console)." }),
     note: t.string({ required: true, description: "How the money went back." }),
   }),

@@ -27,15 +27,17 @@ const ApprovalLimitRef = builder.prismaNode("ApprovalLimit", {
     staffMember: t.relation("staffMember", { nullable: true, description: "Set for one member's limit, which replaces its role's." }),
     automationRules: t.boolean({ description: "The automation rules' and timers' own limit.", resolve: (limit) => limit.subject === "RULES" }),
     maxAmount: t.field({
+      description: "The largest amount the subject may approve on its own, in minor units of the shop's currency.",
       type: MoneyRef,
       select: { shop: { select: { currency: true } } },
       resolve: (limit) => money(limit.maxAmount, limit.shop.currency),
     }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the limit was last set (ISO 8601, UTC)." }),
   }),
 });
 
 const SetApprovalLimitInput = builder.inputType("SetApprovalLimitInput", {
+  description: "The largest amount a role, a staff member or the automation rules may approve alone.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     role: t.field({ type: RoleEnum, description: `One of ${LIMITED_ROLES.join(", ")}.` }),
@@ -71,16 +73,17 @@ builder.prismaObject("RefundRating", {
   description: "The customer's verdict on a refund that ended.",
   fields: (t) => ({
     score: t.exposeInt("score", { description: "1 (bad) to 5 (good)." }),
-    comment: t.exposeString("comment", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    comment: t.exposeString("comment", { nullable: true, description: "The customer's words; null when none were given." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the customer rated (ISO 8601, UTC)." }),
   }),
 });
 
 const RateRefundInput = builder.inputType("RateRefundInput", {
+  description: "The customer's verdict on an ended refund.",
   fields: (t) => ({
-    refundId: t.id({ required: true }),
+    refundId: t.id({ required: true, description: "The refund's global id (`Refund.id`): an ended refund of the customer's own." }),
     score: t.int({ required: true, description: "1 to 5." }),
-    comment: t.string(),
+    comment: t.string({ description: "The customer's words about how the refund was handled." }),
   }),
 });
 

@@ -11,8 +11,8 @@ import { parseGlobalId } from "./user-errors.js";
 const ReasonCountRef = builder.simpleObject("ReasonCount", {
   description: "How many of the refunds counted carry one reason tag.",
   fields: (t) => ({
-    reason: t.field({ type: ReasonTagRef }),
-    count: t.int(),
+    reason: t.field({ type: ReasonTagRef, description: "The reason tag." }),
+    count: t.int({ description: "How many refunds carry it." }),
   }),
 });
 
@@ -20,7 +20,7 @@ const ProductRefundStatsRef = builder.objectRef<ProductRefundStatsRow>("ProductR
   description:
     "One SKU's refunds over a period. A refund is against a whole order, so it counts for every SKU of its order (until refunds name line items).",
   fields: (t) => ({
-    sku: t.exposeString("sku"),
+    sku: t.exposeString("sku", { description: "The SKU, as the shop's order system sent it." }),
     name: t.exposeString("name", { description: "The SKU's name on its most recently paid order counted." }),
     orders: t.exposeInt("orders", { description: "Distinct orders paid in the period (by `paidAt`) that contain the SKU." }),
     refunds: t.exposeInt("refunds", {

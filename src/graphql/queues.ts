@@ -11,6 +11,7 @@ import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, parseShopIdInput, withUs
 // Work queues: who handles which refund (assignRefunds) and by when (SLA policies).
 
 const AssignRefundsInput = builder.inputType("AssignRefundsInput", {
+  description: "Refunds to put in a staff member's queue (or take out of every queue).",
   fields: (t) => ({
     refundIds: t.idList({ description: `At most ${MAX_BULK_REFUNDS}.` }),
     filter: t.field({ type: RefundFilterInput, description: `Instead of refundIds: every refund it matches, at most ${MAX_BULK_REFUNDS}.` }),
@@ -22,7 +23,7 @@ builder.mutationField("assignRefunds", (t) =>
   t.field({
     type: builder.simpleObject("AssignRefundsPayload", {
       fields: (p) => ({
-        refunds: p.field({ type: [RefundRef], nullable: true }),
+        refunds: p.field({ type: [RefundRef], nullable: true, description: "The refunds as they are now, with their new assignee; null when `userErrors` is not empty." }),
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
     }),
@@ -48,13 +49,14 @@ builder.mutationField("assignRefunds", (t) =>
 const SlaPolicyRef = builder.prismaObject("SlaPolicy", {
   description: "How long a refund may stay in `status` before it is overdue.",
   fields: (t) => ({
-    status: t.expose("status", { type: RefundStatusEnum }),
-    minutes: t.exposeInt("minutes"),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    status: t.expose("status", { type: RefundStatusEnum, description: "The status the deadline applies to: a refund's `slaDueAt` is its entry into it plus `minutes`." }),
+    minutes: t.exposeInt("minutes", { description: "Minutes a refund may stay in the status before its deadline is breached." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the policy was last set (ISO 8601, UTC)." }),
   }),
 });
 
 const SetSlaPolicyInput = builder.inputType("SetSlaPolicyInput", {
+  description: "The shop's deadline for one refund status.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     status: t.field({ type: RefundStatusEnum, required: true, description: "A non-terminal status." }),

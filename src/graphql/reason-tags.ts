@@ -14,7 +14,7 @@ export const ReasonTagRef = builder.prismaNode("ReasonTag", {
   },
   fields: (t) => ({
     code: t.exposeString("code", { description: "Stable and unique in the shop: what requests and filters name." }),
-    label: t.exposeString("label"),
+    label: t.exposeString("label", { description: "The reason as people read it (in apps and reports); may be renamed, unlike `code`." }),
     archived: t.exposeBoolean("archived", {
       description:
         "An archived tag stays on the refunds that carry it but cannot be chosen for new requests; neither can the sub-reasons of an archived tag.",
@@ -22,11 +22,11 @@ export const ReasonTagRef = builder.prismaNode("ReasonTag", {
     parent: t.relation("parent", { nullable: true, description: "The top-level reason this sub-reason belongs to; null for top-level reasons." }),
     children: t.relation("children", {
       description: "The sub-reasons, oldest first; a sub-reason has none.",
-      args: { includeArchived: t.arg.boolean({ defaultValue: false, required: true }) },
+      args: { includeArchived: t.arg.boolean({ defaultValue: false, required: true, description: "Also the archived sub-reasons." }) },
       query: ({ includeArchived }) => ({ where: includeArchived ? {} : { archived: false }, orderBy: { createdAt: "asc" } }),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the tag was created (ISO 8601, UTC)." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the tag was last changed (ISO 8601, UTC)." }),
   }),
 });
 
@@ -54,6 +54,7 @@ const ReasonTagPayload = (name: string) =>
   });
 
 const CreateReasonTagInput = builder.inputType("CreateReasonTagInput", {
+  description: "A new reason tag (or sub-reason) of the shop.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; shop admins act on their own shop." }),
     code: t.string({ required: true, description: "2–40 characters of A–Z, 0–9 and _, starting with a letter; unique in the shop, never changes." }),
@@ -79,8 +80,9 @@ builder.mutationField("createReasonTag", (t) =>
 );
 
 const UpdateReasonTagInput = builder.inputType("UpdateReasonTagInput", {
+  description: "Changes to a reason tag; a field left out stays as it is. Its `code` never changes.",
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: "The tag's global id (`ReasonTag.id`)." }),
     label: t.string({ description: "A new label, 1–40 characters. The code never changes." }),
     parentId: t.id({
       description:

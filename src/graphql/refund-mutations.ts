@@ -8,6 +8,7 @@ import { RefundRef, RefundTransitionRef } from "./refund.js";
 import { UserErrorRef, decodeGlobalIdOf, parseGlobalId, withUserErrors } from "./user-errors.js";
 
 const RefundItemInput = builder.inputType("RefundItemInput", {
+  description: "Some units of one order item to refund (or exchange).",
   fields: (t) => ({
     orderItemId: t.id({ required: true, description: "An `OrderItem.id` of the order." }),
     quantity: t.int({ required: true, description: "Units to refund: at least 1, at most what is left of the item." }),
@@ -16,16 +17,17 @@ const RefundItemInput = builder.inputType("RefundItemInput", {
 });
 
 const RequestRefundInput = builder.inputType("RequestRefundInput", {
+  description: "A refund request for one order.",
   fields: (t) => ({
-    orderId: t.id({ required: true }),
-    type: t.field({ type: RefundTypeEnum, required: true }),
+    orderId: t.id({ required: true, description: "The order's global id (`Order.id`); a CUSTOMER token may name only its own orders (another's answers NOT_FOUND)." }),
+    type: t.field({ type: RefundTypeEnum, required: true, description: "What the customer asks for: money only, return and refund, or an exchange." }),
     reasonCode: t.string({ required: true, description: "A code of `reasonTags`." }),
     amount: t.int({ description: "Minor units; defaults to what is still refundable on the order, or with `items` to their paid value." }),
-    description: t.string(),
+    description: t.string({ description: "The customer's own words about the problem, shown to staff." }),
     items: t.field({ type: [RefundItemInput], description: "Some units of some order items; left out: the whole order." }),
     idempotencyKey: t.string({ description: "Repeating a request with the same key returns the first refund." }),
     overridePolicy: t.field({
-      type: builder.inputType("ReturnPolicyOverrideInput", { fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
+      type: builder.inputType("ReturnPolicyOverrideInput", { description: "Staff setting the return policy aside for one request, and why.", fields: (f) => ({ reason: f.string({ required: true, description: "Why the policy is set aside." }) }) }),
       description: "Staff (AGENT, SHOP_ADMIN) only: request it although the return policy refuses it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE); recorded as `Refund.policyOverride`.",
     }),
   }),
@@ -33,8 +35,9 @@ const RequestRefundInput = builder.inputType("RequestRefundInput", {
 
 builder.mutationField("requestRefund", (t) =>
   t.field({
+    description: "Asks for a refund (or an exchange) of an order: CUSTOMER for its own orders, or AGENT, SHOP_ADMIN, PLATFORM_ADMIN, INTEGRATION for the customer. The amount defaults to what is still refundable; the request is classified at once (an unshipped order is refunded with no human touch). The shop's return policy may refuse it (RETURN_WINDOW_CLOSED, NOT_RETURNABLE) unless staff pass `overridePolicy`.",
     type: builder.simpleObject("RequestRefundPayload", {
-      fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+      fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true, description: "The new refund, already classified (an unshipped order's is REFUNDING or on; others PENDING_REVIEW or as the shop's rules moved it); with a repeated `idempotencyKey`, the first request's refund. null when `userErrors` is not empty." }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
     args: { input: t.arg({ type: RequestRefundInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
@@ -50,24 +53,27 @@ builder.mutationField("requestRefund", (t) =>
 );
 
 const ResolutionOfferInput = builder.inputType("ResolutionOfferInput", {
+  description: "One option offered with OFFER_RESOLUTION.",
   fields: (t) => ({
-    kind: t.field({ type: ResolutionKindEnum, required: true }),
+    kind: t.field({ type: ResolutionKindEnum, required: true, description: "What is offered: return with a full refund (the shop pays the return shipping), or keep the item with a compensation." }),
     amount: t.int({ description: "Minor units; required for a compensation, defaults to the requested amount otherwise." }),
   }),
 });
 
 const ItemResultInput = builder.inputType("ItemResultInput", {
+  description: "The inspection result of one refund item (PASS_INSPECTION).",
   fields: (t) => ({
     refundItemId: t.id({ required: true, description: "A `RefundItem.id` of the refund." }),
     passedQuantity: t.int({ required: true, description: "Units that passed: 0 to the item's quantity; the rest failed." }),
-    note: t.string(),
+    note: t.string({ description: "What the warehouse found, e.g. why units failed." }),
   }),
 });
 
 const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
+  description: "One action on one refund. Which fields an action needs is listed on each `RefundAction` value; a field the action does not take answers INVALID_INPUT.",
   fields: (t) => ({
-    refundId: t.id({ required: true }),
-    action: t.field({ type: RefundActionEnum, required: true }),
+    refundId: t.id({ required: true, description: "The refund's global id (`Refund.id`)." }),
+    action: t.field({ type: RefundActionEnum, required: true, description: "The action to take; `Refund.availableActions` lists those the token may take now." }),
     note: t.string({ description: "Required for REJECT, FAIL_INSPECTION and FINANCE_REJECT." }),
     amount: t.int({ description: "APPROVE / PASS_INSPECTION: a partial amount in minor units." }),
     expectedVersion: t.int({ description: "Act only if the refund is still at this version." }),
@@ -87,10 +93,11 @@ const TransitionRefundInput = builder.inputType("TransitionRefundInput", {
 
 builder.mutationField("transitionRefund", (t) =>
   t.field({
+    description: "Takes one action on a refund: the state machine checks the status and the token's role (see each `RefundAction` value), plugins and apps may veto or hold it, and the change is recorded as a transition and published to the subscriptions. Pass `expectedVersion` to act only on what you saw (VERSION_CONFLICT if it changed), and `idempotencyKey` to resend safely.",
     type: builder.simpleObject("TransitionRefundPayload", {
       fields: (p) => ({
-        refund: p.field({ type: RefundRef, nullable: true }),
-        transition: p.field({ type: RefundTransitionRef, nullable: true }),
+        refund: p.field({ type: RefundRef, nullable: true, description: "The refund after the action (new `status`, `version`, `availableActions`); null when `userErrors` is not empty." }),
+        transition: p.field({ type: RefundTransitionRef, nullable: true, description: "The transition the action recorded; null when `userErrors` is not empty." }),
         userErrors: p.field({ type: [UserErrorRef] }),
       }),
     }),
@@ -117,8 +124,9 @@ function resolutionOptionIdOf(optionId: string): string {
 }
 
 const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
+  description: "Labels to add to or take off one refund.",
   fields: (t) => ({
-    refundId: t.id({ required: true }),
+    refundId: t.id({ required: true, description: "The refund's global id (`Refund.id`)." }),
     labels: t.stringList({
       required: true,
       description: `Each up to ${MAX_LABEL_LENGTH} characters: letters, digits, spaces, '-', '_', ':' and '.'; stored trimmed and lower-cased.`,
@@ -127,7 +135,8 @@ const RefundLabelsInput = builder.inputType("RefundLabelsInput", {
 });
 
 const RefundLabelsPayload = builder.simpleObject("RefundLabelsPayload", {
-  fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
+  description: "What `addRefundLabels` and `removeRefundLabels` answer: the refund with its labels, or `userErrors`.",
+  fields: (p) => ({ refund: p.field({ type: RefundRef, nullable: true, description: "The refund with its labels now; null when `userErrors` is not empty." }), userErrors: p.field({ type: [UserErrorRef] }) }),
 });
 
 builder.mutationFields((t) => ({

@@ -16,34 +16,37 @@ import { replacedByConnection } from "./deprecation.js";
 const ActorRef = builder.simpleObject("Actor", {
   description: "Who took an action: the platform, an automation rule, a plugin, or a token's holder.",
   fields: (t) => ({
-    kind: t.field({ type: ActorKindEnum }),
-    role: t.field({ type: RoleEnum, nullable: true }),
-    name: t.string({ nullable: true }),
+    kind: t.field({ type: ActorKindEnum, description: "What kind of actor: the platform, an automation rule or timer, a plugin, or a token's holder (USER)." }),
+    role: t.field({ type: RoleEnum, nullable: true, description: "The role of the token that acted; null unless `kind` is USER." }),
+    name: t.string({ nullable: true, description: "Who it was, for people: the token's label (a staff member's name, an app's name), the rule's or timer's name, or the plugin's name; null when none was recorded." }),
   }),
 });
 
 export const RefundTransitionRef = builder.prismaNode("RefundTransition", {
+  description: "One step of a refund's history: an action that moved it from one status to another, who took it and when. Visible to whoever may see the refund (shop staff; the customer for its own refunds). Also what the subscriptions `refundStatusChanged` and `refundEvents` deliver.",
   id: { field: "id" },
   nullable: true,
   findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
   fields: (t) => ({
-    refund: t.relation("refund"),
+    refund: t.relation("refund", { description: "The refund that changed." }),
     version: t.exposeInt("version", { description: "The refund's version after this transition." }),
     from: t.expose("fromStatus", { type: RefundStatusEnum, nullable: true, description: "null for the request itself." }),
-    to: t.expose("toStatus", { type: RefundStatusEnum }),
-    action: t.field({ type: RefundActionEnum, resolve: (transition) => transition.action as never }),
+    to: t.expose("toStatus", { type: RefundStatusEnum, description: "The status the refund entered." }),
+    action: t.field({ type: RefundActionEnum, resolve: (transition) => transition.action as never, description: "The action taken (REQUEST for the request itself)." }),
     actor: t.field({
+      description: "Who took the action.",
       type: ActorRef,
       resolve: (transition) => ({ kind: transition.actorKind, role: transition.actorRole, name: transition.actorName }),
     }),
-    note: t.exposeString("note", { nullable: true }),
+    note: t.exposeString("note", { nullable: true, description: "Why, in the actor's words: required for REJECT, FAIL_INSPECTION and FINANCE_REJECT (show it to the customer as the reason); null when none was given." }),
     amount: t.field({
+      description: "The amount this step set (for APPROVE and PASS_INSPECTION the approved amount), in minor units of the shop's currency; null when the step set none.",
       type: MoneyRef,
       nullable: true,
       select: { refund: { select: { currency: true } } },
       resolve: (transition) => (transition.amount == null ? null : money(transition.amount, transition.refund.currency)),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the step was taken (ISO 8601, UTC)." }),
     streamCursor: t.string({
       description:
         "This transition's place in its shop's stream of transitions, in the order they were committed. Keep the last one a `refundEvents` subscription delivered and pass it as `refundEvents(after:)` to resume after it, missing nothing and getting nothing twice. Opaque: compare and store it, do not parse it.",
@@ -54,46 +57,49 @@ export const RefundTransitionRef = builder.prismaNode("RefundTransition", {
 });
 
 builder.prismaObject("ReturnShipment", {
+  description: "The parcel the customer sends back (SUBMIT_RETURN_SHIPMENT): carrier and tracking number, and when the warehouse received it. The logistics plugin adds its carrier events (`tracking`).",
   fields: (t) => ({
-    carrier: t.exposeString("carrier"),
-    trackingNumber: t.exposeString("trackingNumber"),
-    shopPaysShipping: t.exposeBoolean("shopPaysShipping"),
-    submittedAt: t.expose("submittedAt", { type: "DateTime" }),
-    receivedAt: t.expose("receivedAt", { type: "DateTime", nullable: true }),
+    carrier: t.exposeString("carrier", { description: "The carrier's name as the customer gave it (e.g. SF Express, 顺丰)." }),
+    trackingNumber: t.exposeString("trackingNumber", { description: "The carrier's tracking number as the customer gave it." }),
+    shopPaysShipping: t.exposeBoolean("shopPaysShipping", { description: "true when the shop pays the return shipping: the customer accepted RETURN_WITH_FULL_REFUND." }),
+    submittedAt: t.expose("submittedAt", { type: "DateTime", description: "When the customer submitted it (ISO 8601, UTC)." }),
+    receivedAt: t.expose("receivedAt", { type: "DateTime", nullable: true, description: "When the warehouse received it (RECEIVE_RETURN; ISO 8601, UTC); null while in transit." }),
   }),
 });
 
 builder.prismaObject("ReplacementShipment", {
   description: "An exchange's replacement parcel, shop to customer (SHIP_REPLACEMENT); the logistics plugin adds its carrier events (`tracking`).",
   fields: (t) => ({
-    carrier: t.exposeString("carrier"),
-    trackingNumber: t.exposeString("trackingNumber"),
-    shippedAt: t.expose("shippedAt", { type: "DateTime" }),
+    carrier: t.exposeString("carrier", { description: "The carrier the warehouse shipped the replacement with." }),
+    trackingNumber: t.exposeString("trackingNumber", { description: "The carrier's tracking number of the replacement parcel." }),
+    shippedAt: t.expose("shippedAt", { type: "DateTime", description: "When the warehouse shipped it (ISO 8601, UTC)." }),
   }),
 });
 
 builder.prismaNode("ResolutionOption", {
+  description: "An option customer service offered to settle a dispute (OFFER_RESOLUTION); the customer accepts one with ACCEPT_OFFER.",
   id: { field: "id", description: "Pass as `optionId` of ACCEPT_OFFER." },
   nullable: true,
   findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
   fields: (t) => ({
-    kind: t.expose("kind", { type: ResolutionKindEnum }),
+    kind: t.expose("kind", { type: ResolutionKindEnum, description: "What the option is: return with a full refund, or keep the item with a compensation." }),
     amount: t.field({
+      description: "What the customer gets with this option, in minor units of the shop's currency: the compensation, or the full refund.",
       type: MoneyRef,
       select: { refund: { select: { currency: true } } },
       resolve: (option) => money(option.amount, option.refund.currency),
     }),
-    accepted: t.exposeBoolean("accepted"),
+    accepted: t.exposeBoolean("accepted", { description: "true for the option the customer accepted; at most one per refund." }),
   }),
 });
 
 const RefundItemInspectionRef = builder.simpleObject("RefundItemInspection", {
   description: "What the warehouse found of a refund item (PASS_INSPECTION).",
   fields: (t) => ({
-    passedQuantity: t.int(),
-    failedQuantity: t.int(),
-    note: t.string({ nullable: true }),
-    inspectedAt: t.field({ type: "DateTime" }),
+    passedQuantity: t.int({ description: "Units that passed inspection and are refunded." }),
+    failedQuantity: t.int({ description: "Units that failed inspection (the item's quantity less the passed ones); not refunded." }),
+    note: t.string({ nullable: true, description: "The warehouse's note on this item; null when none was given." }),
+    inspectedAt: t.field({ type: "DateTime", description: "When the item was inspected (ISO 8601, UTC)." }),
   }),
 });
 
@@ -103,8 +109,8 @@ export const RefundItemRef = builder.prismaNode("RefundItem", {
   findUnique: (id, ctx) => ({ id, refund: refundScope(queryViewer(ctx)) }),
   description: "Some units of one order item that a refund is for. Pass its `id` as `refundItemId` of PASS_INSPECTION's `itemResults`.",
   fields: (t) => ({
-    orderItem: t.relation("orderItem"),
-    quantity: t.exposeInt("quantity"),
+    orderItem: t.relation("orderItem", { description: "The order item (product line) the units are of." }),
+    quantity: t.exposeInt("quantity", { description: "How many units of the order item the refund is for." }),
     amount: t.field({
       type: MoneyRef,
       description: "Its share of the refund's requested amount; the items add up to it.",
@@ -132,23 +138,25 @@ export const RefundItemRef = builder.prismaNode("RefundItem", {
 });
 
 export const RefundRef = builder.prismaNode("Refund", {
+  description: "A customer's request for money back (or an exchange) on one order, and its way through the shop's workflow: `status` says where it stands, `availableActions` what the viewer may do next, `transitions` its history. Shop staff see the shop's refunds; a CUSTOMER token sees its own only; amounts are in minor units of the shop's currency.",
   id: { field: "id" },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...refundScope(queryViewer(ctx)) }),
   fields: (t) => ({
-    status: t.expose("status", { type: RefundStatusEnum }),
-    type: t.expose("type", { type: RefundTypeEnum }),
-    reason: t.relation("reason"),
-    description: t.exposeString("description", { nullable: true }),
-    requestedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.requestedAmount, refund.currency) }),
+    status: t.expose("status", { type: RefundStatusEnum, description: "Where the refund stands; each value says what to show the customer. Changes only through `transitionRefund` (or the platform), each change raising `version`." }),
+    type: t.expose("type", { type: RefundTypeEnum, description: "What the customer asked for. A REFUND_ONLY or RETURN_AND_REFUND request of an unshipped order becomes REFUND_ONLY when classified." }),
+    reason: t.relation("reason", { description: "Why the customer asks: one of the shop's reason tags." }),
+    description: t.exposeString("description", { nullable: true, description: "The customer's own words about the problem; null when none was given." }),
+    requestedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.requestedAmount, refund.currency), description: "What the customer asked for, in minor units of the shop's currency (for an exchange: the price difference owed, or 0)." }),
     approvedAmount: t.field({
+      description: "What the shop agreed to pay back (a partial refund when lower than `requestedAmount`), in minor units; null until approved (APPROVE, PASS_INSPECTION, an accepted offer, or classification of an unshipped order).",
       type: MoneyRef,
       nullable: true,
       resolve: (refund) => (refund.approvedAmount == null ? null : money(refund.approvedAmount, refund.currency)),
     }),
-    refundedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.refundedAmount, refund.currency) }),
-    order: t.relation("order"),
-    customer: t.relation("customer"),
+    refundedAmount: t.field({ type: MoneyRef, resolve: (refund) => money(refund.refundedAmount, refund.currency), description: "What has actually gone back to the customer's payment route, in minor units: 0 until the payment succeeded." }),
+    order: t.relation("order", { description: "The order the refund is for." }),
+    customer: t.relation("customer", { description: "The customer who asked." }),
     version: t.exposeInt("version", { description: "Pass as `expectedVersion` to act only on what you saw." }),
     availableActions: t.field({
       type: [RefundActionEnum],
@@ -165,13 +173,13 @@ export const RefundRef = builder.prismaNode("Refund", {
       query: { orderBy: [{ version: "asc" }, { id: "asc" }] },
       description: "`transitions` in pages, oldest first: a refund whose payment is retried again and again has no upper bound.",
     }),
-    returnShipment: t.relation("returnShipment", { nullable: true }),
+    returnShipment: t.relation("returnShipment", { nullable: true, description: "The parcel the customer sends back; null until SUBMIT_RETURN_SHIPMENT (and always for REFUND_ONLY)." }),
     replacementShipment: t.relation("replacementShipment", { nullable: true, description: "An exchange's replacement parcel, once shipped." }),
-    resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } } }),
+    resolutionOptions: t.relation("resolutionOptions", { query: { orderBy: { position: "asc" } }, description: "The options offered with OFFER_RESOLUTION, in the order offered; empty when none were offered." }),
     items: t.relation("items", { query: { orderBy: { position: "asc" } }, description: "The line items it is for, as requested; empty: the whole order." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the customer asked (ISO 8601, UTC)." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When anything about it last changed (ISO 8601, UTC)." }),
+    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true, description: "When it ended (REFUNDED, REJECTED, CANCELLED or EXCHANGED; ISO 8601, UTC); null while open." }),
     rating: t.relation("rating", { nullable: true, description: "The customer's verdict once the refund ended (`rateRefund`); null until rated." }),
     assignee: t.field({
       type: StaffMemberRef,
@@ -197,14 +205,15 @@ export const RefundRef = builder.prismaNode("Refund", {
 });
 
 export const RefundFilterInput = builder.inputType("RefundFilter", {
+  description: "Narrows `refunds`: every field given must match (AND); a list matches any of its values (OR). Left out: no constraint.",
   fields: (t) => ({
-    statuses: t.field({ type: [RefundStatusEnum] }),
-    types: t.field({ type: [RefundTypeEnum] }),
+    statuses: t.field({ type: [RefundStatusEnum], description: "Refunds in any of these statuses." }),
+    types: t.field({ type: [RefundTypeEnum], description: "Refunds of any of these types." }),
     reasonCodes: t.stringList({ description: "Reason tag codes; a top-level reason also matches refunds tagged with its sub-reasons." }),
-    shippingStatuses: t.field({ type: [OrderShippingStatusEnum] }),
-    createdAfter: t.field({ type: "DateTime" }),
-    createdBefore: t.field({ type: "DateTime" }),
-    customerId: t.id(),
+    shippingStatuses: t.field({ type: [OrderShippingStatusEnum], description: "Refunds whose order's parcel is in any of these shipping statuses (e.g. NOT_SHIPPED for the “refund at once” pile)." }),
+    createdAfter: t.field({ type: "DateTime", description: "Requested at or after this instant (ISO 8601)." }),
+    createdBefore: t.field({ type: "DateTime", description: "Requested before this instant (ISO 8601)." }),
+    customerId: t.id({ description: "One customer's refunds (a `Customer.id`); an id of another type matches nothing." }),
     search: t.string({ description: "Order reference, customer name or reference, or description." }),
     assignedTo: t.string({ description: "`ME` (the token's staff member), `UNASSIGNED`, or a StaffMember id." }),
     slaBreached: t.boolean({ description: "true: past their deadline; false: not (or no deadline)." }),
@@ -249,14 +258,23 @@ function assigneeIdOf(viewer: Viewer, assignedTo: string | null | undefined, fie
 }
 
 const RefundOrderByEnum = builder.enumType("RefundOrderBy", {
-  values: Object.keys(REFUND_ORDERINGS) as RefundOrdering[],
+  description: "The order of `refunds`; ties are broken by id, so paging is stable.",
+  values: {
+    CREATED_AT_DESC: { value: "CREATED_AT_DESC", description: "Newest request first (the default)." },
+    CREATED_AT_ASC: { value: "CREATED_AT_ASC", description: "Oldest request first: a queue's first-come order." },
+    UPDATED_AT_DESC: { value: "UPDATED_AT_DESC", description: "Most recently changed first." },
+    REQUESTED_AMOUNT_DESC: { value: "REQUESTED_AMOUNT_DESC", description: "Largest requested amount first." },
+    REQUESTED_AMOUNT_ASC: { value: "REQUESTED_AMOUNT_ASC", description: "Smallest requested amount first." },
+    SLA_DUE_AT_ASC: { value: "SLA_DUE_AT_ASC", description: "The deadline that breaches next first (`slaDueAt`); refunds without a deadline last." },
+  } satisfies Record<RefundOrdering, { value: RefundOrdering; description: string }>,
 });
 
 builder.queryFields((t) => ({
   refund: t.prismaField({
+    description: "One refund by its global id: null when the token may not see it (another shop's, or another customer's) or it does not exist. Any role; a CUSTOMER token sees its own refunds only.",
     type: "Refund",
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "The refund's global id (`Refund.id`)." }) },
     resolve: (query, _root, { id }, ctx) => {
       const viewer = queryViewer(ctx);
       const refundId = decodeGlobalIdOf(id, "Refund");
@@ -265,13 +283,14 @@ builder.queryFields((t) => ({
     },
   }),
   refunds: t.prismaConnection({
+    description: "The refunds the token may see, a page at a time: shop staff the shop's (a platform admin every shop's), a CUSTOMER token its own. Newest first unless `orderBy` says otherwise. A bad filter value (an unknown `assignedTo`, labels from a customer) fails the field with its code in `extensions.code`.",
     type: "Refund",
     cursor: "id",
     maxSize: 100,
     defaultSize: 20,
     args: {
-      filter: t.arg({ type: RefundFilterInput }),
-      orderBy: t.arg({ type: RefundOrderByEnum, defaultValue: "CREATED_AT_DESC" }),
+      filter: t.arg({ type: RefundFilterInput, description: "Which refunds; left out: all the token may see." }),
+      orderBy: t.arg({ type: RefundOrderByEnum, defaultValue: "CREATED_AT_DESC", description: "The order of the list; newest first by default." }),
     },
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const viewer = queryViewer(ctx);

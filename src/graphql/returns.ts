@@ -25,24 +25,31 @@ import { UserErrorCodeEnum, UserErrorRef, decodeGlobalIdOf, parseGlobalId, parse
 
 const ReturnExemptionEnum = builder.enumType("ReturnExemption", {
   description: "Goods that come back only with a quality problem.",
-  values: EXEMPTION_KINDS,
+  values: {
+    FRESH_FOOD: { description: "Fresh food." },
+    MADE_TO_ORDER: { description: "Goods made to the customer's order." },
+    DIGITAL: { description: "Digital goods (downloads, codes)." },
+    OPENED_HYGIENE: { description: "Hygiene goods once opened." },
+  } satisfies Record<(typeof EXEMPTION_KINDS)[number], { description: string }>,
 });
 const ReturnPolicyScopeEnum = builder.enumType("ReturnPolicyScope", {
+  description: "Which items a return policy covers.",
   values: { SHOP: { description: "Shop-wide." }, CATEGORY: { description: "Items of one category." }, SKU: { description: "Items whose SKU matches a pattern." }, DEFAULT: { description: "No policy stored: the platform's default." } },
 });
 const ReasonClassEnum = builder.enumType("ReturnReasonClass", {
+  description: "Which window of a return policy a reason falls under.",
   values: { NO_REASON: { description: "The customer's choice (e.g. CHANGED_MIND)." }, QUALITY: { description: "A quality problem (e.g. NOT_AS_DESCRIBED): the longer window, exemptions do not apply." } },
 });
 
 const ReturnPolicyRef = builder.objectRef<ListedReturnPolicy>("ReturnPolicy").implement({
   description: `When goods may come back. Null windows or exemption take the shop-wide policy's, then the default (${DEFAULT_NO_REASON_DAYS} days without a reason, ${DEFAULT_QUALITY_DAYS} for quality problems, counted from delivery).`,
   fields: (t) => ({
-    scope: t.field({ type: ReturnPolicyScopeEnum, resolve: (policy) => policy.scope }),
-    category: t.exposeString("category", { nullable: true }),
+    scope: t.field({ type: ReturnPolicyScopeEnum, resolve: (policy) => policy.scope, description: "Which items the policy covers." }),
+    category: t.exposeString("category", { nullable: true, description: "CATEGORY: the category covered; null for other scopes." }),
     skuPattern: t.exposeString("skuPattern", { nullable: true, description: "`*` stands for any characters; the longest matching pattern wins over a category." }),
     noReasonDays: t.exposeInt("noReasonDays", { nullable: true, description: "Days from delivery for a return without a reason." }),
     qualityDays: t.exposeInt("qualityDays", { nullable: true, description: "Days from delivery for a quality problem." }),
-    exemption: t.field({ type: ReturnExemptionEnum, nullable: true, resolve: (policy) => policy.exemption }),
+    exemption: t.field({ type: ReturnExemptionEnum, nullable: true, resolve: (policy) => policy.exemption, description: "Goods under this policy that come back only with a quality problem; null: none exempt." }),
     terms: t.exposeString("terms", { nullable: true, description: "The policy's words, quoted to the customer (null: written from the figures)." }),
     qualityReasonCodes: t.stringList({
       description: `Shop-wide: the reason codes that count as quality problems (a new shop: ${DEFAULT_QUALITY_REASON_CODES.join(", ")}); every other reason is a return without a reason.`,
@@ -60,31 +67,31 @@ const ReturnAddressRef = builder.prismaNode("ReturnAddress", {
   findUnique: (id, ctx) => ({ id, AND: [staffOnly(queryViewer(ctx))] }),
   fields: (t) => ({
     label: t.exposeString("label", { description: "The warehouse's name." }),
-    recipient: t.exposeString("recipient"),
-    phone: t.exposeString("phone"),
-    province: t.exposeString("province"),
-    city: t.exposeString("city"),
-    district: t.exposeString("district", { nullable: true }),
-    street: t.exposeString("street"),
-    postalCode: t.exposeString("postalCode", { nullable: true }),
+    recipient: t.exposeString("recipient", { description: "Who receives the parcel (a person or the warehouse's name)." }),
+    phone: t.exposeString("phone", { description: "The recipient's phone number, as the carrier needs it." }),
+    province: t.exposeString("province", { description: "Province (or state) of the address." }),
+    city: t.exposeString("city", { description: "City of the address." }),
+    district: t.exposeString("district", { nullable: true, description: "District of the address; null when none." }),
+    street: t.exposeString("street", { description: "Street and number (the rest of the address line)." }),
+    postalCode: t.exposeString("postalCode", { nullable: true, description: "Postal code; null when none." }),
     requirements: t.exposeString("requirements", { nullable: true, description: 'What the parcel must hold, e.g. "unworn, tags attached, all accessories".' }),
     isDefault: t.exposeBoolean("isDefault", { description: "Returns approved now go here; exactly one per shop." }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the address was last changed (ISO 8601, UTC)." }),
   }),
 });
 
 const RefundReturnAddressRef = builder.objectRef<ReturnAddressSnapshot>("RefundReturnAddress").implement({
   description: "Where this refund's parcel goes and what it must hold, as it was when the return was approved.",
   fields: (t) => ({
-    label: t.exposeString("label"),
-    recipient: t.exposeString("recipient"),
-    phone: t.exposeString("phone"),
-    province: t.exposeString("province"),
-    city: t.exposeString("city"),
-    district: t.exposeString("district", { nullable: true }),
-    street: t.exposeString("street"),
-    postalCode: t.exposeString("postalCode", { nullable: true }),
-    requirements: t.exposeString("requirements", { nullable: true }),
+    label: t.exposeString("label", { description: "The shop's name for the address (e.g. Shanghai warehouse)." }),
+    recipient: t.exposeString("recipient", { description: "Who receives the parcel (a person or the warehouse's name)." }),
+    phone: t.exposeString("phone", { description: "The recipient's phone number, as the carrier needs it." }),
+    province: t.exposeString("province", { description: "Province (or state) of the address." }),
+    city: t.exposeString("city", { description: "City of the address." }),
+    district: t.exposeString("district", { nullable: true, description: "District of the address; null when none." }),
+    street: t.exposeString("street", { description: "Street and number (the rest of the address line)." }),
+    postalCode: t.exposeString("postalCode", { nullable: true, description: "Postal code; null when none." }),
+    requirements: t.exposeString("requirements", { nullable: true, description: "What the parcel must hold or how it must be packed (e.g. the original box, the invoice), for the customer; null when none." }),
   }),
 });
 
@@ -130,14 +137,14 @@ const ReturnItemEligibilityRef = builder.objectRef<ItemView>("ReturnItemEligibil
   description: "Whether one item of the order may be returned now, and under which policy.",
   fields: (t) => ({
     orderItemId: t.field({ type: "ID", description: "The `OrderItem.id` to name in requestRefund's `items`: a request of some items is judged by those items only.", resolve: (item) => encodeGlobalID("OrderItem", item.orderItem.id) }),
-    sku: t.string({ resolve: (item) => item.orderItem.sku }),
-    name: t.string({ resolve: (item) => item.orderItem.name }),
-    category: t.string({ nullable: true, resolve: (item) => item.orderItem.category }),
-    eligible: t.exposeBoolean("eligible"),
+    sku: t.string({ resolve: (item) => item.orderItem.sku, description: "The item's SKU." }),
+    name: t.string({ resolve: (item) => item.orderItem.name, description: "The item's name." }),
+    category: t.string({ nullable: true, resolve: (item) => item.orderItem.category, description: "The item's category; null when the order system sent none." }),
+    eligible: t.exposeBoolean("eligible", { description: "true when the item may be returned now for the reason asked about." }),
     code: t.field({ type: UserErrorCodeEnum, nullable: true, description: "Why not: what requestRefund would answer.", resolve: (item) => item.code }),
     message: t.exposeString("message", { description: "Why not, with the policy's words; or the policy's words." }),
     deadline: t.expose("deadline", { type: "DateTime", nullable: true, description: "The end of the window for this kind of reason; null while not delivered (the window starts at delivery) or for exempt goods." }),
-    exemption: t.field({ type: ReturnExemptionEnum, nullable: true, resolve: (item) => item.policy.exemption }),
+    exemption: t.field({ type: ReturnExemptionEnum, nullable: true, resolve: (item) => item.policy.exemption, description: "The applying policy's exemption, if any: the item comes back only with a quality problem." }),
     policyScope: t.field({ type: ReturnPolicyScopeEnum, description: "Which policy applies.", resolve: (item) => item.policy.scope as "SHOP" }),
     terms: t.string({ description: "The applying policy's words.", resolve: (item) => item.policy.terms }),
   }),
@@ -146,12 +153,12 @@ const ReturnItemEligibilityRef = builder.objectRef<ItemView>("ReturnItemEligibil
 const ReturnEligibilityRef = builder.objectRef<EligibilityView & { reasonClass: "NO_REASON" | "QUALITY"; items: ItemView[] }>("ReturnEligibility").implement({
   description: "What requestRefund would answer now under the shop's return policies: for the whole order (every item must be returnable) and per item.",
   fields: (t) => ({
-    reasonClass: t.field({ type: ReasonClassEnum, resolve: (view) => view.reasonClass }),
-    eligible: t.exposeBoolean("eligible"),
+    reasonClass: t.field({ type: ReasonClassEnum, resolve: (view) => view.reasonClass, description: "Whether the reason asked about counts as a quality problem or not." }),
+    eligible: t.exposeBoolean("eligible", { description: "true when requestRefund would accept the whole order now." }),
     code: t.field({ type: UserErrorCodeEnum, nullable: true, description: "Why not: what requestRefund would answer.", resolve: (view) => view.code }),
-    message: t.exposeString("message"),
+    message: t.exposeString("message", { description: "Why not, with the policy's words; or the policy's words." }),
     deadline: t.expose("deadline", { type: "DateTime", nullable: true, description: "The earliest item deadline (or the refused item's); null while not delivered." }),
-    items: t.field({ type: [ReturnItemEligibilityRef], resolve: (view) => view.items }),
+    items: t.field({ type: [ReturnItemEligibilityRef], resolve: (view) => view.items, description: "Each item of the order and whether it may be returned." }),
   }),
 });
 
@@ -181,6 +188,7 @@ builder.queryFields((t) => ({
 }));
 
 const SetReturnPolicyInput = builder.inputType("SetReturnPolicyInput", {
+  description: "One return policy to set or remove: shop-wide, for a category, or for a SKU pattern.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     category: t.string({ description: "The policy of this category (`OrderItemInput.category`); with no category and no skuPattern: the shop-wide policy." }),
@@ -212,33 +220,35 @@ builder.mutationField("setReturnPolicy", (t) =>
 );
 
 const CreateReturnAddressInput = builder.inputType("CreateReturnAddressInput", {
+  description: "A new return address of the shop.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
     label: t.string({ required: true, description: "The warehouse's name." }),
-    recipient: t.string({ required: true }),
-    phone: t.string({ required: true }),
-    province: t.string({ required: true }),
-    city: t.string({ required: true }),
-    district: t.string(),
-    street: t.string({ required: true }),
-    postalCode: t.string(),
+    recipient: t.string({ required: true, description: "Who receives the parcel (a person or the warehouse's name)." }),
+    phone: t.string({ required: true, description: "The recipient's phone number, as the carrier needs it." }),
+    province: t.string({ required: true, description: "Province (or state) of the address." }),
+    city: t.string({ required: true, description: "City of the address." }),
+    district: t.string({ description: "District of the address." }),
+    street: t.string({ required: true, description: "Street and number (the rest of the address line)." }),
+    postalCode: t.string({ description: "Postal code." }),
     requirements: t.string({ description: 'What the parcel must hold, e.g. "unworn, tags attached, all accessories".' }),
     isDefault: t.boolean({ description: "Absent: the default if it is the shop's first address. A later address is made the default with updateReturnAddress." }),
   }),
 });
 
 const UpdateReturnAddressInput = builder.inputType("UpdateReturnAddressInput", {
+  description: "Changes to a return address; a field left out stays as it is.",
   fields: (t) => ({
-    id: t.id({ required: true }),
-    label: t.string(),
-    recipient: t.string(),
-    phone: t.string(),
-    province: t.string(),
-    city: t.string(),
-    district: t.string(),
-    street: t.string(),
-    postalCode: t.string(),
-    requirements: t.string(),
+    id: t.id({ required: true, description: "The address's global id (`ReturnAddress.id`)." }),
+    label: t.string({ description: "The shop's name for the address (e.g. Shanghai warehouse). Left out: unchanged." }),
+    recipient: t.string({ description: "Who receives the parcel (a person or the warehouse's name). Left out: unchanged." }),
+    phone: t.string({ description: "The recipient's phone number, as the carrier needs it. Left out: unchanged." }),
+    province: t.string({ description: "Province (or state) of the address. Left out: unchanged." }),
+    city: t.string({ description: "City of the address. Left out: unchanged." }),
+    district: t.string({ description: "District of the address. Left out: unchanged." }),
+    street: t.string({ description: "Street and number (the rest of the address line). Left out: unchanged." }),
+    postalCode: t.string({ description: "Postal code. Left out: unchanged." }),
+    requirements: t.string({ description: "What the parcel must hold or how it must be packed (e.g. the original box, the invoice), for the customer. Left out: unchanged." }),
     isDefault: t.boolean({ description: "true: returns approved from now on go here (the former default stops being it)." }),
   }),
 });

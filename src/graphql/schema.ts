@@ -2,6 +2,7 @@ import type { GraphQLSchema } from "graphql";
 import { schemaKit } from "../plugin/schema-kit.js";
 import type { AnyRefundPlugin } from "../plugin/types.js";
 import { builder } from "./builder.js";
+import { describeGeneratedTypes } from "./shell-docs.js";
 import "./scalars.js";
 import "./shop.js";
 import "./staff.js";
@@ -37,6 +38,10 @@ export function buildSchema(plugins: readonly AnyRefundPlugin[]): GraphQLSchema 
     plugin.schema?.(builder, schemaKit(plugin));
   }
   const key = [...applied].sort().join(",");
-  if (built?.key !== key) built = { key, schema: builder.toSchema({ sortSchema: true }) };
+  if (built?.key !== key) {
+    const schema = builder.toSchema({ sortSchema: true });
+    describeGeneratedTypes(schema);
+    built = { key, schema };
+  }
   return built.schema;
 }

@@ -14,6 +14,7 @@ import { UserErrorRef, parseGlobalId, parseShopIdInput, withUserErrors } from ".
 import { replacedByConnection } from "./deprecation.js";
 
 export const ShopRef = builder.prismaNode("Shop", {
+  description: "A shop on the platform: its currency, time zone and refund settings. Shop staff see their own shop; a platform admin every shop.",
   id: { field: "id" },
   nullable: true,
   findUnique: (id, ctx) => {
@@ -21,18 +22,19 @@ export const ShopRef = builder.prismaNode("Shop", {
     return viewer.role === "PLATFORM_ADMIN" ? { id } : { id, AND: [{ id: viewer.shopId! }] };
   },
   fields: (t) => ({
-    name: t.exposeString("name"),
-    currency: t.exposeString("currency"),
+    name: t.exposeString("name", { description: "The shop's name." }),
+    currency: t.exposeString("currency", { description: "The shop's ISO 4217 currency: every amount of the shop is in its minor units." }),
     timeZone: t.exposeString("timeZone", { description: "IANA zone whose midnights split `refundMetrics` days (default Asia/Shanghai)." }),
     industryRefundRate: t.exposeFloat("industryRefundRate", { nullable: true, description: "The industry refund rate (0..1) `refundMetrics` compares with: 0.05 for a new shop until its admin sets its own figure; null when cleared." }),
     overLimit: t.expose("overLimit", { type: OverLimitEnum, description: "What happens to an action over a person's approval limit." }),
     careDays: t.exposeInt("careDays", { description: "Days a customer whose refund ended stays on the care list (0: no care list)." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    reasonTags: t.relation("reasonTags", { query: { orderBy: { createdAt: "asc" } } }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the shop was created (ISO 8601, UTC)." }),
+    reasonTags: t.relation("reasonTags", { query: { orderBy: { createdAt: "asc" } }, description: "The shop's reason tags (live and archived), oldest first: the codes `requestRefund` takes as `reasonCode`." }),
   }),
 });
 
 export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  description: "An API token's record (never its secret): who holds it, for what role and shop, and whether it still works. A SHOP_ADMIN sees its shop's tokens; other roles their own token.",
   id: { field: "id" },
   nullable: true,
   findUnique: (id, ctx) => {
@@ -40,14 +42,14 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
     return viewer.role === "PLATFORM_ADMIN" ? { id } : viewer.role === "SHOP_ADMIN" ? { id, shopId: viewer.shopId } : { id, AND: [{ id: viewer.tokenId }] };
   },
   fields: (t) => ({
-    role: t.expose("role", { type: RoleEnum }),
-    label: t.exposeString("label", { nullable: true }),
-    shop: t.relation("shop", { nullable: true }),
-    customer: t.relation("customer", { nullable: true }),
-    staffMember: t.relation("staffMember", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    role: t.expose("role", { type: RoleEnum, description: "What the token may do." }),
+    label: t.exposeString("label", { nullable: true, description: "A name for people (e.g. the staff member or system that holds it); shown as the actor's name of what it does; null when none was given." }),
+    shop: t.relation("shop", { nullable: true, description: "The shop it acts for; null for a platform admin's token." }),
+    customer: t.relation("customer", { nullable: true, description: "The customer a CUSTOMER token acts as; null for other roles." }),
+    staffMember: t.relation("staffMember", { nullable: true, description: "The staff member a staff token belongs to; null when it was issued for no member." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the token was issued (ISO 8601, UTC)." }),
     expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true, description: "After this the token is refused; null: no expiry." }),
-    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true, description: "When it was revoked (ISO 8601, UTC); null while it works." }),
     lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true, description: "Last use, to the minute." }),
   }),
 });
@@ -63,26 +65,28 @@ const AuditEntryRef = builder.prismaNode("AuditEntry", {
   findUnique: shopAdminsRow,
   fields: (t) => ({
     action: t.exposeString("action", { description: "e.g. apiToken.create, pluginSettings.update, reasonTag.update" }),
-    targetType: t.exposeString("targetType"),
+    targetType: t.exposeString("targetType", { description: "The kind of object changed, e.g. ApiToken, ReasonTag, StaffMember, plugin settings." }),
     targetId: t.exposeString("targetId", { description: "The row id (or plugin name, or status) changed; `targetNodeId` is the global id of a row that is a Node." }),
     targetNodeId: t.id({
       nullable: true,
       description: "The global id of the changed object, for `node(id:)`, when it is a Node (null for a plugin's settings, an SLA policy or an approval limit, named by its subject).",
       resolve: (entry) => (AUDITED_NODE_TYPES.has(entry.targetType) ? encodeGlobalID(entry.targetType, entry.targetId) : null),
     }),
-    actorRole: t.expose("actorRole", { type: RoleEnum }),
-    actorName: t.exposeString("actorName", { nullable: true }),
+    actorRole: t.expose("actorRole", { type: RoleEnum, description: "The role of the token that made the change." }),
+    actorName: t.exposeString("actorName", { nullable: true, description: "The label of the token that made the change; null when it has none." }),
     details: t.expose("details", { type: "JSON", nullable: true, description: "What changed; secrets only as \"[set]\"." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the change was made (ISO 8601, UTC)." }),
   }),
 });
 
 const RevokeApiTokenInput = builder.inputType("RevokeApiTokenInput", {
-  fields: (t) => ({ tokenId: t.id({ required: true }) }),
+  description: "The token to revoke.",
+  fields: (t) => ({ tokenId: t.id({ required: true, description: "The token's global id (`ApiToken.id`)." }) }),
 });
 const RotateApiTokenInput = builder.inputType("RotateApiTokenInput", {
+  description: "The token to give a new secret.",
   fields: (t) => ({
-    tokenId: t.id({ required: true }),
+    tokenId: t.id({ required: true, description: "The token's global id (`ApiToken.id`)." }),
     expiresAt: t.field({ type: "DateTime", description: "The new expiry; omitted: the old one stays." }),
   }),
 });
@@ -103,6 +107,7 @@ builder.mutationField("revokeApiToken", (t) =>
 
 builder.mutationField("rotateApiToken", (t) =>
   t.field({
+    description: "Replaces a token's secret (SHOP_ADMIN for its shop's tokens, PLATFORM_ADMIN any): the new plaintext token is in this answer only, the old one stops working at once; role, shop and label stay.",
     type: builder.simpleObject("RotateApiTokenPayload", {
       fields: (p) => ({
         token: p.string({ nullable: true, description: "The new plaintext token, shown only in this answer; the old one no longer works." }),
@@ -122,14 +127,16 @@ builder.mutationField("rotateApiToken", (t) =>
 );
 
 const CreateShopInput = builder.inputType("CreateShopInput", {
+  description: "A new shop.",
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: "The shop's name." }),
     currency: t.string({ required: true, description: "ISO-4217 code, e.g. CNY" }),
   }),
 });
 
 builder.mutationField("createShop", (t) =>
   t.field({
+    description: "Creates a shop with the default reason tags (PLATFORM_ADMIN only); then issue its tokens with `createApiToken`.",
     type: builder.simpleObject("CreateShopPayload", {
       fields: (p) => ({ shop: p.field({ type: ShopRef, nullable: true }), userErrors: p.field({ type: [UserErrorRef] }) }),
     }),
@@ -140,18 +147,20 @@ builder.mutationField("createShop", (t) =>
 );
 
 const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  description: "A new API token.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; others act on their own shop." }),
-    role: t.field({ type: RoleEnum, required: true }),
+    role: t.field({ type: RoleEnum, required: true, description: "What the token may do; CUSTOMER needs `customerId`." }),
     customerId: t.id({ description: "Required for CUSTOMER tokens: the customer they act as." }),
     staffMemberId: t.id({ description: "Staff tokens: the active member of the shop they belong to, of the same role." }),
-    label: t.string(),
+    label: t.string({ description: "A name for people (e.g. who holds it), recorded as the actor's name of what the token does." }),
     expiresAt: t.field({ type: "DateTime", description: "After this the token is refused; omitted: no expiry." }),
   }),
 });
 
 builder.mutationField("createApiToken", (t) =>
   t.field({
+    description: "Issues an API token (SHOP_ADMIN for its shop, PLATFORM_ADMIN for any): the plaintext `token` is in this answer only (it is stored hashed); send it as `Authorization: Bearer <token>`.",
     type: builder.simpleObject("CreateApiTokenPayload", {
       fields: (p) => ({
         token: p.string({ nullable: true, description: "The plaintext token, shown only in this answer." }),
@@ -179,7 +188,7 @@ builder.queryFields((t) => ({
     type: ["ApiToken"],
     description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
     deprecationReason: replacedByConnection("apiTokensConnection", "Unbounded", "2026-11-30"),
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.apiToken.findMany({ ...query, ...apiTokensQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
@@ -189,7 +198,7 @@ builder.queryFields((t) => ({
     type: [AuditEntryRef],
     description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
     deprecationReason: replacedByConnection("auditEntriesConnection", "Reads at most 200", "2026-11-30"),
-    args: { shopId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }), first: t.arg.int({ defaultValue: 50, description: "How many entries, newest first: 1 to 200." }) },
     resolve: (_root, { shopId, first }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(() => listAuditEntries(ctx.db, viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null, Math.min(Math.max(first ?? 50, 1), 200)));
@@ -212,7 +221,7 @@ builder.queryFields((t) => ({
     type: "ApiToken",
     cursor: "id",
     description: "The shop's API tokens, newest first, revoked ones included (SHOP_ADMIN; platform admins name the shop). Never their secrets.",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.apiToken.findMany({ ...query, ...apiTokensQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
@@ -222,7 +231,7 @@ builder.queryFields((t) => ({
     type: AuditEntryRef,
     cursor: "id",
     description: "Changes to the shop's staff settings, newest first (SHOP_ADMIN; platform admins name the shop).",
-    args: { shopId: t.arg.id() },
+    args: { shopId: t.arg.id({ description: "The shop to read: a platform admin names it; other roles read their own shop." }) },
     resolve: (query, _root, { shopId }, ctx) => {
       const viewer = queryViewer(ctx);
       return queryService(async () => ctx.db.prisma.auditEntry.findMany({ ...query, ...auditEntriesQuery(viewer, shopId ? parseGlobalId(shopId, "Shop", ["shopId"]) : null) }));
@@ -243,10 +252,11 @@ builder.queryFields((t) => ({
   }),
   viewer: t.field({
     type: builder.simpleObject("Viewer", {
+      description: "Who the API token belongs to: its role, shop, customer and staff member.",
       fields: (p) => ({
-        role: p.field({ type: RoleEnum }),
-        shop: p.field({ type: ShopRef, nullable: true }),
-        customer: p.field({ type: CustomerRef, nullable: true }),
+        role: p.field({ type: RoleEnum, description: "The token's role." }),
+        shop: p.field({ type: ShopRef, nullable: true, description: "The token's shop; null for a platform admin." }),
+        customer: p.field({ type: CustomerRef, nullable: true, description: "The customer a CUSTOMER token acts as; null for other roles." }),
         staffMember: p.field({ type: StaffMemberRef, nullable: true, description: "The member a staff token belongs to (`assignedTo: ME`)." }),
       }),
     }),
@@ -264,6 +274,7 @@ builder.queryFields((t) => ({
 }));
 
 const UpdateShopSettingsInput = builder.inputType("UpdateShopSettingsInput", {
+  description: "The shop settings to change; a field left out stays as it is.",
   fields: (t) => ({
     shopId: t.id({ description: "Needed for platform admins; shop admins act on their own shop." }),
     timeZone: t.string({ description: "IANA time zone, e.g. Asia/Shanghai; absent leaves it." }),

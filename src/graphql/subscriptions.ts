@@ -9,7 +9,9 @@ import type { GraphQLContext } from "./context.js";
 import { RefundActionEnum, RefundStatusEnum } from "./enums.js";
 import { decodeGlobalIdOf } from "./user-errors.js";
 
-builder.subscriptionType({});
+builder.subscriptionType({
+  description: "Live streams over graphql-ws (or SSE), with the token in `connectionParams` (`{ authorization: \"Bearer …\" }`): a refund's transitions for its customer or staff, the shop's transitions for staff, a batch's progress.",
+});
 
 const transitionReads = new CoalescedReads();
 
@@ -48,7 +50,7 @@ builder.subscriptionField("refundStatusChanged", (t) =>
     description:
       "Each transition of one refund, in version order. With `afterVersion`, the stored transitions after it come first: reconnect with the last version you saw and miss nothing. A customer may follow only its own refunds.",
     args: {
-      refundId: t.arg.id({ required: true }),
+      refundId: t.arg.id({ required: true, description: "The refund's global id (`Refund.id`); another shop's or another customer's refund fails the subscription with NOT_FOUND." }),
       afterVersion: t.arg.int({ description: "Replay stored transitions with a higher version, then continue live." }),
     },
     subscribe: async (_root, { refundId, afterVersion }, ctx) => {
@@ -66,10 +68,11 @@ builder.subscriptionField("refundStatusChanged", (t) =>
 );
 
 const RefundEventFilter = builder.inputType("RefundEventFilter", {
+  description: "Narrows `refundEvents`; left out: every transition of the shop.",
   fields: (t) => ({
     shopId: t.id({ description: "Required for platform admins: whose events." }),
     statuses: t.field({ type: [RefundStatusEnum], description: "Only transitions into these statuses." }),
-    actions: t.field({ type: [RefundActionEnum] }),
+    actions: t.field({ type: [RefundActionEnum], description: "Only transitions of these actions." }),
   }),
 });
 
@@ -79,7 +82,7 @@ builder.subscriptionField("refundEvents", (t) =>
     description:
       "Every committed transition of the shop's refunds, in commit order, for staff consoles. Each carries its `streamCursor`: after a reconnect, or after the stream ended with an error, subscribe again with `after` set to the last cursor you got, and the transitions you missed come first, then live ones, none twice. Errors: `INVALID_CURSOR` (not a cursor this API gave out), `CURSOR_OF_ANOTHER_SHOP`.",
     args: {
-      filter: t.arg({ type: RefundEventFilter }),
+      filter: t.arg({ type: RefundEventFilter, description: "Which transitions; left out: all of the shop's refunds." }),
       after: t.arg.string({
         description: "A `streamCursor` of this shop's stream: replay the stored transitions committed after it (that pass the filter), then continue live. Without it, the stream starts now.",
       }),

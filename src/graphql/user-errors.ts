@@ -14,9 +14,9 @@ export const UserErrorCodeEnum = builder.enumType("UserErrorCode", {
 export const UserErrorRef = builder.objectRef<UserError>("UserError").implement({
   description: "An expected failure of a mutation. Switch on `code`; `message` is for people.",
   fields: (t) => ({
-    code: t.expose("code", { type: UserErrorCodeEnum }),
-    message: t.exposeString("message"),
-    field: t.stringList({ nullable: true, resolve: (error) => error.field ?? null }),
+    code: t.expose("code", { type: UserErrorCodeEnum, description: "What went wrong, as a stable code to switch on." }),
+    message: t.exposeString("message", { description: "What went wrong, in English for people (a log, a developer); may change: do not parse it." }),
+    field: t.stringList({ nullable: true, resolve: (error) => error.field ?? null, description: "The path of the input value at fault, e.g. [\"input\", \"amount\"]; null when no one value is." }),
   }),
 });
 
