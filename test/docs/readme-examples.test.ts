@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/patience.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const read = (relative: string) => readFileSync(path.join(ROOT, relative), "utf8");
@@ -27,6 +28,16 @@ interface Block {
 }
 
 /** The ```sh and ```ts blocks of a Markdown text, in order, with the line each starts on. */
+/** Whether any process of the group led by `pid` is still running. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function blocksOf(file: string, markdown: string, offsetLines = 0): Block[] {
   const blocks: Block[] = [];
   for (const match of markdown.matchAll(/^```(sh|ts)\n([\s\S]*?)^```$/gm)) {
@@ -128,10 +139,11 @@ describe("the documentation's examples against a fresh npm start", () => {
 
   afterAll(async () => {
     for (const { child } of streams) if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM"); // bash and its curl
-    if (server?.pid && server.exitCode === null) {
-      const stopped = new Promise((resolve) => server.once("exit", resolve));
-      process.kill(-server.pid, "SIGTERM"); // the group: npm and the server it started
-      await stopped;
+    if (server?.pid) {
+      // The group: npm and the server it started. npm may exit before the server has closed
+      // its database, so the group is waited for, not npm: PGlite still writes its files until then.
+      if (server.exitCode === null) process.kill(-server.pid, "SIGTERM");
+      await eventually(async () => groupAlive(server.pid!), (alive) => !alive);
     }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
