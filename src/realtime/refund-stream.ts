@@ -25,6 +25,18 @@ export interface StreamedTransition {
   };
 }
 
+/** A stream's state that, when an event cannot be delivered, records why and ends the stream. */
+export function endsWhenUndelivered(stop: () => void): StreamedTransition["stream"] {
+  const stream: StreamedTransition["stream"] = {
+    failure: null,
+    undelivered(error) {
+      stream.failure ??= { error };
+      stop();
+    },
+  };
+  return stream;
+}
+
 export function refundTransitionStream(
   db: Database,
   pubsub: RefundPubSub,
@@ -33,13 +45,7 @@ export function refundTransitionStream(
   shutdown: AbortSignal,
 ): Repeater<StreamedTransition> {
   return new Repeater<StreamedTransition>(async (pushValue, stop) => {
-    const stream: StreamedTransition["stream"] = {
-      failure: null,
-      undelivered(error) {
-        stream.failure ??= { error };
-        stop();
-      },
-    };
+    const stream = endsWhenUndelivered(stop);
     const push = (transitionId: string) => pushValue({ transitionId, stream });
     if (shutdown.aborted) return stop();
     const live = pubsub.subscribe("refund:transition", refund.shopId)[Symbol.asyncIterator]();

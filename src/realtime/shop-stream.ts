@@ -2,7 +2,7 @@ import { Repeater } from "@graphql-yoga/subscription";
 import type { Database } from "../db/database.js";
 import { CoalescedReads } from "./coalesced-reads.js";
 import type { RefundPubSub } from "./refund-events.js";
-import type { StreamedTransition } from "./refund-stream.js";
+import { type StreamedTransition, endsWhenUndelivered } from "./refund-stream.js";
 
 /**
  * refundEvents' cursor: a transition's place in its shop's stream, `RefundTransition.sequence`
@@ -65,13 +65,7 @@ export function shopTransitionStream(
   shutdown: AbortSignal,
 ): Repeater<StreamedShopTransition> {
   return new Repeater<StreamedShopTransition>(async (pushValue, stop) => {
-    const stream: StreamedTransition["stream"] = {
-      failure: null,
-      undelivered(error) {
-        stream.failure ??= { error };
-        stop();
-      },
-    };
+    const stream = endsWhenUndelivered(stop);
     if (shutdown.aborted) return stop();
     const live = pubsub.subscribe("refund:transition", shopId)[Symbol.asyncIterator]();
     const end = () => stop();

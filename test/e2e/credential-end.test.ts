@@ -13,9 +13,9 @@ import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
 import { CREDENTIAL_COUNTER_KEY } from "../../src/realtime/credential-bus.js";
-import { backends, createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { backends, postgresAvailable } from "../support/databases.js";
 import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
+import { type ProcessPair, startProcessPair } from "../support/processes.js";
 import { rawId } from "../support/ids.js";
 import { eventually } from "../support/patience.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer, tokenOf } from "../support/server.js";
@@ -265,27 +265,15 @@ describe.each(backends)("a credential that ends ends its live subscriptions, on 
 const redisUrl = process.env.REDIS_URL;
 
 describe.skipIf(!postgresAvailable || !redisUrl)("a credential ended on one process, with its streams and cache on another (PostgreSQL and Redis)", () => {
-  let database: TestDatabase;
-  let processes: ServerProcess[] = [];
+  let pair: ProcessPair;
+  let processes: ProcessPair["processes"];
   let shop: TestShop;
-  const adminToken = `credential-end-admin-${randomBytes(8).toString("hex")}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase("postgres");
-    const env = { DATABASE_URL: database.options.databaseUrl!, REDIS_URL: redisUrl!, BOOTSTRAP_ADMIN_TOKEN: adminToken };
-    processes = [await startServerProcess(env), await startServerProcess(env)];
-    const first = processes[0]!.url;
-    const viaFirst = {
-      url: first,
-      admin: new GraphQLClient(first, { headers: { authorization: `Bearer ${adminToken}` } }),
-      client: (token?: string) => new GraphQLClient(first, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
-    } as TestServer;
-    shop = await setupShop(viaFirst);
+    pair = await startProcessPair(redisUrl!, `credential-end-admin-${randomBytes(8).toString("hex")}`);
+    ({ processes, shop } = pair);
   });
-  afterAll(async () => {
-    await Promise.all(processes.map((server) => stopServerProcess(server)));
-    await database?.drop();
-  });
+  afterAll(() => pair?.stop());
 
   const who = async (url: string, token: string): Promise<Answer> =>
     (await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: WHO }) })).json() as Promise<Answer>;
@@ -342,7 +330,7 @@ describe.skipIf(!postgresAvailable || !redisUrl)("a credential ended on one proc
     const streams = await open(second, lost.token, refundId);
     // Revoked with no message, as if its message were lost on the way (Redis restarted); the
     // change counter moved on all the same, as the publication raises it.
-    const db = await openDatabase({ databaseUrl: database.options.databaseUrl!, poolSize: 1 });
+    const db = await openDatabase({ databaseUrl: pair.database.options.databaseUrl!, poolSize: 1 });
     const redis = new Redis(redisUrl!);
     try {
       await db.prisma.apiToken.update({ where: { id: rawId(lost.apiToken.id) }, data: { revokedAt: new Date() } });

@@ -1,40 +1,26 @@
 // Two server processes sharing PostgreSQL and Redis: a transition made through one reaches a
 // subscriber connected to the other. Needs TEST_DATABASE_URL and REDIS_URL (.ci/run sets both).
 import { randomBytes } from "node:crypto";
-import { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase, postgresAvailable } from "../support/databases.js";
+import { postgresAvailable } from "../support/databases.js";
 import { REQUEST_REFUND, type RequestRefundResult, TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
-import { type ServerProcess, startServerProcess, stopServerProcess } from "../support/processes.js";
-import { type TestServer, type TestShop, setupShop, tokenOf } from "../support/server.js";
+import { type ProcessPair, startProcessPair } from "../support/processes.js";
+import { type TestShop, tokenOf } from "../support/server.js";
 import { collect, streamingAt, untilStreaming, wsClient } from "../support/subscriptions.js";
 
 const redisUrl = process.env.REDIS_URL;
 
 describe.skipIf(!postgresAvailable || !redisUrl)("two server processes sharing PostgreSQL and Redis", () => {
-  let database: TestDatabase;
-  let processes: ServerProcess[] = [];
+  let pair: ProcessPair;
+  let processes: ProcessPair["processes"];
   let shop: TestShop;
-  const adminToken = `two-process-admin-${randomBytes(8).toString("hex")}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase("postgres");
-    const env = { DATABASE_URL: database.options.databaseUrl!, REDIS_URL: redisUrl!, BOOTSTRAP_ADMIN_TOKEN: adminToken };
-    // One after the other: the second start finds the migrations applied.
-    processes = [await startServerProcess(env), await startServerProcess(env)];
-    const first = processes[0]!.url;
-    const viaFirst: TestServer = {
-      url: first,
-      admin: new GraphQLClient(first, { headers: { authorization: `Bearer ${adminToken}` } }),
-      client: (token?: string) => new GraphQLClient(first, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
-    } as TestServer;
-    shop = await setupShop(viaFirst);
+    pair = await startProcessPair(redisUrl!, `two-process-admin-${randomBytes(8).toString("hex")}`);
+    ({ processes, shop } = pair);
   });
 
-  afterAll(async () => {
-    await Promise.all(processes.map((server) => stopServerProcess(server)));
-    await database?.drop();
-  });
+  afterAll(() => pair?.stop());
 
   it("delivers a transition made on one process to a subscriber on the other", async () => {
     const customer = await shop.customer("c-cross");

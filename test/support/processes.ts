@@ -1,6 +1,9 @@
 // Real server processes (`node --import tsx src/main.ts`), as deployments run them.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { GraphQLClient } from "graphql-request";
+import { type TestDatabase, createTestDatabase } from "./databases.js";
+import { type TestServer, type TestShop, setupShop } from "./server.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -39,4 +42,34 @@ export function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals 
     child.once("exit", (code, exitSignal) => resolve({ code, signal: exitSignal }));
     child.kill(signal);
   });
+}
+
+/** Two server processes on one new PostgreSQL database with Redis between them, and a shop made through the first. */
+export interface ProcessPair {
+  database: TestDatabase;
+  processes: [ServerProcess, ServerProcess];
+  shop: TestShop;
+  stop(): Promise<void>;
+}
+
+export async function startProcessPair(redisUrl: string, adminToken: string): Promise<ProcessPair> {
+  const database = await createTestDatabase("postgres");
+  const env = { DATABASE_URL: database.options.databaseUrl!, REDIS_URL: redisUrl, BOOTSTRAP_ADMIN_TOKEN: adminToken };
+  // One after the other: the second start finds the migrations applied.
+  const processes: [ServerProcess, ServerProcess] = [await startServerProcess(env), await startServerProcess(env)];
+  const first = processes[0].url;
+  const viaFirst = {
+    url: first,
+    admin: new GraphQLClient(first, { headers: { authorization: `Bearer ${adminToken}` } }),
+    client: (token?: string) => new GraphQLClient(first, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
+  } as TestServer;
+  return {
+    database,
+    processes,
+    shop: await setupShop(viaFirst),
+    async stop() {
+      await Promise.all(processes.map((server) => stopServerProcess(server)));
+      await database.drop();
+    },
+  };
 }
