@@ -95,6 +95,8 @@ export type AppOptions = DatabaseOptions &
   paymentCallTimeoutMs?: number;
   /** When a provider that gave no answer is asked again (default 2 s doubling to a minute, for ever). */
   paymentRetry?: RetryPolicy;
+  /** Payments of its own to claim or record past which the process holds new refund requests back (default 16; 0: never). */
+  maxUnsettledPayments?: number;
   /** Plugins by name (plugins/<name>) or as modules; default: the first-party four. */
   plugins?: ReadonlyArray<string | AnyRefundPlugin>;
   hookDelivery?: HookDeliveryOptions;
@@ -216,6 +218,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     reconcileDelayMs: options.paymentReconcileDelayMs,
     retry: options.paymentRetry,
     publicUrl: () => publicUrl,
+    maxUnsettled: options.maxUnsettledPayments,
   });
   const hookDeliveries = new HookDeliveryWorker(db, plugins, options.hookDelivery);
   // Events may have been lost while Redis was out of reach: open streams end, and their clients

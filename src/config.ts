@@ -41,6 +41,8 @@ export interface AppConfig {
   maxInFlight?: number;
   /** MAX_EVENT_LOOP_DELAY_MS: mean event-loop delay past which a process answers 503 SERVICE_OVERLOADED (0 = not watched). */
   maxEventLoopDelayMs?: number;
+  /** MAX_UNSETTLED_PAYMENTS: payments of its own to claim or record past which a process holds new refund requests back (0 = never). */
+  maxUnsettledPayments?: number;
 }
 
 /** `CODE=url,CODE=url` → by code. */
@@ -112,5 +114,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webConcurrency,
     maxInFlight: wholeNumber(env, "MAX_IN_FLIGHT", 0),
     maxEventLoopDelayMs: wholeNumber(env, "MAX_EVENT_LOOP_DELAY_MS", 0),
+    maxUnsettledPayments: wholeNumber(env, "MAX_UNSETTLED_PAYMENTS", 0),
   };
 }

@@ -109,9 +109,9 @@ export class JobQueue<Job extends { id: string }> {
     if (jobs.length > 0) await this.options.handle(jobs);
   }
 
-  /** Runs these jobs in the background (after the commit that wrote them). */
-  dispatch(ids: readonly string[]): void {
-    if (ids.length > 0) this.work.run(() => this.run(ids));
+  /** Runs these jobs in the background (after the commit that wrote them); `done` is called when that run ends, however it ends. */
+  dispatch(ids: readonly string[], done?: () => void): void {
+    if (ids.length > 0) this.work.run(() => (done ? this.run(ids).finally(done) : this.run(ids)));
   }
 
   /** Runs a job again after `delayMs` in this process; a sweep anywhere takes it if this one stops first. */

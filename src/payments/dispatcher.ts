@@ -9,6 +9,7 @@ import { changeRefunds } from "../services/refund-change.js";
 import { type PaymentDispatch, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import { type PaymentAdapter, type PaymentQueryOutcome, type PaymentRefundOutcome, type PaymentRefundRequest, SANDBOX_PROVIDER } from "./provider.js";
 import type { PaymentProviders } from "./registry.js";
+import { SettlementPace } from "./settlement-pace.js";
 
 /**
  * Sends payment attempts to their provider and records the answers: SUCCEEDED / FAILED as the
@@ -38,6 +39,8 @@ export interface PaymentDispatcherOptions {
   retry?: RetryPolicy;
   /** The platform's public URL (PUBLIC_URL), under which providers' notification routes are; read when a call is made. */
   publicUrl?: () => string | undefined;
+  /** MAX_UNSETTLED_PAYMENTS: payments of its own to claim or record past which the process holds new requests back (0: never). */
+  maxUnsettled?: number;
 }
 
 type ClaimedAttempt = {
@@ -60,6 +63,12 @@ type ClaimedAttempt = {
 const PROVIDER_RETRY: RetryPolicy = { baseMs: 2_000, maxMs: 60_000, maxAttempts: Number.POSITIVE_INFINITY };
 /** A PROCESSING refund is queried after a minute when no notification came (and every minute after). */
 const RECONCILE_DELAY_MS = 60_000;
+/**
+ * Payments of its own to claim or record past which a process holds new requests back: about
+ * what its database pool works through at once, so the time to REFUNDED stays a few
+ * settlements long under any intake.
+ */
+const MAX_UNSETTLED = 16;
 /** The provider's words as kept: enough for finance, bounded. */
 const ANSWER_MAX = 500;
 
@@ -71,6 +80,10 @@ export class PaymentDispatcher implements PaymentDispatch {
   private readonly providers: PaymentProviders;
   private readonly retry: RetryPolicy;
   private readonly reconcileDelayMs: number;
+  /** Intake held to the pace of this process's settlement work. */
+  readonly pace: SettlementPace;
+  /** Attempts dispatched here whose run has not ended: their work counts in `pace`. */
+  private readonly paced = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -81,6 +94,7 @@ export class PaymentDispatcher implements PaymentDispatch {
       options.providers ?? new Map([[SANDBOX_PROVIDER, { code: SANDBOX_PROVIDER, adapter: sandbox as PaymentAdapter<unknown>, account: null, secretFields: [], notifyPath: null }]]);
     this.retry = options.retry ?? PROVIDER_RETRY;
     this.reconcileDelayMs = options.reconcileDelayMs ?? RECONCILE_DELAY_MS;
+    this.pace = new SettlementPace(options.maxUnsettled ?? MAX_UNSETTLED);
     this.jobs = new JobQueue<ClaimedAttempt>(db.prisma, {
       name: "payment dispatch",
       table: {
@@ -115,7 +129,16 @@ export class PaymentDispatcher implements PaymentDispatch {
   }
 
   dispatch(attemptId: string): void {
-    this.jobs.dispatch([attemptId]);
+    this.pace.begin();
+    this.paced.add(attemptId);
+    this.jobs.dispatch([attemptId], () => {
+      this.paced.delete(attemptId);
+      this.pace.end();
+    });
+  }
+
+  intakeRoom(): Promise<void> {
+    return this.pace.room();
   }
 
   /** Resolves when every payment call started so far has been recorded. */
@@ -177,18 +200,19 @@ export class PaymentDispatcher implements PaymentDispatch {
       notifyUrl: provider.notifyPath && publicUrl ? `${publicUrl.replace(/\/$/, "")}${provider.notifyPath.replace(":shop", encodeURIComponent(encodeGlobalID("Shop", attempt.shopId)))}` : null,
     };
 
-    let outcome: PaymentQueryOutcome;
+    let outcome: PaymentRefundOutcome;
     // When it was first sent: kept, or now if this call sends it.
     let sentAt = attempt.sentAt;
     try {
-      // Claimed before (a crash, a lost answer) or processing: the provider may have it. Ask by
-      // the same key before anything is sent again.
-      const mayHaveIt = attempt.deliveries > 1 || attempt.status === "PROCESSING";
-      outcome = mayHaveIt ? await provider.adapter.query(request, account) : { status: "NOT_FOUND" };
-      if (outcome.status === "NOT_FOUND") {
+      outcome = await this.providerTime(attempt.id, async (): Promise<PaymentRefundOutcome> => {
+        // Claimed before (a crash, a lost answer) or processing: the provider may have it. Ask
+        // by the same key before anything is sent again.
+        const mayHaveIt = attempt.deliveries > 1 || attempt.status === "PROCESSING";
+        const known: PaymentQueryOutcome = mayHaveIt ? await provider.adapter.query(request, account) : { status: "NOT_FOUND" };
+        if (known.status !== "NOT_FOUND") return known;
         sentAt ??= new Date();
-        outcome = await provider.adapter.refund(request, account);
-      }
+        return provider.adapter.refund(request, account);
+      });
     } catch (error) {
       // No answer: kept, its lease set to the retry time; the next claim queries first.
       const retry = retryAfter(this.retry, attempt.deliveries);
@@ -197,6 +221,17 @@ export class PaymentDispatcher implements PaymentDispatch {
       return;
     }
     await this.record(attempt, outcome, sentAt);
+  }
+
+  /** Waiting for the provider is not this process's work: intake is not held back by it meanwhile. */
+  private async providerTime<T>(attemptId: string, call: () => Promise<T>): Promise<T> {
+    const paced = this.paced.has(attemptId);
+    if (paced) this.pace.end();
+    try {
+      return await call();
+    } finally {
+      if (paced) this.pace.begin();
+    }
   }
 
   private async retryLater(attempt: { id: string }, delayMs: number, sentAt: Date | null): Promise<void> {

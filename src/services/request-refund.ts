@@ -42,6 +42,8 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
   const idempotencyKey = input.idempotencyKey?.trim() || null;
+  // Before any read: a request that may settle at once waits while this process is behind on settling.
+  await deps.payments.intakeRoom();
   const order = await orderToRefund(deps, caller, input.orderId);
   if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
   const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);

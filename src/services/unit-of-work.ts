@@ -18,6 +18,8 @@ import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
 /** Sends a payment attempt to the provider after its transaction committed. */
 export interface PaymentDispatch {
   dispatch(attemptId: string): void;
+  /** Resolves when the process has room for more settlement work (src/payments/settlement-pace.ts). */
+  intakeRoom(): Promise<void>;
 }
 
 /** Runs queued after-transition hooks after their transaction committed. */

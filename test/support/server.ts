@@ -24,7 +24,7 @@ export async function startTestServer(
   options: Pick<
     AppOptions,
     | "plugins" | "hookDelivery" | "appChecks" | "appWebhooks" | "paymentClaimMs" | "paymentSweepIntervalMs" | "clock" | "timers" | "limits" | "redisUrl" | "logger" | "production"
-    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs" | "credentials" | "overload"
+    | "paymentApiUrls" | "paymentReconcileDelayMs" | "paymentRetry" | "paymentCallTimeoutMs" | "credentials" | "overload" | "maxUnsettledPayments"
   > = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind);
@@ -41,6 +41,7 @@ export async function startTestServer(
     paymentReconcileDelayMs: options.paymentReconcileDelayMs,
     paymentRetry: options.paymentRetry,
     paymentCallTimeoutMs: options.paymentCallTimeoutMs,
+    maxUnsettledPayments: options.maxUnsettledPayments,
     hookDelivery: options.hookDelivery,
     appChecks: options.appChecks,
     appWebhooks: options.appWebhooks,

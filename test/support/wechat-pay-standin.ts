@@ -26,6 +26,7 @@ export type WechatNextAnswer =
   | "RATE_LIMIT" // 429 FREQUENCY_LIMITED
   | "SERVER_ERROR" // 500 SYSTEM_ERROR
   | "SILENCE" // never answers (the connection is held open)
+  | "HELD" // answered SUCCESS once the test calls releaseHeld() (a slow provider)
   | "LOST_ANSWER" // the refund is made, the answer never sent (the connection is destroyed)
   | "MADE_THEN_SILENT"; // the refund is made, the connection held open with no answer (a kill of the caller lands here)
 
@@ -51,6 +52,10 @@ export interface WechatStandIn {
   next(...answers: WechatNextAnswer[]): void;
   /** What the next queries answer instead of the truth (RATE_LIMIT, SERVER_ERROR, SILENCE); replaces the queue (none: the truth). */
   nextQueries(...answers: Array<"RATE_LIMIT" | "SERVER_ERROR" | "SILENCE">): void;
+  /** Answers the refund calls held by HELD: each is then made and answered SUCCESS. */
+  releaseHeld(): void;
+  /** Refund calls held by HELD now. */
+  held(): number;
   /** Settles a PROCESSING refund (the bank answered). */
   settle(outRefundNo: string, status: "SUCCESS" | "ABNORMAL" | "CLOSED"): void;
   /** Sends the refund notification of a refund to its notify_url; answers WeChat's view of the reply. */
@@ -83,6 +88,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
   const answers: WechatNextAnswer[] = [];
   const queryAnswers: Array<"RATE_LIMIT" | "SERVER_ERROR" | "SILENCE"> = [];
   const held = new Set<ServerResponse>();
+  let heldAnswers: Array<() => void> = [];
   let sequence = 0;
 
   const sign = (message: string, key = platform.privateKey) => createSign("RSA-SHA256").update(message).sign(key, "base64");
@@ -135,6 +141,12 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
     addTransaction: (transactionId, total) => void transactions.set(transactionId, total),
     next: (...next) => void answers.push(...next),
     nextQueries: (...next) => void queryAnswers.splice(0, queryAnswers.length, ...next),
+    releaseHeld() {
+      const release = heldAnswers;
+      heldAnswers = [];
+      for (const answerNow of release) answerNow();
+    },
+    held: () => heldAnswers.length,
     settle(outRefundNo, status) {
       const refund = refunds.get(outRefundNo);
       if (!refund) throw new Error(`no refund ${outRefundNo}`);
@@ -177,6 +189,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
     refunds: () => [...refunds.values()],
     paid: (transactionId) => [...refunds.values()].filter((refund) => refund.status === "SUCCESS" && (!transactionId || refund.transaction_id === transactionId)).reduce((sum, refund) => sum + refund.amount, 0),
     async close() {
+      standIn.releaseHeld();
       for (const response of held) response.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -198,6 +211,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
       if (next === "RATE_LIMIT") return answer(response, 429, { code: "FREQUENCY_LIMITED", message: "频率超限" });
       if (next === "SERVER_ERROR") return answer(response, 500, { code: "SYSTEM_ERROR", message: "系统错误" });
       if (next === "SILENCE") return void held.add(response);
+      if (next === "HELD") await new Promise<void>((resolve) => heldAnswers.push(resolve));
       const input = JSON.parse(body) as { transaction_id?: string; out_refund_no?: string; notify_url?: string; amount?: { refund?: number; total?: number; currency?: string } };
       const total = input.transaction_id ? transactions.get(input.transaction_id) : undefined;
       if (!input.out_refund_no || !input.amount?.refund || !input.amount.total || input.amount.currency !== "CNY") {
@@ -215,7 +229,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
         refund_id: `${WECHAT_EXAMPLE.refundId.slice(0, -4)}${String(sequence).padStart(4, "0")}`,
         out_refund_no: input.out_refund_no,
         transaction_id: input.transaction_id!,
-        status: next === "LOST_ANSWER" || next === "MADE_THEN_SILENT" ? "SUCCESS" : next,
+        status: next === "LOST_ANSWER" || next === "MADE_THEN_SILENT" || next === "HELD" ? "SUCCESS" : next,
         amount: input.amount.refund,
         total,
         notifyUrl: input.notify_url ?? null,
