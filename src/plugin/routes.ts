@@ -124,7 +124,7 @@ export function startPluginTasks(
 ): PluginTasks {
   const clock = options.clock ?? systemClock;
   const holder = options.holder ?? randomUUID();
-  const ticks = new Map<string, () => Promise<boolean>>();
+  const ticks = new Map<string, { tick: () => Promise<boolean>; everyMs: number }>();
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   for (const plugin of plugins) {
@@ -149,17 +149,19 @@ export function startPluginTasks(
         running.add(run);
         return run.finally(() => running.delete(run));
       };
-      ticks.set(`${plugin.name}/${task.name}`, tracked);
-      const timer = setInterval(() => void tracked(), task.everyMs);
-      timer.unref();
-      timers.push(timer);
+      ticks.set(`${plugin.name}/${task.name}`, { tick: tracked, everyMs: task.everyMs });
     }
+  }
+  for (const { tick, everyMs } of ticks.values()) {
+    const timer = setInterval(() => void tick(), everyMs);
+    timer.unref();
+    timers.push(timer);
   }
   return {
     tick(plugin, task) {
-      const tick = ticks.get(`${plugin}/${task}`);
-      if (!tick) throw new Error(`no task ${task} of plugin ${plugin}`);
-      return tick();
+      const found = ticks.get(`${plugin}/${task}`);
+      if (!found) throw new Error(`no task ${task} of plugin ${plugin}`);
+      return found.tick();
     },
     async stop() {
       for (const timer of timers) clearInterval(timer);

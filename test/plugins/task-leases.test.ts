@@ -114,3 +114,19 @@ describe.each(backends)("plugin tasks across processes (%s)", (kind) => {
     expect(await hung).toBe(true);
   });
 });
+
+describe("plugin task names", () => {
+  it("are refused when two tasks of a plugin share one, since they would share a lease", () => {
+    const twice = () =>
+      definePlugin({
+        name: "twice",
+        version: "1.0.0",
+        apiVersion: 1,
+        tasks: [
+          { name: "poll", everyMs: PERIOD_MS, run: async () => {} },
+          { name: "poll", everyMs: PERIOD_MS, run: async () => {} },
+        ],
+      });
+    expect(twice).toThrow("plugin twice has two tasks named poll");
+  });
+});
