@@ -38,7 +38,7 @@ import { AppCheckCaller, type AppCheckCallerOptions } from "./apps/checks.js";
 import { registerPluginSet } from "./plugin/process-registry.js";
 import { RequestLoaders } from "./plugin/request-loaders.js";
 import { DEFAULT_PLUGINS, loadPlugins, pluginMigrations } from "./plugin/loader.js";
-import { PLUGIN_ROUTE_PREFIX, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
+import { PLUGIN_ROUTE_PREFIX, type PluginTasks, createPluginRouter, pluginContexts, startPluginTasks } from "./plugin/routes.js";
 import type { AnyRefundPlugin } from "./plugin/types.js";
 import { createRefundPubSub } from "./realtime/refund-events.js";
 import { LiveShutdown, closeHttpServer } from "./realtime/shutdown.js";
@@ -55,6 +55,8 @@ export interface App {
   db: Database;
   services: RefundServiceDeps;
   plugins: PluginHost;
+  /** Plugin tasks on their timers, once per period across processes; `tick` runs one as its timer would (tests drive it). */
+  pluginTasks: PluginTasks;
   sandbox: SandboxPaymentProvider;
   payments: PaymentDispatcher;
   paymentAccounts: PaymentAccounts;
@@ -382,7 +384,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const pluginContext = pluginContexts(services, plugins, payments);
   const pluginRouter = createPluginRouter(plugins, pluginContext);
-  const stopPluginTasks = startPluginTasks(plugins, pluginContext);
+  // The process holds task leases under its plugin-set id: PluginProcess says which process runs a task.
+  const pluginTasks = startPluginTasks(plugins.plugins.values(), pluginContext, db.prisma, { clock, holder: pluginSet.id });
   const server = createServer((request, response) => {
     if (options.workerId) response.setHeader("x-worker-id", options.workerId);
     // First: a refusal for overload reads, parses and looks up nothing.
@@ -493,6 +496,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     services,
     plugins,
+    pluginTasks,
     sandbox,
     payments,
     paymentAccounts,
@@ -528,7 +532,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await closeHttpServer(server, serverClosed, { server: wsServer, handle: wsHandle }, SHUTDOWN_GRACE_MS, (sockets) =>
         logger.warn(`shutdown grace ran out: cutting ${sockets} WebSockets and the open HTTP connections`),
       );
-      await stopPluginTasks();
+      await pluginTasks.stop();
       await timers.stop();
       credentialStreams.stop();
       await credentials.stop();

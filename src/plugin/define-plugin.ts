@@ -17,5 +17,9 @@ export function definePlugin<Settings = Record<string, unknown>, const Own exten
       throw new Error(`plugin ${plugin.name}: notifyPath ${provider.notifyPath} is none of its routes`);
     }
   }
+  // A task's lease is named by the plugin and the task: two of one name would share it, and one would never run.
+  const taskNames = (plugin.tasks ?? []).map((task) => task.name);
+  const twice = taskNames.find((name, index) => taskNames.indexOf(name) !== index);
+  if (twice) throw new Error(`plugin ${plugin.name} has two tasks named ${twice}`);
   return plugin;
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { createServerAdapter } from "@whatwg-node/server";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import type { RefundAction } from "../domain/refund-machine.js";
+import { type Clock, systemClock } from "../services/clock.js";
 import { changeRefunds } from "../services/refund-change.js";
 import { type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import type { PluginHost } from "./host.js";
@@ -90,31 +93,97 @@ export interface ProviderAnswers {
   recordAnswer(input: { provider: string; shopId: string; idempotencyKey: string; outcome: PaymentRefundOutcome }): Promise<"SETTLED" | "ALREADY_SETTLED" | "NOT_FOUND">;
 }
 
-/** Runs every plugin task on its timer; the returned function stops them. */
-export function startPluginTasks(host: PluginHost, contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown, AnyPluginDb>): () => Promise<void> {
+export interface PluginTaskOptions {
+  /** The clock leases are read and set by: the app's (tests fix it). */
+  clock?: Clock;
+  /** Who holds the leases this process takes; default a new id per call. */
+  holder?: string;
+}
+
+/** The plugin tasks of one process. */
+export interface PluginTasks {
+  /**
+   * One tick of a task, as its timer does it: takes the task's lease for the period and, when it
+   * got it, runs the task. Resolves true when the task ran here (its failure is logged, not thrown).
+   */
+  tick(plugin: string, task: string): Promise<boolean>;
+  /** Stops the timers, then waits for the runs in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs every plugin task on its timer in this process, each tick behind a lease in
+ * PluginTaskLease, so that a task runs once per period across all processes and hosts on one
+ * database: one statement per tick, which the tick of every other process finds held.
+ */
+export function startPluginTasks(
+  plugins: Iterable<AnyRefundPlugin>,
+  contextOf: (plugin: AnyRefundPlugin) => RouteContext<unknown, AnyPluginDb>,
+  prisma: PrismaClient,
+  options: PluginTaskOptions = {},
+): PluginTasks {
+  const clock = options.clock ?? systemClock;
+  const holder = options.holder ?? randomUUID();
+  const ticks = new Map<string, { tick: () => Promise<boolean>; everyMs: number }>();
   const timers: NodeJS.Timeout[] = [];
-  const running = new Set<Promise<void>>();
-  for (const plugin of host.plugins.values()) {
+  const running = new Set<Promise<unknown>>();
+  for (const plugin of plugins) {
     for (const task of plugin.tasks ?? []) {
       let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return; // a slow run is not stacked on itself
+      const tick = async (): Promise<boolean> => {
+        if (busy) return false; // a slow run is not stacked on itself, nor its lease renewed
         busy = true;
-        const run = task
-          .run(contextOf(plugin))
-          .catch((error) => console.error(`plugin ${plugin.name} task ${task.name} failed`, error))
-          .finally(() => {
-            busy = false;
-            running.delete(run);
-          });
+        let leased = false;
+        try {
+          leased = await takeTaskLease(prisma, plugin.name, task, holder, clock());
+          if (leased) await task.run(contextOf(plugin));
+        } catch (error) {
+          console.error(`plugin ${plugin.name} task ${task.name} failed`, error);
+        } finally {
+          busy = false;
+        }
+        return leased;
+      };
+      const tracked = () => {
+        const run = tick();
         running.add(run);
-      }, task.everyMs);
-      timer.unref();
-      timers.push(timer);
+        return run.finally(() => running.delete(run));
+      };
+      ticks.set(`${plugin.name}/${task.name}`, { tick: tracked, everyMs: task.everyMs });
     }
   }
-  return async () => {
-    for (const timer of timers) clearInterval(timer);
-    await Promise.allSettled([...running]);
+  for (const { tick, everyMs } of ticks.values()) {
+    const timer = setInterval(() => void tick(), everyMs);
+    timer.unref();
+    timers.push(timer);
+  }
+  return {
+    tick(plugin, task) {
+      const found = ticks.get(`${plugin}/${task}`);
+      if (!found) throw new Error(`no task ${task} of plugin ${plugin}`);
+      return found.tick();
+    },
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.allSettled([...running]);
+    },
   };
+}
+
+/**
+ * Takes a task's lease for one period, in one statement: free when it has run out (its holder
+ * died, stopped or fell behind), or when this process holds it and its next tick came up to a
+ * tenth of a period early (a timer's tick drifts against the clock; without this a process alone
+ * would find its own lease held and run every other period). True when taken.
+ */
+async function takeTaskLease(prisma: PrismaClient, plugin: string, task: { name: string; everyMs: number }, holder: string, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + task.everyMs);
+  const renewable = new Date(now.getTime() + task.everyMs / 10);
+  const taken = await prisma.$queryRaw<unknown[]>`
+    INSERT INTO "PluginTaskLease" (plugin, task, holder, "leasedUntil") VALUES (${plugin}, ${task.name}, ${holder}, ${until})
+    ON CONFLICT (plugin, task) DO UPDATE SET holder = EXCLUDED.holder, "leasedUntil" = EXCLUDED."leasedUntil"
+     WHERE "PluginTaskLease"."leasedUntil" <= ${now}
+        OR ("PluginTaskLease".holder = ${holder} AND "PluginTaskLease"."leasedUntil" <= ${renewable})
+    RETURNING 1`;
+  return taken.length === 1;
 }

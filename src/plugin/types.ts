@@ -139,11 +139,16 @@ export interface PaymentProviderRegistration<Account> {
 }
 
 /**
- * Work a plugin does on a timer in every server process (polling a carrier, flagging stuck
- * returns). It must be idempotent: several processes may run it at the same time.
+ * Work a plugin does on a timer (polling a carrier, flagging stuck returns): once per `everyMs`
+ * across every server process and host on the database, by whichever process takes the period's
+ * lease (the others skip it). It must still be idempotent: a process that dies mid-run leaves
+ * its work half done until another runs it after the lease, a period later, and a run longer
+ * than its period may overlap the next one in another process.
  */
 export interface PluginTask<Settings, Db = PluginDb> {
+  /** Unique within the plugin: the lease is the plugin's name and this. */
   name: string;
+  /** The period: at most one run in each, across all processes. */
   everyMs: number;
   run(ctx: TaskContext<Settings, Db>): Promise<void>;
 }
