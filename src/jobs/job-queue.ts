@@ -76,7 +76,8 @@ export interface JobQueueOptions<Job> {
 
 /**
  * A queue over one table. `dispatch` runs jobs a commit just wrote, `sweep` the due ones left
- * behind; both claim before handling, so a job is handled by one process at a time. Runs are
+ * behind; both claim before handling, so a job is handled by one process at a time (or the
+ * commit wrote them claimed: `handleClaimed`). Runs are
  * background work: logged when they fail, awaited by `drain`, and `stop` ends the sweeps and
  * waits for what is running (shutdown).
  */
@@ -112,6 +113,14 @@ export class JobQueue<Job extends { id: string }> {
   /** Runs these jobs in the background (after the commit that wrote them). */
   dispatch(ids: readonly string[]): void {
     if (ids.length > 0) this.work.run(() => this.run(ids));
+  }
+
+  /**
+   * Handles, in the background, jobs this process already holds: written claimed by it (their
+   * lease set, their first attempt counted) in the transaction that just committed.
+   */
+  handleClaimed(jobs: Job[]): void {
+    if (jobs.length > 0) this.work.run(() => this.options.handle(jobs));
   }
 
   /** Runs a job again after `delayMs` in this process; a sweep anywhere takes it if this one stops first. */
