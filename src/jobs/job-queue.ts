@@ -103,16 +103,19 @@ export class JobQueue<Job extends { id: string }> {
     if (jobs.length > 0) await this.options.handle(jobs);
   }
 
-  /** Claims these jobs (those still due and free) and handles them; a claim answers in no particular order. */
-  async run(ids: readonly string[]): Promise<void> {
+  /**
+   * Claims these jobs (those still due and free) and handles them, by `handle` when given (what
+   * the caller knows of them rides along); a claim answers in no particular order.
+   */
+  async run(ids: readonly string[], handle: (jobs: Job[]) => Promise<void> = this.options.handle): Promise<void> {
     if (ids.length === 0) return;
     const jobs = await this.claim(ids);
-    if (jobs.length > 0) await this.options.handle(jobs);
+    if (jobs.length > 0) await handle(jobs);
   }
 
   /** Runs these jobs in the background (after the commit that wrote them). */
-  dispatch(ids: readonly string[]): void {
-    if (ids.length > 0) this.work.run(() => this.run(ids));
+  dispatch(ids: readonly string[], handle?: (jobs: Job[]) => Promise<void>): void {
+    if (ids.length > 0) this.work.run(() => this.run(ids, handle));
   }
 
   /**
