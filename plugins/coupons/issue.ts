@@ -7,8 +7,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Issues the coupon of a trigger once, whatever the retries or races: the insert skips a row
- * whose `triggerKey` (or, by a one-in-10^14 chance, `code`) exists, then the trigger's coupon
- * is read back. A code collision leaves none, and is retried with a new code.
+ * whose `triggerKey` (or, by a one-in-10^14 chance, `code`) exists and answers the row it
+ * wrote; only when it wrote none (a retry, a race, a code collision) is the trigger's coupon
+ * read. A code collision leaves none, and is retried with a new code.
  */
 export async function issueCoupon(
   db: Db,
@@ -17,7 +18,7 @@ export async function issueCoupon(
   const key = triggerKey(input.kind, input.refundId);
   const createdAt = new Date();
   for (let tries = 0; tries < 5; tries += 1) {
-    await db.coupon.createMany({
+    const [issued] = await db.coupon.createManyAndReturn({
       data: [
         {
           shopId: input.shopId,
@@ -35,6 +36,7 @@ export async function issueCoupon(
       ],
       skipDuplicates: true,
     });
+    if (issued) return issued;
     const coupon = await db.coupon.findUnique({ where: { triggerKey: key } });
     if (coupon) return coupon;
   }

@@ -46,7 +46,7 @@ export default definePlugin({
       const flag = await ctx.db.customerRiskFlag.findUnique({ where: { customerId } });
       const previousLevel = (flag?.level as RiskLevel | undefined) ?? null;
       if (risk.level === (previousLevel ?? "LOW")) return;
-      const customer = await ctx.db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { externalId: true, name: true } });
+      const { customer } = event;
       await pushRiskFlag(crmWebhookUrl, crmWebhookSecret, ctx.idempotencyKey, {
         event: "customer.refund_risk_changed",
         shopId: globalId.encode("Shop", ctx.shopId),

@@ -41,10 +41,7 @@ export async function subscribeParcel(event: AfterTransitionEvent, ctx: AfterTra
   if (!account) return;
   const refundId = event.refund.id;
   const parcel = event.transition.action === "SHIP_REPLACEMENT" ? "REPLACEMENT" : "RETURN";
-  const shipment =
-    parcel === "RETURN"
-      ? await ctx.db.returnShipment.findUnique({ where: { refundId }, select: { carrier: true, trackingNumber: true } })
-      : await ctx.db.replacementShipment.findUnique({ where: { refundId }, select: { carrier: true, trackingNumber: true } });
+  const shipment = parcel === "RETURN" ? event.returnShipment : event.replacementShipment;
   if (!shipment) return;
   await ctx.db.carrierSubscription.createMany({
     data: [{ shopId: ctx.shopId, refundId, parcel, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, salt: randomBytes(16).toString("hex"), mode: account.mode }],

@@ -23,8 +23,8 @@ export default definePlugin({
   version: "1.0.0",
   apiVersion: 1,
   tables: ["notification", "wechatAccessToken"],
-  // What the templates name, read in one raw SELECT (notify.ts).
-  reads: ["refund", "order", "customer", "shop", "returnShipment", "replacementShipment"],
+  // The templates' names come with the hook's event; the refunds scope `Refund.notifications`.
+  reads: ["refund"],
   config: notificationSettings,
   hooks: { afterTransition: notifyTransition },
   schema: notificationsSchema,

@@ -73,51 +73,25 @@ async function createNotifications(event: AfterTransitionEvent, ctx: Context): P
   const template = resolveTemplate(settings.templates, settings.locale, event.transition.action, event.transition.to, event.refund.type);
   const wechatTemplate = settings.wechatSubscription ? wechatTemplateFor(settings, event) : null;
   if (!template && !wechatTemplate) return {};
-  // Everything the templates name, in one statement.
-  const [refund] = await ctx.db.$queryRaw<
-    Array<{
-      currency: string;
-      requestedAmount: number;
-      approvedAmount: number | null;
-      orderRef: string;
-      customerName: string;
-      customerRef: string;
-      wechatOpenId: string | null;
-      shopName: string;
-      timeZone: string;
-      carrier: string | null;
-      trackingNumber: string | null;
-      returnAddress: Parameters<typeof returnAddressSentence>[0];
-    }>
-  >`
-    SELECT r.currency, r."requestedAmount", r."approvedAmount", o."externalId" AS "orderRef", c.name AS "customerName",
-           c."externalId" AS "customerRef", c."wechatOpenId", s.name AS "shopName", s."timeZone", r."returnAddress",
-           -- SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
-           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps.carrier ELSE rs.carrier END AS carrier,
-           CASE WHEN ${event.transition.action} = 'SHIP_REPLACEMENT' THEN ps."trackingNumber" ELSE rs."trackingNumber" END AS "trackingNumber"
-      FROM "Refund" r
-      JOIN "Order" o ON o.id = r."orderId"
-      JOIN "Customer" c ON c.id = r."customerId"
-      JOIN "Shop" s ON s.id = r."shopId"
-      LEFT JOIN "ReturnShipment" rs ON rs."refundId" = r.id
-      LEFT JOIN "ReplacementShipment" ps ON ps."refundId" = r.id
-     WHERE r.id = ${event.refund.id}`;
-  if (!refund) throw new Error(`refund ${event.refund.id} not found`);
-  // The refund is read now, maybe transitions later: what this transition moved comes first.
+  // Everything the templates name comes with the event: no read.
+  const { refund, order, customer, shop } = event;
+  // SHIP_REPLACEMENT speaks of the exchange's replacement parcel, every other message of the return.
+  const parcel = event.transition.action === "SHIP_REPLACEMENT" ? event.replacementShipment : event.returnShipment;
+  // The refund may have moved on since: what this transition moved comes first.
   const amount = event.transition.amount ?? refund.approvedAmount ?? refund.requestedAmount;
   const variables: TemplateVariables = {
     amount: formatMoney(amount, refund.currency),
     requestedAmount: formatMoney(refund.requestedAmount, refund.currency),
-    orderRef: refund.orderRef,
+    orderRef: order.externalId,
     note: noteForSentence(event.transition.note),
     workingDays: localizeWorkingDays(settings.workingDays, settings.locale),
-    customerName: refund.customerName,
-    shopName: refund.shopName,
-    carrier: refund.carrier ?? "",
-    trackingNumber: refund.trackingNumber ?? "",
+    customerName: customer.name,
+    shopName: shop.name,
+    carrier: parcel?.carrier ?? "",
+    trackingNumber: parcel?.trackingNumber ?? "",
     returnAddress: returnAddressSentence(refund.returnAddress, settings.locale),
     status: STATUS_LABELS[event.transition.to][settings.locale],
-    time: localTime(event.transition.createdAt, refund.timeZone),
+    time: localTime(event.transition.createdAt, shop.timeZone),
   };
   const rendered = template ? renderTemplate(template, variables) : null;
   const base = { shopId: ctx.shopId, refundId: event.refund.id, transitionId: event.transition.id, locale: settings.locale };
@@ -125,7 +99,7 @@ async function createNotifications(event: AfterTransitionEvent, ctx: Context): P
   const rows: Prisma.NotificationCreateManyInput[] = [];
   const channel: Channel = settings.webhookUrl ? "WEBHOOK" : "IN_APP";
   if (rendered !== null) {
-    rows.push({ ...base, channel, recipient: refund.customerRef, message: rendered, status: channel === "IN_APP" ? "SENT" : "PENDING", sentAt: channel === "IN_APP" ? now : null });
+    rows.push({ ...base, channel, recipient: customer.externalId, message: rendered, status: channel === "IN_APP" ? "SENT" : "PENDING", sentAt: channel === "IN_APP" ? now : null });
   }
   if (wechatTemplate) {
     const wechat = settings.wechatSubscription!;
@@ -138,7 +112,7 @@ async function createNotifications(event: AfterTransitionEvent, ctx: Context): P
       miniprogram_state: wechat.miniprogramState,
       lang: wechat.lang,
     };
-    const openId = refund.wechatOpenId;
+    const openId = customer.wechatOpenId;
     rows.push({
       ...base,
       channel: "WECHAT_SUBSCRIPTION",

@@ -76,7 +76,8 @@ export interface JobQueueOptions<Job> {
 
 /**
  * A queue over one table. `dispatch` runs jobs a commit just wrote, `sweep` the due ones left
- * behind; both claim before handling, so a job is handled by one process at a time. Runs are
+ * behind; both claim before handling, so a job is handled by one process at a time (or the
+ * commit wrote them claimed: `handleClaimed`). Runs are
  * background work: logged when they fail, awaited by `drain`, and `stop` ends the sweeps and
  * waits for what is running (shutdown).
  */
@@ -102,16 +103,30 @@ export class JobQueue<Job extends { id: string }> {
     if (jobs.length > 0) await this.options.handle(jobs);
   }
 
-  /** Claims these jobs (those still due and free) and handles them; a claim answers in no particular order. */
-  async run(ids: readonly string[]): Promise<void> {
+  /**
+   * Claims these jobs (those still due and free) and handles them, by `handle` when given (what
+   * the caller knows of them rides along); a claim answers in no particular order.
+   */
+  async run(ids: readonly string[], handle: (jobs: Job[]) => Promise<void> = this.options.handle): Promise<void> {
     if (ids.length === 0) return;
     const jobs = await this.claim(ids);
-    if (jobs.length > 0) await this.options.handle(jobs);
+    if (jobs.length > 0) await handle(jobs);
   }
 
-  /** Runs these jobs in the background (after the commit that wrote them); `done` is called when that run ends, however it ends. */
-  dispatch(ids: readonly string[], done?: () => void): void {
-    if (ids.length > 0) this.work.run(() => (done ? this.run(ids).finally(done) : this.run(ids)));
+  /**
+   * Runs these jobs in the background (after the commit that wrote them), by `handle` when given;
+   * `done` is called when that run ends, however it ends.
+   */
+  dispatch(ids: readonly string[], handle?: (jobs: Job[]) => Promise<void>, done?: () => void): void {
+    if (ids.length > 0) this.work.run(() => (done ? this.run(ids, handle).finally(done) : this.run(ids, handle)));
+  }
+
+  /**
+   * Handles, in the background, jobs this process already holds: written claimed by it (their
+   * lease set, their first attempt counted) in the transaction that just committed.
+   */
+  handleClaimed(jobs: Job[]): void {
+    if (jobs.length > 0) this.work.run(() => this.options.handle(jobs));
   }
 
   /** Runs a job again after `delayMs` in this process; a sweep anywhere takes it if this one stops first. */

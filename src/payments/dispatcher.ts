@@ -6,7 +6,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import type { PaymentAccounts } from "../services/payment-accounts.js";
 import { changeRefunds } from "../services/refund-change.js";
-import { type PaymentDispatch, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
+import { type PaymentDispatch, type PlannedRefund, type RefundServiceDeps, inUnitOfWork } from "../services/unit-of-work.js";
 import { type PaymentAdapter, type PaymentQueryOutcome, type PaymentRefundOutcome, type PaymentRefundRequest, SANDBOX_PROVIDER } from "./provider.js";
 import type { PaymentProviders } from "./registry.js";
 import { SettlementPace } from "./settlement-pace.js";
@@ -128,13 +128,19 @@ export class PaymentDispatcher implements PaymentDispatch {
     this.jobs.start();
   }
 
-  dispatch(attemptId: string): void {
+  dispatch(attemptId: string, refund?: PlannedRefund): void {
     this.pace.begin();
     this.paced.add(attemptId);
-    this.jobs.dispatch([attemptId], () => {
-      this.paced.delete(attemptId);
-      this.pace.end();
-    });
+    this.jobs.dispatch(
+      [attemptId],
+      async (attempts) => {
+        for (const attempt of attempts) await this.call(attempt, refund);
+      },
+      () => {
+        this.paced.delete(attemptId);
+        this.pace.end();
+      },
+    );
   }
 
   intakeRoom(): Promise<void> {
@@ -176,7 +182,8 @@ export class PaymentDispatcher implements PaymentDispatch {
     return (await this.record(attempt, input.outcome)) ? "SETTLED" : "ALREADY_SETTLED";
   }
 
-  private async call(attempt: ClaimedAttempt): Promise<void> {
+  /** `refund`: as the unit that wrote the attempt left it, for the result's change to plan from (none: read). */
+  private async call(attempt: ClaimedAttempt, refund?: PlannedRefund): Promise<void> {
     const provider = this.providers.get(attempt.provider);
     if (!provider) {
       // Its plugin is not loaded in this process: left for one that has it, or for later.
@@ -220,7 +227,7 @@ export class PaymentDispatcher implements PaymentDispatch {
       await this.retryLater(attempt, typeof hinted === "number" ? hinted : retry.dead ? 0 : retry.delayMs, sentAt);
       return;
     }
-    await this.record(attempt, outcome, sentAt);
+    await this.record(attempt, outcome, sentAt, refund);
   }
 
   /** Waiting for the provider is not this process's work: intake is not held back by it meanwhile. */
@@ -244,7 +251,12 @@ export class PaymentDispatcher implements PaymentDispatch {
    * one transaction, once (the conditional update decides which caller records it). A FAILED
    * attempt gives its amount back to the payment. Answers whether this call recorded it.
    */
-  private async record(attempt: { id: string; refundId: string; sentAt?: Date | null }, outcome: PaymentRefundOutcome, sentAt: Date | null = attempt.sentAt ?? null): Promise<boolean> {
+  private async record(
+    attempt: { id: string; refundId: string; sentAt?: Date | null },
+    outcome: PaymentRefundOutcome,
+    sentAt: Date | null = attempt.sentAt ?? null,
+    refund?: PlannedRefund,
+  ): Promise<boolean> {
     const now = new Date();
     const answer = (outcome.answer ?? (outcome.status === "FAILED" ? outcome.reason : outcome.status)).slice(0, ANSWER_MAX);
     const open = { id: attempt.id, status: { in: ["PENDING" as const, "PROCESSING" as const] } };
@@ -276,7 +288,11 @@ export class PaymentDispatcher implements PaymentDispatch {
       if (!closed) return false;
       if (outcome.status === "FAILED" && closed.paymentId) await releasePayment(unit.tx, closed.paymentId, closed.amount);
       const request = { action: outcome.status === "SUCCEEDED" ? "PAYMENT_SUCCEEDED" : "PAYMENT_FAILED", note: outcome.status === "FAILED" ? outcome.reason : null } as const;
-      const [result] = await changeRefunds(unit, deps.hooks, [{ refundId: attempt.refundId, request, actor: SYSTEM_ACTOR }]);
+      const change = { refundId: attempt.refundId, request, actor: SYSTEM_ACTOR };
+      // Planned from the refund as its attempt's unit left it (no read); if it moved since, the
+      // version check refuses that plan and the refund is read as it is now.
+      let [result] = await changeRefunds(unit, deps.hooks, [{ ...change, loaded: refund }]);
+      if (!result!.ok && refund) [result] = await changeRefunds(unit, deps.hooks, [change]);
       // The attempt was open and recorded once, so the refund is in REFUNDING at this version.
       if (!result!.ok) throw new Error(`payment result for refund ${attempt.refundId} refused: ${JSON.stringify(result!.userErrors)}`);
       return true;

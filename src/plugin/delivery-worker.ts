@@ -1,11 +1,11 @@
 import type { Database } from "../db/database.js";
-import type { RefundAction } from "../domain/refund-machine.js";
 import type { HookDispatch } from "../services/unit-of-work.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
 import { PluginHost, wantsAfterTransition } from "./host.js";
+import { type HookDeliveryRow, readHookEvents } from "./hook-facts.js";
 import { pluginDb } from "./plugin-db.js";
-import type { ItemsRestockedEvent } from "./types.js";
+import type { AfterTransitionEvent, ItemsRestockedEvent } from "./types.js";
 
 export interface HookDeliveryOptions {
   /** First retry after this long, doubling each time. */
@@ -19,12 +19,18 @@ export interface HookDeliveryOptions {
   sweepIntervalMs?: number;
 }
 
-type ClaimedDelivery = { id: string; plugin: string; shopId: string; transitionId: string; attempts: number };
+/** A claimed delivery; `event`: what its hook is told, when this process already holds it. */
+type ClaimedDelivery = HookDeliveryRow & { event?: AfterTransitionEvent };
 
 /**
  * Runs after-transition hooks from their outbox rows (PluginDelivery), at least once, with
  * backoff, and keeps the ones that keep failing as dead letters: a job of src/jobs over the
  * delivery rows, which the transition writes in its transaction.
+ *
+ * The rows a commit of this process wrote are inserted claimed by it, their events read by the
+ * same insert (PluginHost.enqueueAfter): delivered right after the commit, they cost no claim
+ * and no read. A process that dies first leaves them leased: a sweep takes them when the lease
+ * ends, as it takes retries, with one claim and one read of their events.
  */
 export class HookDeliveryWorker implements HookDispatch {
   private readonly jobs: JobQueue<ClaimedDelivery>;
@@ -36,6 +42,7 @@ export class HookDeliveryWorker implements HookDispatch {
     options: HookDeliveryOptions = {},
   ) {
     this.retry = { baseMs: options.retryBaseMs ?? 1_000, maxMs: options.retryMaxMs ?? 10 * 60_000, maxAttempts: options.maxAttempts ?? 6 };
+    const leaseMs = options.claimMs ?? 30_000;
     this.jobs = new JobQueue<ClaimedDelivery>(db.prisma, {
       name: "plugin hook delivery",
       table: {
@@ -47,19 +54,26 @@ export class HookDeliveryWorker implements HookDispatch {
         returning: Prisma.sql`j.id, j.plugin, j."shopId", j."transitionId", j.attempts`,
       },
       handle: (claimed) => this.handle(claimed),
-      leaseMs: options.claimMs ?? 30_000,
+      leaseMs,
       sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
       sweepLimit: 100,
     });
+    host.claimOnInsert(leaseMs);
   }
 
   start(): void {
     this.jobs.start();
   }
 
-  /** Delivers the deliveries one commit queued, together: one claim and one load for all. */
+  /**
+   * Delivers the deliveries one commit queued, together: those this process inserted claimed
+   * with no statement before their hooks, any other with one claim and one read for all.
+   */
   dispatch(deliveryIds: readonly string[]): void {
-    this.jobs.dispatch(deliveryIds);
+    const taken = this.host.takeClaimed(deliveryIds);
+    if (taken.length > 0) this.jobs.handleClaimed(taken.map(({ delivery, event }) => ({ ...delivery, event })));
+    const held = new Set(taken.map(({ delivery }) => delivery.id));
+    this.jobs.dispatch(deliveryIds.filter((id) => !held.has(id)));
   }
 
   drain(): Promise<void> {
@@ -73,24 +87,30 @@ export class HookDeliveryWorker implements HookDispatch {
   /**
    * Claims the deliveries that are due and free, calls each one's after-hook in the order
    * given (a refund's transitions in version order), and records them: one statement to claim
-   * them all, one to load their transitions and refunds, one to mark the delivered ones. Safe
-   * to call twice: a delivery another call holds is not claimed again.
+   * them all, one to read their events, one to mark the delivered ones. Safe to call twice: a
+   * delivery another call holds is not claimed again.
    */
   async deliver(deliveryIds: readonly string[]): Promise<void> {
     await this.jobs.run(deliveryIds);
   }
 
   private async handle(claimed: ClaimedDelivery[]): Promise<void> {
-    const transitions = await this.db.prisma.refundTransition.findMany({
-      where: { id: { in: [...new Set(claimed.map((delivery) => delivery.transitionId))] } },
-      include: { refund: true },
-    });
-    const transitionOf = new Map(transitions.map((transition) => [transition.id, transition]));
-    const restockedOf = await this.restockedItems(claimed, transitionOf);
+    const unread = [...new Set(claimed.filter((delivery) => !delivery.event).map((delivery) => delivery.transitionId))];
+    const read = unread.length > 0 ? await readHookEvents(this.db.prisma, unread) : new Map<string, AfterTransitionEvent>();
+    // Events held from one commit may come from several inserts of its unit of work (rules moved
+    // the refund on): every one is told the refund as the unit left it.
+    const latest = new Map<string, AfterTransitionEvent["refund"]>();
+    for (const delivery of claimed) {
+      const refund = delivery.event?.refund;
+      if (refund && (latest.get(refund.id)?.version ?? -1) < refund.version) latest.set(refund.id, refund);
+    }
+    const eventOf = new Map<string, AfterTransitionEvent>(read);
+    for (const { transitionId, event } of claimed) if (event) eventOf.set(transitionId, { ...event, refund: latest.get(event.refund.id)! });
+    const restockedOf = await this.restockedItems(claimed, eventOf);
     // A claim answers in no particular order: hooks run in the order of the transitions (a
     // refund's by version; one transaction's share their time).
     const ordered = [...claimed].sort((a, b) => {
-      const [x, y] = [transitionOf.get(a.transitionId)!, transitionOf.get(b.transitionId)!];
+      const [x, y] = [eventOf.get(a.transitionId)!.transition, eventOf.get(b.transitionId)!.transition];
       return x.createdAt.getTime() - y.createdAt.getTime() || x.version - y.version;
     });
 
@@ -104,31 +124,15 @@ export class HookDeliveryWorker implements HookDispatch {
       const settings = await this.host.settingsFor(delivery.shopId, plugin);
       if (PluginHost.isEnabled(settings)) {
         try {
-          const { refund, ...row } = transitionOf.get(delivery.transitionId)!;
-          const transition = { action: row.action as RefundAction, fromStatus: row.fromStatus, toStatus: row.toStatus };
+          const event = eventOf.get(delivery.transitionId)!;
+          const { transition, refund } = event;
           // One context for both hooks of this delivery; the restock's key says which effect it is.
           const context = { shopId: delivery.shopId, settings, db: pluginDb(this.db.prisma, plugin, delivery.shopId), idempotencyKey: `${delivery.plugin}:${delivery.transitionId}`, attempt: delivery.attempts };
-          if (wantsAfterTransition(plugin, transition)) await plugin.hooks.afterTransition!(
-            {
-              refund,
-              transition: {
-                id: row.id,
-                version: row.version,
-                action: row.action as RefundAction,
-                from: row.fromStatus,
-                to: row.toStatus,
-                actor: { kind: row.actorKind, role: row.actorRole ?? undefined, name: row.actorName ?? undefined },
-                note: row.note,
-                amount: row.amount,
-                createdAt: row.createdAt,
-              },
-            },
-            context,
-          );
-          const restocked = restockedOf.get(row.id);
+          if (wantsAfterTransition(plugin, { action: transition.action, fromStatus: transition.from, toStatus: transition.to })) await plugin.hooks.afterTransition!(event, context);
+          const restocked = restockedOf.get(transition.id);
           if (plugin.hooks.onItemsRestocked && restocked) {
             await plugin.hooks.onItemsRestocked(
-              { refund, transitionId: row.id, items: restocked },
+              { refund, transitionId: transition.id, items: restocked },
               { ...context, idempotencyKey: `${context.idempotencyKey}:restock` },
             );
           }
@@ -152,23 +156,24 @@ export class HookDeliveryWorker implements HookDispatch {
    * restocks: one statement, and none when no such delivery was claimed. A refund is inspected
    * once (PASS_INSPECTION leaves INSPECTING for good), so its lines' results are that transition's.
    */
-  private async restockedItems(claimed: readonly ClaimedDelivery[], transitionOf: Map<string, { id: string; action: string; refundId: string }>) {
+  private async restockedItems(claimed: readonly ClaimedDelivery[], eventOf: Map<string, AfterTransitionEvent>) {
     const byTransition = new Map<string, ItemsRestockedEvent["items"]>();
     const inspections = claimed
-      .map((delivery) => transitionOf.get(delivery.transitionId))
-      .filter((transition) => transition?.action === "PASS_INSPECTION");
+      .map((delivery) => eventOf.get(delivery.transitionId))
+      .filter((event) => event?.transition.action === "PASS_INSPECTION")
+      .map((event) => ({ id: event!.transition.id, refundId: event!.refund.id }));
     const restocking = claimed.some((delivery) => this.host.plugins.get(delivery.plugin)?.hooks?.onItemsRestocked);
     if (inspections.length === 0 || !restocking) return byTransition;
     const lines = await this.db.prisma.refundItem.findMany({
-      where: { refundId: { in: [...new Set(inspections.map((transition) => transition!.refundId))] }, passedQuantity: { gt: 0 } },
+      where: { refundId: { in: [...new Set(inspections.map((transition) => transition.refundId))] }, passedQuantity: { gt: 0 } },
       include: { orderItem: { select: { sku: true, name: true } } },
       orderBy: { position: "asc" },
     });
     for (const transition of inspections) {
       const items = lines
-        .filter((line) => line.refundId === transition!.refundId)
+        .filter((line) => line.refundId === transition.refundId)
         .map((line) => ({ refundItemId: line.id, orderItemId: line.orderItemId, sku: line.orderItem.sku, name: line.orderItem.name, quantity: line.passedQuantity!, note: line.inspectionNote }));
-      if (items.length > 0) byTransition.set(transition!.id, items);
+      if (items.length > 0) byTransition.set(transition.id, items);
     }
     return byTransition;
   }

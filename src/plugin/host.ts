@@ -4,8 +4,9 @@ import { type UserErrorCode, isUserErrorCode } from "../domain/errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { ShopCache } from "../services/shop-cache.js";
 import type { BeforeTransitionEvent, CommittedTransition, HookOutcome, TransitionHooks } from "../services/transition-hooks.js";
+import { type HookDeliveryRow, insertDeliveries } from "./hook-facts.js";
 import { dataAccessProblems, pluginDb } from "./plugin-db.js";
-import { type AnyRefundPlugin, PLUGIN_API_VERSION } from "./types.js";
+import { type AfterTransitionEvent, type AnyRefundPlugin, PLUGIN_API_VERSION } from "./types.js";
 
 /**
  * A veto as the client gets it. Clients switch over a closed list of codes, so a code that is not
@@ -27,6 +28,10 @@ export class PluginHost implements TransitionHooks {
   private readonly withAfterHooks: AnyRefundPlugin[];
   /** Every loaded plugin's settings per shop: read once, dropped by `settingsChanged`. */
   private readonly settings: ShopCache<Map<string, unknown>>;
+  /** How long a delivery inserted claimed by this process is its own (null: inserted unclaimed). */
+  private claimLeaseMs: number | null = null;
+  /** Deliveries inserted claimed by this process, in insertion order, until its worker takes them. */
+  private readonly claimed = new Map<string, { delivery: HookDeliveryRow; event: AfterTransitionEvent; until: number }>();
 
   constructor(
     plugins: readonly AnyRefundPlugin[],
@@ -118,7 +123,12 @@ export class PluginHost implements TransitionHooks {
     return outcome;
   }
 
-  /** Queues one delivery per after-hook and transition, in the transitions' transaction, in one insert. */
+  /**
+   * Queues one delivery per after-hook and transition, in the transitions' transaction: one
+   * statement that inserts them and reads what their hooks are told. Once a worker of this
+   * process delivers right after commits (`claimOnInsert`), they are inserted claimed by it and
+   * kept here with their events until it takes them (`takeClaimed`).
+   */
   async enqueueAfter(tx: Tx, transitions: ReadonlyArray<CommittedTransition>): Promise<string[]> {
     if (this.withAfterHooks.length === 0 || transitions.length === 0) return [];
     const deliveries = transitions.flatMap((transition) =>
@@ -131,8 +141,44 @@ export class PluginHost implements TransitionHooks {
       })),
     );
     if (deliveries.length === 0) return [];
-    await tx.pluginDelivery.createMany({ data: deliveries });
+    this.forgetExpired();
+    const until = this.claimLeaseMs === null ? null : Date.now() + this.claimLeaseMs;
+    const events = await insertDeliveries(tx, deliveries, until === null ? null : new Date(until));
+    if (until !== null) {
+      for (const { refundId: _, ...delivery } of deliveries) this.claimed.set(delivery.id, { delivery: { ...delivery, attempts: 1 }, event: events.get(delivery.transitionId)!, until });
+    }
     return deliveries.map((delivery) => delivery.id);
+  }
+
+  /** From now on deliveries are inserted claimed by this process for `leaseMs`: its worker delivers them after their commit. */
+  claimOnInsert(leaseMs: number): void {
+    this.claimLeaseMs = leaseMs;
+  }
+
+  /**
+   * The deliveries among `ids` that this process inserted claimed, with their events, while
+   * their lease holds (after it a sweep may have taken them: they are claimed like any other).
+   * Each is handed out once.
+   */
+  takeClaimed(ids: readonly string[]): Array<{ delivery: HookDeliveryRow; event: AfterTransitionEvent }> {
+    const now = Date.now();
+    const taken = [];
+    for (const id of ids) {
+      const entry = this.claimed.get(id);
+      if (!entry) continue;
+      this.claimed.delete(id);
+      if (entry.until > now) taken.push(entry);
+    }
+    return taken;
+  }
+
+  /** Claims of transactions that rolled back are never taken: dropped once their lease is over (oldest first, as inserted). */
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.claimed) {
+      if (entry.until > now) break;
+      this.claimed.delete(id);
+    }
   }
 }
 

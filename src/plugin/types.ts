@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { UserErrorCode } from "../domain/errors.js";
 import type { RefundAction } from "../domain/refund-machine.js";
+import type { ReturnAddressSnapshot } from "../domain/return-address.js";
 import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
 import type DataLoader from "dataloader";
 import type { BeforeTransitionEvent, HookRefund } from "../services/transition-hooks.js";
@@ -37,7 +38,7 @@ export interface BeforeTransitionContext<Settings, Db = PluginDb> {
 }
 
 export interface AfterTransitionEvent {
-  refund: HookRefund & { status: RefundStatus; version: number };
+  refund: HookRefund & { status: RefundStatus; version: number; returnAddress: ReturnAddressSnapshot | null };
   transition: {
     id: string;
     version: number;
@@ -49,6 +50,15 @@ export interface AfterTransitionEvent {
     amount: number | null;
     createdAt: Date;
   };
+  /**
+   * What messages and outside systems name, read with the transition (a hook needs no read of
+   * its own): the refund's order, customer and shop, and its parcels (null: none yet).
+   */
+  order: { id: string; externalId: string };
+  customer: { id: string; externalId: string; name: string; wechatOpenId: string | null };
+  shop: { id: string; name: string; timeZone: string };
+  returnShipment: { carrier: string; trackingNumber: string } | null;
+  replacementShipment: { carrier: string; trackingNumber: string } | null;
 }
 
 /** Units of a refund's line items that passed inspection (PASS_INSPECTION): back on sale. */

@@ -230,6 +230,10 @@ async function writeRows(
   if (attempts.length > 0) {
     await tx.paymentRefundAttempt.createMany({ data: attempts });
     unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
+    // The payment result plans from the refund as written here (options it changed are read again).
+    for (const { rows, current, update } of written) {
+      if (rows.paymentAttempt && !rows.replaceOptions && !rows.acceptOptionId && !rows.itemInspections) unit.effects.paymentRefunds.set(rows.paymentAttempt.id, { ...current, refund: { ...current.refund, ...update } });
+    }
   }
 
   for (const [position, { index, current, update }] of written.entries()) {

@@ -17,10 +17,14 @@ import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
 
 /** Sends a payment attempt to the provider after its transaction committed. */
 export interface PaymentDispatch {
-  dispatch(attemptId: string): void;
+  /** `refund`: its refund as the unit left it, which the payment result's change plans from instead of reading it. */
+  dispatch(attemptId: string, refund?: PlannedRefund): void;
   /** Resolves when the process has room for more settlement work (src/payments/settlement-pace.ts). */
   intakeRoom(): Promise<void>;
 }
+
+/** What planning a refund's next change needs, as a unit of work left it (refund-change.ts's LoadedRefund). */
+export type PlannedRefund = NonNullable<WrittenRefund["loaded"]>;
 
 /** Runs queued after-transition hooks after their transaction committed. */
 export interface HookDispatch {
@@ -100,6 +104,8 @@ export interface CommittedEffects {
   /** Every transition the unit wrote; `sequence` is set just before the commit. */
   transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string; sequence?: number | null }>;
   paymentAttemptIds: string[];
+  /** The refunds of those attempts as the unit left them, when known without a read. */
+  paymentRefunds: Map<string, PlannedRefund>;
   hookDeliveryIds: string[];
   /** Inbox messages of NOTIFY rules, pushed to `staffNotificationAdded` after commit. */
   staffNotifications: StaffNotificationEvent[];
@@ -140,7 +146,7 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
 }
 
 function noEffects(): CommittedEffects {
-  return { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], staffNotifications: [] };
+  return { transitions: [], paymentAttemptIds: [], paymentRefunds: new Map(), hookDeliveryIds: [], staffNotifications: [] };
 }
 
 function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects): void {
@@ -160,6 +166,6 @@ function runCommittedEffects(deps: RefundServiceDeps, effects: CommittedEffects)
     });
   }
   for (const notification of effects.staffNotifications) deps.pubsub.publish("staff:notification", notification.shopId, notification);
-  for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId);
+  for (const attemptId of effects.paymentAttemptIds) deps.payments.dispatch(attemptId, effects.paymentRefunds.get(attemptId));
   deps.hookDeliveries.dispatch(effects.hookDeliveryIds);
 }

@@ -406,7 +406,7 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
     const shopConfig = { policies: new ShopCache((client, shopIds) => policiesOfShops(client, shopIds)), changed: () => {} };
     const move = async (refundId: string, request: TransitionRequest, role: Role) => {
       const [result] = await db.prisma.$transaction((tx) =>
-        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], staffNotifications: [] }, now: new Date(), newId: randomUUID, shopConfig }, noHooks, [
+        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], paymentRefunds: new Map(), hookDeliveryIds: [], staffNotifications: [] }, now: new Date(), newId: randomUUID, shopConfig }, noHooks, [
           { refundId, request, actor: { kind: "USER", role, name: "test" } },
         ]),
       );

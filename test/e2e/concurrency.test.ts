@@ -132,6 +132,34 @@ describe.each(backends)("concurrent refund requests on %s", (kind) => {
     expect(server.app.sandbox.paidFor(order.externalId)).toBe(3300);
   });
 
+  it("records the provider's answer once when the refund moved on while the provider was called", async () => {
+    const customer = await shop.customer("c-moved-during-call");
+    const orderId = await shop.order("c-moved-during-call", { paidAmount: 2100, shippingStatus: "NOT_SHIPPED" });
+    const { sandbox } = server.app;
+    const call = sandbox.refund.bind(sandbox);
+    // Another change of the refund commits while the provider is called: the result's plan, made
+    // from the refund as the request's unit left it, loses its version check and is made again.
+    sandbox.refund = async (request) => {
+      await server.app.db.prisma.refund.updateMany({ where: { order: { externalId: request.orderReference } }, data: { version: { increment: 1 } } });
+      return call(request);
+    };
+    try {
+      const requested = await customer.client.request<RequestRefundResult>(REQUEST_REFUND, {
+        input: { orderId, type: "REFUND_ONLY", reasonCode: "CHANGED_MIND" },
+      });
+      expect(requested.requestRefund.userErrors).toEqual([]);
+      await server.app.payments.drain();
+    } finally {
+      sandbox.refund = call;
+    }
+    const refund = await server.app.db.prisma.refund.findFirstOrThrow({ where: { order: { customer: { externalId: "c-moved-during-call" } } }, include: { transitions: true, paymentAttempts: true } });
+    expect(refund.status).toBe("REFUNDED");
+    expect(refund.transitions.filter((t) => t.action === "PAYMENT_SUCCEEDED")).toHaveLength(1);
+    expect(refund.paymentAttempts.map((attempt) => attempt.status)).toEqual(["SUCCEEDED"]);
+    const order = await server.app.db.prisma.order.findFirstOrThrow({ where: { customer: { externalId: "c-moved-during-call" } } });
+    expect(sandbox.paidFor(order.externalId)).toBe(2100);
+  });
+
   // A payment's total is taken refund by refund: several refunds of one payment in one batch are
   // granted in the batch's order, each on its own.
   /** A shipped order of `paid` fen, paid with the cart payment `reference` of 10 yuan, and its refund waiting for finance. */
