@@ -207,7 +207,8 @@ async function writeRows(
     if (applied.count === 1) written.push({ ...entry, update });
   }
   const transitions = written.map(({ rows, change }) => ({ ...rows.transition, idempotencyKey: change.idempotencyKey ?? null }));
-  if (transitions.length + alsoWrite.length > 0) await tx.refundTransition.createMany({ data: [...alsoWrite, ...transitions] });
+  // Inserted, numbered, by the unit's last statement (unit-of-work.ts writeTransitions).
+  unit.transitionsToWrite.push(...alsoWrite.map((row) => ({ ...row, idempotencyKey: null })), ...transitions);
   if (written.length === 0) return written;
   const replacing = written.filter(({ rows }) => rows.replaceOptions);
   if (replacing.length > 0) {

@@ -9,7 +9,7 @@ import type { RefundPubSub, StaffNotificationEvent } from "../realtime/refund-ev
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { CredentialChanges } from "./credential-changes.js";
 import type { Clock } from "./clock.js";
-import { numberTransitions } from "./transition-sequence.js";
+import { type UnwrittenTransition, insertNumberedTransitions } from "./transition-sequence.js";
 import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
@@ -95,7 +95,7 @@ export interface ShopConfig {
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
 export interface CommittedEffects {
-  /** Every transition the unit wrote; `sequence` is set just before the commit. */
+  /** Every transition the unit made; `sequence` is set when they are written, just before the commit. */
   transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string; sequence?: number | null }>;
   paymentAttemptIds: string[];
   hookDeliveryIds: string[];
@@ -107,6 +107,11 @@ export interface CommittedEffects {
 export interface UnitOfWork {
   tx: Tx;
   effects: CommittedEffects;
+  /**
+   * The transitions made and not yet written: they are inserted, numbered, by the unit's last
+   * statement (writeTransitions), so that nothing is locked after the shop's counter.
+   */
+  transitionsToWrite: UnwrittenTransition[];
   /** The time every row of this unit of work records. */
   now: Date;
   newId(): string;
@@ -128,13 +133,25 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    const done = await work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks });
-    // Last: its lock is held until the commit (why, in transition-sequence.ts).
-    await numberTransitions(tx, effects.transitions);
+    const unit: UnitOfWork = { tx, effects, transitionsToWrite: [], now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks };
+    const done = await work(unit);
+    // Last: the shop counter's lock is held until the commit (why, in transition-sequence.ts).
+    await writeTransitions(unit);
     return done;
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;
+}
+
+/**
+ * Inserts the unit's transitions made so far, numbered, and sets their events' `sequence`. The
+ * unit of work calls it as its last statement; a caller whose own rows must reference the
+ * transitions (a batch's report) calls it before writing them, and takes no row lock after it
+ * that another unit could hold while it waits for the shop's counter.
+ */
+export async function writeTransitions(unit: Pick<UnitOfWork, "tx" | "effects" | "transitionsToWrite">): Promise<void> {
+  const numbers = await insertNumberedTransitions(unit.tx, unit.transitionsToWrite.splice(0));
+  for (const transition of unit.effects.transitions) transition.sequence = numbers.get(transition.id) ?? transition.sequence;
 }
 
 function noEffects(): CommittedEffects {
