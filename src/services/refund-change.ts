@@ -228,10 +228,9 @@ async function writeRows(
     await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
   }
   const attempts = written.flatMap(({ rows }) => (rows.paymentAttempt ? [rows.paymentAttempt] : []));
-  if (attempts.length > 0) {
-    await tx.paymentRefundAttempt.createMany({ data: attempts });
-    unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
-  }
+  // Inserted with the transitions, by the unit's last statement.
+  unit.attemptsToWrite.push(...attempts);
+  unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
 
   for (const [position, { index, current, update }] of written.entries()) {
     const transition = transitions[position]! as RefundTransition;

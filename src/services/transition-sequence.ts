@@ -25,8 +25,16 @@ export type UnwrittenTransition = TransitionRow & { idempotencyKey: string | nul
  * unique violation (one idempotency key sent twice at once) is raised as Prisma's own insert
  * raises it (P2002), which the callers that retry look for.
  */
-export async function insertNumberedTransitions(tx: Tx, transitions: readonly UnwrittenTransition[]): Promise<Map<string, number>> {
-  if (transitions.length === 0) return new Map();
+export async function insertNumberedTransitions(
+  tx: Tx,
+  transitions: readonly UnwrittenTransition[],
+  /** Another insert sent in the same statement (the unit's payment attempts), or null. */
+  alongside: Prisma.Sql | null = null,
+): Promise<Map<string, number>> {
+  if (transitions.length === 0) {
+    if (alongside) await tx.$executeRaw(alongside);
+    return new Map();
+  }
   const rows = transitions.map(
     (t, position) => Prisma.sql`(${t.id}::text, ${t.shopId}::text, ${t.refundId}::text, ${t.version}::int, ${t.fromStatus}::text, ${t.toStatus}::text, ${t.action}::text,
       ${t.actorKind}::text, ${t.actorRole}::text, ${t.actorName}::text, ${t.actorMemberId}::text, ${t.escalated}::boolean, ${t.pastDue}::boolean, ${t.note}::text,
@@ -41,7 +49,8 @@ export async function insertNumberedTransitions(tx: Tx, transitions: readonly Un
         UPDATE "Shop" s SET "transitionSequence" = s."transitionSequence" + c.n
           FROM (SELECT "shopId", count(*)::int AS n FROM mine GROUP BY "shopId") c
          WHERE s.id = c."shopId"
-        RETURNING s.id, s."transitionSequence" - c.n AS base)
+        RETURNING s.id, s."transitionSequence" - c.n AS base)${alongside ? Prisma.sql`,
+      alongside AS (${alongside})` : Prisma.empty}
       INSERT INTO "RefundTransition" (id, "shopId", "refundId", version, "fromStatus", "toStatus", action, "actorKind", "actorRole", "actorName", "actorMemberId",
                                       escalated, "pastDue", note, amount, "idempotencyKey", "createdAt", sequence)
       SELECT m.id, m."shopId", m."refundId", m.version, m."fromStatus"::"RefundStatus", m."toStatus"::"RefundStatus", m.action, m."actorKind"::"ActorKind",

@@ -407,7 +407,7 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
     const shopConfig = { policies: new ShopCache((client, shopIds) => policiesOfShops(client, shopIds)), changed: () => {} };
     const move = async (refundId: string, request: TransitionRequest, role: Role) => {
       const [result] = await db.prisma.$transaction(async (tx) => {
-        const unit = { tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], staffNotifications: [] }, transitionsToWrite: [], now: new Date(), newId: randomUUID, shopConfig };
+        const unit = { tx, effects: { transitions: [], paymentAttemptIds: [], hookDeliveryIds: [], staffNotifications: [] }, transitionsToWrite: [], attemptsToWrite: [], now: new Date(), newId: randomUUID, shopConfig };
         const results = await changeRefunds(unit, noHooks, [{ refundId, request, actor: { kind: "USER", role, name: "test" } }]);
         await writeTransitions(unit);
         return results;

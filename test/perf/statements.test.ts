@@ -33,7 +33,7 @@ const PAGE = /* GraphQL */ `
  */
 const CEILING = {
   approve: 11,
-  automaticRefund: 30,
+  automaticRefund: 29,
 };
 
 describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
