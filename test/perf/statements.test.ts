@@ -28,8 +28,8 @@ const PAGE = /* GraphQL */ `
  * Statements with the default plugins; each number is what the code sends today. The callers'
  * tokens were seen before, as on a running server: their check is answered from the process's
  * cache and costs none (one before the cache). Each unit of work that writes transitions ends
- * with one statement inserting them numbered in the shop's stream
- * (src/services/transition-sequence.ts): the insert and the number cost one statement.
+ * with one statement inserting them numbered in the shop's stream, its payment attempts too
+ * (src/services/transition-sequence.ts): the insert, the number and the attempts cost one statement.
  */
 const CEILING = {
   approve: 11,
