@@ -70,7 +70,7 @@ builder.mutationField("createReasonTag", (t) =>
     args: { input: t.arg({ type: CreateReasonTagInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        reasonTag: await createReasonTag(ctx.db, viewer, {
+        reasonTag: await createReasonTag(ctx.db, ctx.services.shopConfig, viewer, {
           ...input,
           shopId: parseShopIdInput(input.shopId),
           parentId: input.parentId ? parseGlobalId(input.parentId, "ReasonTag", ["input", "parentId"]) : null,
@@ -99,7 +99,7 @@ builder.mutationField("updateReasonTag", (t) =>
     args: { input: t.arg({ type: UpdateReasonTagInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withUserErrors(ctx, input, async (viewer) => ({
-        reasonTag: await updateReasonTag(ctx.db, viewer, {
+        reasonTag: await updateReasonTag(ctx.db, ctx.services.shopConfig, viewer, {
           ...input,
           id: parseGlobalId(input.id, "ReasonTag", ["input", "id"]),
           parentId: input.parentId == null ? input.parentId : parseGlobalId(input.parentId, "ReasonTag", ["input", "parentId"]),

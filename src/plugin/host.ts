@@ -143,7 +143,7 @@ export class PluginHost implements TransitionHooks {
     if (deliveries.length === 0) return [];
     this.forgetExpired();
     const until = this.claimLeaseMs === null ? null : Date.now() + this.claimLeaseMs;
-    const events = await insertDeliveries(tx, deliveries, until === null ? null : new Date(until));
+    const events = await insertDeliveries(tx, deliveries, transitions, until === null ? null : new Date(until));
     if (until !== null) {
       for (const { refundId: _, ...delivery } of deliveries) this.claimed.set(delivery.id, { delivery: { ...delivery, attempts: 1 }, event: events.get(delivery.transitionId)!, until });
     }

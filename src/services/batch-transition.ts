@@ -6,7 +6,7 @@ import { Prisma, type Refund, type RefundBatch, type RefundTransition } from "..
 import { askAppChecksBeforeUnit } from "./app-checks.js";
 import { type RefundChange, changeRefunds } from "./refund-change.js";
 import { MAX_BULK_REFUNDS, type RefundFilter, refundIdsChosenBy } from "./refund-list.js";
-import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
+import { type RefundServiceDeps, inUnitOfWork, writeTransitions } from "./unit-of-work.js";
 import { type Viewer, actorOf, requireRole, resolveShopId } from "./viewer.js";
 
 
@@ -75,6 +75,9 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
         if (!outcome.ok) return { requestedId, refundId, ok: false, refund: null, transition: null, userErrors: outcome.userErrors };
         return { requestedId, refundId, ok: true, refund: outcome.refund, transition: outcome.transition, userErrors: [] };
       });
+      // The report's items reference the transitions, so these are written first; after the
+      // shop's counter only new rows are written, whose key-share locks conflict with no unit's.
+      await writeTransitions(unit);
       const batch = await storeReport(unit.tx, {
         id: unit.newId(),
         shopId,

@@ -53,8 +53,10 @@ type Attempt = { id: string; refundId: string; idempotencyKey: string; provider:
 async function retryByHand(unit: UnitOfWork, deps: RefundServiceDeps, change: Pick<RefundChange, "refundId" | "actor" | "scope">, manual: Manual): Promise<string> {
   const [retried] = await changeRefunds(unit, deps.hooks, [{ ...change, request: { action: "RETRY_PAYMENT", note: `Paid back by hand: ${manual.note}` } }]);
   if (!retried!.ok) throw new UserErrorsException(retried!.userErrors);
-  const attemptId = unit.effects.paymentAttemptIds.pop()!;
-  await unit.tx.paymentRefundAttempt.update({ where: { id: attemptId }, data: { ...settledByHand(unit, manual), status: "SUCCEEDED" } });
+  // Its attempt, kept for the unit's last statement, is written here already settled, and never sent.
+  unit.effects.paymentAttemptIds.pop();
+  const attempt = unit.attemptsToWrite.pop()!;
+  await unit.tx.paymentRefundAttempt.create({ data: { ...attempt, ...settledByHand(unit, manual), status: "SUCCEEDED" } });
   return "";
 }
 

@@ -3,6 +3,8 @@ import { fail } from "../domain/errors.js";
 import { isSelectableReason, reasonCodeProblem, reasonLabelProblem, reasonParentProblem } from "../domain/reason-tags.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { recordAudit } from "./audit.js";
+import type { ShopPolicies, ShopReason } from "./shop-policies.js";
+import type { ShopConfig } from "./unit-of-work.js";
 import { type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
 /** Reason tags: a shop's admins shape the tree; requests and lists read it. */
@@ -18,13 +20,13 @@ export interface CreateReasonTagInput {
   parentId?: string | null;
 }
 
-export async function createReasonTag(db: Database, viewer: Viewer | null, input: CreateReasonTagInput) {
+export async function createReasonTag(db: Database, config: Pick<ShopConfig, "changed">, viewer: Viewer | null, input: CreateReasonTagInput) {
   const caller = requireRole(viewer, TAG_ADMINS);
   const shopId = resolveShopId(caller, input.shopId);
   const codeProblem = reasonCodeProblem(input.code);
   if (codeProblem) fail("INVALID_INPUT", codeProblem, ["input", "code"]);
   const label = validLabel(input.label);
-  return db.prisma.$transaction(async (tx) => {
+  const tag = await db.prisma.$transaction(async (tx) => {
     await lockShopTags(tx, shopId);
     if (await tx.reasonTag.findUnique({ where: { shopId_code: { shopId, code: input.code } } })) {
       fail("DUPLICATE_REASON_CODE", `The shop already has a reason tag ${input.code}`, ["input", "code"]);
@@ -34,6 +36,9 @@ export async function createReasonTag(db: Database, viewer: Viewer | null, input
     await recordAudit(tx, caller, { shopId, action: "reasonTag.create", targetType: "ReasonTag", targetId: tag.id, details: { code: input.code, label, parentId } });
     return tag;
   });
+  // Requests read the tags with the shop's cached policies.
+  config.changed(shopId);
+  return tag;
 }
 
 export interface UpdateReasonTagInput {
@@ -45,10 +50,10 @@ export interface UpdateReasonTagInput {
 }
 
 /** Renames, moves, archives or unarchives a tag; its code never changes (clients key on it). */
-export async function updateReasonTag(db: Database, viewer: Viewer | null, input: UpdateReasonTagInput) {
+export async function updateReasonTag(db: Database, config: Pick<ShopConfig, "changed">, viewer: Viewer | null, input: UpdateReasonTagInput) {
   const caller = requireRole(viewer, TAG_ADMINS);
   const label = input.label == null ? undefined : validLabel(input.label);
-  return db.prisma.$transaction(async (tx) => {
+  const tag = await db.prisma.$transaction(async (tx) => {
     const found = await tx.reasonTag.findFirst({
       where: { id: input.id, ...(caller.role === "PLATFORM_ADMIN" ? {} : { shopId: caller.shopId! }) },
       select: { shopId: true },
@@ -62,18 +67,19 @@ export async function updateReasonTag(db: Database, viewer: Viewer | null, input
     await recordAudit(tx, caller, { shopId: found.shopId, action: "reasonTag.update", targetType: "ReasonTag", targetId: input.id, details: data });
     return tag;
   });
+  config.changed(tag.shopId);
+  return tag;
 }
 
 /**
  * The tag a new refund request may carry: the shop's tag with that code, neither it nor its
- * parent archived. Refunds that already carry an archived tag keep it.
+ * parent archived. Refunds that already carry an archived tag keep it. The tags come with the
+ * shop's cached policies (0 statements), dropped in every process when a tag changes.
  */
-export async function selectableReasonTag(db: Database, shopId: string, code: string) {
-  const reason = await db.prisma.reasonTag.findUnique({ where: { shopId_code: { shopId, code } } });
+export function selectableReasonTag(policies: Pick<ShopPolicies, "reasons">, code: string): ShopReason {
+  const reason = policies.reasons.get(code);
   if (!reason) fail("UNKNOWN_REASON_CODE", `Unknown reason code ${code}: see reasonTags`, ["input", "reasonCode"]);
-  // Only a sub-reason costs a second lookup: top-level reasons, the common case, take one.
-  const parent = reason.parentId ? await db.prisma.reasonTag.findUnique({ where: { id: reason.parentId }, select: { archived: true } }) : null;
-  if (!isSelectableReason({ archived: reason.archived, parent })) {
+  if (!isSelectableReason({ archived: reason.archived, parent: reason.parentArchived === null ? null : { archived: reason.parentArchived } })) {
     fail("REASON_ARCHIVED", `Reason ${code} is archived: choose one of reasonTags`, ["input", "reasonCode"]);
   }
   return reason;

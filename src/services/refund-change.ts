@@ -207,7 +207,8 @@ async function writeRows(
     if (applied.count === 1) written.push({ ...entry, update });
   }
   const transitions = written.map(({ rows, change }) => ({ ...rows.transition, idempotencyKey: change.idempotencyKey ?? null }));
-  if (transitions.length + alsoWrite.length > 0) await tx.refundTransition.createMany({ data: [...alsoWrite, ...transitions] });
+  // Inserted, numbered, by the unit's last statement (unit-of-work.ts writeTransitions).
+  unit.transitionsToWrite.push(...alsoWrite.map((row) => ({ ...row, idempotencyKey: null })), ...transitions);
   if (written.length === 0) return written;
   const replacing = written.filter(({ rows }) => rows.replaceOptions);
   if (replacing.length > 0) {
@@ -227,13 +228,12 @@ async function writeRows(
     await tx.returnShipment.updateMany({ where: { refundId: { in: received.map(({ change }) => change.refundId) } }, data: { receivedAt: unit.now } });
   }
   const attempts = written.flatMap(({ rows }) => (rows.paymentAttempt ? [rows.paymentAttempt] : []));
-  if (attempts.length > 0) {
-    await tx.paymentRefundAttempt.createMany({ data: attempts });
-    unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
-    // The payment result plans from the refund as written here (options it changed are read again).
-    for (const { rows, current, update } of written) {
-      if (rows.paymentAttempt && !rows.replaceOptions && !rows.acceptOptionId && !rows.itemInspections) unit.effects.paymentRefunds.set(rows.paymentAttempt.id, { ...current, refund: { ...current.refund, ...update } });
-    }
+  // Inserted with the transitions, by the unit's last statement.
+  unit.attemptsToWrite.push(...attempts);
+  unit.effects.paymentAttemptIds.push(...attempts.map((attempt) => attempt.id));
+  // The payment result plans from the refund as written here (options it changed are read again).
+  for (const { rows, current, update } of written) {
+    if (rows.paymentAttempt && !rows.replaceOptions && !rows.acceptOptionId && !rows.itemInspections) unit.effects.paymentRefunds.set(rows.paymentAttempt.id, { ...current, refund: { ...current.refund, ...update } });
   }
 
   for (const [position, { index, current, update }] of written.entries()) {

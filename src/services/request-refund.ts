@@ -4,9 +4,10 @@ import { type OrderLine, type RequestedItem, planRequestedItems, refundItemAmoun
 import { isPositiveAmount, refundableAmount } from "../domain/money.js";
 import { requestTransitionRow, requestedRefundRow } from "../domain/transition-rows.js";
 import type { RefundStatus, RefundType, ShippingStatus } from "../domain/types.js";
+import type { Tx } from "../db/tx.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { selectableReasonTag } from "./reason-tags.js";
-import { type PolicyOverride, checkReturnPolicy } from "./return-policies.js";
+import { checkReturnPolicy } from "./return-policies.js";
 import { decideRequested } from "./automation.js";
 import { type LoadedRefund, changeRefunds } from "./refund-change.js";
 import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
@@ -42,14 +43,9 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
     fail("INVALID_AMOUNT", "The amount must be a positive whole number of minor units", ["input", "amount"]);
   }
   const idempotencyKey = input.idempotencyKey?.trim() || null;
-  // Before any read: a request that may settle at once waits while this process is behind on settling.
+  // Before anything is read: a request that may settle at once waits while this process is behind on settling.
   await deps.payments.intakeRoom();
-  const order = await orderToRefund(deps, caller, input.orderId);
-  if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
-  const reason = await selectableReasonTag(deps.db, order.shopId, input.reasonCode);
-  const override = await checkReturnPolicy(deps, caller, order, reason, input.overridePolicy, idempotencyKey, input.items?.map((item) => item.orderItemId));
-
-  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, { order, reasonTagId: reason.id, idempotencyKey, override }));
+  const run = () => inUnitOfWork(deps, (unit) => createAndClassify(unit, deps, caller, input, idempotencyKey));
   try {
     return await run();
   } catch (error) {
@@ -60,27 +56,17 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   }
 }
 
-async function createAndClassify(
-  unit: UnitOfWork,
-  deps: RefundServiceDeps,
-  caller: Viewer,
-  input: RequestRefundInput,
-  context: {
-    order: OrderToRefund;
-    reasonTagId: string;
-    idempotencyKey: string | null;
-    override: PolicyOverride;
-  },
-) {
+async function createAndClassify(unit: UnitOfWork, deps: RefundServiceDeps, caller: Viewer, input: RequestRefundInput, idempotencyKey: string | null) {
   const { tx } = unit;
-  const { order, idempotencyKey } = context;
-  // Serialises every request on this order; reads below see all committed refunds. Its payment
-  // (what is left of it) rides along.
-  const [locked] = await tx.$queryRaw<Array<{ paymentId: string | null; provider: string | null; left: number | null }>>`
-    SELECT o."paymentId", p.provider, p."totalAmount" - p."reservedAmount" AS "left"
-      FROM "Order" o LEFT JOIN "Payment" p ON p.id = o."paymentId"
-     WHERE o.id = ${order.id} FOR UPDATE OF o`;
-  const payment = locked?.paymentId && locked.provider ? { id: locked.paymentId, provider: locked.provider } : null;
+  // Serialises every request on this order; reads below see all committed refunds.
+  const order = await lockOrderToRefund(tx, caller, input.orderId);
+  if (!order) fail("NOT_FOUND", "No such order", ["input", "orderId"]);
+  // The shop's policies (cached: 0 statements) carry its reason tags and serve changeRefunds too.
+  const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
+  const shop = policies.get(order.shopId) ?? NO_POLICIES;
+  const reason = selectableReasonTag(shop, input.reasonCode);
+  const override = await checkReturnPolicy({ tx, now: unit.now, policies: shop }, caller, order, reason, input.overridePolicy, idempotencyKey, input.items?.map((item) => item.orderItemId));
+  const payment = order.paymentId && order.provider ? { id: order.paymentId, provider: order.provider } : null;
 
   if (idempotencyKey) {
     const existing = await tx.refund.findUnique({ where: { shopId_idempotencyKey: { shopId: order.shopId, idempotencyKey } } });
@@ -101,8 +87,8 @@ async function createAndClassify(
   // An exchange for a variant of the same price moves no money: its amount is 0.
   if (amount === 0 && input.type !== "EXCHANGE") fail("INVALID_AMOUNT", "The items named were paid nothing: there is no amount to refund", ["input", "items"]);
   if (amount > refundable) fail("AMOUNT_EXCEEDS_REFUNDABLE", `At most ${refundable} can still be refunded on this order`, ["input", "amount"]);
-  if (locked?.left != null && amount > locked.left) {
-    fail("AMOUNT_EXCEEDS_PAYMENT", `At most ${locked.left} is left of this order's payment (other refunds of it took or hold the rest)`, ["input", "amount"]);
+  if (order.left != null && amount > order.left) {
+    fail("AMOUNT_EXCEEDS_PAYMENT", `At most ${order.left} is left of this order's payment (other refunds of it took or hold the rest)`, ["input", "amount"]);
   }
 
   const requested = {
@@ -112,7 +98,7 @@ async function createAndClassify(
         shopId: order.shopId,
         orderId: order.id,
         customerId: order.customerId,
-        reasonTagId: context.reasonTagId,
+        reasonTagId: reason.id,
         type: input.type,
         requestedAmount: amount,
         currency: order.currency,
@@ -122,7 +108,7 @@ async function createAndClassify(
       },
       unit.now,
     ),
-    ...context.override,
+    ...override,
   };
   const transition = requestTransitionRow(requested, actorOf(caller), unit.now, unit.newId);
   await tx.refund.create({ data: requested });
@@ -132,10 +118,9 @@ async function createAndClassify(
   unit.effects.transitions.push({ ...transition, customerId: requested.customerId });
 
   // Classified at once, in the same transaction, from what was just written (no re-read), as
-  // the shop's REQUESTED rules decide; the policies read here serve changeRefunds too.
+  // the shop's REQUESTED rules decide.
   const loaded: LoadedRefund = { refund: { ...requested, returnAddress: null }, shippingStatus: order.shippingStatus, refundBeforeReceipt: order.refundBeforeReceipt, options: [], nextOrderAt, items: itemRows.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount, passedQuantity: null })), payment };
-  const policies = await unit.shopConfig.policies.get(tx, [order.shopId]);
-  const decision = await decideRequested(unit, policies.get(order.shopId) ?? NO_POLICIES, loaded);
+  const decision = await decideRequested(unit, shop, loaded);
   if (decision.patch) loaded.refund = { ...loaded.refund, ...decision.patch };
   const classify = { refundId: requested.id, request: { action: "CLASSIFY" as const, note: decision.note }, actor: decision.actor, hold: decision.hold, loaded };
   const [classified] = await changeRefunds(unit, deps.hooks, [classify], { alsoWrite: [transition], policies });
@@ -214,16 +199,27 @@ interface OrderToRefund {
   currency: string;
   shippingStatus: ShippingStatus;
   refundBeforeReceipt: boolean;
+  /** The order's payment (null: the sandbox), and what is left of it. */
+  paymentId: string | null;
+  provider: string | null;
+  left: number | null;
 }
 
-/** The order the caller may refund, with what classification needs of its customer, in one statement. */
-async function orderToRefund(deps: RefundServiceDeps, caller: Viewer, orderId: string): Promise<OrderToRefund | null> {
+/**
+ * The order the caller may refund, locked, with what classification needs of its customer and
+ * its payment, in one statement. The order's refunds are read by the next one (customerHistory):
+ * a statement that waited for the lock still reads with the snapshot it started with, which
+ * misses the refund the lock's holder just committed.
+ */
+async function lockOrderToRefund(tx: Tx, caller: Viewer, orderId: string): Promise<OrderToRefund | null> {
   const scope = orderScope(caller);
-  const [order] = await deps.db.prisma.$queryRaw<OrderToRefund[]>`
-    SELECT o.id, o."shopId", o."customerId", o."paidAmount", o.currency, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt"
-      FROM "Order" o JOIN "Customer" c ON c.id = o."customerId"
+  const [order] = await tx.$queryRaw<OrderToRefund[]>`
+    SELECT o.id, o."shopId", o."customerId", o."paidAmount", o.currency, o."shippingStatus"::text AS "shippingStatus", c."refundBeforeReceipt",
+           o."paymentId", p.provider, p."totalAmount" - p."reservedAmount" AS "left"
+      FROM "Order" o JOIN "Customer" c ON c.id = o."customerId" LEFT JOIN "Payment" p ON p.id = o."paymentId"
      WHERE o.id = ${orderId}
        AND (${scope.shopId ?? null}::text IS NULL OR o."shopId" = ${scope.shopId ?? null})
-       AND (${scope.customerId ?? null}::text IS NULL OR o."customerId" = ${scope.customerId ?? null})`;
+       AND (${scope.customerId ?? null}::text IS NULL OR o."customerId" = ${scope.customerId ?? null})
+       FOR UPDATE OF o`;
   return order ?? null;
 }

@@ -19,8 +19,9 @@ import {
 } from "../domain/return-policy.js";
 import type { ShippingStatus } from "../domain/types.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { Tx } from "../db/tx.js";
 import { recordAudit } from "./audit.js";
-import { NO_POLICIES } from "./shop-policies.js";
+import { NO_POLICIES, type ShopPolicies } from "./shop-policies.js";
 import type { RefundServiceDeps, ShopConfig } from "./unit-of-work.js";
 import { STAFF_ROLES, type Viewer, requireRole, resolveShopId } from "./viewer.js";
 
@@ -36,14 +37,14 @@ export interface PolicyOverride {
 const NOT_OVERRIDDEN: PolicyOverride = { policyOverrideCode: null, policyOverrideReason: null };
 
 /**
- * requestRefund's policy check, before its transaction: a request for a delivered order is
- * refused (RETURN_WINDOW_CLOSED, NOT_RETURNABLE, with the policy's words) unless staff override
- * it with a reason, which the refund then records. An order not delivered has no window yet,
- * and is not read again: 0 statements; a delivered one costs 1 (its items and the reason's
- * parent); the policies come from the shop's cached ones.
+ * requestRefund's policy check, in its transaction under the order's lock: a request for a
+ * delivered order is refused (RETURN_WINDOW_CLOSED, NOT_RETURNABLE, with the policy's words)
+ * unless staff override it with a reason, which the refund then records. An order not
+ * delivered has no window yet, and is not read again: 0 statements; a delivered one costs 1
+ * (its items and the reason's parent); the policies are the shop's cached ones.
  */
 export async function checkReturnPolicy(
-  deps: Pick<RefundServiceDeps, "db" | "shopConfig" | "clock">,
+  unit: { tx: Tx; now: Date; policies: ShopPolicies },
   caller: Viewer,
   order: { id: string; shopId: string; shippingStatus: ShippingStatus },
   reason: { code: string; parentId: string | null },
@@ -58,7 +59,7 @@ export async function checkReturnPolicy(
     if (!overrideReason) fail("NOTE_REQUIRED", "Overriding the return policy needs a reason", ["input", "overridePolicy", "reason"]);
   }
   if (order.shippingStatus !== "DELIVERED") return NOT_OVERRIDDEN;
-  const [facts] = await deps.db.prisma.$queryRaw<Array<{ deliveredAt: Date | null; items: Array<{ id: string; sku: string; name: string; category: string | null }>; parentCode: string | null }>>`
+  const [facts] = await unit.tx.$queryRaw<Array<{ deliveredAt: Date | null; items: Array<{ id: string; sku: string; name: string; category: string | null }>; parentCode: string | null }>>`
     SELECT o."deliveredAt",
            COALESCE((SELECT json_agg(json_build_object('id', i.id, 'sku', i.sku, 'name', i.name, 'category', i.category) ORDER BY i.id)
                        FROM "OrderItem" i WHERE i."orderId" = o.id), '[]'::json) AS items,
@@ -68,15 +69,14 @@ export async function checkReturnPolicy(
   // A request of some items is judged by those items only: a returnable pair of shoes is not held
   // back by an exempt item of the same order. (An unknown id is the line-items check's to answer.)
   const requested = orderItemIds ? facts.items.filter((item) => orderItemIds.includes(item.id)) : facts.items;
-  const rules = (await deps.shopConfig.policies.get(deps.db.prisma, [order.shopId])).get(order.shopId) ?? NO_POLICIES;
-  const policies = rules.returns.policies;
+  const policies = unit.policies.returns.policies;
   const shopPolicy = policies.find((policy) => policy.scope === "SHOP") ?? DEFAULT_SHOP_POLICY;
   const verdict = orderEligibility(
-    eligibilityOfItems(policies, requested, facts.deliveredAt, deps.clock(), reasonClass(shopPolicy, { code: reason.code, parentCode: facts.parentCode })),
+    eligibilityOfItems(policies, requested, facts.deliveredAt, unit.now, reasonClass(shopPolicy, { code: reason.code, parentCode: facts.parentCode })),
   );
   if (verdict.eligible || !verdict.code) return NOT_OVERRIDDEN;
   // A request resent after the window closed answers the refund it made while it was open.
-  if (idempotencyKey && (await deps.db.prisma.refund.findUnique({ where: { shopId_idempotencyKey: { shopId: order.shopId, idempotencyKey } }, select: { id: true } }))) {
+  if (idempotencyKey && (await unit.tx.refund.findUnique({ where: { shopId_idempotencyKey: { shopId: order.shopId, idempotencyKey } }, select: { id: true } }))) {
     return NOT_OVERRIDDEN;
   }
   if (!overrideReason) fail(verdict.code, verdict.message, ["input", "orderId"]);

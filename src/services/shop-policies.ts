@@ -19,9 +19,21 @@ export interface ShopPolicies {
   returns: ShopReturns<ReturnAddressSnapshot>;
   /** Apps' before-transition checks of enabled apps: an empty list for most shops. */
   checks: AppCheckDef[];
+  /** The shop's reason tags by code, archived ones too (a request checks them: reason-tags.ts). */
+  reasons: ReadonlyMap<string, ShopReason>;
 }
 
-export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS, returns: NO_RETURN_RULES, checks: [] };
+/** A reason tag as a new request needs it. */
+export interface ShopReason {
+  id: string;
+  code: string;
+  parentId: string | null;
+  archived: boolean;
+  /** Whether its parent is archived; null: it is top-level. */
+  parentArchived: boolean | null;
+}
+
+export const NO_POLICIES: ShopPolicies = { sla: {}, timers: {}, rules: [], limits: NO_LIMITS, returns: NO_RETURN_RULES, checks: [], reasons: new Map() };
 
 /** A stored rule (a Prisma row or its JSON) as the domain's evaluator takes it. */
 export function ruleFromRow(row: {
@@ -42,8 +54,8 @@ export function ruleFromRow(row: {
 
 /**
  * The shops' policies in ONE statement, the one changeRefunds already made for the SLA
- * deadlines: timers, rules, approval limits, return policies, the default return address and
- * apps' checks ride along in the same row per shop, so a
+ * deadlines: timers, rules, approval limits, return policies, the default return address,
+ * apps' checks and reason tags ride along in the same row per shop, so a
  * transition pays no statement for them (a limit check costs 0 statements per transition), and every server process sees a rule the moment it commits (no cache
  * to invalidate). `minuteMs` is how long a timer's minute lasts (tests shorten it).
  */
@@ -51,7 +63,7 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
   const policies = new Map<string, ShopPolicies>();
   if (shopIds.length === 0) return policies;
   const rows = await tx.$queryRaw<
-    Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit; returnPolicies: unknown; returnAddress: unknown; checks: unknown }>
+    Array<{ shopId: string; sla: unknown; timers: unknown; rules: unknown; limits: unknown; overLimit: OverLimit; returnPolicies: unknown; returnAddress: unknown; checks: unknown; reasons: unknown }>
   >`
     SELECT s.id AS "shopId", s."overLimit"::text AS "overLimit",
       (SELECT COALESCE(json_agg(json_build_object('status', p.status, 'minutes', p.minutes)), '[]'::json)
@@ -71,7 +83,9 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
          FROM "ReturnAddress" a WHERE a."shopId" = s.id AND a."isDefault" LIMIT 1) AS "returnAddress",
       (SELECT COALESCE(json_agg(json_build_object('id', k.id, 'appId', k."appId", 'appName', a.name, 'actions', k.actions, 'targetUrl', k."targetUrl",
                 'timeoutMs', k."timeoutMs", 'onFailure', k."onFailure", 'secret', k.secret) ORDER BY k."createdAt", k.id), '[]'::json)
-         FROM "AppCheck" k JOIN "App" a ON a.id = k."appId" WHERE k."shopId" = s.id AND a.enabled) AS checks
+         FROM "AppCheck" k JOIN "App" a ON a.id = k."appId" WHERE k."shopId" = s.id AND a.enabled) AS checks,
+      (SELECT COALESCE(json_agg(json_build_object('id', t.id, 'code', t.code, 'parentId', t."parentId", 'archived', t.archived, 'parentArchived', p.archived)), '[]'::json)
+         FROM "ReasonTag" t LEFT JOIN "ReasonTag" p ON p.id = t."parentId" WHERE t."shopId" = s.id) AS reasons
     FROM "Shop" s WHERE s.id IN (${Prisma.join([...shopIds])})`;
   for (const row of rows) {
     const parse = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
@@ -91,6 +105,7 @@ export async function policiesOfShops(tx: Tx | PrismaClient, shopIds: readonly s
         defaultAddress: row.returnAddress == null ? null : parse<ReturnAddressSnapshot>(row.returnAddress),
       },
       checks: parse<AppCheckDef[]>(row.checks),
+      reasons: new Map(parse<ShopReason[]>(row.reasons).map((reason) => [reason.code, reason])),
     });
   }
   return policies;

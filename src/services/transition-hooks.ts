@@ -2,7 +2,7 @@ import type { Tx } from "../db/tx.js";
 import type { UserErrorCode } from "../domain/errors.js";
 import type { AppCheckDef, CheckHealth } from "../domain/app-checks.js";
 import type { RefundAction } from "../domain/refund-machine.js";
-import type { Actor, RefundStatus, RefundType } from "../domain/types.js";
+import type { Actor, ActorKind, RefundStatus, RefundType, Role } from "../domain/types.js";
 
 /**
  * What the unit of work asks of whatever extends a transition (the plugin host today, apps'
@@ -18,14 +18,24 @@ export interface TransitionHooks {
   enqueueBatchFinished?(tx: Tx, batch: { id: string; shopId: string }): Promise<string[]>;
 }
 
-/** A transition as the unit of work writes it, enough to route its after-transition work. */
+/**
+ * A transition as the unit of work writes it: enough to route its after-transition work and to
+ * tell it to hooks (the unit writes it by its last statement, after the deliveries are queued).
+ */
 export interface CommittedTransition {
   id: string;
   shopId: string;
   refundId: string;
+  version: number;
   action: RefundAction;
   fromStatus: RefundStatus | null;
   toStatus: RefundStatus;
+  actorKind: ActorKind;
+  actorRole: Role | null;
+  actorName: string | null;
+  note: string | null;
+  amount: number | null;
+  createdAt: Date;
   /** Units of the refund's line items passed inspection in it: inventory may put them back on sale. */
   restocks?: boolean;
 }

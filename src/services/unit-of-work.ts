@@ -2,18 +2,22 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { type Tx, TRANSACTION_OPTIONS } from "../db/tx.js";
 import type { RefundItemFacts } from "../domain/line-items.js";
+import type { TransitionRows } from "../domain/transition-rows.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { RefundStatus, ResolutionKind, ShippingStatus } from "../domain/types.js";
-import type { Refund, RefundTransition } from "../generated/prisma/client.js";
+import { Prisma, type Refund, type RefundTransition } from "../generated/prisma/client.js";
 import type { RefundPubSub, StaffNotificationEvent } from "../realtime/refund-events.js";
 import type { SlaMinutesByStatus } from "../domain/sla.js";
 import type { CredentialChanges } from "./credential-changes.js";
 import type { Clock } from "./clock.js";
-import { numberTransitions } from "./transition-sequence.js";
+import { type UnwrittenTransition, insertNumberedTransitions } from "./transition-sequence.js";
 import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
 import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
+
+/** A payment attempt as a unit of work writes it. */
+export type PaymentAttemptRow = NonNullable<TransitionRows["paymentAttempt"]>;
 
 /** Sends a payment attempt to the provider after its transaction committed. */
 export interface PaymentDispatch {
@@ -101,7 +105,7 @@ export interface ShopConfig {
 
 /** What a committed transaction leaves to do: events to publish, payments and hooks to run. */
 export interface CommittedEffects {
-  /** Every transition the unit wrote; `sequence` is set just before the commit. */
+  /** Every transition the unit made; `sequence` is set when they are written, just before the commit. */
   transitions: Array<Pick<RefundTransition, "id" | "refundId" | "shopId" | "version" | "fromStatus" | "toStatus" | "action" | "actorKind" | "actorRole"> & { customerId: string; sequence?: number | null }>;
   paymentAttemptIds: string[];
   /** The refunds of those attempts as the unit left them, when known without a read. */
@@ -115,6 +119,13 @@ export interface CommittedEffects {
 export interface UnitOfWork {
   tx: Tx;
   effects: CommittedEffects;
+  /**
+   * The transitions made and not yet written: they are inserted, numbered, by the unit's last
+   * statement (writeTransitions), so that nothing is locked after the shop's counter.
+   */
+  transitionsToWrite: UnwrittenTransition[];
+  /** The payment attempts made and not yet written: inserted by the same last statement (they are sent after the commit). */
+  attemptsToWrite: PaymentAttemptRow[];
   /** The time every row of this unit of work records. */
   now: Date;
   newId(): string;
@@ -136,13 +147,36 @@ export async function inUnitOfWork<T>(deps: RefundServiceDeps, work: (unit: Unit
   let effects = noEffects();
   const result = await deps.db.prisma.$transaction(async (tx) => {
     effects = noEffects();
-    const done = await work({ tx, effects, now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks });
-    // Last: its lock is held until the commit (why, in transition-sequence.ts).
-    await numberTransitions(tx, effects.transitions);
+    const unit: UnitOfWork = { tx, effects, transitionsToWrite: [], attemptsToWrite: [], now: deps.clock(), newId: randomUUID, automation: deps.automation, shopConfig: deps.shopConfig, appChecks: deps.appChecks };
+    const done = await work(unit);
+    // Last: the shop counter's lock is held until the commit (why, in transition-sequence.ts).
+    await writeTransitions(unit);
     return done;
   }, TRANSACTION_OPTIONS);
   runCommittedEffects(deps, effects);
   return result;
+}
+
+/**
+ * Inserts the unit's transitions made so far, numbered, and sets their events' `sequence`; its
+ * payment attempts go in the same statement. The unit of work calls it as its last statement;
+ * a caller whose own rows must reference the transitions (a batch's report) calls it before
+ * writing them, and takes no row lock after it that another unit could hold while it waits for
+ * the shop's counter. The attempts' own key-share locks after the counter are on their refund,
+ * updated by this unit, and on their payment, which reservePayments locked in it already.
+ */
+export async function writeTransitions(unit: Pick<UnitOfWork, "tx" | "effects" | "transitionsToWrite" | "attemptsToWrite">): Promise<void> {
+  const numbers = await insertNumberedTransitions(unit.tx, unit.transitionsToWrite.splice(0), attemptsInsert(unit.attemptsToWrite.splice(0)));
+  for (const transition of unit.effects.transitions) transition.sequence = numbers.get(transition.id) ?? transition.sequence;
+}
+
+function attemptsInsert(attempts: readonly PaymentAttemptRow[]): Prisma.Sql | null {
+  if (attempts.length === 0) return null;
+  const rows = attempts.map(
+    (a) => Prisma.sql`(${a.id}::text, ${a.refundId}::text, ${a.idempotencyKey}::text, ${a.provider}::text, ${a.paymentId}::text, ${a.amount}::int, ${a.currency}::text,
+      (${a.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'))`,
+  );
+  return Prisma.sql`INSERT INTO "PaymentRefundAttempt" (id, "refundId", "idempotencyKey", provider, "paymentId", amount, currency, "createdAt") VALUES ${Prisma.join(rows)}`;
 }
 
 function noEffects(): CommittedEffects {

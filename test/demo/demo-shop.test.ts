@@ -16,6 +16,7 @@ import { staffMetrics } from "../../src/services/staff-metrics.js";
 import { randomUUID } from "node:crypto";
 import type { TransitionRequest } from "../../src/domain/transition-plan.js";
 import { changeRefunds } from "../../src/services/refund-change.js";
+import { writeTransitions } from "../../src/services/unit-of-work.js";
 import type { TransitionHooks } from "../../src/services/transition-hooks.js";
 import { ShopCache } from "../../src/services/shop-cache.js";
 import { policiesOfShops } from "../../src/services/shop-policies.js";
@@ -405,11 +406,12 @@ describe.each(backends)("seedDemoShop on %s", (kind) => {
     const noHooks: TransitionHooks = { before: async () => ({}), enqueueAfter: async () => [] };
     const shopConfig = { policies: new ShopCache((client, shopIds) => policiesOfShops(client, shopIds)), changed: () => {} };
     const move = async (refundId: string, request: TransitionRequest, role: Role) => {
-      const [result] = await db.prisma.$transaction((tx) =>
-        changeRefunds({ tx, effects: { transitions: [], paymentAttemptIds: [], paymentRefunds: new Map(), hookDeliveryIds: [], staffNotifications: [] }, now: new Date(), newId: randomUUID, shopConfig }, noHooks, [
-          { refundId, request, actor: { kind: "USER", role, name: "test" } },
-        ]),
-      );
+      const [result] = await db.prisma.$transaction(async (tx) => {
+        const unit = { tx, effects: { transitions: [], paymentAttemptIds: [], paymentRefunds: new Map(), hookDeliveryIds: [], staffNotifications: [] }, transitionsToWrite: [], attemptsToWrite: [], now: new Date(), newId: randomUUID, shopConfig };
+        const results = await changeRefunds(unit, noHooks, [{ refundId, request, actor: { kind: "USER", role, name: "test" } }]);
+        await writeTransitions(unit);
+        return results;
+      });
       if (!result!.ok) throw new Error(JSON.stringify(result!.userErrors));
       return result!;
     };

@@ -1,7 +1,10 @@
 // refundEvents resumed with `after`, as a staff console does after a reconnect: over graphql-ws
 // and over SSE, the transitions made while it was away come first, then live ones, each once.
 // Cursors of another shop, garbage and cursors never given out are refused with stable codes.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RefundAction } from "../../src/domain/refund-machine.js";
+import { insertNumberedTransitions } from "../../src/services/transition-sequence.js";
 import { backends } from "../support/databases.js";
 import { rawId } from "../support/ids.js";
 import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
@@ -173,5 +176,23 @@ describe.each(backends)("refundEvents resumed with a cursor on %s", (kind) => {
         await refused.close();
       }
     });
+  });
+
+  it("answers a transition's key taken twice as Prisma's own insert did (P2002, which callers retry on), and gives the numbers back", async () => {
+    const shop = await setupShop(server);
+    const first = await requestShippedRefund(shop, "c-key-1");
+    const second = await requestShippedRefund(shop, "c-key-2");
+    const approve = (refundId: string) =>
+      shop.staff.AGENT.request<TransitionRefundResult>(TRANSITION_REFUND, { input: { refundId, action: "APPROVE", idempotencyKey: "console-click-1" } });
+    expect((await approve(first.refundId)).transitionRefund.userErrors).toEqual([]);
+    const { prisma } = server.app.db;
+    const taken = await prisma.refundTransition.findFirstOrThrow({ where: { shopId: rawId(shop.shopId), idempotencyKey: "console-click-1" } });
+    const counter = async () => (await prisma.shop.findUniqueOrThrow({ where: { id: rawId(shop.shopId) } })).transitionSequence;
+    const before = await counter();
+    // The second refund's APPROVE with the first one's key, as a race would leave it at the unit's end.
+    const racing = { ...taken, id: randomUUID(), refundId: rawId(second.refundId), action: taken.action as RefundAction };
+    await expect(prisma.$transaction((tx) => insertNumberedTransitions(tx, [racing]))).rejects.toMatchObject({ code: "P2002" });
+    expect(await counter()).toBe(before);
+    expect((await approve(second.refundId)).transitionRefund.userErrors.map((error) => error.code)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
   });
 });

@@ -28,15 +28,15 @@ const PAGE = /* GraphQL */ `
  * Statements with the default plugins; each number is what the code sends today. The callers'
  * tokens were seen before, as on a running server: their check is answered from the process's
  * cache and costs none (one before the cache). Each unit of work that writes transitions ends
- * with one statement numbering them in the shop's stream (src/services/transition-sequence.ts):
- * +1 for APPROVE, +2 for an automatic refund (the request's unit and the payment result's).
+ * with one statement inserting them numbered in the shop's stream, its payment attempts too
+ * (src/services/transition-sequence.ts): the insert, the number and the attempts cost one statement.
  * The hook deliveries a unit writes are inserted claimed by its process, their events read by
  * that insert (src/plugin/hook-facts.ts): delivered after the commit with no claim and no read.
  * The payment result plans from the refund as the request's unit left it: no read of it.
  */
 const CEILING = {
-  approve: 8,
-  automaticRefund: 24,
+  approve: 7,
+  automaticRefund: 19,
 };
 
 describe.each(backends)("SQL statements on %s, default plugins on", (kind) => {
