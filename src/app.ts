@@ -320,6 +320,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const yoga = createYoga<{ req?: IncomingMessage }, GraphQLContext>({
     schema,
     batching: { limit: limits.maxBatchSize },
+    // The HTTP server refuses a body over limits.maxBodyBytes (by its Content-Length, and a body
+    // without one) before yoga sees it, and Node reads no more than the length announced: yoga's
+    // own limit re-streamed every body through a counting TransformStream into a new Request.
+    maxRequestBodySize: false,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     // Production: no GraphiQL page and no introspection (the schema is published as schema/schema.graphql).
