@@ -31,6 +31,21 @@ function moduleOf({ url, functionName }: ProfileNode["callFrame"]): string {
   if (packages) return packages[packages.length - 1]!.replace("node_modules/", "");
   return /\/((?:src|plugins|bench)\/.*)$/.exec(url)?.[1] ?? url;
 }
+/** The part of the stack a module belongs to, for the per-area totals. */
+const AREAS: Array<[RegExp, string]> = [
+  [/^wasm:/, "Prisma query compiler (wasm)"],
+  [/^@prisma\/adapter-pg$|^pg(-protocol|-pool|-types)?$|^postgres-/, "pg driver + Prisma's pg adapter"],
+  [/^@prisma\//, "Prisma client runtime"],
+  [/^graphql$|^@graphql-tools\//, "graphql-js + executor"],
+  [/^graphql-yoga$|^@graphql-yoga\/|^@whatwg-node\/|^@envelop\/|^urlpattern-polyfill$/, "yoga + whatwg-node + envelop"],
+  [/^@pothos\//, "Pothos"],
+  [/^@escape\.tech\//, "graphql-armor"],
+  [/^pino|^sonic-boom$/, "logging (pino)"],
+  [/^node:|^\(native\)$/, "Node (http, streams, timers, crypto …)"],
+  [/^src\/(limits|observability|graphql|app\.ts|main\.ts|apps\/gate)|^src\/services\/(credentials|viewer)/, "request path (src/app, limits, graphql, observability, credentials)"],
+  [/^src\/|^plugins\//, "services, plugins, payments (src/**, plugins/**)"],
+];
+const areaOf = (module: string) => AREAS.find(([pattern]) => pattern.test(module))?.[1] ?? module;
 const frameOf = (id: number) => {
   const frame = nodes.get(id)!.callFrame;
   return `${frame.functionName || "(anonymous)"} ${moduleOf(frame)}:${frame.lineNumber + 1}`;
@@ -42,6 +57,7 @@ const stackOf = (id: number) => {
 };
 
 const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
+const selfByArea = new Map<string, number>();
 const selfByModule = new Map<string, number>();
 const selfByFunction = new Map<string, number>();
 const inclusiveByModule = new Map<string, number>();
@@ -53,6 +69,7 @@ for (const [id, ms] of selfMs) {
   if (frame.functionName === "(idle)") continue;
   busy += ms;
   add(selfByModule, moduleOf(frame), ms);
+  add(selfByArea, areaOf(moduleOf(frame)), ms);
   add(selfByFunction, frameOf(id), ms);
   const stack = stackOf(id);
   for (const key of new Set(stack.map((at) => moduleOf(nodes.get(at)!.callFrame)))) add(inclusiveByModule, key, ms);
@@ -70,6 +87,7 @@ const show = (title: string, map: Map<string, number>, count: number) => {
 console.log(`${file}: ${busy.toFixed(0)} ms busy`);
 if (callersOf) show(`stacks above ${callersOf}`, callers, Number(top));
 else {
+  show("self, by area", selfByArea, Number(top));
   show("self, by module", selfByModule, Number(top));
   show("inclusive, by module", inclusiveByModule, Number(top));
   show("self, by function", selfByFunction, Number(top));
