@@ -2,7 +2,7 @@ import { type IncomingMessage, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useServer } from "graphql-ws/use/ws";
 import { type ExecutionArgs, GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from "graphql";
-import { type GraphiQLOptions, createYoga, maskError, useReadinessCheck } from "graphql-yoga";
+import { type GraphiQLOptions, type Plugin, createYoga, maskError } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { AppConfig } from "./config.js";
 import { isDashboardRequest, serveDashboard } from "./dashboard/routes.js";
@@ -162,6 +162,23 @@ function databaseUnavailable(error: GraphQLError): GraphQLError {
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/**
+ * `GET /ready`, answered by `check` (a 503 with the message if it throws), as yoga's
+ * useReadinessCheck answers it, but found by the request's path alone: that plugin also tests
+ * every other request against a URLPattern, which cost more CPU than the rest of the readiness.
+ */
+function useReadiness(check: (fetchAPI: { Response: typeof Response }) => Promise<Response>): Plugin<Record<string, unknown>, { req?: IncomingMessage }> {
+  return {
+    onRequest({ request, serverContext, fetchAPI, endResponse }) {
+      const path = (serverContext.req?.url ?? new URL(request.url).pathname).split("?")[0];
+      if (path !== "/ready") return;
+      return check(fetchAPI).then(endResponse, (error: unknown) =>
+        endResponse(new fetchAPI.Response(error instanceof Error ? error.message : null, { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } })),
+      );
+    },
+  };
+}
+
 let graphiqlPage: Promise<string> | undefined;
 
 /**
@@ -308,14 +325,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const yoga = createYoga<{ req?: IncomingMessage }, GraphQLContext>({
     schema,
     batching: { limit: limits.maxBatchSize },
+    // The HTTP server refuses a body over limits.maxBodyBytes (by its Content-Length, and a body
+    // without one) before yoga sees it, and Node reads no more than the length announced: yoga's
+    // own limit re-streamed every body through a counting TransformStream into a new Request.
+    maxRequestBodySize: false,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     // Production: no GraphiQL page and no introspection (the schema is published as schema/schema.graphql).
     graphiql: options.production ? false : GRAPHIQL_OPTIONS,
     renderGraphiQL: renderOfflineGraphiQL,
     logging: {
-      debug: (...args: unknown[]) => logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
-      info: (...args: unknown[]) => logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      // yoga says what it does three times a request at debug: nothing is built below the level.
+      debug: (...args: unknown[]) => logger.isLevelEnabled("debug") && logger.debug({ requestId: currentRequestId() }, args.map(String).join(" ")),
+      info: (...args: unknown[]) => logger.isLevelEnabled("info") && logger.info({ requestId: currentRequestId() }, args.map(String).join(" ")),
       warn: (...args: unknown[]) => logger.warn({ requestId: currentRequestId() }, args.map(String).join(" ")),
       error: (...args: unknown[]) => {
         const err = args.find((arg) => arg instanceof Error);
@@ -371,13 +393,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Streams end when their credential does (revoked, rotated, expired, member or app ended).
       credentialStreams.plugin(),
       ...useCostControl(limits, budget),
-      useReadinessCheck({
-        endpoint: "/ready",
-        // Probes read the status (200 or 503); people and scripts read the small JSON body.
-        check: async ({ fetchAPI }) => {
-          const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
-          return new fetchAPI.Response(JSON.stringify({ ...body, liveSubscriptions: live.streaming(), ...shedder.state() }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
-        },
+      // Probes read the status (200 or 503); people and scripts read the small JSON body.
+      useReadiness(async (fetchAPI) => {
+        const { status, body } = await readiness(db, { onUnreachable: (error) => logger.warn({ err: error }, "not ready: the database cannot be reached") });
+        return new fetchAPI.Response(JSON.stringify({ ...body, liveSubscriptions: live.streaming(), ...shedder.state() }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
       }),
     ],
   });

@@ -47,6 +47,8 @@ export const knobs = {
   /** PGlite runs the same cases with this share of the counts and durations. */
   pgliteScale: count("PGLITE_SCALE", 0.15),
   peerOrders: count("PEER_ORDERS", 130),
+  /** Where each server process writes its CPU profile (`node --cpu-prof`) when it stops; none when unset. */
+  cpuProfDir: process.env.CPU_PROF_DIR || undefined,
 };
 
 /** Counts of one scenario: the PGlite runs use a share of them. */

@@ -43,7 +43,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 type QueryListeners = Set<(sql: string) => void>;
 
 function createPrisma(adapter: SqlDriverAdapterFactory, listeners: QueryListeners): PrismaClient {
-  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] as const });
+  // "minimal", as Prisma has it under NODE_ENV=production: otherwise every call captures a stack
+  // trace (new Error) to point at its caller should it fail, 0.3-0.6 ms of CPU per APPROVE.
+  const prisma = new PrismaClient({ adapter, errorFormat: "minimal", log: [{ emit: "event", level: "query" }] as const });
   prisma.$on("query", (event) => {
     for (const listener of listeners) listener(event.query);
   });

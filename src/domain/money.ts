@@ -13,17 +13,30 @@ export function isValidCurrency(code: string): boolean {
   }
 }
 
+// An Intl.NumberFormat takes longer to make than to use (a notification formats amounts on every
+// transition): one per currency, kept. Currencies are ISO codes, a few hundred at most.
+const digitsByCurrency = new Map<string, number>();
+const formatterByCurrency = new Map<string, Intl.NumberFormat>();
+
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 const LOCALE_BY_CURRENCY: Record<string, string> = { CNY: "zh-CN", HKD: "zh-HK", TWD: "zh-TW", JPY: "ja-JP" };
 
 /** `formatMoney(8900, "CNY")` → `¥89.00`. */
 export function formatMoney(amount: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  const formatter = new Intl.NumberFormat(LOCALE_BY_CURRENCY[currency] ?? "en-US", { style: "currency", currency });
-  return formatter.format(amount / 10 ** digits);
+  let formatter = formatterByCurrency.get(currency);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(LOCALE_BY_CURRENCY[currency] ?? "en-US", { style: "currency", currency });
+    formatterByCurrency.set(currency, formatter);
+  }
+  return formatter.format(amount / 10 ** minorUnitDigits(currency));
 }
 
 export function isPositiveAmount(amount: number): boolean {

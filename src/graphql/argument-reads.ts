@@ -2,7 +2,9 @@ import {
   type ASTNode,
   type ArgumentNode,
   type DocumentNode,
+  type FieldNode,
   type GraphQLArgument,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   Kind,
@@ -168,28 +170,64 @@ export function argumentReadsOf(schema: GraphQLSchema, document: DocumentNode, o
   const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variableValues ?? {});
   if (coerced.errors) return uses;
   const variables = coerced.coerced;
+  for (const { inFragment, operation: inOperation, parent, definition, field } of fieldsWithArgumentsOf(schema, document)) {
+    // Only the operation that runs (and fragments).
+    if (!inFragment && operationName && inOperation !== operationName) continue;
+    // Every declared argument, so that a default value is judged like a given one.
+    for (const declared of definition.args) {
+      const argument = field.arguments?.find((candidate) => candidate.name.value === declared.name);
+      const value = valueOf(declared, argument, variables);
+      const coordinate = `${parent}.${definition.name}(${declared.name}:)`;
+      const reads = ARGUMENT_READS[coordinate];
+      if (isProvided(value) && reads && reads !== OWN) uses.push({ coordinate, reads, node: argument ?? field });
+      for (const [inputCoordinate, inner] of inputReads(declared.type, value)) uses.push({ coordinate: inputCoordinate, reads: inner, node: argument ?? field });
+    }
+  }
+  return uses;
+}
+
+/** A selected field that declares arguments, with its parent type and the operation it is in (none: a fragment's). */
+interface FieldWithArguments {
+  inFragment: boolean;
+  operation: string | undefined;
+  parent: string;
+  definition: GraphQLField<unknown, unknown>;
+  field: FieldNode;
+}
+
+// Per schema and parsed document (yoga's parser cache hands back the same document for the same
+// text): its fields that take arguments, found once rather than walked on every request.
+const fieldsWithArgumentsCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly FieldWithArguments[]>>();
+
+function fieldsWithArgumentsOf(schema: GraphQLSchema, document: DocumentNode): readonly FieldWithArguments[] {
+  let bySchema = fieldsWithArgumentsCache.get(schema);
+  if (!bySchema) fieldsWithArgumentsCache.set(schema, (bySchema = new WeakMap()));
+  let found = bySchema.get(document);
+  if (found) return found;
+  const fields: FieldWithArguments[] = [];
   const typeInfo = new TypeInfo(schema);
+  let inFragment = false;
+  let operation: string | undefined;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      OperationDefinition: (operation) => (operationName && operation.name?.value !== operationName ? false : undefined),
+      OperationDefinition: (definition) => {
+        inFragment = false;
+        operation = definition.name?.value;
+      },
+      FragmentDefinition: () => {
+        inFragment = true;
+        operation = undefined;
+      },
       Field: (field) => {
         const parent = typeInfo.getParentType();
         const definition = typeInfo.getFieldDef();
-        if (!parent || !definition) return;
-        // Every declared argument, so that a default value is judged like a given one.
-        for (const declared of definition.args) {
-          const argument = field.arguments?.find((candidate) => candidate.name.value === declared.name);
-          const value = valueOf(declared, argument, variables);
-          const coordinate = `${parent.name}.${definition.name}(${declared.name}:)`;
-          const reads = ARGUMENT_READS[coordinate];
-          if (isProvided(value) && reads && reads !== OWN) uses.push({ coordinate, reads, node: argument ?? field });
-          for (const [inputCoordinate, inner] of inputReads(declared.type, value)) uses.push({ coordinate: inputCoordinate, reads: inner, node: argument ?? field });
-        }
+        if (parent && definition && definition.args.length > 0) fields.push({ inFragment, operation, parent: parent.name, definition, field });
       },
     }),
   );
-  return uses;
+  bySchema.set(document, (found = fields));
+  return found;
 }
 
 /** The argument's value as the resolver will see it: given, from a variable, or its default. */

@@ -1,5 +1,7 @@
 import {
+  type ArgumentNode,
   type DocumentNode,
+  type FieldNode,
   GraphQLError,
   GraphQLInt,
   type GraphQLSchema,
@@ -20,6 +22,49 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 const SIZE_ARGUMENTS = new Set(["first", "last"]);
 
+/** A `first` or `last` argument of a connection field, and the operation it is in (none: a fragment's). */
+interface SizeArgument {
+  inFragment: boolean;
+  operation: string | undefined;
+  field: FieldNode;
+  argument: ArgumentNode;
+}
+
+// Per schema and parsed document (yoga's parser cache hands back the same document for the same
+// text): where the document asks connections for a size, found once instead of on every request.
+const sizeArgumentsCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly SizeArgument[]>>();
+
+function sizeArgumentsOf(schema: GraphQLSchema, document: DocumentNode): readonly SizeArgument[] {
+  let bySchema = sizeArgumentsCache.get(schema);
+  if (!bySchema) sizeArgumentsCache.set(schema, (bySchema = new WeakMap()));
+  let found = bySchema.get(document);
+  if (found) return found;
+  const sizes: SizeArgument[] = [];
+  const typeInfo = new TypeInfo(schema);
+  let inFragment = false;
+  let operation: string | undefined;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition: (definition) => {
+        inFragment = false;
+        operation = definition.name?.value;
+      },
+      FragmentDefinition: () => {
+        inFragment = true;
+        operation = undefined;
+      },
+      Field: (field) => {
+        const definition = typeInfo.getFieldDef();
+        if (!definition || !getNamedType(definition.type).name.endsWith("Connection")) return;
+        for (const argument of field.arguments ?? []) if (SIZE_ARGUMENTS.has(argument.name.value)) sizes.push({ inFragment, operation, field, argument });
+      },
+    }),
+  );
+  bySchema.set(document, (found = sizes));
+  return found;
+}
+
 /**
  * The one page-size rule of every connection: `first`/`last` from 0 to MAX_PAGE_SIZE. Anything
  * else refuses the whole operation before it runs, with `extensions.code` PAGE_SIZE_OUT_OF_RANGE,
@@ -27,30 +72,19 @@ const SIZE_ARGUMENTS = new Set(["first", "last"]);
  */
 export function pageSizeErrors(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown> | null | undefined): GraphQLError[] {
   const errors: GraphQLError[] = [];
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      // Only the operation that runs: another one in the document may use other variables.
-      OperationDefinition: (operation) => (operationName && operation.name?.value !== operationName ? false : undefined),
-      Field: (field) => {
-        const definition = typeInfo.getFieldDef();
-        if (!definition || !getNamedType(definition.type).name.endsWith("Connection")) return;
-        for (const argument of field.arguments ?? []) {
-          if (!SIZE_ARGUMENTS.has(argument.name.value)) continue;
-          if (argument.value.kind === Kind.VARIABLE && !(argument.value.name.value in (variableValues ?? {}))) continue;
-          const size = valueFromAST(argument.value, GraphQLInt, variableValues ?? {});
-          if (typeof size !== "number" || (size >= 0 && size <= MAX_PAGE_SIZE)) continue;
-          errors.push(
-            new GraphQLError(`${field.name.value}(${argument.name.value}: ${size}): a page holds 0 to ${MAX_PAGE_SIZE} items; ask for the next page with \`after\` (or \`before\`).`, {
-              nodes: [argument],
-              extensions: { code: "PAGE_SIZE_OUT_OF_RANGE" satisfies LimitErrorCode, argument: argument.name.value, max: MAX_PAGE_SIZE },
-            }),
-          );
-        }
-      },
-    }),
-  );
+  for (const { inFragment, operation, field, argument } of sizeArgumentsOf(schema, document)) {
+    // Only the operation that runs (and fragments): another operation may use other variables.
+    if (!inFragment && operationName && operation !== operationName) continue;
+    if (argument.value.kind === Kind.VARIABLE && !(argument.value.name.value in (variableValues ?? {}))) continue;
+    const size = valueFromAST(argument.value, GraphQLInt, variableValues ?? {});
+    if (typeof size !== "number" || (size >= 0 && size <= MAX_PAGE_SIZE)) continue;
+    errors.push(
+      new GraphQLError(`${field.name.value}(${argument.name.value}: ${size}): a page holds 0 to ${MAX_PAGE_SIZE} items; ask for the next page with \`after\` (or \`before\`).`, {
+        nodes: [argument],
+        extensions: { code: "PAGE_SIZE_OUT_OF_RANGE" satisfies LimitErrorCode, argument: argument.name.value, max: MAX_PAGE_SIZE },
+      }),
+    );
+  }
   return errors;
 }
 

@@ -23,6 +23,8 @@ function errorCodes(result: ExecutionResult): string[] {
 export function useOperationLog(logger: Logger): Plugin<GraphQLContext & Record<string, unknown>> {
   return {
     onExecute({ args }) {
+      // Below LOG_LEVEL=info (the bench's, a busy production's) nothing is described or timed.
+      if (!logger.isLevelEnabled("info")) return;
       const started = performance.now();
       const fields = describe(args.document, args.operationName, args.contextValue as GraphQLContext);
       return {
@@ -34,6 +36,7 @@ export function useOperationLog(logger: Logger): Plugin<GraphQLContext & Record<
       };
     },
     onSubscribe({ args }) {
+      if (!logger.isLevelEnabled("info")) return;
       logger.info(describe(args.document, args.operationName, args.contextValue as GraphQLContext), "subscription started");
     },
   };

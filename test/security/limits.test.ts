@@ -88,6 +88,15 @@ describe.each(backends)("limits on %s", (kind) => {
   it("refuses a request body over the limit and a batch over the limit", async () => {
     const big = await post({ query: "{ __typename }", variables: { padding: "x".repeat(DEFAULT_LIMITS.maxBodyBytes) } }, agent);
     expect(big.status).toBe(413);
+    // A body that does not say its size (chunked) is refused unread: the only check of its size.
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ query: "{ __typename }" })));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${agent}` }, body, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(411);
     const batch = await post(Array.from({ length: DEFAULT_LIMITS.maxBatchSize + 1 }, () => ({ query: "{ __typename }" })), agent);
     expect(JSON.stringify(batch.answer)).toMatch(`Batching is limited to ${DEFAULT_LIMITS.maxBatchSize} operations`);
   });
