@@ -76,7 +76,7 @@ export async function overloadCase(options: { capacityPerS?: number; capacityFro
     if (capacityPerS === undefined) {
       const sockets = await Promise.all(Array.from({ length: CAPACITY_CLIENTS }, () => connectWs(shop.url, shop.tokens.agent)));
       try {
-        const orders = await createOrders(shop, CAPACITY_CLIENTS * CAPACITY_S * 20, "NOT_SHIPPED");
+        const orders = await createOrders(shop, CAPACITY_CLIENTS * CAPACITY_S * 10, "NOT_SHIPPED");
         capacityPerS = (await closedLoop(server, shop, sockets, orders, CAPACITY_CLIENTS, CAPACITY_S)).seenPerS;
         capacityFrom = `closed loop of ${CAPACITY_CLIENTS} clients for ${CAPACITY_S} s on this server`;
       } finally {
