@@ -108,7 +108,7 @@ let peer: PeerResult | undefined;
 if (knobs.cases.has("peer")) {
   if (knobs.skipPeer) peer = { skipped: "SKIP_PEER=1" };
   else {
-    log("peer: Vendure refundOrder (../shared/peers/vendure)…");
+    log(`peer: Vendure refundOrder (${knobs.peerDir})…`);
     peer = await peerCase({ orders: knobs.peerOrders });
   }
   if ("skipped" in peer) log(`peer NOT run: ${peer.skipped}`);

@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { OUT_DIR, ROOT } from "../lib/config.js";
+import { OUT_DIR, knobs } from "../lib/config.js";
 
-const SOURCE = join(ROOT, "../shared/peers/vendure");
+const SOURCE = knobs.peerDir;
 const COPY = join(OUT_DIR, "peer-vendure");
 
 export type PeerResult =

@@ -1,5 +1,5 @@
 // Knobs of `npm run bench`, all from the environment (BENCHMARKS.md lists them).
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -61,6 +61,8 @@ export const knobs = {
   /** PGlite runs the same cases with this share of the counts and durations. */
   pgliteScale: count("PGLITE_SCALE", 0.15),
   peerOrders: count("PEER_ORDERS", 130),
+  /** Where the peer's sources are (a worktree elsewhere than next to ../shared sets it). */
+  peerDir: resolve(ROOT, process.env.PEER_DIR || "../shared/peers/vendure"),
 };
 
 /** Counts of one scenario: the PGlite runs use a share of them. */

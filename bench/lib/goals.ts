@@ -20,17 +20,19 @@ const NOT_MEASURED = "not measured";
 
 /** A goal "ours ≤ factor × the peer's" (or ≥ for `atLeast`), for figures where less is better or more is. */
 function ratioGoal(goal: string, unit: string, ours: number | undefined, peer: number | null | undefined, factor: number, atLeast = false): Goal {
-  const peerText = peer == null ? (ours === undefined ? undefined : "no peer") : `${peer} ${unit}`;
+  const peerText = peer == null ? (ours === undefined ? undefined : "no peer") : withUnit(peer, unit);
   if (ours === undefined) return { goal, ours: NOT_MEASURED, peer: peerText, met: null };
-  if (peer == null || !(peer > 0)) return { goal, ours: `${ours} ${unit}`, peer: peerText, met: null };
+  if (peer == null || !(peer > 0)) return { goal, ours: withUnit(ours, unit), peer: peerText, met: null };
   const ratio = round(ours / peer, 2);
-  return { goal, ours: `${ours} ${unit} = ${ratio}× the peer`, peer: peerText, met: atLeast ? ours >= factor * peer : ours <= factor * peer };
+  return { goal, ours: `${withUnit(ours, unit)} = ${ratio}× the peer`, peer: peerText, met: atLeast ? ours >= factor * peer : ours <= factor * peer };
 }
 
 function limitGoal(goal: string, unit: string, ours: number | undefined, limit: number, below = false): Goal {
   if (ours === undefined || Number.isNaN(ours)) return { goal, ours: NOT_MEASURED, met: null };
-  return { goal, ours: unit ? `${ours} ${unit}` : `${ours}`, met: below ? ours < limit : ours <= limit };
+  return { goal, ours: withUnit(ours, unit), met: below ? ours < limit : ours <= limit };
 }
+
+const withUnit = (value: number, unit: string) => (unit === "" || unit.startsWith("/") ? `${value}${unit}` : `${value} ${unit}`);
 
 /** Every request seen REFUNDED, p99 < 500 ms, backlog steady. */
 function loadGoal(goal: string, load: SteadyLoad | undefined): Goal {
