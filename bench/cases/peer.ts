@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { OUT_DIR, ROOT } from "../lib/config.js";
+import { OUT_DIR, knobs } from "../lib/config.js";
 
-const SOURCE = join(ROOT, "../shared/peers/vendure");
+const SOURCE = knobs.peerDir;
 const COPY = join(OUT_DIR, "peer-vendure");
 
 export type PeerResult =
@@ -18,6 +18,8 @@ export type PeerResult =
       orders: number;
       verified: boolean;
       trivialP50: number;
+      /** Server CPU per empty query (ms), from its trivial_c1 phase. */
+      trivialCpuMsPerOp: number | null;
       refundC1: { p50: number; p99: number; cpuMsPerOp: number };
       refundC10: { perS: number; p50: number; p99: number; cpuMsPerOp: number };
       wallS: number;
@@ -91,6 +93,7 @@ export async function peerCase(options: { orders: number }): Promise<PeerResult>
     orders: json.config.orders,
     verified: json.verification.ok,
     trivialP50: json.results.trivial_query_c1.p50_ms,
+    trivialCpuMsPerOp: json.phases?.trivial_c1?.server_cpu_ms != null ? Math.round((json.phases.trivial_c1.server_cpu_ms / json.results.trivial_query_c1.n) * 100) / 100 : null,
     refundC1: { p50: c1.p50_ms, p99: c1.p99_ms, cpuMsPerOp: c1.server_cpu_ms_per_op },
     refundC10: { perS: c10.throughput_ops_s, p50: c10.p50_ms, p99: c10.p99_ms, cpuMsPerOp: c10.server_cpu_ms_per_op },
     wallS: Math.round((performance.now() - started) / 1000),

@@ -3,17 +3,31 @@
 import http from "node:http";
 
 // Idle sockets are closed after 4 s, before the server's 5 s keep-alive timeout, so a request
-// is never written to a socket the server is closing (ECONNRESET).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 });
+// is never written to a socket the server is closing (ECONNRESET). The overload case has
+// hundreds of requests out at once: a request waiting for a socket here would be timed as the
+// server's delay.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 2048, timeout: 4_000 });
 const TIMEOUT_MS = 60_000;
 
 export interface GraphQLAnswer<T> {
   data?: T;
-  errors?: Array<{ message: string }>;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
   ms: number;
 }
 
-export function post<T>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+/** An answer whatever its HTTP status (a 503 refusal has a JSON body too); `json` is absent when the body is not JSON. */
+export interface RawAnswer<T> {
+  status: number;
+  /** The Retry-After header, when there is one. */
+  retryAfter?: string;
+  json?: Omit<GraphQLAnswer<T>, "ms">;
+  ms: number;
+}
+
+/** Thrown when no answer came within the time-out. */
+export class NoAnswerError extends Error {}
+
+export function postRaw<T>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}, timeoutMs = TIMEOUT_MS): Promise<RawAnswer<T>> {
   const body = JSON.stringify({ query, variables });
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -22,7 +36,7 @@ export function post<T>(url: string, token: string | undefined, query: string, v
       {
         method: "POST",
         agent,
-        timeout: TIMEOUT_MS,
+        timeout: timeoutMs,
         headers: {
           "content-type": "application/json",
           "content-length": Buffer.byteLength(body),
@@ -34,19 +48,26 @@ export function post<T>(url: string, token: string | undefined, query: string, v
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", reject);
         response.on("end", () => {
+          let json: RawAnswer<T>["json"];
           try {
-            const json = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Omit<GraphQLAnswer<T>, "ms">;
-            resolve({ ...json, ms: performance.now() - started });
+            json = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RawAnswer<T>["json"];
           } catch {
-            reject(new Error(`HTTP ${response.statusCode}: not JSON from ${url}`));
+            json = undefined;
           }
+          resolve({ status: response.statusCode ?? 0, retryAfter: response.headers["retry-after"], json, ms: performance.now() - started });
         });
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    request.on("timeout", () => request.destroy(new NoAnswerError(`no answer within ${timeoutMs} ms`)));
     request.on("error", reject);
     request.end(body);
   });
+}
+
+export async function post<T>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+  const answer = await postRaw<T>(url, token, query, variables);
+  if (!answer.json) throw new Error(`HTTP ${answer.status}: not JSON from ${url}`);
+  return { ...answer.json, ms: answer.ms };
 }
 
 /** The data of a request that must succeed (GraphQL errors and userErrors throw). */

@@ -3,12 +3,15 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { ApproveResult } from "../cases/approve.js";
 import type { AppsResult } from "../cases/apps.js";
-import type { AutomaticResult } from "../cases/automatic.js";
+import type { AutomaticResult, SteadyLoad } from "../cases/automatic.js";
 import type { BatchResult } from "../cases/batch.js";
+import type { ClusterResult } from "../cases/cluster.js";
 import type { FanoutResult } from "../cases/fanout.js";
 import type { ListResult } from "../cases/list.js";
+import type { OverloadResult } from "../cases/overload.js";
 import type { PeerResult } from "../cases/peer.js";
-import { withAdminDb } from "./server.js";
+import { round } from "./measure.js";
+import { type Backend, type PluginSet, withAdminDb } from "./server.js";
 
 export interface Machine {
   date: string;
@@ -38,16 +41,21 @@ export function machineLine(m: Machine): string {
 
 export interface ScenarioResult {
   name: string;
+  backend: Backend;
+  plugins: PluginSet;
   automatic?: AutomaticResult;
   approve?: ApproveResult;
   list?: ListResult;
   batch?: BatchResult;
   fanout?: FanoutResult;
   apps?: AppsResult;
+  /** PostgreSQL with the default plugins only: servers of their own (WEB_CONCURRENCY, the shipped overload limits). */
+  cluster?: ClusterResult;
+  overload?: OverloadResult;
   errors: string[];
 }
 
-type Vendure = Exclude<PeerResult, { skipped: string }>;
+export type Vendure = Exclude<PeerResult, { skipped: string }>;
 interface Row {
   label: string;
   ours: (s: ScenarioResult) => string | undefined;
@@ -56,6 +64,8 @@ interface Row {
 
 const pair = (a: number, b: number) => `${a} / ${b}`;
 const lag = (ms: number) => (Number.isFinite(ms) ? `${ms}` : "not all seen");
+const steady = (load: SteadyLoad) =>
+  `${pair(load.latency.p50, load.latency.p99)}, ${load.backlog} (${lag(load.firstThirdP50)} → ${lag(load.lastThirdP50)}); ${load.seen}/${load.sent} seen, ${load.skipped} not sent (client waiting) at ${load.offeredPerS}/s offered`;
 
 function rows(loadClients: number[]): Row[] {
   return [
@@ -75,14 +85,34 @@ function rows(loadClients: number[]): Row[] {
         label: `${clients} clients steady: → REFUNDED p50 / p99 (ms), backlog (p50 first → last third)`,
         ours: (s) => {
           const load = s.automatic?.load[i];
-          if (!load) return undefined;
-          return `${pair(load.latency.p50, load.latency.p99)}, ${load.backlog} (${lag(load.firstThirdP50)} → ${lag(load.lastThirdP50)}); ${load.seen}/${load.sent} seen, ${load.skipped} not sent (client waiting) at ${load.offeredPerS}/s offered`;
+          return load && steady(load);
         },
       }),
     ),
+    {
+      label: "clients back to back (closed loop): → REFUNDED p50 / p99 (ms), backlog (p50 first → last third); answered p50 / p99 (ms)",
+      ours: (s) => {
+        const closed = s.automatic?.closed;
+        if (!closed) return undefined;
+        return `${closed.clients} clients: ${pair(closed.latency.p50, closed.latency.p99)}, ${closed.backlog} (${lag(closed.firstThirdP50)} → ${lag(closed.lastThirdP50)}); answered ${pair(closed.answer.p50, closed.answer.p99)}; ${closed.seen}/${closed.sent} seen; ${closed.intakePerS}/s answered, ${closed.seenPerS}/s seen${closed.ranOutOfOrders ? `, orders ran out after ${closed.sendingS} s` : ""}`;
+      },
+    },
+    { label: "server CPU (ms) / SQL statements per automatic refund, back to back", ours: (s) => s.automatic?.closed && pair(s.automatic.closed.cpuMsPerOp, s.automatic.closed.statementsPerOp) },
+    { label: "more processes: steady load → REFUNDED p50 / p99 (ms), backlog", ours: (s) => s.cluster && `WEB_CONCURRENCY=${s.cluster.workers}, ${s.cluster.load.clients} clients: ${steady(s.cluster.load)}; ${s.cluster.load.cpuMsPerOp} ms CPU per refund (all processes)` },
+    {
+      label: "overload: offered (× capacity) / sent / accepted / refused / time-outs / errors",
+      ours: (s) => {
+        const o = s.overload;
+        return o && `${o.offeredPerS}/s (${round(o.offeredPerS / o.capacityPerS, 1)}× ${o.capacityPerS}/s) for ${o.windowS} s: ${o.sent} / ${o.accepted} / ${o.refused} / ${o.timedOut} / ${o.errors}${o.notSent ? `; ${o.notSent} not sent (no order left)` : ""}; driver late ≤ ${o.maxSendLateMs} ms`;
+      },
+    },
+    { label: "overload: refusal p50 / p99 / max (ms)", ours: (s) => s.overload && `${pair(s.overload.refusal.p50, s.overload.refusal.p99)} / ${s.overload.refusal.max} (${s.overload.refusedWithRetryAfter}/${s.overload.refused} with Retry-After)` },
+    { label: "overload: accepted p50 / p99 / max (ms); answered within 1 s", ours: (s) => s.overload && `${pair(s.overload.acceptedLatency.p50, s.overload.acceptedLatency.p99)} / ${s.overload.acceptedLatency.max}; ${s.overload.answeredWithin1s}/${s.overload.sent}` },
+    { label: "overload: accepted REFUNDED / lost; refunds stored; created → REFUNDED p50 / p99 (ms, database)", ours: (s) => s.overload && `${s.overload.refunded} / ${s.overload.lost}; ${s.overload.storedRefunds} stored for ${s.overload.accepted} accepted; ${pair(s.overload.settle.p50, s.overload.settle.p99)}` },
     { label: "page of 100 refunds + order, customer, reason, history: p50 / p99 (ms)", ours: (s) => s.list && pair(s.list.page.p50, s.list.page.p99) },
     { label: "SQL statements per page", ours: (s) => s.list && `${s.list.page.statementsPerOp}` },
     { label: "empty request with a token, p50 (ms)", ours: (s) => s.list && `${s.list.trivial.p50}`, peer: (p) => `${p.trivialP50}` },
+    { label: "server CPU per empty request (ms)", ours: (s) => s.list && `${s.list.trivial.cpuMsPerOp}`, peer: (p) => `${p.trivialCpuMsPerOp ?? "—"}` },
     { label: "page p50 ÷ empty request p50", ours: (s) => s.list && `${s.list.p50Ratio}×` },
     { label: "batch of 50 APPROVEs vs 50 single calls, p50 (ms)", ours: (s) => s.batch && `${s.batch.batchMs.p50} vs ${s.batch.singlesMs.p50} = ${Math.round(s.batch.ratio * 100)}%` },
     { label: "fan-out: delivery from sending the transition, p50 / p99 (ms)", ours: (s) => s.fanout && `${pair(s.fanout.delivery.p50, s.fanout.delivery.p99)} (${s.fanout.subscribers.ws + s.fanout.subscribers.sse} subscribers, ${s.fanout.delivery.missing} missing)` },
