@@ -2,14 +2,11 @@ import {
   type ASTNode,
   type ArgumentNode,
   type DocumentNode,
-  type FieldNode,
   type GraphQLArgument,
-  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
-  TypeInfo,
   getNamedType,
   getNullableType,
   getVariableValues,
@@ -17,10 +14,9 @@ import {
   isInputObjectType,
   isListType,
   valueFromAST,
-  visit,
-  visitWithTypeInfo,
 } from "graphql";
 import type { Role } from "../domain/types.js";
+import { type SelectedField, perDocumentFields } from "../limits/document-fields.js";
 import { STAFF_ROLES } from "../services/viewer.js";
 
 /**
@@ -186,49 +182,8 @@ export function argumentReadsOf(schema: GraphQLSchema, document: DocumentNode, o
   return uses;
 }
 
-/** A selected field that declares arguments, with its parent type and the operation it is in (none: a fragment's). */
-interface FieldWithArguments {
-  inFragment: boolean;
-  operation: string | undefined;
-  parent: string;
-  definition: GraphQLField<unknown, unknown>;
-  field: FieldNode;
-}
-
-// Per schema and parsed document (yoga's parser cache hands back the same document for the same
-// text): its fields that take arguments, found once rather than walked on every request.
-const fieldsWithArgumentsCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly FieldWithArguments[]>>();
-
-function fieldsWithArgumentsOf(schema: GraphQLSchema, document: DocumentNode): readonly FieldWithArguments[] {
-  let bySchema = fieldsWithArgumentsCache.get(schema);
-  if (!bySchema) fieldsWithArgumentsCache.set(schema, (bySchema = new WeakMap()));
-  let found = bySchema.get(document);
-  if (found) return found;
-  const fields: FieldWithArguments[] = [];
-  const typeInfo = new TypeInfo(schema);
-  let inFragment = false;
-  let operation: string | undefined;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition: (definition) => {
-        inFragment = false;
-        operation = definition.name?.value;
-      },
-      FragmentDefinition: () => {
-        inFragment = true;
-        operation = undefined;
-      },
-      Field: (field) => {
-        const parent = typeInfo.getParentType();
-        const definition = typeInfo.getFieldDef();
-        if (parent && definition && definition.args.length > 0) fields.push({ inFragment, operation, parent: parent.name, definition, field });
-      },
-    }),
-  );
-  bySchema.set(document, (found = fields));
-  return found;
-}
+/** The selected fields that declare arguments. */
+const fieldsWithArgumentsOf = perDocumentFields<SelectedField>((selected) => (selected.definition.args.length > 0 ? [selected] : []));
 
 /** The argument's value as the resolver will see it: given, from a variable, or its default. */
 function valueOf(declared: GraphQLArgument, argument: ArgumentNode | undefined, variables: Record<string, unknown>): unknown {

@@ -6,13 +6,11 @@ import {
   GraphQLInt,
   type GraphQLSchema,
   Kind,
-  TypeInfo,
   getNamedType,
   valueFromAST,
-  visit,
-  visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { perDocumentFields } from "./document-fields.js";
 import type { LimitErrorCode } from "./limits.js";
 
 /** The largest page any connection answers (`first` or `last`). */
@@ -30,40 +28,11 @@ interface SizeArgument {
   argument: ArgumentNode;
 }
 
-// Per schema and parsed document (yoga's parser cache hands back the same document for the same
-// text): where the document asks connections for a size, found once instead of on every request.
-const sizeArgumentsCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly SizeArgument[]>>();
-
-function sizeArgumentsOf(schema: GraphQLSchema, document: DocumentNode): readonly SizeArgument[] {
-  let bySchema = sizeArgumentsCache.get(schema);
-  if (!bySchema) sizeArgumentsCache.set(schema, (bySchema = new WeakMap()));
-  let found = bySchema.get(document);
-  if (found) return found;
-  const sizes: SizeArgument[] = [];
-  const typeInfo = new TypeInfo(schema);
-  let inFragment = false;
-  let operation: string | undefined;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition: (definition) => {
-        inFragment = false;
-        operation = definition.name?.value;
-      },
-      FragmentDefinition: () => {
-        inFragment = true;
-        operation = undefined;
-      },
-      Field: (field) => {
-        const definition = typeInfo.getFieldDef();
-        if (!definition || !getNamedType(definition.type).name.endsWith("Connection")) return;
-        for (const argument of field.arguments ?? []) if (SIZE_ARGUMENTS.has(argument.name.value)) sizes.push({ inFragment, operation, field, argument });
-      },
-    }),
-  );
-  bySchema.set(document, (found = sizes));
-  return found;
-}
+const sizeArgumentsOf = perDocumentFields<SizeArgument>(({ inFragment, operation, definition, field }) =>
+  getNamedType(definition.type).name.endsWith("Connection")
+    ? (field.arguments ?? []).filter((argument) => SIZE_ARGUMENTS.has(argument.name.value)).map((argument) => ({ inFragment, operation, field, argument }))
+    : [],
+);
 
 /**
  * The one page-size rule of every connection: `first`/`last` from 0 to MAX_PAGE_SIZE. Anything

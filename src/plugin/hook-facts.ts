@@ -2,6 +2,7 @@ import type { Tx } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { ActorKind, RefundStatus, Role } from "../domain/types.js";
 import { Prisma, type PrismaClient, type Refund } from "../generated/prisma/client.js";
+import type { CommittedTransition } from "../services/transition-hooks.js";
 import type { AfterTransitionEvent } from "./types.js";
 
 /** A delivery row as the worker handles it. */
@@ -21,21 +22,8 @@ type RefundFactsRow = Refund & {
   replacementTrackingNumber: string | null;
 };
 
-/** A transition as its event tells it (a stored row, or one its unit of work is about to write). */
-export interface HookTransition {
-  id: string;
-  refundId: string;
-  version: number;
-  action: string;
-  fromStatus: RefundStatus | null;
-  toStatus: RefundStatus;
-  actorKind: ActorKind;
-  actorRole: Role | null;
-  actorName: string | null;
-  note: string | null;
-  amount: number | null;
-  createdAt: Date;
-}
+/** A transition as its event tells it: a stored row, or one its unit of work is about to write. */
+export type HookTransition = Omit<CommittedTransition, "shopId" | "restocks">;
 
 const REFUND_FACTS = Prisma.sql`
     SELECT r.*,
@@ -76,7 +64,7 @@ function eventOf(transition: HookTransition, row: RefundFactsRow): AfterTransiti
     transition: {
       id: transition.id,
       version: transition.version,
-      action: transition.action as RefundAction,
+      action: transition.action,
       from: transition.fromStatus,
       to: transition.toStatus,
       actor: { kind: transition.actorKind, role: transition.actorRole ?? undefined, name: transition.actorName ?? undefined },
@@ -107,7 +95,7 @@ export async function readHookEvents(db: PrismaClient, transitionIds: readonly s
      WHERE t.id = ANY(${[...transitionIds]}::text[])`;
   const events = new Map<string, AfterTransitionEvent>();
   for (const { tId, tRefundId, tVersion, tAction, tFrom, tTo, tActorKind, tActorRole, tActorName, tNote, tAmount, tCreatedAt, ...facts } of rows) {
-    const transition = { id: tId, refundId: tRefundId, version: tVersion, action: tAction, fromStatus: tFrom, toStatus: tTo, actorKind: tActorKind, actorRole: tActorRole, actorName: tActorName, note: tNote, amount: tAmount, createdAt: tCreatedAt };
+    const transition = { id: tId, refundId: tRefundId, version: tVersion, action: tAction as RefundAction, fromStatus: tFrom, toStatus: tTo, actorKind: tActorKind, actorRole: tActorRole, actorName: tActorName, note: tNote, amount: tAmount, createdAt: tCreatedAt };
     events.set(tId, eventOf(transition, facts));
   }
   return events;
