@@ -1,8 +1,8 @@
 // Performance is guarded by counting SQL statements, not by timing (timings are `npm run
 // bench`'s): what a staff APPROVE and an automatic refund cost with the default plugins on, as
 // users run them, counting everything they trigger (payment, hook deliveries, the plugins' own
-// work), and a list page whose statements do not grow with its size. BEGIN/COMMIT are not
-// counted (Prisma does not report them). A change that adds a statement fails here.
+// work), and a list page whose statements do not grow with its size. A transaction's COMMIT
+// counts (Prisma reports it), its BEGIN does not. A change that adds a statement fails here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { type TestServer, type TestShop, requestShippedRefund, setupShop, startTestServer } from "../support/server.js";
