@@ -1,5 +1,5 @@
 // Case 9: overload is shed, not queued. One server process with the overload limits it ships
-// with (MAX_IN_FLIGHT and MAX_EVENT_LOOP_DELAY_MS unset: DEFAULT_OVERLOAD) is offered
+// with (MAX_IN_FLIGHT, TARGET_LATENCY_MS and MAX_EVENT_LOOP_DELAY_MS unset: DEFAULT_OVERLOAD) is offered
 // OVERLOAD_FACTOR × what one process carries, open loop (each request sent on schedule whatever
 // the answers), for OVERLOAD_S: automatic refunds of unshipped orders. Every answer is sorted
 // into accepted (the refund), refused (503 SERVICE_OVERLOADED), time-out or error; then the
@@ -30,6 +30,7 @@ export interface OverloadResult {
   offeredPerS: number;
   windowS: number;
   maxInFlight: number;
+  targetLatencyMs: number;
   maxEventLoopDelayMs: number;
   sent: number;
   accepted: number;
@@ -66,7 +67,7 @@ interface Answer {
 
 export async function overloadCase(options: { capacityPerS?: number; capacityFrom?: string; factor: number; windowS: number; log: (message: string) => void }): Promise<OverloadResult> {
   // "" leaves the server's own default (src/config.ts): the limits as shipped.
-  const server: Server = await startServer("postgres", "default", { MAX_IN_FLIGHT: "", MAX_EVENT_LOOP_DELAY_MS: "" });
+  const server: Server = await startServer("postgres", "default", { MAX_IN_FLIGHT: "", TARGET_LATENCY_MS: "", MAX_EVENT_LOOP_DELAY_MS: "" });
   options.log(`overload: server ${server.pid} at ${server.url}`);
   const db = new pg.Pool({ connectionString: server.databaseUrl, max: 2 });
   try {
@@ -140,6 +141,7 @@ export async function overloadCase(options: { capacityPerS?: number; capacityFro
       offeredPerS,
       windowS: options.windowS,
       maxInFlight: DEFAULT_OVERLOAD.maxInFlight,
+      targetLatencyMs: DEFAULT_OVERLOAD.targetLatencyMs,
       maxEventLoopDelayMs: DEFAULT_OVERLOAD.maxEventLoopDelayMs,
       sent: answers.length,
       accepted: acceptedIds.length,
