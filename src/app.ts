@@ -309,7 +309,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // own work, not overload: on PGlite only an explicit MAX_EVENT_LOOP_DELAY_MS watches it.
   const overloadDefaults = db.kind === "pglite" ? { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0 } : DEFAULT_OVERLOAD;
   const overloadSet = Object.fromEntries(Object.entries(options.overload ?? {}).filter(([, value]) => value !== undefined));
-  const shedder = new LoadShedder({ ...overloadDefaults, ...overloadSet });
+  // A test's clock makes a held request late without waiting; otherwise a monotonic one.
+  const clockMs = options.clock;
+  const shedder = new LoadShedder({ ...overloadDefaults, ...overloadSet }, clockMs ? () => clockMs().getTime() : undefined);
 
   async function contextFor(authorization: string | null | undefined, address: string | undefined): Promise<GraphQLContext> {
     const base = { db, services, plugins, loaders: new RequestLoaders(), shutdown: live.signal, requestId: currentRequestId() ?? requestIdFrom(undefined) };

@@ -39,6 +39,8 @@ export interface AppConfig {
   webConcurrency: number;
   /** MAX_IN_FLIGHT: requests one process works on at once before it answers 503 SERVICE_OVERLOADED (0 = no limit). */
   maxInFlight?: number;
+  /** TARGET_LATENCY_MS: latency of accepted requests past which a process takes fewer at once (0 = always MAX_IN_FLIGHT). */
+  targetLatencyMs?: number;
   /** MAX_EVENT_LOOP_DELAY_MS: mean event-loop delay past which a process answers 503 SERVICE_OVERLOADED (0 = not watched). */
   maxEventLoopDelayMs?: number;
   /** MAX_UNSETTLED_PAYMENTS: payments of its own to claim or record past which a process holds new refund requests back (0 = never). */
@@ -113,6 +115,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     paymentAccountKey: env.PAYMENT_ACCOUNT_KEY || undefined,
     webConcurrency,
     maxInFlight: wholeNumber(env, "MAX_IN_FLIGHT", 0),
+    targetLatencyMs: wholeNumber(env, "TARGET_LATENCY_MS", 0),
     maxEventLoopDelayMs: wholeNumber(env, "MAX_EVENT_LOOP_DELAY_MS", 0),
     maxUnsettledPayments: wholeNumber(env, "MAX_UNSETTLED_PAYMENTS", 0),
   };

@@ -76,7 +76,7 @@ async function serve(): Promise<void> {
     paymentClaimMs: config.workerClaimMs,
     hookDelivery: { retryBaseMs: config.pluginRetryBaseMs, claimMs: config.workerClaimMs },
     timers: { sweepIntervalMs: config.timerSweepMs, minuteMs: config.timerMinuteMs, claimMs: config.workerClaimMs },
-    overload: { maxInFlight: config.maxInFlight, maxEventLoopDelayMs: config.maxEventLoopDelayMs },
+    overload: { maxInFlight: config.maxInFlight, targetLatencyMs: config.targetLatencyMs, maxEventLoopDelayMs: config.maxEventLoopDelayMs },
     workerId: cluster.isWorker ? String(cluster.worker!.id) : undefined,
     limits: {
       budget: {

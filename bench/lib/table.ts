@@ -108,7 +108,7 @@ function rows(loadClients: number[]): Row[] {
     },
     { label: "overload: refusal p50 / p99 / max (ms)", ours: (s) => s.overload && `${pair(s.overload.refusal.p50, s.overload.refusal.p99)} / ${s.overload.refusal.max} (${s.overload.refusedWithRetryAfter}/${s.overload.refused} with Retry-After)` },
     { label: "overload: accepted p50 / p99 / max (ms); answered within 1 s", ours: (s) => s.overload && `${pair(s.overload.acceptedLatency.p50, s.overload.acceptedLatency.p99)} / ${s.overload.acceptedLatency.max}; ${s.overload.answeredWithin1s}/${s.overload.sent}` },
-    { label: "overload: accepted REFUNDED / lost; refunds stored; created → REFUNDED p50 / p99 (ms, database)", ours: (s) => s.overload && `${s.overload.refunded} / ${s.overload.lost}; ${s.overload.storedRefunds} stored for ${s.overload.accepted} accepted; ${pair(s.overload.settle.p50, s.overload.settle.p99)}` },
+    { label: "overload: accepted REFUNDED / held for review / lost; refunds stored; created → REFUNDED p50 / p99 (ms, database)", ours: (s) => s.overload && `${s.overload.refunded} / ${s.overload.heldForReview} / ${s.overload.lost}; ${s.overload.storedRefunds} stored for ${s.overload.accepted} accepted; ${pair(s.overload.settle.p50, s.overload.settle.p99)}` },
     { label: "page of 100 refunds + order, customer, reason, history: p50 / p99 (ms)", ours: (s) => s.list && pair(s.list.page.p50, s.list.page.p99) },
     { label: "SQL statements per page", ours: (s) => s.list && `${s.list.page.statementsPerOp}` },
     { label: "empty request with a token, p50 (ms)", ours: (s) => s.list && `${s.list.trivial.p50}`, peer: (p) => `${p.trivialP50}` },

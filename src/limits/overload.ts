@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { AdaptiveLimit } from "./adaptive-limit.js";
 
 /**
  * Load shedding: a process past its capacity answers new requests at once with HTTP 503
@@ -11,8 +12,15 @@ import type { Plugin } from "graphql-yoga";
  * stream holds no slot once it runs). docs/running.md gives the figures behind the defaults.
  */
 export interface OverloadSettings {
-  /** Requests (HTTP, and graphql-ws operations until their result or stream exists) worked on at once; 0 = no limit. */
+  /** Requests (HTTP, and graphql-ws operations until their result or stream exists) worked on at once at most; 0 = no limit. */
   maxInFlight: number;
+  /**
+   * Latency of an accepted request (its arrival to its answer) past which the process takes
+   * fewer at once (src/limits/adaptive-limit.ts); 0 = always `maxInFlight`.
+   */
+  targetLatencyMs: number;
+  /** The fewest requests taken at once while `targetLatencyMs` lowers the limit, and where it starts. */
+  minInFlight: number;
   /** Mean event-loop delay past which new requests are refused, when it held for two windows of a second in a row; 0 = not watched. */
   maxEventLoopDelayMs: number;
   /** What `Retry-After` tells a refused client (seconds). */
@@ -21,13 +29,17 @@ export interface OverloadSettings {
 
 /**
  * Measured on the 2-core development machine (docs/running.md, "Capacity"): one process serves
- * no more APPROVEs or automatic refunds a second past 16–32 requests at once, only slower (at 32
- * an accepted APPROVE waited about a second, at 64 twice that). The mean event-loop delay stayed
- * under 45 ms at every concurrency measured; 500 ms for two seconds running means a starved
- * process (each of a request's awaits costs that much), and two windows, not one, keep a single
- * long pause (a first request's compilation on a busy machine) from refusing anything.
+ * no more APPROVEs or automatic refunds a second past 16–32 requests at once, only slower, and
+ * how much slower depends on what else the machine runs: with 32 at once an accepted automatic
+ * refund took 0.4 s on a quiet machine and 2–4 s on a busy one. So 32 is only the ceiling: the
+ * limit starts at 8 and follows the latency of what it accepts. A target of 300 ms kept the
+ * accepted p99 under a second at 4× capacity on a server held to 0.6 of a core (500 ms: 1.01 s,
+ * the cuts coming too late after the load arrived). The mean event-loop delay stayed under 45 ms at every
+ * concurrency measured; 500 ms for two seconds running means a starved process (each of a
+ * request's awaits costs that much), and two windows, not one, keep a single long pause (a
+ * first request's compilation on a busy machine) from refusing anything.
  */
-export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 };
+export const DEFAULT_OVERLOAD: OverloadSettings = { maxInFlight: 32, targetLatencyMs: 300, minInFlight: 8, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 };
 
 /** How often the event-loop delay is sampled (and the window its mean covers). */
 const DELAY_WINDOW_MS = 1_000;
@@ -44,12 +56,14 @@ export interface Slot {
 
 export interface LoadState {
   inFlight: number;
+  /** Requests taken at once now (null: no limit). */
+  limit: number | null;
   /** Mean event-loop delay of the last window, in ms (0 when not watched). */
   eventLoopDelayMs: number;
 }
 
 export class LoadShedder {
-  private inFlight = 0;
+  private readonly limit: AdaptiveLimit;
   /** Mean event-loop delay of the last two windows (ms). */
   private delayMs = 0;
   private previousDelayMs = 0;
@@ -58,7 +72,12 @@ export class LoadShedder {
   /** HTTP requests whose slot is released early: an SSE stream once it runs. */
   private readonly slots = new WeakMap<IncomingMessage, Slot>();
 
-  constructor(readonly settings: OverloadSettings) {
+  /** `now`: a monotonic clock in ms (tests pass their own to make a request late). */
+  constructor(
+    readonly settings: OverloadSettings,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.limit = new AdaptiveLimit({ max: settings.maxInFlight, min: settings.minInFlight, targetMs: settings.targetLatencyMs });
     if (settings.maxEventLoopDelayMs > 0) {
       const histogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
       histogram.enable();
@@ -73,23 +92,17 @@ export class LoadShedder {
   }
 
   state(): LoadState {
-    return { inFlight: this.inFlight, eventLoopDelayMs: Math.round(this.delayMs) };
+    const limit = this.limit.current;
+    return { inFlight: this.limit.inFlight, limit: Number.isFinite(limit) ? limit : null, eventLoopDelayMs: Math.round(this.delayMs) };
   }
 
   /** A slot for a new request, or null when the process is past its capacity. */
   admit(): Slot | null {
-    const { maxInFlight, maxEventLoopDelayMs } = this.settings;
-    if (maxInFlight > 0 && this.inFlight >= maxInFlight) return null;
+    const { maxEventLoopDelayMs } = this.settings;
     if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs && this.previousDelayMs > maxEventLoopDelayMs) return null;
-    this.inFlight += 1;
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        this.inFlight -= 1;
-      },
-    };
+    const admission = this.limit.acquire(this.now());
+    if (!admission) return null;
+    return { release: () => this.limit.release(admission, this.now()) };
   }
 
   /** The refusal as a GraphQL error (graphql-ws; HTTP sends it in a 503 body). */

@@ -56,7 +56,7 @@ describe.each(backends)("readiness on %s", (kind) => {
     };
 
     it("answers 503 and its JSON body while the database is behind the build, 200 once it caught up", async () => {
-      expect(await ready()).toEqual({ status: 200, type: "application/json; charset=utf-8", body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
+      expect(await ready()).toEqual({ status: 200, type: "application/json; charset=utf-8", body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, limit: null, eventLoopDelayMs: expect.any(Number) } });
       const prisma = server.app.db.prisma;
       const record = await prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM "_prisma_migrations" WHERE migration_name = ${last}`;
       expect(record).toHaveLength(1);
@@ -65,14 +65,14 @@ describe.each(backends)("readiness on %s", (kind) => {
         expect(await ready()).toEqual({
           status: 503,
           type: "application/json; charset=utf-8",
-          body: { database: kind, ready: false, reason: "1 migration(s) not applied", pendingMigrations: [last], liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) },
+          body: { database: kind, ready: false, reason: "1 migration(s) not applied", pendingMigrations: [last], liveSubscriptions: 0, inFlight: 0, limit: null, eventLoopDelayMs: expect.any(Number) },
         });
       } finally {
         const row = record[0]!;
         await prisma.$executeRaw`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
           VALUES (${row.id}, ${row.checksum}, ${row.finished_at}, ${row.migration_name}, ${row.logs}, ${row.rolled_back_at}, ${row.started_at}, ${row.applied_steps_count})`;
       }
-      expect(await ready()).toEqual({ status: 200, type: "application/json; charset=utf-8", body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
+      expect(await ready()).toEqual({ status: 200, type: "application/json; charset=utf-8", body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, limit: null, eventLoopDelayMs: expect.any(Number) } });
     });
   });
 });

@@ -7,6 +7,7 @@
 import { request as httpRequest } from "node:http";
 import { ClientError } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdaptiveLimit } from "../../src/limits/adaptive-limit.js";
 import { backends } from "../support/databases.js";
 import { TRANSITION_REFUND, type TransitionRefundResult } from "../support/operations.js";
 import { eventually } from "../support/patience.js";
@@ -59,7 +60,8 @@ function heldRequest(url: string, token: string, query: string, variables: Recor
   };
 }
 
-const inFlightAt = async (url: string) => ((await (await fetch(new URL("/ready", url))).json()) as { inFlight: number }).inFlight;
+const loadAt = async (url: string) => (await (await fetch(new URL("/ready", url))).json()) as { inFlight: number; limit: number | null };
+const inFlightAt = async (url: string) => (await loadAt(url)).inFlight;
 
 function expectOverloaded(error: { message: string; extensions?: Record<string, unknown> } | undefined) {
   expect(error?.extensions).toMatchObject({ code: "SERVICE_OVERLOADED", retryAfterSeconds: 1 });
@@ -205,5 +207,110 @@ describe("overload shedding on event-loop delay", () => {
     expect(health.status).toBe(200);
     // An idle window later the process serves again.
     await eventually(typename, (response) => response.status === 200);
+  });
+});
+
+describe("the in-flight limit that follows latency", () => {
+  // Times are given, not measured: a request is late because the test says when it is answered.
+  it("starts at the floor and rises by one per request answered in time while half the limit or more is in flight", () => {
+    const limit = new AdaptiveLimit({ max: 6, min: 2, targetMs: 100 });
+    expect(limit.current).toBe(2);
+    const [a, b] = [limit.acquire(0)!, limit.acquire(0)!];
+    expect(limit.acquire(0)).toBeNull();
+    limit.release(a, 50);
+    limit.release(b, 100);
+    expect(limit.current).toBe(4);
+    // One request at a time on a limit of 4 says nothing about room for more.
+    limit.release(limit.acquire(200)!, 210);
+    expect(limit.current).toBe(4);
+    for (let round = 0; round < 3; round += 1) {
+      const taken = Array.from({ length: limit.current }, () => limit.acquire(300)!);
+      for (const admission of taken) limit.release(admission, 310);
+    }
+    expect(limit.current).toBe(6);
+  });
+
+  it("cuts to 0.7× once for the requests taken under the limit when one of them is late, never below the floor, then rises by 1/limit", () => {
+    const limit = new AdaptiveLimit({ max: 20, min: 2, targetMs: 100 });
+    for (let round = 0; limit.current < 20; round += 1) {
+      const taken = Array.from({ length: limit.current }, () => limit.acquire(round)!);
+      for (const admission of taken) limit.release(admission, round);
+    }
+    const taken = Array.from({ length: 20 }, () => limit.acquire(1_000)!);
+    // Still in flight past the target when the next request arrives: late already.
+    expect(limit.acquire(1_101)).toBeNull();
+    expect(limit.current).toBe(14);
+    // The others taken under 20 are late too, but were answered for by that cut.
+    for (const admission of taken.slice(0, 10)) limit.release(admission, 1_500);
+    expect(limit.current).toBe(14);
+    for (const admission of taken.slice(10)) limit.release(admission, 1_500);
+    // Taken under 14 and late: cut again.
+    const late = limit.acquire(2_000)!;
+    limit.release(late, 2_200);
+    expect(limit.current).toBe(9);
+    // In time, with the limit in use: 1/limit each.
+    const inTime = Array.from({ length: 9 }, () => limit.acquire(3_000)!);
+    for (const admission of inTime) limit.release(admission, 3_050);
+    expect(limit.current).toBe(10);
+    for (let cut = 0; cut < 10; cut += 1) limit.release(limit.acquire(4_000 + cut * 1_000)!, 4_500 + cut * 1_000);
+    expect(limit.current).toBe(2);
+  });
+
+  it("stays at its ceiling with no target, and takes everything with no ceiling", () => {
+    const fixed = new AdaptiveLimit({ max: 3, min: 2, targetMs: 0 });
+    const taken = [fixed.acquire(0)!, fixed.acquire(0)!, fixed.acquire(0)!];
+    expect(fixed.acquire(10_000)).toBeNull();
+    for (const admission of taken) fixed.release(admission, 20_000);
+    expect(fixed.current).toBe(3);
+    const open = new AdaptiveLimit({ max: 0, min: 2, targetMs: 100 });
+    expect(Array.from({ length: 100 }, () => open.acquire(0)).every(Boolean)).toBe(true);
+    expect(open.inFlight).toBe(100);
+  });
+});
+
+describe.each(backends)("overload shedding on latency on %s", (kind) => {
+  let server: TestServer;
+  // The server's clock: moved forward, it makes the requests in flight late without waiting.
+  let offsetMs = 0;
+  // Far past any real wait of the test, so that only the moved clock makes a request late.
+  const TARGET_MS = 600_000;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { clock: () => new Date(Date.now() + offsetMs), overload: { maxInFlight: 8, minInFlight: 2, targetLatencyMs: TARGET_MS } });
+  });
+  afterAll(() => server?.stop());
+
+  const typename = () => fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokenOf(server.admin)}` }, body: JSON.stringify({ query: TYPENAME }) });
+  async function expectRefused(): Promise<void> {
+    const response = await typename();
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expectOverloaded(((await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> }).errors[0]);
+  }
+  const hold = (count: number) => Array.from({ length: count }, () => heldRequest(server.url, tokenOf(server.admin), TYPENAME, {}));
+  const answer = async (held: ReturnType<typeof hold>) => {
+    for (const reply of await Promise.all(held.map((request) => request.release()))) expect(reply).toEqual({ status: 200, body: expect.objectContaining({ data: { __typename: "Query" } }) });
+  };
+
+  it("starts below its ceiling, rises while answers come in time, and takes fewer at once once one is late, finishing what it took", async () => {
+    expect(await loadAt(server.url)).toMatchObject({ inFlight: 0, limit: 2 });
+    const first = hold(2);
+    await eventually(() => inFlightAt(server.url), (inFlight) => inFlight === 2);
+    await expectRefused();
+    // Both answered in time with the limit in use: one more each.
+    await answer(first);
+    await eventually(() => loadAt(server.url), (load) => load.inFlight === 0 && load.limit === 4);
+
+    const second = hold(4);
+    await eventually(() => inFlightAt(server.url), (inFlight) => inFlight === 4);
+    offsetMs += TARGET_MS + 1;
+    // The next arrival finds the oldest in flight past the target: the limit is cut to 0.7× (2.8).
+    await expectRefused();
+    expect(await loadAt(server.url)).toMatchObject({ inFlight: 4, limit: 2 });
+    // What was taken is answered; being late under the old limit it cuts nothing more.
+    await answer(second);
+    await eventually(() => loadAt(server.url), (load) => load.inFlight === 0);
+    expect((await loadAt(server.url)).limit).toBe(2);
+    expect((await typename()).status).toBe(200);
   });
 });

@@ -43,7 +43,7 @@ describe.each(backends)("npm run token (%s)", (kind) => {
     };
     server = await startServerProcess(env);
     const ready = await fetch(server.url.replace(/\/graphql$/, "/ready"));
-    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, eventLoopDelayMs: expect.any(Number) } });
+    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { database: kind, ready: true, liveSubscriptions: 0, inFlight: 0, limit: 32, eventLoopDelayMs: expect.any(Number) } });
     const shopName = `Token shop ${randomBytes(3).toString("hex")}`;
     const admin = new GraphQLClient(server.url, { headers: { authorization: `Bearer ${adminToken}` } });
     const created = await admin.request<{ createShop: { shop: { id: string }; userErrors: unknown[] } }>(`mutation ($name: String!) { createShop(input: { name: $name, currency: "CNY" }) { shop { id } userErrors { code } } }`, { name: shopName });

@@ -17,9 +17,10 @@ export interface ServerProcess {
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
-    // The event-loop signal of overload is off unless a test sets it: on a busy machine a test
-    // process's loop lags for reasons that are not its load, and a refusal would fail the test.
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", MAX_EVENT_LOOP_DELAY_MS: "0", ...env },
+    // The event-loop and latency signals of overload are off unless a test sets them: on a busy
+    // machine a test process lags for reasons that are not its load, and a refusal would fail
+    // the test (the in-flight limit stays at MAX_IN_FLIGHT).
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", MAX_EVENT_LOOP_DELAY_MS: "0", TARGET_LATENCY_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -56,7 +56,7 @@ export async function startTestServer(
     limits: { budget: { max: 1_000_000, refillPerSecond: 1_000_000 }, ...options.limits },
     // Nor is a test's burst shed as overload (nor a busy machine's event-loop delay), unless a
     // test is about shedding and passes its own.
-    overload: { maxInFlight: 0, maxEventLoopDelayMs: 0, ...options.overload },
+    overload: { maxInFlight: 0, targetLatencyMs: 0, maxEventLoopDelayMs: 0, ...options.overload },
   });
   const url = await app.listen();
   const client = (token?: string) =>
