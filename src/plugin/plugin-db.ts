@@ -118,3 +118,13 @@ export function pluginDb(client: Tx | PrismaClient, plugin: DataAccess, shopId: 
   }
   return Object.freeze(handle) as AnyPluginDb;
 }
+
+/**
+ * Whether a write through `ctx.db` failed on a unique key (Prisma's P2002): a row of this effect
+ * is there already. Outside a transaction (after-hooks, routes, tasks) a single-row `create`
+ * that catches it does what `createManyAndReturn({ skipDuplicates })` does, and Prisma caches
+ * its plan, where it compiles every createMany anew (about 0.5 ms of CPU a call).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
