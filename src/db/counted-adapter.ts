@@ -41,11 +41,16 @@ function countedEnd(listeners: QueryListeners, end: () => Promise<void>, sql: st
  * through its own, uncounted methods.
  */
 function wrap<T extends object>(target: T, overrides: Partial<T>): T {
+  // Bound once per method: Prisma reads the adapter's methods on every statement.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(inner, key) {
       if (Object.hasOwn(overrides, key)) return overrides[key as keyof T];
       const value = Reflect.get(inner, key, inner) as unknown;
-      return typeof value === "function" ? value.bind(inner) : value;
+      if (typeof value !== "function") return value;
+      let method = bound.get(key);
+      if (!method) bound.set(key, (method = value.bind(inner)));
+      return method;
     },
   });
 }
