@@ -1,4 +1,4 @@
-import type { PluginDb } from "../../src/plugin/index.js";
+import { type PluginDb, isUniqueViolation } from "../../src/plugin/index.js";
 import { type CouponKind, couponCode, triggerKey } from "./rules.js";
 
 type Db = PluginDb<"coupon">;
@@ -6,10 +6,12 @@ type Db = PluginDb<"coupon">;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Issues the coupon of a trigger once, whatever the retries or races: the insert skips a row
- * whose `triggerKey` (or, by a one-in-10^14 chance, `code`) exists and answers the row it
- * wrote; only when it wrote none (a retry, a race, a code collision) is the trigger's coupon
- * read. A code collision leaves none, and is retried with a new code.
+ * Issues the coupon of a trigger once, whatever the retries or races: the insert fails on a row
+ * whose `triggerKey` (or, by a one-in-10^14 chance, `code`) exists and otherwise answers the row
+ * it wrote; only when it wrote none (a retry, a race, a code collision) is the trigger's coupon
+ * read. A code collision leaves none, and is retried with a new code. A single-row `create`
+ * (the after-hook runs outside a transaction), not `createManyAndReturn`: Prisma caches its
+ * plan, where it compiles every createMany anew.
  */
 export async function issueCoupon(
   db: Db,
@@ -18,9 +20,9 @@ export async function issueCoupon(
   const key = triggerKey(input.kind, input.refundId);
   const createdAt = new Date();
   for (let tries = 0; tries < 5; tries += 1) {
-    const [issued] = await db.coupon.createManyAndReturn({
-      data: [
-        {
+    try {
+      return await db.coupon.create({
+        data: {
           shopId: input.shopId,
           customerId: input.customerId,
           refundId: input.refundId,
@@ -33,10 +35,10 @@ export async function issueCoupon(
           triggerKey: key,
           createdAt,
         },
-      ],
-      skipDuplicates: true,
-    });
-    if (issued) return issued;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
     const coupon = await db.coupon.findUnique({ where: { triggerKey: key } });
     if (coupon) return coupon;
   }

@@ -1,5 +1,5 @@
 import type { Notification, Prisma } from "../../src/generated/prisma/client.js";
-import { type AfterTransitionContext, type AfterTransitionEvent, type PluginDb, formatMoney, globalId, outboundFetch, signPayload } from "../../src/plugin/index.js";
+import { type AfterTransitionContext, type AfterTransitionEvent, type PluginDb, formatMoney, globalId, isUniqueViolation, outboundFetch, signPayload } from "../../src/plugin/index.js";
 import type { NotificationSettings } from "./settings.js";
 import {
   STATUS_LABELS,
@@ -124,10 +124,22 @@ async function createNotifications(event: AfterTransitionEvent, ctx: Context): P
     });
   }
   // Unique (transitionId, channel): a concurrent or repeated call finds the first one's rows
-  // (read only then: the first call costs one statement).
-  let stored = await ctx.db.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
+  // (read only then: the first call costs one statement). One row, the usual case, goes in by
+  // `create`, whose plan Prisma caches (it compiles every createMany anew).
+  let stored = await insertRows(ctx.db, rows);
   if (stored.length < rows.length) stored = await ctx.db.notification.findMany({ where: { transitionId: event.transition.id } });
   return { text: stored.find((row) => row.channel === channel), wechat: stored.find((row) => row.channel === "WECHAT_SUBSCRIPTION") };
+}
+
+/** The rows inserted, leaving out any whose transition and channel have a row already. */
+async function insertRows(db: Context["db"], rows: Prisma.NotificationCreateManyInput[]): Promise<Notification[]> {
+  if (rows.length !== 1) return db.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
+  try {
+    return [await db.notification.create({ data: rows[0]! })];
+  } catch (error) {
+    if (isUniqueViolation(error)) return [];
+    throw error;
+  }
 }
 
 /** The webhook's JSON body: the stored message, the same on every retry. */

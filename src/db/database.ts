@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { type QueryListeners, countedAdapterFactory } from "./counted-adapter.js";
 import { createPgPool } from "./pg-pool.js";
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -40,16 +41,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPglite(options.dataDir ?? "./.data");
 }
 
-type QueryListeners = Set<(sql: string) => void>;
-
 function createPrisma(adapter: SqlDriverAdapterFactory, listeners: QueryListeners): PrismaClient {
   // "minimal", as Prisma has it under NODE_ENV=production: otherwise every call captures a stack
   // trace (new Error) to point at its caller should it fail, 0.3-0.6 ms of CPU per APPROVE.
-  const prisma = new PrismaClient({ adapter, errorFormat: "minimal", log: [{ emit: "event", level: "query" }] as const });
-  prisma.$on("query", (event) => {
-    for (const listener of listeners) listener(event.query);
-  });
-  return prisma as unknown as PrismaClient;
+  // No query-log event: statements are counted in the adapter, only while someone listens.
+  return new PrismaClient({ adapter: countedAdapterFactory(adapter, listeners), errorFormat: "minimal" });
 }
 
 function queryListenerRegistry(listeners: QueryListeners) {

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Database } from "../db/database.js";
+import { utc } from "../db/sql.js";
 import type { Tx } from "../db/tx.js";
 import { SYSTEM_ACTOR } from "../domain/types.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -270,20 +271,15 @@ export class PaymentDispatcher implements PaymentDispatch {
     const deps = this.deps;
     if (!deps) throw new Error("PaymentDispatcher.start() was not called");
     return inUnitOfWork(deps, async (unit) => {
-      const recorded = await unit.tx.paymentRefundAttempt.updateManyAndReturn({
-        where: open,
-        data: {
-          status: outcome.status,
-          sentAt,
-          completedAt: now,
-          answeredAt: now,
-          providerAnswer: answer,
-          lockedUntil: null,
-          reference: outcome.status === "SUCCEEDED" ? outcome.reference : null,
-          failureReason: outcome.status === "FAILED" ? outcome.reason.slice(0, ANSWER_MAX) : null,
-        },
-        select: { paymentId: true, amount: true },
-      });
+      // Raw: Prisma's interpretation of this update cost more CPU than the statement.
+      const recorded = await unit.tx.$queryRaw<Array<{ paymentId: string | null; amount: number }>>`
+        UPDATE "PaymentRefundAttempt"
+           SET status = CAST(${outcome.status}::text AS "PaymentAttemptStatus"), "sentAt" = ${utc(sentAt)}, "completedAt" = ${utc(now)},
+               "answeredAt" = ${utc(now)}, "providerAnswer" = ${answer}::text, "lockedUntil" = NULL,
+               reference = ${outcome.status === "SUCCEEDED" ? outcome.reference : null}::text,
+               "failureReason" = ${outcome.status === "FAILED" ? outcome.reason.slice(0, ANSWER_MAX) : null}::text
+         WHERE id = ${attempt.id} AND status IN ('PENDING', 'PROCESSING')
+        RETURNING "paymentId", amount`;
       const [closed] = recorded;
       if (!closed) return false;
       if (outcome.status === "FAILED" && closed.paymentId) await releasePayment(unit.tx, closed.paymentId, closed.amount);

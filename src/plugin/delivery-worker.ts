@@ -1,4 +1,5 @@
 import type { Database } from "../db/database.js";
+import { utc } from "../db/sql.js";
 import type { HookDispatch } from "../services/unit-of-work.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { JobQueue, type RetryPolicy, retryAfter } from "../jobs/job-queue.js";
@@ -144,10 +145,10 @@ export class HookDeliveryWorker implements HookDispatch {
       delivered.push(delivery.id);
     }
     if (delivered.length > 0) {
-      await this.db.prisma.pluginDelivery.updateMany({
-        where: { id: { in: delivered } },
-        data: { status: "DELIVERED", deliveredAt: new Date(), lockedUntil: null, lastError: null },
-      });
+      // Raw: Prisma's interpretation of this updateMany cost more CPU than the statement.
+      await this.db.prisma.$executeRaw`
+        UPDATE "PluginDelivery" SET status = 'DELIVERED', "deliveredAt" = ${utc(new Date())}, "lockedUntil" = NULL, "lastError" = NULL
+         WHERE id = ANY(${delivered}::text[])`;
     }
   }
 

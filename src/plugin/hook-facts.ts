@@ -1,3 +1,4 @@
+import { utc } from "../db/sql.js";
 import type { Tx } from "../db/tx.js";
 import type { RefundAction } from "../domain/refund-machine.js";
 import type { ActorKind, RefundStatus, Role } from "../domain/types.js";
@@ -79,9 +80,6 @@ function eventOf(transition: HookTransition, row: RefundFactsRow): AfterTransiti
     replacementShipment: replacementCarrier !== null && replacementTrackingNumber !== null ? { carrier: replacementCarrier, trackingNumber: replacementTrackingNumber } : null,
   };
 }
-
-/** A time for a timestamp column (stored in UTC, as Prisma writes them). */
-const utc = (time: Date | null) => Prisma.sql`(${time?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC')`;
 
 /** The events of these stored transitions, by transition id: one statement (a sweep's, a retry's). */
 export async function readHookEvents(db: PrismaClient, transitionIds: readonly string[]): Promise<Map<string, AfterTransitionEvent>> {

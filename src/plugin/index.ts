@@ -5,6 +5,8 @@ export { PLUGIN_API_VERSION } from "./types.js";
 // Relay ids as the API shows them: `globalId.encode("Refund", id)`, `globalId.parse(value, "Refund")`.
 export { globalId } from "./request-loaders.js";
 export { signPayload, verifySignature } from "./signing.js";
+// Whether a write failed on a unique key: the effect's row exists (insert once, then read it).
+export { isUniqueViolation } from "./plugin-db.js";
 // Calls to URLs a shop configured: only public addresses unless OUTBOUND_ALLOW_HOSTS permits others.
 export { outboundFetch } from "../outbound/index.js";
 // Money as the API shows it (`Money.formatted`), for messages a plugin writes.

@@ -1,4 +1,5 @@
 import type { Database } from "../db/database.js";
+import { utc } from "../db/sql.js";
 import type { Tx } from "../db/tx.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
@@ -27,8 +28,6 @@ const WINDOW = Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`);
 export function repurchasedBy(resolvedAt: Date, nextOrderAt: Date | null): boolean {
   return nextOrderAt !== null && nextOrderAt.getTime() > resolvedAt.getTime() && nextOrderAt.getTime() <= resolvedAt.getTime() + FOLLOW_UP_DAYS * 86_400_000;
 }
-
-const utc = (at: Date) => Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
  * upsertOrder's part, in its transaction, once the order is written: the order moves into the

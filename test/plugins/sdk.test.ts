@@ -62,6 +62,12 @@ describe.each(backends)("the plugin SDK on %s", (kind) => {
     await expect(handle.$queryRaw`SELECT * FROM "PluginSetting"`).rejects.toThrow(/may not read table "PluginSetting"/);
     await expect(handle.$queryRaw`DELETE FROM "Coupon"`).rejects.toThrow(/runs one SELECT/);
     await expect(handle.$queryRaw`WITH gone AS (DELETE FROM "Coupon" RETURNING 1) SELECT * FROM gone`).rejects.toThrow(/runs one SELECT/);
+    // A template's text is checked once per call site; an array made by hand, which could
+    // change after its check, is checked on every call.
+    const strings = Object.assign(['SELECT count(*)::int AS n FROM "Coupon"'], { raw: ['SELECT count(*)::int AS n FROM "Coupon"'] }) as unknown as TemplateStringsArray;
+    expect(await handle.$queryRaw(strings)).toEqual([{ n: 0 }]);
+    (strings as unknown as string[])[0] = 'DELETE FROM "Coupon"';
+    await expect(handle.$queryRaw(strings)).rejects.toThrow(/runs one SELECT/);
     // Without a shop (routes, tasks) reads span shops, still read-only.
     const unscoped = pluginDb(db.prisma, { name: "probe", reads: ["shop"] }, null);
     expect(await unscoped.shop.count({ where: { id: { in: shops } } })).toBe(2);
