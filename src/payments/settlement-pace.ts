@@ -11,7 +11,8 @@
  * provider must not stop requests from being taken.
  *
  * Waiting requests are bounded by the process's in-flight limit (src/limits/overload.ts), so a
- * burst that wakes them together is bounded too.
+ * burst that wakes them together is bounded too. A payment that a sweep claimed before its
+ * commit's dispatch did (a window of milliseconds) is not counted: the sweep's work is not paced.
  */
 export class SettlementPace {
   private pending = 0;

@@ -18,6 +18,8 @@ describe.skipIf(!postgresAvailable)("a refund request paced by its process's set
   let shop: TestShop;
   let wechat: WechatStandIn;
   let transactions = 0;
+  /** Ends the test's transaction that holds the shop's row. */
+  let unlock: (() => void) | undefined;
 
   beforeAll(async () => {
     wechat = await startWechatStandIn();
@@ -27,6 +29,10 @@ describe.skipIf(!postgresAvailable)("a refund request paced by its process's set
       maxUnsettledPayments: 1,
       // The held call is answered when the test says so, not cut short by the call's time-out.
       paymentCallTimeoutMs: 600_000,
+      // Each payment is taken by the dispatch its commit starts, never by a sweep that might
+      // claim it first: a swept payment is not the process's paced work, and the counts below
+      // would not move.
+      paymentSweepIntervalMs: 600_000,
     });
     shop = await setupShop(server);
     await shop.staff.SHOP_ADMIN.request(`mutation ($input: SetPaymentAccountInput!) { setPaymentAccount(input: $input) { userErrors { code } } }`, {
@@ -34,6 +40,8 @@ describe.skipIf(!postgresAvailable)("a refund request paced by its process's set
     });
   });
   afterAll(async () => {
+    // A failed test must not leave its lock held: the server's shutdown waits for the payment behind it.
+    unlock?.();
     await server?.stop();
     await wechat?.close();
   });
@@ -74,7 +82,6 @@ describe.skipIf(!postgresAvailable)("a refund request paced by its process's set
     // (which writes its transition under the shop) waits for it once the provider answers. The
     // next order is placed before: placing it needs the shop's row too.
     const third = await paidOrder("pace-third");
-    let unlock!: () => void;
     const unlocked = new Promise<void>((resolve) => (unlock = resolve));
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
@@ -100,7 +107,7 @@ describe.skipIf(!postgresAvailable)("a refund request paced by its process's set
     await eventually(async () => server.app.payments.pace.waiting, (waiting) => waiting === 1);
     expect(thirdAnswered).toBe(false);
 
-    unlock();
+    unlock!();
     await sideTransaction;
     const answered = await thirdRequest;
     expect(answered.requestRefund.userErrors).toEqual([]);
