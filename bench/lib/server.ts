@@ -84,7 +84,7 @@ export async function startServer(backend: Backend, plugins: PluginSet, extraEnv
 
   // Inherited variables that would change what is measured are left out.
   const { DATABASE_URL: _d, REDIS_URL: _r, PLUGINS: _p, DATA_DIR: _dd, ...inherited } = process.env;
-  // CPU_PROF_DIR: the server writes a V8 CPU profile of its whole life there when it exits (PROFILE.md).
+  // CPU_PROF_DIR: the server writes a V8 CPU profile of its whole life there when it exits (BENCHMARKS.md, "The profile").
   const profile = knobs.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${knobs.cpuProfDir}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   children.add(child);
