@@ -152,6 +152,4 @@ export function pluginDb(client: Tx | PrismaClient, plugin: DataAccess, shopId: 
  * that catches it does what `createManyAndReturn({ skipDuplicates })` does, and Prisma caches
  * its plan, where it compiles every createMany anew (about 0.5 ms of CPU a call).
  */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
-}
+export { isUniqueViolation } from "../db/unique-violation.js";

@@ -8,6 +8,7 @@ import { type RefundChange, changeRefunds } from "./refund-change.js";
 import { MAX_BULK_REFUNDS, type RefundFilter, refundIdsChosenBy } from "./refund-list.js";
 import { type RefundServiceDeps, inUnitOfWork, writeTransitions } from "./unit-of-work.js";
 import { type Viewer, actorOf, requireRole, resolveShopId } from "./viewer.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
 
 
 export interface BatchTransitionInput {
@@ -98,7 +99,7 @@ export async function batchTransitionRefunds(deps: RefundServiceDeps, viewer: Vi
   } catch (error) {
     // The same key sent twice at once: the second waited on the first's rows and its report's
     // unique key; it now answers the first batch's report.
-    if (!(idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!(idempotencyKey && isUniqueViolation(error))) throw error;
     const earlier = await deps.db.prisma.refundBatch.findUniqueOrThrow({ where: { shopId_idempotencyKey: { shopId, idempotencyKey } } });
     return replay(deps, earlier);
   }

@@ -1,9 +1,9 @@
 import type { Database } from "../db/database.js";
 import { UserErrorsException, fail } from "../domain/errors.js";
 import { ratingProblem } from "../domain/rating.js";
-import { Prisma } from "../generated/prisma/client.js";
 import type { Clock } from "./clock.js";
 import { type Viewer, refundScope, requireRole } from "./viewer.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
 
 export interface RateRefundInput {
   refundId: string;
@@ -31,7 +31,7 @@ export async function rateRefund(db: Database, clock: Clock, viewer: Viewer | nu
       data: { shopId: refund.shopId, refundId: refund.id, customerId: refund.customerId, score: input.score, comment, createdAt: clock() },
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") fail("ALREADY_RATED", "This refund was rated already; a rating cannot be changed", ["input", "refundId"]);
+    if (isUniqueViolation(error)) fail("ALREADY_RATED", "This refund was rated already; a rating cannot be changed", ["input", "refundId"]);
     throw error;
   }
 }

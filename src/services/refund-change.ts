@@ -398,7 +398,7 @@ export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes:
            COALESCE((SELECT json_agg(json_build_object('id', ri.id, 'quantity', ri.quantity, 'amount', ri.amount, 'passedQuantity', ri."passedQuantity") ORDER BY ri.position)
                        FROM "RefundItem" ri WHERE ri."refundId" = r.id), '[]'::json) AS items,
            (SELECT min(n."paidAt") FROM "Order" n
-             WHERE n."customerId" = r."customerId" AND n."paidAt" > (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt"
+             WHERE n."customerId" = r."customerId" AND n."paidAt" > ${utc(unit.now)}) AS "nextOrderAt"
       FROM "Refund" r
       JOIN "Order" o ON o.id = r."orderId"
       JOIN "Customer" c ON c.id = r."customerId"
@@ -414,7 +414,7 @@ export async function loadRefunds(unit: Pick<UnitOfWork, "tx" | "now">, changes:
 async function writeItemInspections(unit: UnitOfWork, inspected: NonNullable<TransitionRows["itemInspections"]>): Promise<void> {
   const values = Prisma.join(inspected.map((row) => Prisma.sql`(${row.id}, ${row.passedQuantity}::int, ${row.note}::text)`));
   await unit.tx.$executeRaw`
-    UPDATE "RefundItem" AS ri SET "passedQuantity" = v.passed, "inspectionNote" = v.note, "inspectedAt" = (${unit.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+    UPDATE "RefundItem" AS ri SET "passedQuantity" = v.passed, "inspectionNote" = v.note, "inspectedAt" = ${utc(unit.now)}
       FROM (VALUES ${values}) AS v(id, passed, note)
      WHERE ri.id = v.id`;
 }

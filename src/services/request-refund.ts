@@ -14,6 +14,8 @@ import { FOLLOW_UP_DAYS } from "./refund-metrics.js";
 import { NO_POLICIES } from "./shop-policies.js";
 import { type RefundServiceDeps, type UnitOfWork, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, orderScope, requireRole } from "./viewer.js";
+import { utc } from "../db/sql.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
 
 export interface RequestRefundInput {
   orderId: string;
@@ -51,7 +53,7 @@ export async function requestRefund(deps: RefundServiceDeps, viewer: Viewer | nu
   } catch (error) {
     // Two first requests with one key on two orders race past the lock; the unique index
     // lets one win, and the other answers with the winner.
-    if (!(idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!(idempotencyKey && isUniqueViolation(error))) throw error;
     return run();
   }
 }
@@ -164,7 +166,7 @@ function exchangeAmountAndItems(requested: NonNullable<RequestRefundInput["items
  * refund lines that name them (read under the lock: what is left of each item).
  */
 async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId: string, withLines: boolean) {
-  const now = unit.now.toISOString();
+  const now = utc(unit.now);
   const lines = withLines
     ? Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', i.id, 'quantity', i.quantity, 'unitPrice', i."unitPrice", 'sku', i.sku, 'variants', i.variants, 'refundLines',
           COALESCE((SELECT json_agg(json_build_object('status', lr.status, 'quantity', li.quantity, 'passedQuantity', li."passedQuantity"))
@@ -184,10 +186,10 @@ async function customerHistory(unit: UnitOfWork, order: OrderToRefund, refundId:
                   FROM "Refund" r WHERE r."orderId" = ${order.id}), '[]'::json) AS refunds,
       EXISTS (SELECT 1 FROM "Refund" e
                WHERE e."customerId" = ${order.customerId}
-                 AND e."createdAt" >= (${now}::timestamptz AT TIME ZONE 'UTC') - ${Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`)}
-                 AND (e."createdAt", e.id) < ((${now}::timestamptz AT TIME ZONE 'UTC'), ${refundId})) AS "repeatRequest",
+                 AND e."createdAt" >= ${now} - ${Prisma.raw(`interval '${FOLLOW_UP_DAYS} days'`)}
+                 AND (e."createdAt", e.id) < (${now}, ${refundId})) AS "repeatRequest",
       (SELECT min(o."paidAt") FROM "Order" o
-        WHERE o."customerId" = ${order.customerId} AND o."paidAt" > (${now}::timestamptz AT TIME ZONE 'UTC')) AS "nextOrderAt",
+        WHERE o."customerId" = ${order.customerId} AND o."paidAt" > ${now}) AS "nextOrderAt",
       ${lines} AS lines`;
 }
 

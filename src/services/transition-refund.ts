@@ -1,10 +1,10 @@
 import { UserErrorsException } from "../domain/errors.js";
 import type { TransitionRequest } from "../domain/transition-plan.js";
-import { Prisma } from "../generated/prisma/client.js";
 import { askAppChecksBeforeUnit } from "./app-checks.js";
 import { type RefundChange, changeRefunds } from "./refund-change.js";
 import { type RefundServiceDeps, inUnitOfWork } from "./unit-of-work.js";
 import { type Viewer, actorOf, refundScope, requireViewer } from "./viewer.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
 
 export interface TransitionRefundInput extends TransitionRequest {
   refundId: string;
@@ -37,7 +37,7 @@ export async function transitionRefund(deps: RefundServiceDeps, viewer: Viewer |
   } catch (error) {
     // The same key sent for two refunds at once: the unique index lets one win; the retry
     // then finds the winner's transition and answers IDEMPOTENCY_KEY_REUSED (or its replay).
-    if (!(checked!.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!(checked!.idempotencyKey && isUniqueViolation(error))) throw error;
     return run();
   }
 }

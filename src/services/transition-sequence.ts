@@ -1,6 +1,7 @@
 import type { Tx } from "../db/tx.js";
 import type { TransitionRow } from "../domain/transition-rows.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { utc } from "../db/sql.js";
 
 /** A transition as a unit of work writes it: its row and the client's key, if any. */
 export type UnwrittenTransition = TransitionRow & { idempotencyKey: string | null };
@@ -38,7 +39,7 @@ export async function insertNumberedTransitions(
   const rows = transitions.map(
     (t, position) => Prisma.sql`(${t.id}::text, ${t.shopId}::text, ${t.refundId}::text, ${t.version}::int, ${t.fromStatus}::text, ${t.toStatus}::text, ${t.action}::text,
       ${t.actorKind}::text, ${t.actorRole}::text, ${t.actorName}::text, ${t.actorMemberId}::text, ${t.escalated}::boolean, ${t.pastDue}::boolean, ${t.note}::text,
-      ${t.amount}::int, ${t.idempotencyKey}::text, ${t.createdAt.toISOString()}::timestamptz, ${position}::int)`,
+      ${t.amount}::int, ${t.idempotencyKey}::text, ${utc(t.createdAt)}, ${position}::int)`,
   );
   let numbered: Array<{ id: string; sequence: number }>;
   try {
@@ -55,7 +56,7 @@ export async function insertNumberedTransitions(
                                       escalated, "pastDue", note, amount, "idempotencyKey", "createdAt", sequence)
       SELECT m.id, m."shopId", m."refundId", m.version, m."fromStatus"::"RefundStatus", m."toStatus"::"RefundStatus", m.action, m."actorKind"::"ActorKind",
              m."actorRole"::"Role", m."actorName", m."actorMemberId", m.escalated, m."pastDue", m.note, m.amount, m."idempotencyKey",
-             m."createdAt" AT TIME ZONE 'UTC', r.base + row_number() OVER (PARTITION BY m."shopId" ORDER BY m.position)
+             m."createdAt", r.base + row_number() OVER (PARTITION BY m."shopId" ORDER BY m.position)
         FROM mine m JOIN raised r ON r.id = m."shopId"
       RETURNING id, sequence`;
   } catch (error) {

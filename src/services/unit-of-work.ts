@@ -15,6 +15,7 @@ import type { PaymentAccounts } from "./payment-accounts.js";
 import type { ShopCache } from "./shop-cache.js";
 import type { ShopPolicies } from "./shop-policies.js";
 import type { AppCheckRunner, TransitionHooks } from "./transition-hooks.js";
+import { utc } from "../db/sql.js";
 
 /** A payment attempt as a unit of work writes it. */
 export type PaymentAttemptRow = NonNullable<TransitionRows["paymentAttempt"]>;
@@ -174,7 +175,7 @@ function attemptsInsert(attempts: readonly PaymentAttemptRow[]): Prisma.Sql | nu
   if (attempts.length === 0) return null;
   const rows = attempts.map(
     (a) => Prisma.sql`(${a.id}::text, ${a.refundId}::text, ${a.idempotencyKey}::text, ${a.provider}::text, ${a.paymentId}::text, ${a.amount}::int, ${a.currency}::text,
-      (${a.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'))`,
+      ${utc(a.createdAt)})`,
   );
   return Prisma.sql`INSERT INTO "PaymentRefundAttempt" (id, "refundId", "idempotencyKey", provider, "paymentId", amount, currency, "createdAt") VALUES ${Prisma.join(rows)}`;
 }
